@@ -1,0 +1,47 @@
+"""llgsot: nonperturbative spin-orbit torques of 2D Rashba ferromagnets and the macrospin
+LLG dynamics they drive.
+
+Data flow (docs/architecture): RashbaFM -> response -> build_table -> TorqueTable ->
+TableSOT/ConstantSOT -> simulate -> studies. Heavy submodules are imported lazily so that
+``import llgsot`` stays fast.
+"""
+from importlib import import_module
+
+from .model import RashbaFM
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "response": "llgsot.solver.response",
+    "Response": "llgsot.solver.response",
+    "build_table": "llgsot.tables.build",
+    "TorqueTable": "llgsot.tables.interpolate",
+    "load_table": "llgsot.tables.store",
+    "Macrospin": "llgsot.dynamics.magnet",
+    "Pulse": "llgsot.dynamics.drive",
+    "ConstantSOT": "llgsot.dynamics.torques",
+    "TableSOT": "llgsot.dynamics.torques",
+    "simulate": "llgsot.dynamics.simulate",
+    "critical_current": "llgsot.studies.critical",
+}
+
+__all__ = ["RashbaFM", "__version__", *_LAZY]
+
+
+def __getattr__(name):
+    modname = _LAZY.get(name)
+    if modname is None:
+        raise AttributeError(f"module 'llgsot' has no attribute {name!r}")
+    try:
+        mod = import_module(modname)
+    except ModuleNotFoundError as exc:  # a capability whose issue is still open
+        if exc.name == modname:
+            raise AttributeError(f"llgsot.{name} is not available yet ({modname} missing)") from None
+        raise
+    value = getattr(mod, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(__all__)

@@ -1,0 +1,30 @@
+"""Physical constants (CODATA via :mod:`scipy.constants`), each with its unit.
+
+The response solver works internally in meV (energy) and nm (length) with hbar = 1;
+the conversion factors to and from SI live here and nowhere else.
+"""
+from scipy import constants as _c
+
+#: Elementary charge magnitude |e| (C). The electron charge is ``-E_CHARGE``.
+E_CHARGE = _c.e
+#: Electron charge e < 0 (C), the sign convention of physics.md.
+ELECTRON_CHARGE = -_c.e
+#: Reduced Planck constant (J s).
+HBAR = _c.hbar
+#: Electron rest mass (kg).
+M_ELECTRON = _c.m_e
+#: Vacuum permeability (T m / A).
+MU0 = _c.mu_0
+#: Boltzmann constant (J/K).
+K_B = _c.k
+#: Electron gyromagnetic ratio magnitude gamma_e = 2 mu_B g/2 / hbar (rad s^-1 T^-1), CODATA.
+GAMMA_E = _c.physical_constants["electron gyromag. ratio"][0]
+
+#: One electronvolt (J).
+EV = _c.e
+#: One meV (J): the solver's internal energy unit.
+MEV = 1e-3 * _c.e
+#: One nm (m): the solver's internal length unit.
+NM = 1e-9
+#: hbar^2 / (2 m_e) in meV nm^2 (divide by m_eff for the band curvature c = hbar^2/(2 m*)).
+HBAR2_2ME_MEV_NM2 = _c.hbar**2 / (2 * _c.m_e) / MEV / NM**2

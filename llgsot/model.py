@@ -1,0 +1,133 @@
+"""The physical model: a 2D Rashba electron gas with proximity exchange and dilute impurities.
+
+    H(k) = hbar^2 k^2/(2 m*) + alpha (k_x s_y - k_y s_x) + delta_xc m.s        (physics.md sec. 1)
+
+with scalar point impurities W(r) = W~ delta(r) of areal density n. Public parameters are SI
+(energies in eV, as spintronics papers quote them); :meth:`RashbaFM.internal` gives the
+solver's internal units (meV, nm, hbar = 1).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import _validate as v
+from .constants import HBAR2_2ME_MEV_NM2
+
+
+@dataclass(frozen=True)
+class InternalParams:
+    """Model parameters in the solver's internal units (meV, nm, hbar = 1)."""
+
+    c: float  #: band curvature hbar^2/(2 m*) (meV nm^2)
+    alpha: float  #: Rashba coupling (meV nm)
+    delta: float  #: exchange splitting delta_xc (meV)
+    n: float  #: impurity density (nm^-2)
+    W: float  #: impurity strength W~ (meV nm^2)
+    kc: float  #: momentum cutoff (nm^-1)
+
+
+@dataclass(frozen=True)
+class RashbaFM:
+    """A 2D Rashba ferromagnet with dilute scalar impurities (physics.md section 1).
+
+    Parameters
+    ----------
+    m_eff : float
+        Effective mass m*, in units of the free electron mass (> 0).
+    alpha : float
+        Rashba coupling, in eV m (any sign; 1.7e-11 eV m for the paper's Ta-like set).
+    delta_xc : float
+        Proximity exchange splitting Delta_xc, in eV (>= 0).
+    impurity_density : float
+        Areal impurity density n, in m^-2 (> 0).
+    impurity_strength : float
+        Impurity strength W~ = u R^2, in eV nm^2 (nonzero; negative means attractive).
+    cutoff : float
+        Momentum cutoff k_c of every momentum integral, in nm^-1 (> 0). The disc
+        |k| < k_c is centred at k = 0 (physics.md section 1).
+    """
+
+    m_eff: float
+    alpha: float
+    delta_xc: float
+    impurity_density: float
+    impurity_strength: float
+    cutoff: float
+
+    UNITS = {  # noqa: RUF012  (class constant, not a field: no annotation)
+        "m_eff": "m_e",
+        "alpha": "eV m",
+        "delta_xc": "eV",
+        "impurity_density": "m^-2",
+        "impurity_strength": "eV nm^2",
+        "cutoff": "nm^-1",
+    }
+
+    def __post_init__(self):
+        set_ = object.__setattr__
+        set_(self, "m_eff", v.positive("m_eff", self.m_eff, "m_e"))
+        set_(self, "alpha", v.finite_scalar("alpha", self.alpha, "eV m"))
+        set_(self, "delta_xc", v.nonnegative("delta_xc", self.delta_xc, "eV"))
+        set_(self, "impurity_density", v.positive("impurity_density", self.impurity_density, "m^-2"))
+        set_(self, "impurity_strength", v.nonzero("impurity_strength", self.impurity_strength, "eV nm^2"))
+        set_(self, "cutoff", v.positive("cutoff", self.cutoff, "nm^-1"))
+        if self.alpha == 0 and self.delta_xc == 0:
+            raise ValueError(
+                "`alpha` and `delta_xc` are both 0: the spin-degenerate limit is not supported "
+                "(use small nonzero values, e.g. alpha=1e-14 eV m)"
+            )
+
+    # -- derived quantities -------------------------------------------------------------
+    def internal(self) -> InternalParams:
+        """The parameters in internal units (meV, nm, hbar = 1)."""
+        return InternalParams(
+            c=HBAR2_2ME_MEV_NM2 / self.m_eff,
+            alpha=self.alpha * 1e12,
+            delta=self.delta_xc * 1e3,
+            n=self.impurity_density * 1e-18,
+            W=self.impurity_strength * 1e3,
+            kc=self.cutoff,
+        )
+
+    def with_(self, **changes) -> "RashbaFM":
+        """A copy with some parameters changed (validated again)."""
+        d = self.as_dict()
+        d.update(changes)
+        return RashbaFM(**d)
+
+    def as_dict(self) -> dict:
+        """Parameters as a plain dict (SI/eV units as in :attr:`UNITS`)."""
+        return {k: getattr(self, k) for k in self.UNITS}
+
+    def band_bottom(self, theta: float = 0.0) -> float:
+        """Bottom of the lower band E_-(k) for magnetization polar angle ``theta`` (eV)."""
+        p = self.internal()
+        return lower_band_minimum(p.c, p.alpha, p.delta * np.sin(theta), p.delta * np.cos(theta)) * 1e-3
+
+    def __str__(self) -> str:
+        rows = [f"  {k:<18} = {getattr(self, k):.6g} {u}" for k, u in self.UNITS.items()]
+        return "RashbaFM(\n" + "\n".join(rows) + "\n)"
+
+
+def lower_band_minimum(c: float, alpha: float, dx: float, dz: float) -> float:
+    """Minimum over k of E_-(k) = c k^2 - sqrt(alpha^2 k_x^2 + (alpha k_y - dx)^2 + dz^2) (meV).
+
+    The spectrum is even in k_x; the minimum lies either on the k_y axis or on the
+    Mexican-hat ring. A dense scan followed by a local refinement finds it reliably.
+    """
+    from scipy.optimize import minimize
+
+    def e_minus(k):
+        kx, ky = k
+        return c * (kx * kx + ky * ky) - np.sqrt(alpha**2 * kx**2 + (alpha * ky - dx) ** 2 + dz**2)
+
+    kscale = max(abs(alpha) / c, np.sqrt((abs(dx) + abs(dz)) / c), 1e-6)
+    g = np.linspace(-2 * kscale, 2 * kscale, 81)
+    KX, KY = np.meshgrid(g, g)
+    E = c * (KX**2 + KY**2) - np.sqrt(alpha**2 * KX**2 + (alpha * KY - dx) ** 2 + dz**2)
+    i = np.unravel_index(np.argmin(E), E.shape)
+    res = minimize(e_minus, x0=[KX[i], KY[i]], method="Nelder-Mead",
+                   options={"xatol": 1e-12 * kscale, "fatol": 1e-14, "maxiter": 4000})
+    return float(min(res.fun, E[i]))
