@@ -1,0 +1,149 @@
+"""Exact radial integrals along rays: the semi-analytic quadrature of the solver.
+
+Every momentum integral runs over the disc |k| < k_c (physics.md sec. 1). We use polar
+coordinates k = (0, cy) + rho (cos phi, sin phi) about a centre on the k_y axis chosen
+inside every Fermi sea, so that each contour is star-shaped about it. Along a ray all
+integrands are rational in rho: numerator polynomials over det(eps - H - Sigma), a quartic
+in rho. Their radial integrals from 0 to R(phi) (the distance to the cutoff circle) are
+done exactly by partial fractions over the quartic's roots r_j:
+
+    int_0^R drho / (rho - r)   = Log(R - r) - Log(-r)       (I1; +i0 prescription on real roots)
+    int_0^R drho / (rho - r)^2 = -1/(R - r) - 1/r            (I2)
+
+and the remaining integral over phi is periodic and analytic, so the trapezoid rule
+converges exponentially; nested levels of nodes give the error estimate.
+
+Notation along a ray: a0(rho) = eps - e0(k) - sigma0 = A0 + A1 rho + A2 rho^2,
+a(rho) = h(k) + sigma_vec = B + C rho, det = a0^2 - a.a = sum_i Qi rho^i, and
+adj(eps - H - Sigma) = a0 + a.s, so (eps - H - Sigma)^-1 = adj/det.
+"""
+import math
+
+import numpy as np
+
+from .._jit import njit
+from .quartic import quartic_roots
+
+# relative size below which the imaginary part of a root of a real quartic is rounding
+REAL_ROOT_TOL = 1e-9
+
+
+@njit
+def node_angle(i, n0):
+    """Angle of node i in the nested ordering: level 0 holds n0 equispaced nodes, level
+    m > 0 the n0 2^(m-1) odd multiples of 2 pi/(n0 2^m)."""
+    if i < n0:
+        return 2.0 * math.pi * i / n0
+    m = 1
+    start = n0
+    count = n0
+    while i >= start + count:
+        start += count
+        count *= 2
+        m += 1
+    j = i - start
+    return 2.0 * math.pi * (2 * j + 1) / (n0 * 2**m)
+
+
+@njit
+def ray_length(cy, sphi, kc):
+    """Distance R from (0, cy) along (cos phi, sin phi) to the circle |k| = kc."""
+    return -cy * sphi + math.sqrt(cy * cy * sphi * sphi + kc * kc - cy * cy)
+
+
+@njit
+def ray_coefficients(c, alpha, dx, dz, eps, cy, cphi, sphi, s0, s1, s2, s3):
+    """Polynomial data of eps - H - Sigma along a ray (see module docstring).
+
+    Returns (A0, A1, A2, B1, B2, B3, C1, C2, C3, Q4, Q3, Q2, Q1, Q0); Sigma = s0 + s.sigma.
+    """
+    A0 = eps - s0 - c * cy * cy + 0j
+    A1 = -2.0 * c * cy * sphi + 0j
+    A2 = -c + 0j
+    B1 = dx - alpha * cy + s1
+    B2 = 0.0 + s2
+    B3 = dz + s3
+    C1 = -alpha * sphi + 0j
+    C2 = alpha * cphi + 0j
+    C3 = 0j
+    Q4 = A2 * A2
+    Q3 = 2.0 * A1 * A2
+    Q2 = A1 * A1 + 2.0 * A0 * A2 - (C1 * C1 + C2 * C2 + C3 * C3)
+    Q1 = 2.0 * A0 * A1 - 2.0 * (B1 * C1 + B2 * C2 + B3 * C3)
+    Q0 = A0 * A0 - (B1 * B1 + B2 * B2 + B3 * B3)
+    return A0, A1, A2, B1, B2, B3, C1, C2, C3, Q4, Q3, Q2, Q1, Q0
+
+
+@njit
+def dpoly(Q4, Q3, Q2, Q1, r):
+    """Derivative of the quartic at r."""
+    return ((4.0 * Q4 * r + 3.0 * Q3) * r + 2.0 * Q2) * r + Q1
+
+
+@njit
+def ddpoly(Q4, Q3, Q2, r):
+    """Second derivative of the quartic at r."""
+    return (12.0 * Q4 * r + 6.0 * Q3) * r + 2.0 * Q2
+
+
+@njit
+def log_segment(R, r):
+    """int_0^R drho/(rho - r) for a complex root r (principal logs; the path never
+    crosses the branch cut because Im(rho - r) has a fixed sign)."""
+    return np.log(R - r) - np.log(-r)
+
+
+@njit
+def clean_ray(c, alpha, dx, dz, eps, cy, kc, phi, roots, I1, dQ, kind):
+    """Roots and exact radial integrals of the clean problem (Sigma = 0, eps + i0) on one ray.
+
+    Fills ``roots`` (4), ``I1`` (4: int_0^R drho/(rho - r_j) in the i0 -> 0+ limit),
+    ``dQ`` (4: det'(r_j)) and ``kind`` (4: 0 complex, +1/-1 real root on band l = +-1 inside
+    (0, R), 2 real root outside (0, R), 3 real root beyond the cutoff R).
+    Returns (R, g0_0, g0_x, g0_y, g0_z): the contribution F(phi) of this ray to g0, with
+    g0 = 1/(2 pi N) sum_nodes F.
+    """
+    cphi = math.cos(phi)
+    sphi = math.sin(phi)
+    R = ray_length(cy, sphi, kc)
+    (A0, A1, A2, B1, B2, B3, C1, C2, C3,
+     Q4, Q3, Q2, Q1, Q0) = ray_coefficients(c, alpha, dx, dz, eps, cy, cphi, sphi, 0j, 0j, 0j, 0j)
+    quartic_roots(Q4, Q3, Q2, Q1, Q0, roots)
+    scale = 0.0
+    for j in range(4):
+        scale += abs(roots[j])
+    scale = 0.25 * scale + 1e-12 * kc
+    g0 = 0j
+    g1 = 0j
+    g2 = 0j
+    g3 = 0j
+    for j in range(4):
+        r = roots[j]
+        if abs(r.imag) <= REAL_ROOT_TOL * scale:
+            r = r.real + 0j
+            roots[j] = r
+        d = dpoly(Q4, Q3, Q2, Q1, r)
+        dQ[j] = d
+        a0 = A0 + (A1 + A2 * r) * r
+        if r.imag == 0.0:
+            x = r.real
+            val = math.log(abs(R - x)) - math.log(abs(x)) + 0j
+            if 0.0 < x < R:
+                # eps -> eps + i eta moves the root by -i eta 2 a0 / det'(r)
+                side = -1.0 if (a0.real / d.real) > 0 else 1.0
+                val += 1j * math.pi * side
+                kind[j] = 1 if a0.real > 0 else -1
+            elif x >= R:
+                kind[j] = 3
+            else:
+                kind[j] = 2
+        else:
+            val = log_segment(R, r)
+            kind[j] = 0
+        I1[j] = val
+        f = r * val / d
+        g0 += a0 * f
+        g1 += (B1 + C1 * r) * f
+        g2 += (B2 + C2 * r) * f
+        g3 += (B3 + C3 * r) * f
+    return R, g0, g1, g2, g3
