@@ -138,7 +138,7 @@ def _assemble(N0, q, sb, Z, b0, U, n, Kout, Sout, yout):
         for b in range(2):
             rhs[a, b] = q[a, b]
     # w0 = -1/2 Ups^T da0 with da0 = 2 i Im Z;  w0^T y0 = b0 (both purely imaginary)
-    w = -(U.T @ Z.imag)
+    w = -(np.ascontiguousarray(U.T) @ np.ascontiguousarray(Z.imag))
     wn = math.sqrt(np.sum(w * w))
     for b in range(4):
         A[4, b] = w[b] / wn

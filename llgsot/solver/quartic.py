@@ -67,8 +67,8 @@ def _ferrari(B, C, D, E, out):
     s = np.sqrt(2.0 * z + 0j)
     if s == 0:
         s = 1e-300 + 0j
-    t1 = p / 2.0 + z - q / (2.0 * s)
-    t2 = p / 2.0 + z + q / (2.0 * s)
+    t1 = p / 2.0 + z + q / (2.0 * s)
+    t2 = p / 2.0 + z - q / (2.0 * s)
     # y^2 - s y + t1 = 0 and y^2 + s y + t2 = 0
     d1 = np.sqrt(s * s - 4.0 * t1 + 0j)
     d2 = np.sqrt(s * s - 4.0 * t2 + 0j)
