@@ -31,14 +31,15 @@ N_DIAG = 8
 
 
 @njit
-def _contour_and_da0(i, c, alpha, dx, dz, eps, cy, tau, ROOTS, I1, DQ, KIND, RAY,
+def _contour_and_da0(i, c, alpha, dx, dy, dz, eps, cx, cy, tau, ROOTS, I1, DQ, KIND, RAY,
                      N0, q, sb, a0v, Z):
     """Add node i's Fermi-contour and da0 contributions (unnormalised)."""
     R = RAY[i, 0]
     cphi = RAY[i, 1]
     sphi = RAY[i, 2]
     (A0, A1, A2, B1, B2, B3, C1, C2, C3,
-     Q4, Q3, Q2, Q1, Q0) = ray_coefficients(c, alpha, dx, dz, eps, cy, cphi, sphi, 0j, 0j, 0j, 0j)
+     Q4, Q3, Q2, Q1, Q0) = ray_coefficients(c, alpha, dx, dy, dz, eps, cx, cy, cphi, sphi,
+                                            0j, 0j, 0j, 0j)
     t0, t1, t2, t3 = tau[0], tau[1], tau[2], tau[3]
     S = np.empty(4)
     v = np.empty(2)
@@ -59,7 +60,7 @@ def _contour_and_da0(i, c, alpha, dx, dz, eps, cy, tau, ROOTS, I1, DQ, KIND, RAY
             e2 = h2.real / habs
             e3 = h3.real / habs
             gam = -(t0 + l * (e1 * t1 + e2 * t2 + e3 * t3)).imag
-            kx = x * cphi
+            kx = cx + x * cphi
             ky = cy + x * sphi
             S[0] = 1.0
             S[1] = l * e1
@@ -106,7 +107,7 @@ def _contour_and_da0(i, c, alpha, dx, dz, eps, cy, tau, ROOTS, I1, DQ, KIND, RAY
 
 
 @njit
-def _circle_node(i, n0, c, alpha, dx, dz, eps, kc, CIRC):
+def _circle_node(i, n0, c, alpha, dx, dy, dz, eps, kc, CIRC):
     """G0 (real Pauli coefficients) on the cutoff circle at node i, times 1, cos, sin."""
     psi = node_angle(i, n0)
     cp = math.cos(psi)
@@ -115,7 +116,7 @@ def _circle_node(i, n0, c, alpha, dx, dz, eps, kc, CIRC):
     ky = kc * sp
     a0 = eps - c * kc * kc
     h1 = dx - alpha * ky
-    h2 = alpha * kx
+    h2 = dy + alpha * kx
     h3 = dz
     det = a0 * a0 - h1 * h1 - h2 * h2 - h3 * h3
     CIRC[i, 0] = a0 / det
@@ -168,7 +169,7 @@ def _assemble(N0, q, sb, Z, b0, U, n, Kout, Sout, yout):
 
 
 @njit
-def dilute_point(c, alpha, dx, dz, eps, cy, kc, W, n, approx, rtol, max_level,
+def dilute_point(c, alpha, dx, dy, dz, eps, cx, cy, kc, W, n, approx, rtol, max_level,
                  K, K_err, S, S_err, y0, g0_out, tau_out, diag):
     """Dilute-regime response at one point (internal units; see module docstring).
 
@@ -194,7 +195,7 @@ def dilute_point(c, alpha, dx, dz, eps, cy, kc, W, n, approx, rtol, max_level,
         N = N0_NODES * 2**level
         for i in range(have, N):
             phi = node_angle(i, N0_NODES)
-            R, f0, f1, f2, f3 = clean_ray(c, alpha, dx, dz, eps, cy, kc, phi,
+            R, f0, f1, f2, f3 = clean_ray(c, alpha, dx, dy, dz, eps, cx, cy, kc, phi,
                                           ROOTS[i], I1[i], DQ[i], KIND[i])
             RAY[i, 0] = R
             RAY[i, 1] = math.cos(phi)
@@ -217,7 +218,7 @@ def dilute_point(c, alpha, dx, dz, eps, cy, kc, W, n, approx, rtol, max_level,
                 ref_minus = nmi
             elif npl != ref_plus or nmi != ref_minus:
                 star_bad = 1
-            _circle_node(i, N0_NODES, c, alpha, dx, dz, eps, kc, CIRC)
+            _circle_node(i, N0_NODES, c, alpha, dx, dy, dz, eps, kc, CIRC)
         have = N
         g0 = np.zeros(4, np.complex128)
         for i in range(N):
@@ -233,7 +234,7 @@ def dilute_point(c, alpha, dx, dz, eps, cy, kc, W, n, approx, rtol, max_level,
         a0v = np.zeros(4, np.complex128)
         Z = np.zeros(4, np.complex128)
         for i in range(N):
-            _contour_and_da0(i, c, alpha, dx, dz, eps, cy, tau, ROOTS, I1, DQ, KIND, RAY,
+            _contour_and_da0(i, c, alpha, dx, dy, dz, eps, cx, cy, tau, ROOTS, I1, DQ, KIND, RAY,
                              N0, q, sb, a0v, Z)
         norm = 1.0 / (2.0 * math.pi * N)
         N0 *= norm

@@ -28,7 +28,7 @@ N_DIAG = 8
 
 
 @njit
-def clean_g0(c, alpha, dx, dz, eps, cy, kc, rtol, max_level, diag):
+def clean_g0(c, alpha, dx, dy, dz, eps, cx, cy, kc, rtol, max_level, diag):
     """Clean g0+ (4 complex) converged to rtol by nested trapezoid levels."""
     nmax = N0_NODES * 2**max_level
     roots = np.empty(4, np.complex128)
@@ -44,7 +44,8 @@ def clean_g0(c, alpha, dx, dz, eps, cy, kc, rtol, max_level, diag):
         N = N0_NODES * 2**level
         for i in range(have, min(N, nmax)):
             phi = node_angle(i, N0_NODES)
-            R, f0, f1, f2, f3 = clean_ray(c, alpha, dx, dz, eps, cy, kc, phi, roots, I1, dQ, kind)
+            R, f0, f1, f2, f3 = clean_ray(c, alpha, dx, dy, dz, eps, cx, cy, kc, phi, roots, I1, dQ,
+                                          kind)
             acc[0] += f0
             acc[1] += f1
             acc[2] += f2
@@ -76,13 +77,13 @@ def clean_g0(c, alpha, dx, dz, eps, cy, kc, rtol, max_level, diag):
 
 
 @njit
-def _finite_ray(c, alpha, dx, dz, eps, cy, kc, phi, sig, Nsum, Qsum, Qbsum, sbsum, roots):
+def _finite_ray(c, alpha, dx, dy, dz, eps, cx, cy, kc, phi, sig, Nsum, Qsum, Qbsum, sbsum, roots):
     """Add one ray's exact radial integrals to the running sums (unnormalised)."""
     cphi = math.cos(phi)
     sphi = math.sin(phi)
-    R = ray_length(cy, sphi, kc)
+    R = ray_length(cx, cy, cphi, sphi, kc)
     (A0, A1, A2, B1, B2, B3, C1, C2, C3,
-     Q4, Q3, Q2, Q1, Q0) = ray_coefficients(c, alpha, dx, dz, eps, cy, cphi, sphi,
+     Q4, Q3, Q2, Q1, Q0) = ray_coefficients(c, alpha, dx, dy, dz, eps, cx, cy, cphi, sphi,
                                             sig[0], sig[1], sig[2], sig[3])
     quartic_roots(Q4, Q3, Q2, Q1, Q0, roots)
     # det- has the complex-conjugate coefficients (Sigma- = Sigma+^dagger)
@@ -107,7 +108,7 @@ def _finite_ray(c, alpha, dx, dz, eps, cy, kc, phi, sig, Nsum, Qsum, Qbsum, sbsu
         y1 = B1m + C1 * r
         y2 = B2m + C2 * r
         y3 = B3m + C3 * r
-        kx = r * cphi
+        kx = cx + r * cphi
         ky = cy + r * sphi
         # velocity operators v_x = 2c kx + alpha s_y, v_y = 2c ky - alpha s_x
         vxX = pmul(2.0 * c * kx, 0j, alpha + 0j, 0j, x0, x1, x2, x3)
@@ -160,10 +161,10 @@ def _finite_assemble(Nsum, Qsum, Qbsum, sbsum, N, n, U, K, S):
 
 
 @njit
-def finite_point(c, alpha, dx, dz, eps, cy, kc, W, n, approx, rtol, max_level,
+def finite_point(c, alpha, dx, dy, dz, eps, cx, cy, kc, W, n, approx, rtol, max_level,
                  K, K_err, S, S_err, g0_out, tau_out, diag):
     """Finite-n response at one point (internal units; see the module docstring)."""
-    g0 = clean_g0(c, alpha, dx, dz, eps, cy, kc, 1e-3 * rtol, max_level, diag)
+    g0 = clean_g0(c, alpha, dx, dy, dz, eps, cx, cy, kc, 1e-3 * rtol, max_level, diag)
     tau = tau_plus(g0, W, approx)
     U = upsilon(tau, W, approx)
     sig = np.empty(4, np.complex128)
@@ -183,7 +184,7 @@ def finite_point(c, alpha, dx, dz, eps, cy, kc, W, n, approx, rtol, max_level,
         N = N0_NODES * 2**level
         for i in range(have, N):
             phi = node_angle(i, N0_NODES)
-            _finite_ray(c, alpha, dx, dz, eps, cy, kc, phi, sig, Nsum, Qsum, Qbsum, sbsum, roots)
+            _finite_ray(c, alpha, dx, dy, dz, eps, cx, cy, kc, phi, sig, Nsum, Qsum, Qbsum, sbsum, roots)
         have = N
         imag, cond = _finite_assemble(Nsum, Qsum, Qbsum, sbsum, N, n, U, K, S)
         if level >= 2:

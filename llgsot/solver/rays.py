@@ -46,22 +46,24 @@ def node_angle(i, n0):
 
 
 @njit
-def ray_length(cy, sphi, kc):
-    """Distance R from (0, cy) along (cos phi, sin phi) to the circle |k| = kc."""
-    return -cy * sphi + math.sqrt(cy * cy * sphi * sphi + kc * kc - cy * cy)
+def ray_length(cx, cy, cphi, sphi, kc):
+    """Distance R from (cx, cy) along (cos phi, sin phi) to the circle |k| = kc."""
+    cu = cx * cphi + cy * sphi
+    return -cu + math.sqrt(cu * cu + kc * kc - cx * cx - cy * cy)
 
 
 @njit
-def ray_coefficients(c, alpha, dx, dz, eps, cy, cphi, sphi, s0, s1, s2, s3):
+def ray_coefficients(c, alpha, dx, dy, dz, eps, cx, cy, cphi, sphi, s0, s1, s2, s3):
     """Polynomial data of eps - H - Sigma along a ray (see module docstring).
 
-    Returns (A0, A1, A2, B1, B2, B3, C1, C2, C3, Q4, Q3, Q2, Q1, Q0); Sigma = s0 + s.sigma.
+    The exchange field is (dx, dy, dz), the centre (cx, cy); Sigma = s0 + s.sigma.
+    Returns (A0, A1, A2, B1, B2, B3, C1, C2, C3, Q4, Q3, Q2, Q1, Q0).
     """
-    A0 = eps - s0 - c * cy * cy + 0j
-    A1 = -2.0 * c * cy * sphi + 0j
+    A0 = eps - s0 - c * (cx * cx + cy * cy) + 0j
+    A1 = -2.0 * c * (cx * cphi + cy * sphi) + 0j
     A2 = -c + 0j
     B1 = dx - alpha * cy + s1
-    B2 = 0.0 + s2
+    B2 = dy + alpha * cx + s2
     B3 = dz + s3
     C1 = -alpha * sphi + 0j
     C2 = alpha * cphi + 0j
@@ -94,7 +96,7 @@ def log_segment(R, r):
 
 
 @njit
-def clean_ray(c, alpha, dx, dz, eps, cy, kc, phi, roots, I1, dQ, kind):
+def clean_ray(c, alpha, dx, dy, dz, eps, cx, cy, kc, phi, roots, I1, dQ, kind):
     """Roots and exact radial integrals of the clean problem (Sigma = 0, eps + i0) on one ray.
 
     Fills ``roots`` (4), ``I1`` (4: int_0^R drho/(rho - r_j) in the i0 -> 0+ limit),
@@ -105,9 +107,10 @@ def clean_ray(c, alpha, dx, dz, eps, cy, kc, phi, roots, I1, dQ, kind):
     """
     cphi = math.cos(phi)
     sphi = math.sin(phi)
-    R = ray_length(cy, sphi, kc)
+    R = ray_length(cx, cy, cphi, sphi, kc)
     (A0, A1, A2, B1, B2, B3, C1, C2, C3,
-     Q4, Q3, Q2, Q1, Q0) = ray_coefficients(c, alpha, dx, dz, eps, cy, cphi, sphi, 0j, 0j, 0j, 0j)
+     Q4, Q3, Q2, Q1, Q0) = ray_coefficients(c, alpha, dx, dy, dz, eps, cx, cy, cphi, sphi,
+                                            0j, 0j, 0j, 0j)
     quartic_roots(Q4, Q3, Q2, Q1, Q0, roots)
     scale = 0.0
     for j in range(4):

@@ -255,17 +255,20 @@ class _PointSolver:
         self.rtol = rtol
         self.cache = {}
 
-    def __call__(self, theta):
-        key = float(theta)
+    def __call__(self, theta, phi=0.0):
+        key = (float(theta), float(phi))
         if key not in self.cache:
-            self.cache[key] = self._solve(key)
+            self.cache[key] = self._solve(*key)
         return self.cache[key]
 
-    def _solve(self, theta):
+    def _solve(self, theta, phi=0.0):
+        """Solve at (theta, phi) directly; phi != 0 is used only to test the rotation rule."""
         p = self.p
-        dx = p.delta * math.sin(theta)
+        dpar = p.delta * math.sin(theta)
         dz = p.delta * math.cos(theta)
-        cy = fermi_centre(p.c, p.alpha, dx, dz, self.eps, self.model, theta)
+        cy0 = fermi_centre(p.c, p.alpha, dpar, dz, self.eps, self.model, theta)
+        dx, dy = dpar * math.cos(phi), dpar * math.sin(phi)
+        cx, cy = -cy0 * math.sin(phi), cy0 * math.cos(phi)
         K = np.zeros((3, 2))
         Ke = np.zeros((3, 2))
         S = np.zeros((2, 2))
@@ -275,12 +278,12 @@ class _PointSolver:
         diag = np.zeros(8)
         if self.regime == "dilute":
             y0 = np.zeros((4, 2))
-            _dil.dilute_point(p.c, p.alpha, dx, dz, self.eps, cy, p.kc, p.W, p.n, self.approx,
+            _dil.dilute_point(p.c, p.alpha, dx, dy, dz, self.eps, cx, cy, p.kc, p.W, p.n, self.approx,
                               self.rtol, MAX_LEVEL, K, Ke, S, Se, y0, g0, tau, diag)
             cond = diag[_dil.D_COND]
             flags = (diag[_dil.D_STAR], diag[_dil.D_CUTOFF], diag[_dil.D_LEVEL])
         else:
-            _fin.finite_point(p.c, p.alpha, dx, dz, self.eps, cy, p.kc, p.W, p.n, self.approx,
+            _fin.finite_point(p.c, p.alpha, dx, dy, dz, self.eps, cx, cy, p.kc, p.W, p.n, self.approx,
                               self.rtol, MAX_LEVEL, K, Ke, S, Se, g0, tau, diag)
             cond = diag[_fin.D_COND]
             flags = (diag[_fin.D_STAR], diag[_fin.D_CUTOFF], diag[_fin.D_LEVEL])
@@ -311,7 +314,7 @@ class _PointSolver:
         floor_K = 1e-15 * max(cond, 1.0) * Kmax
         floor_S = 1e-15 * max(cond, 1.0) * Smax
         diag_out = {"nodes": diag[1], "cond": cond, "star_shaped": not star,
-                    "g0": g0 * (1.0 / (MEV * NM * NM)), "tau": tau.copy(), "centre_ky": cy}
+                    "g0": g0 * (1.0 / (MEV * NM * NM)), "tau": tau.copy(), "centre": (cx, cy)}
         return (K * K_TO_SI, (Ke + floor_K) * abs(K_TO_SI), S * SIGMA_TO_SI,
                 (Se + floor_S) * SIGMA_TO_SI, diag_out)
 

@@ -1,0 +1,27 @@
+import warnings
+
+import numpy as np
+import pytest
+
+from llgsot import RashbaFM
+
+#: the paper's Ta-like parameter set (Fig. 4) with our documented W~ and cutoff
+TA = dict(m_eff=0.8, alpha=1.7e-11, delta_xc=5e-3, impurity_density=5e14,
+          impurity_strength=0.1, cutoff=3.0)
+
+
+@pytest.fixture
+def ta_model():
+    return RashbaFM(**TA)
+
+
+@pytest.fixture(autouse=True)
+def _no_unexpected_warnings_leak():
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")
+        yield
+
+
+def rel(a, b):
+    a, b = np.asarray(a), np.asarray(b)
+    return np.abs(a - b) / np.abs(b)
