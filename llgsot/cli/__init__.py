@@ -1,0 +1,1 @@
+"""Command line interface: ``llgsot <command> ...`` (the only place that parses arguments)."""

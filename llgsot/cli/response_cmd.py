@@ -1,0 +1,60 @@
+"""``llgsot response``: one evaluation of the solver, as a table or JSON."""
+from __future__ import annotations
+
+import json
+
+
+def register(sub):
+    p = sub.add_parser("response", help="spin-density and current response K, sigma and torques",
+                       description="Solve the T-matrix/Kubo response at one magnetization direction "
+                                   "(physics.md sections 1-3). Units: SI, energies in eV.")
+    p.add_argument("--m-eff", type=float, required=True, help="effective mass (m_e)")
+    p.add_argument("--alpha", type=float, required=True, help="Rashba coupling (eV m)")
+    p.add_argument("--delta-xc", type=float, required=True, help="exchange splitting (eV)")
+    p.add_argument("--impurity-density", type=float, required=True, help="n (m^-2)")
+    p.add_argument("--impurity-strength", type=float, required=True, help="W~ (eV nm^2)")
+    p.add_argument("--cutoff", type=float, required=True, help="k_c (nm^-1)")
+    p.add_argument("--fermi-energy", type=float, required=True, help="eps (eV)")
+    p.add_argument("--theta", type=float, required=True, help="polar angle of m (rad)")
+    p.add_argument("--phi", type=float, default=0.0, help="azimuth of m (rad), default 0")
+    p.add_argument("--approximation", default="tmatrix", help="tmatrix | born")
+    p.add_argument("--regime", default="dilute", help="dilute | finite")
+    p.add_argument("--rtol", type=float, default=1e-8, help="quadrature tolerance (default 1e-8)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from ..model import RashbaFM
+    from ..solver.response import response
+
+    model = RashbaFM(m_eff=args.m_eff, alpha=args.alpha, delta_xc=args.delta_xc,
+                     impurity_density=args.impurity_density,
+                     impurity_strength=args.impurity_strength, cutoff=args.cutoff)
+    r = response(model, args.fermi_energy, args.theta, phi=args.phi,
+                 approximation=args.approximation, regime=args.regime, rtol=args.rtol)
+    if args.json:
+        print(json.dumps(r.to_dict()))
+        return 0
+    print(format_response(r))
+    return 0
+
+
+def format_response(r) -> str:
+    lines = [str(r.model),
+             f"fermi_energy = {r.fermi_energy:.6g} eV, theta = {r.theta:.6g} rad, phi = {r.phi:.6g} rad, "
+             f"approximation = {r.approximation}, regime = {r.regime}", "",
+             "K (1/(V m)): rows spin x, y, z; columns field x, y   (+- error)"]
+    for a, name in enumerate("xyz"):
+        row = "  ".join(f"{r.K[a, b]: .6e} +- {r.K_err[a, b]:.1e}" for b in range(2))
+        lines.append(f"  S_{name}: {row}")
+    lines.append("sigma (S):")
+    for a, name in enumerate("xy"):
+        row = "  ".join(f"{r.sigma[a, b]: .6e} +- {r.sigma_err[a, b]:.1e}" for b in range(2))
+        lines.append(f"  J_{name}: {row}")
+    lines.append("torque coefficients (P-4): t in 1/(V m), tau = t/sigma_xx in 1/(A m)")
+    for k in ("t1e", "t2e", "t1o", "t2o"):
+        tk = "tau" + k[1:]
+        lines.append(f"  {k} = {r.torque[k]: .6e} +- {r.torque_err[k]:.1e}    "
+                     f"{tk} = {r.torque[tk]: .6e} +- {r.torque_err[tk]:.1e}")
+    return "\n".join(lines)
