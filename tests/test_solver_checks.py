@@ -305,3 +305,14 @@ def test_finite_regime_warns_outside_validity():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         llgsot.response(RashbaFM(**TA), 5.5e-3, 0.7, regime="finite", rtol=1e-5)
+
+
+def test_p34_tau2o_scales_as_inverse_eps_squared():
+    """(P-34) prints tau2o ~ eps^-1, which is dimensionally wrong; from (P-33) it must be
+    eps^-2. Measured exponent between eps = 100 and 200 meV: corrections O(W g0 ln eps) ~ 0.1
+    separate it clearly from 1."""
+    m = RashbaFM(0.8, 5e-12, 0.5e-3, 5e14, 2e-3, 8.0)
+    t1 = llgsot.response(m, 0.1, 0.05, rtol=1e-10).torque
+    t2 = llgsot.response(m, 0.2, 0.05, rtol=1e-10).torque
+    assert math.log2(abs(t1["tau2o"] / t2["tau2o"])) == pytest.approx(2.0, abs=0.15)
+    assert math.log2(abs(t1["tau1o"] / t2["tau1o"])) == pytest.approx(1.0, abs=0.05)
