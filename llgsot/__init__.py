@@ -17,6 +17,7 @@ _LAZY = {
     "build_table": "llgsot.tables.build",
     "TorqueTable": "llgsot.tables.interpolate",
     "load_table": "llgsot.tables.store",
+    "save_table": "llgsot.tables.store",
     "Macrospin": "llgsot.dynamics.magnet",
     "Pulse": "llgsot.dynamics.drive",
     "ConstantSOT": "llgsot.dynamics.torques",

@@ -5,8 +5,10 @@ compilation again; ``fastmath`` is off because the solver relies on IEEE semanti
 
 numba invalidates a cached kernel only when *its own* source file changes, not when a
 kernel it calls (in another module) does, so a stale cache could silently run old code.
-We therefore key the cache directory on a hash of the whole package's source: any edit
-or upgrade starts from a fresh cache. (Set LLGSOT_NUMBA_CACHE to choose the base folder.)
+We therefore key each kernel's cache directory on a hash of every source file of its
+subpackage (kernels only call kernels of their own subpackage) and of this file: any edit
+or upgrade of that subpackage starts from a fresh cache. LLGSOT_NUMBA_CACHE sets the base
+folder (default ~/.cache/llgsot/numba); NUMBA_CACHE_DIR, if set, is respected as is.
 """
 import functools
 import hashlib
@@ -15,26 +17,42 @@ from pathlib import Path
 
 import numba
 
-
-def _source_hash() -> str:
-    h = hashlib.sha1()
-    root = Path(__file__).parent
-    for path in sorted(root.rglob("*.py")):
-        h.update(str(path.relative_to(root)).encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()[:16]
+_HASHES = {}
 
 
-def _cache_dir() -> str:
+def _folder_hash(folder: Path) -> str:
+    key = str(folder)
+    if key not in _HASHES:
+        h = hashlib.sha1(Path(__file__).read_bytes())
+        for path in sorted(folder.glob("*.py")):
+            h.update(path.name.encode())
+            h.update(path.read_bytes())
+        _HASHES[key] = h.hexdigest()[:16]
+    return _HASHES[key]
+
+
+def _base() -> str:
     base = os.environ.get("LLGSOT_NUMBA_CACHE")
-    if not base:
-        xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        base = os.path.join(xdg, "llgsot", "numba")
-    return os.path.join(base, _source_hash())
+    if base:
+        return base
+    xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(xdg, "llgsot", "numba")
 
 
-if not os.environ.get("NUMBA_CACHE_DIR"):
-    numba.config.CACHE_DIR = _cache_dir()
+def _jit(options, func=None):
+    if func is None:
+        return lambda f: _jit(options, f)
+    if os.environ.get("NUMBA_CACHE_DIR"):
+        return numba.njit(**options)(func)
+    folder = Path(func.__code__.co_filename).resolve().parent
+    old = numba.config.CACHE_DIR
+    numba.config.CACHE_DIR = os.path.join(_base(), f"{folder.name}-{_folder_hash(folder)}")
+    try:
+        return numba.njit(**options)(func)  # the cache locator is chosen here
+    finally:
+        numba.config.CACHE_DIR = old
 
-njit = functools.partial(numba.njit, cache=True, fastmath=False, nogil=True)
-pnjit = functools.partial(numba.njit, cache=True, fastmath=False, nogil=True, parallel=True)
+
+_OPTS = dict(cache=True, fastmath=False, nogil=True)
+njit = functools.partial(_jit, _OPTS)
+pnjit = functools.partial(_jit, {**_OPTS, "parallel": True})

@@ -1,0 +1,370 @@
+"""Build torque tables: the solver tabulated over the magnetization angle.
+
+The default theta grid is adaptive. It works on [0, pi/2] and mirrors to [pi/2, pi] with
+the exact parities of physics.md sec. 4 item 6, so the table is exactly symmetric. Each
+round solves the midpoints of the intervals not yet verified and compares them with the
+interpolant built without them (held-out midpoints): an interval whose midpoint agrees to
+``tol`` (relative to each component's largest magnitude) is verified, otherwise both halves
+are refined. A discontinuity (the Fermi level reaching or leaving a band) shows as an
+interval whose midpoint falls on one side of a difference that does not shrink on
+halving; it is then bracketed by bisection to ``jump_width`` and stored as a jump.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import warnings
+
+import numpy as np
+import xarray as xr
+
+from .. import __version__
+from .. import _validate as v
+from ..model import RashbaFM
+from ..parallel import resolve_executor
+from . import schema
+from .checkpoint import Checkpoint, point_key
+from .hermite import bessel_slopes, hermite_eval
+
+N_INIT = 9  # initial nodes on [0, pi/2]
+JUMP_DETECT_WIDTH = 0.02  # rad: below this an interval is tested for a jump
+JUMP_WIDTH = 1e-4  # rad: bracket width of a stored jump
+MIN_WIDTH = 1e-5  # rad: narrowest interval refined for accuracy
+#: An interval is accepted when the interpolant built *without* its midpoint misses the
+#: solved midpoint by <= ACCEPT_FACTOR * tol. The midpoint then becomes a node, and halving
+#: the spacing divides the O(h^3) Hermite error by 8, so the final error is ~tol/2 where the
+#: data are smooth (measured against direct solves: docs/tables.md).
+ACCEPT_FACTOR = 4.0
+
+
+# -- the work item ------------------------------------------------------------------------
+def _solve_chunk(model_params, eps, approximation, regime, rtol, thetas):
+    """Worker: solve one parameter set at several angles (module-level, picklable)."""
+    from ..solver.response import response
+
+    model = RashbaFM(**model_params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        r = response(model, eps, np.asarray(thetas, float), approximation=approximation,
+                     regime=regime, rtol=rtol)
+    out = []
+    for i in range(len(thetas)):
+        out.append({"K": r.K[i], "K_err": r.K_err[i], "sigma": r.sigma[i], "sigma_err": r.sigma_err[i],
+                    "torque": {k: float(x[i]) for k, x in r.torque.items()},
+                    "torque_err": {k: float(x[i]) for k, x in r.torque_err.items()}})
+    return out
+
+
+class _Evaluator:
+    """Solves points through an executor, with the cache/checkpoint and a call count."""
+
+    def __init__(self, model, approximation, regime, rtol, executor, progress, checkpoint):
+        self.model = model
+        self.approximation = approximation
+        self.regime = regime
+        self.rtol = rtol
+        self.executor = executor
+        self.calls = 0
+        self.reused = 0
+        header = {"model": model.as_dict(), "approximation": approximation, "regime": regime,
+                  "rtol": rtol}
+        self.ckpt = Checkpoint(checkpoint, header) if checkpoint is not None else None
+        self.cache = dict(self.ckpt.records) if self.ckpt else {}
+        self.bar = None
+        if progress:
+            from tqdm.auto import tqdm
+
+            self.bar = tqdm(desc="llgsot table", unit="solve", leave=False)
+
+    def solve(self, requests):
+        """requests: list of (eps, W, theta). Returns a list of records in order."""
+        todo = {}
+        for eps, w, th in requests:
+            key = point_key(eps, w, th)
+            if key in self.cache:
+                continue
+            todo.setdefault((float(eps), float(w)), []).append(float(th))
+        n_new = sum(len(t) for t in todo.values())
+        self.reused += sum(1 for r in requests if point_key(*r) in self.cache)
+        if todo:
+            futures = []
+            workers = max(1, getattr(self.executor, "_max_workers", 1) or 1)
+            for (eps, w), ths in todo.items():
+                params = {**self.model.as_dict(), "impurity_strength": w}
+                ths = sorted(set(ths))
+                nchunk = min(len(ths), workers * 2) if workers > 1 else 1
+                for chunk in np.array_split(np.array(ths), nchunk):
+                    if len(chunk):
+                        fut = self.executor.submit(_solve_chunk, params, eps, self.approximation,
+                                                   self.regime, self.rtol, chunk.tolist())
+                        futures.append(((eps, w), chunk, fut))
+            for (eps, w), chunk, fut in futures:
+                recs = fut.result()
+                items = [(point_key(eps, w, th), rec) for th, rec in zip(chunk, recs)]
+                self.cache.update(items)
+                if self.ckpt:
+                    self.ckpt.append(items)
+                if self.bar is not None:
+                    self.bar.update(len(items))
+            self.calls += n_new
+        return [self.cache[point_key(*r)] for r in requests]
+
+    def close(self):
+        if self.bar is not None:
+            self.bar.close()
+
+
+# -- adaptive refinement of one parameter set ---------------------------------------------
+class _Grid:
+    """Nodes on [0, pi/2] of one parameter set, with their verification state."""
+
+    def __init__(self, eps, w):
+        self.eps = eps
+        self.w = w
+        self.nodes = list(np.linspace(0.0, math.pi / 2, N_INIT))
+        self.state = {}  # interval (a, b) -> "ok" | "jump" | "hunt"
+        self.worst = 0.0  # largest held-out error among verified intervals
+        self.unresolved = []
+
+    def pending(self):
+        ts = sorted(self.nodes)
+        return [(a, b) for a, b in zip(ts[:-1], ts[1:]) if self.state.get((a, b)) not in ("ok", "jump")]
+
+
+def _mirrored(nodes, recs, jumps):
+    """Full [0, pi] arrays (theta, values (N,10), jump_after) from a half grid."""
+    t = np.array(nodes)
+    vals = np.array([schema.flat_values(r["K"], r["sigma"]) for r in recs])
+    full_t = np.concatenate([t, math.pi - t[-2::-1]])
+    full_v = np.concatenate([vals, schema.PARITY_HALF_PI * vals[-2::-1]])
+    half_j = np.array([(a, b) in jumps for a, b in zip(t[:-1], t[1:])], bool)
+    full_j = np.concatenate([half_j, half_j[::-1]])
+    return full_t, full_v, full_j
+
+
+def _scales(vals):
+    """Per-component magnitude scale for relative errors (floor: 1e-3 of the block max)."""
+    s = np.abs(vals).max(axis=0)
+    kmax, smax = s[:6].max(), s[6:].max()
+    s[:6] = np.maximum(s[:6], 1e-3 * kmax + 1e-300)
+    s[6:] = np.maximum(s[6:], 1e-3 * smax + 1e-300)
+    return s
+
+
+def _refine(grids, ev, tol, max_calls):
+    while True:
+        requests, where = [], []
+        for g in grids:
+            for a, b in g.pending():
+                requests.append((g.eps, g.w, 0.5 * (a + b)))
+                where.append((g, a, b))
+        if not requests or ev.calls >= max_calls:
+            if requests:
+                warnings.warn(f"table build stopped at max_calls={max_calls} with "
+                              f"{len(requests)} intervals unverified", RuntimeWarning, stacklevel=3)
+            return
+        # interpolants from the current nodes, before the midpoints are added
+        interp = {}
+        for g in grids:
+            ts = sorted(g.nodes)
+            recs = ev.solve([(g.eps, g.w, t) for t in ts])
+            jumps = {k for k, s in g.state.items() if s == "jump"}
+            ft, fv, fj = _mirrored(ts, recs, jumps)
+            d = bessel_slopes(ft, fv, fj, schema.PARITY_ZERO, schema.PARITY_ZERO)
+            interp[id(g)] = (ft, fv, d, fj, _scales(fv), dict(zip(ts, fv[:len(ts)])))
+        mids = ev.solve(requests)
+        for (g, a, b), (_, _, m), rec in zip(where, requests, mids):
+            ft, fv, d, fj, scale, at = interp[id(g)]
+            fm = schema.flat_values(rec["K"], rec["sigma"])
+            pred = hermite_eval(ft, fv, d, fj, np.array([m]))[0]
+            err = float(np.max(np.abs(pred - fm) / scale))
+            fa, fb = at[a], at[b]
+            D = float(np.max(np.abs(fb - fa) / scale))
+            dl = float(np.max(np.abs(fm - fa) / scale))
+            dr = float(np.max(np.abs(fb - fm) / scale))
+            g.nodes.append(m)
+            hunting = g.state.pop((a, b), None) == "hunt"
+            if (b - a) <= JUMP_DETECT_WIDTH and D > 20 * tol and min(dl, dr) < 0.1 * D or hunting:
+                # a jump lies on the side carrying the difference
+                side, other = ((a, m), (m, b)) if dl > dr else ((m, b), (a, m))
+                g.state[side] = "jump" if (side[1] - side[0]) <= JUMP_WIDTH else "hunt"
+                continue
+            if err <= ACCEPT_FACTOR * tol:
+                g.state[(a, m)] = g.state[(m, b)] = "ok"
+                g.worst = max(g.worst, err)
+            elif (b - a) / 2 < MIN_WIDTH:
+                g.state[(a, m)] = g.state[(m, b)] = "ok"
+                g.unresolved.append((a, b, err / ACCEPT_FACTOR))
+
+
+def build_table(model: RashbaFM, fermi_energy, theta=None, approximation: str = "tmatrix",
+                regime: str = "dilute", executor=None, progress: bool = True, checkpoint=None,
+                tol: float = 1e-4, rtol: float | None = None, impurity_strength=None,
+                max_calls: int = 5000) -> xr.Dataset:
+    """Tabulate K, sigma and the torque coefficients over theta in [0, pi] (azimuth 0).
+
+    Parameters
+    ----------
+    model : RashbaFM
+        The model (SI/eV parameters).
+    fermi_energy : float or 1-d array
+        Fermi energy (eV); an array adds a ``fermi_energy`` dimension.
+    theta : None, int or 1-d array
+        None (default): adaptive grid reaching ``tol``; int N: N equispaced angles on
+        [0, pi]; array: exactly these angles (rad).
+    approximation, regime : str
+        As for :func:`llgsot.response`.
+    executor : None, "serial", "processes", Executor or dask Client
+        Where the solver runs (see :mod:`llgsot.parallel`). None: in-process for small
+        builds, local processes for large ones.
+    progress : bool
+        Show a tqdm progress bar.
+    checkpoint : path or None
+        JSON-lines checkpoint; a build restarted with the same checkpoint reuses every
+        finished point.
+    tol : float
+        Target relative interpolation error of the adaptive grid (per component, relative
+        to its largest magnitude; 1e-8 <= tol <= 1e-1).
+    rtol : float, optional
+        Solver tolerance; default min(1e-8, tol/1e3) (dilute), tol/100 (finite).
+    impurity_strength : None or 1-d array
+        Impurity strengths W~ (eV nm^2) to tabulate (adds a dimension); default the model's.
+    max_calls : int
+        Safety limit on solver calls.
+
+    Returns
+    -------
+    xarray.Dataset
+        See :mod:`llgsot.tables.schema`; attrs carry the provenance and ``solver_calls``.
+    """
+    from ..solver.response import APPROXIMATIONS, REGIMES
+
+    if not isinstance(model, RashbaFM):
+        raise ValueError(f"`model` must be a RashbaFM, got {type(model).__name__}")
+    approximation = v.choice("approximation", approximation, APPROXIMATIONS)
+    regime = v.choice("regime", regime, REGIMES)
+    tol = v.in_range("tol", tol, 1e-8, 1e-1)
+    if rtol is None:
+        rtol = min(1e-8, tol * 1e-3) if regime == "dilute" else tol * 1e-2
+    rtol = v.in_range("rtol", rtol, 1e-14, 1e-2)
+    eps_arr = np.atleast_1d(v.finite_array("fermi_energy", fermi_energy, "eV")).astype(float)
+    w_given = impurity_strength is not None
+    w_arr = (np.atleast_1d(v.finite_array("impurity_strength", impurity_strength, "eV nm^2"))
+             if w_given else np.array([model.impurity_strength]))
+    for w in w_arr:
+        v.nonzero("impurity_strength", w, "eV nm^2")
+    if eps_arr.ndim != 1 or w_arr.ndim != 1:
+        raise ValueError("`fermi_energy` and `impurity_strength` must be scalars or 1-d arrays")
+    adaptive = theta is None
+    if not adaptive:
+        if np.ndim(theta) == 0 and float(theta).is_integer():
+            n = int(theta)
+            if n < 2:
+                raise ValueError(f"`theta` as a count must be >= 2, got {n}")
+            theta = np.linspace(0.0, math.pi, n)
+        theta = np.asarray(v.finite_array("theta", theta, "rad"), float)
+        if theta.ndim != 1 or np.any(np.diff(theta) <= 0) or theta[0] < 0 or theta[-1] > math.pi:
+            raise ValueError("`theta` must be strictly increasing angles in [0, pi] (rad)")
+
+    est = len(eps_arr) * len(w_arr) * (60 if adaptive else len(theta)) * (
+        0.001 if regime == "dilute" else 0.003)
+    with resolve_executor(executor, expected_seconds=est) as ex:
+        ev = _Evaluator(model, approximation, regime, rtol, ex, progress, checkpoint)
+        try:
+            grids = [_Grid(e, w) for e in eps_arr for w in w_arr]
+            if adaptive:
+                ev.solve([(g.eps, g.w, t) for g in grids for t in g.nodes])
+                _refine(grids, ev, tol, max_calls)
+                half = np.array(sorted(set().union(*[set(g.nodes) for g in grids])))
+                recs = ev.solve([(g.eps, g.w, t) for g in grids for t in half])
+                full_t = np.concatenate([half, math.pi - half[-2::-1]])
+            else:
+                half = None
+                full_t = theta
+                recs = ev.solve([(g.eps, g.w, t) for g in grids for t in theta])
+        finally:
+            ev.close()
+
+    shape = (len(eps_arr), len(w_arr), len(full_t))
+    K = np.empty(shape + (3, 2))
+    Ke = np.empty(shape + (3, 2))
+    S = np.empty(shape + (2, 2))
+    Se = np.empty(shape + (2, 2))
+    names = [*schema.TORQUE_NAMES, *schema.EFF_NAMES]
+    T = {k: np.empty(shape) for k in names}
+    Te = {k: np.empty(shape) for k in names}
+    J = np.zeros(shape[:2] + (len(full_t),), np.int8)
+    worst, unresolved = 0.0, []
+    npt = len(half) if adaptive else len(full_t)
+    for gi, g in enumerate(grids):
+        i, j = divmod(gi, len(w_arr))
+        rs = recs[gi * npt:(gi + 1) * npt]
+        if adaptive:
+            idx = list(range(npt)) + list(range(npt - 2, -1, -1))
+            par_k = schema.PARITY_HALF_PI[:6].reshape(3, 2)
+            par_s = schema.PARITY_HALF_PI[6:].reshape(2, 2)
+            for n, k in enumerate(idx):
+                mirror = n >= npt
+                K[i, j, n] = rs[k]["K"] * (par_k if mirror else 1)
+                Ke[i, j, n] = rs[k]["K_err"]
+                S[i, j, n] = rs[k]["sigma"] * (par_s if mirror else 1)
+                Se[i, j, n] = rs[k]["sigma_err"]
+                for name in names:
+                    T[name][i, j, n] = rs[k]["torque"][name]
+                    Te[name][i, j, n] = rs[k]["torque_err"][name]
+            jumps = [ab for ab, s in g.state.items() if s == "jump"]
+            for a, b in jumps:
+                lo = np.searchsorted(half, a)
+                J[i, j, lo] = 1
+                J[i, j, len(full_t) - 2 - lo] = 1
+            worst = max(worst, g.worst)
+            unresolved += g.unresolved
+        else:
+            for n, r in enumerate(rs):
+                K[i, j, n], Ke[i, j, n], S[i, j, n], Se[i, j, n] = r["K"], r["K_err"], r["sigma"], r["sigma_err"]
+                for name in names:
+                    T[name][i, j, n] = r["torque"][name]
+                    Te[name][i, j, n] = r["torque_err"][name]
+    if unresolved:
+        warnings.warn(f"{len(unresolved)} theta intervals narrower than {MIN_WIDTH} rad still miss "
+                      f"tol={tol:g} (worst {max(u[2] for u in unresolved):.2g})", RuntimeWarning,
+                      stacklevel=2)
+
+    lead = ["fermi_energy", "impurity_strength"]
+    data = {
+        "K": (lead + ["theta", "spin", "field"], K), "K_err": (lead + ["theta", "spin", "field"], Ke),
+        "sigma": (lead + ["theta", "i", "j"], S), "sigma_err": (lead + ["theta", "i", "j"], Se),
+        "jump_after": (lead + ["theta"], J),
+    }
+    for name in names:
+        data[name] = (lead + ["theta"], T[name])
+        data[name + "_err"] = (lead + ["theta"], Te[name])
+    ds = xr.Dataset(data, coords={"fermi_energy": eps_arr, "impurity_strength": w_arr,
+                                  "theta": full_t, "spin": ["x", "y", "z"], "field": ["x", "y"],
+                                  "i": ["x", "y"], "j": ["x", "y"]})
+    if len(eps_arr) == 1 and np.ndim(fermi_energy) == 0:
+        ds = ds.squeeze("fermi_energy")
+    if not w_given:
+        ds = ds.squeeze("impurity_strength")
+    for name, var in ds.variables.items():
+        if name in schema.UNITS:
+            var.attrs["units"] = schema.UNITS[name]
+        if name in schema.LONG_NAMES:
+            var.attrs["long_name"] = schema.LONG_NAMES[name]
+    md = model.as_dict()
+    if w_given:
+        md.pop("impurity_strength")
+    ds.attrs.update({
+        **md,
+        "approximation": approximation, "regime": regime, "rtol": rtol,
+        "tol": tol if adaptive else float("nan"), "grid": "adaptive" if adaptive else "given",
+        "heldout_error_max": worst if adaptive else float("nan"),
+        "interpolation_error_estimate": worst / ACCEPT_FACTOR if adaptive else float("nan"),
+        "solver_calls": ev.calls, "reused_points": ev.reused,
+        "llgsot_version": __version__, "llgsot_table_version": schema.TABLE_VERSION,
+        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "conventions": "physics.md: Pauli spin density, electron charge e < 0, K(theta, phi=0); "
+                       "other azimuths by K(th, ph) = R3(ph) K(th, 0) R2(ph)^T",
+        "title": "llgsot torque table",
+    })
+    return ds

@@ -1,0 +1,126 @@
+"""TorqueTable: K(m) and sigma(m) for any unit magnetization, from a tabulated Dataset.
+
+Interpolation in theta is piecewise cubic Hermite (:mod:`.hermite`), with exact parities at
+theta = 0 and pi and steps at bracketed jumps; azimuths follow from the rotation rule
+K(th, ph) = R3(ph) K(th, 0) R2(ph)^T, sigma(th, ph) = R2 sigma(th, 0) R2^T (physics.md sec. 3).
+:meth:`TorqueTable.kernel_arrays` hands the same interpolant to the numba dynamics kernels.
+"""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import xarray as xr
+
+from . import schema
+from .hermite import bessel_slopes, hermite_eval
+
+
+class TorqueTable:
+    """Interpolated response of one table (one Fermi energy and impurity strength).
+
+    Parameters
+    ----------
+    source : xarray.Dataset or path
+        A table from :func:`llgsot.build_table` or :func:`llgsot.load_table`. Tables with
+        extra dimensions must be reduced first, e.g. ``ds.sel(fermi_energy=4.5e-3)``.
+    """
+
+    def __init__(self, source):
+        if isinstance(source, (str, os.PathLike)):
+            from .store import load_table
+
+            source = load_table(source)
+        if not isinstance(source, xr.Dataset):
+            raise ValueError(f"`source` must be an xarray.Dataset or a path, got {type(source).__name__}")
+        from .store import check_schema
+
+        check_schema(source, where="TorqueTable")
+        extra = [d for d in schema.EXTRA_DIMS if d in source.dims]
+        if extra:
+            raise ValueError(f"the table has extra dimensions {extra}: select one value first, "
+                             f"e.g. ds.sel({extra[0]}=...)")
+        self.dataset = source
+        self.theta = np.asarray(source["theta"].values, float)
+        if self.theta[0] != 0.0 or abs(self.theta[-1] - np.pi) > 1e-12:
+            raise ValueError("a TorqueTable needs theta to span [0, pi] exactly "
+                             f"(got [{self.theta[0]!r}, {self.theta[-1]!r}])")
+        self.values = schema.flat_values(source["K"].values, source["sigma"].values)
+        self.jump_after = np.asarray(source["jump_after"].values[:-1], bool)
+        self.slopes = bessel_slopes(self.theta, self.values, self.jump_after,
+                                    schema.PARITY_ZERO, schema.PARITY_ZERO)
+        self.delta_xc = float(source.attrs["delta_xc"])  # eV
+
+    # -- azimuth 0 ------------------------------------------------------------------------
+    def values_at(self, theta):
+        """(..., 10) interpolated (Kxx, Kxy, Kyx, Kyy, Kzx, Kzy, sxx, sxy, syx, syy) at phi = 0."""
+        th = np.asarray(theta, float)
+        out = hermite_eval(self.theta, self.values, self.slopes, self.jump_after, th.ravel())
+        return out.reshape(th.shape + (10,))
+
+    # -- any direction --------------------------------------------------------------------
+    def K(self, m):
+        """Spin-density response K(m) (..., 3, 2) in 1/(V m) for unit vectors m (..., 3)."""
+        return self._both(m)[0]
+
+    def sigma(self, m):
+        """Sheet conductivity sigma(m) (..., 2, 2) in S for unit vectors m (..., 3)."""
+        return self._both(m)[1]
+
+    def _both(self, m):
+        m = np.asarray(m, float)
+        if m.shape[-1] != 3:
+            raise ValueError(f"`m` must have shape (..., 3), got {m.shape}")
+        norm = np.linalg.norm(m, axis=-1)
+        if np.any(np.abs(norm - 1) > 1e-6):
+            raise ValueError("`m` must be unit vectors (|m| = 1 within 1e-6)")
+        theta = np.arccos(np.clip(m[..., 2] / norm, -1.0, 1.0))
+        phi = np.arctan2(m[..., 1], m[..., 0])
+        vals = self.values_at(theta)
+        K0 = vals[..., :6].reshape(vals.shape[:-1] + (3, 2))
+        S0 = vals[..., 6:].reshape(vals.shape[:-1] + (2, 2))
+        c, s = np.cos(phi), np.sin(phi)
+        R2 = np.stack([np.stack([c, -s], -1), np.stack([s, c], -1)], -2)
+        R3 = np.zeros(phi.shape + (3, 3))
+        R3[..., :2, :2] = R2
+        R3[..., 2, 2] = 1.0
+        K = np.einsum("...ij,...jk,...lk->...il", R3, K0, R2)
+        S = np.einsum("...ij,...jk,...lk->...il", R2, S0, R2)
+        return K, S
+
+    def kernel_arrays(self):
+        """The interpolant as plain arrays for numba kernels (contract of the dynamics layer).
+
+        Returns dict: "theta" (N,) non-decreasing with a jump shown as a repeated node whose
+        two copies carry the left and right limits; "values" (N, 10) and "slopes" (N, 10) at
+        phi = 0 (K entries in 1/(V m), then sigma entries in S); "delta_xc" in J.
+        """
+        th, val, slo = [], [], []
+        n = len(self.theta)
+        for i in range(n):
+            if i > 0 and self.jump_after[i - 1]:
+                continue  # right end of a jump: emitted with the duplicate below
+            th.append(self.theta[i])
+            val.append(self.values[i])
+            slo.append(self.slopes[i])
+            if i < n - 1 and self.jump_after[i]:
+                mid = 0.5 * (self.theta[i] + self.theta[i + 1])
+                # step at the midpoint: left limit then right limit at the same abscissa
+                th.append(mid)
+                val.append(self.values[i])
+                slo.append(np.zeros(10))
+                th.append(mid)
+                val.append(self.values[i + 1])
+                slo.append(np.zeros(10))
+                th.append(self.theta[i + 1])
+                val.append(self.values[i + 1])
+                slo.append(self.slopes[i + 1])
+        from ..constants import EV
+
+        return {"theta": np.array(th), "values": np.array(val), "slopes": np.array(slo),
+                "delta_xc": self.delta_xc * EV}
+
+    def __repr__(self):
+        a = self.dataset.attrs
+        return (f"TorqueTable({len(self.theta)} angles, {a.get('approximation')}/{a.get('regime')}, "
+                f"delta_xc={self.delta_xc:g} eV, jumps={int(self.jump_after.sum())})")

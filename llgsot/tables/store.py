@@ -1,0 +1,71 @@
+"""Table files: netCDF4 through xarray, written atomically, checked on load, never pickled."""
+from __future__ import annotations
+
+import os
+import tempfile
+
+import xarray as xr
+
+from . import schema
+
+
+def save_table(ds: xr.Dataset, path) -> str:
+    """Write ``ds`` to ``path`` (netCDF4) atomically: a temporary file in the same folder,
+    fsynced, then renamed over the target. Returns the path."""
+    path = os.fspath(path)
+    check_schema(ds, where="save_table")
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".llgsot-", suffix=".nc.tmp", dir=folder)
+    os.close(fd)
+    try:
+        enc = {name: {"zlib": True, "complevel": 4} for name in ds.data_vars}
+        ds.to_netcdf(tmp, engine="netcdf4", format="NETCDF4", encoding=enc)
+        with open(tmp, "rb") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+    return path
+
+
+def load_table(path) -> xr.Dataset:
+    """Load a torque table and check its schema and version.
+
+    Raises
+    ------
+    ValueError
+        naming what is missing or wrong (not a netCDF file, missing variables or attributes,
+        unsupported table version).
+    """
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        raise ValueError(f"no table file at {path!r}")
+    try:
+        with xr.open_dataset(path, engine="netcdf4") as f:
+            ds = f.load()
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"{path!r} is not a readable netCDF torque table ({exc})") from None
+    check_schema(ds, where=path)
+    return ds
+
+
+def check_schema(ds: xr.Dataset, where: str = "table") -> None:
+    """Raise ValueError naming every missing variable/attribute or a wrong version."""
+    missing = [v for v in schema.REQUIRED_VARS if v not in ds.variables]
+    if "theta" not in ds.coords:
+        missing.insert(0, "theta (coordinate)")
+    missing_attrs = [a for a in schema.REQUIRED_ATTRS if a not in ds.attrs]
+    problems = []
+    if missing:
+        problems.append("missing variables: " + ", ".join(missing))
+    if missing_attrs:
+        problems.append("missing attributes: " + ", ".join(missing_attrs))
+    ver = ds.attrs.get("llgsot_table_version")
+    if ver is not None and int(ver) != schema.TABLE_VERSION:
+        problems.append(f"table version {ver} is not supported (this llgsot reads version "
+                        f"{schema.TABLE_VERSION}); rebuild it")
+    if problems:
+        raise ValueError(f"{where}: not a valid llgsot torque table: " + "; ".join(problems))
