@@ -30,6 +30,7 @@ N_INIT = 9  # initial nodes on [0, pi/2]
 JUMP_DETECT_WIDTH = 0.02  # rad: below this an interval is tested for a jump
 JUMP_WIDTH = 1e-4  # rad: bracket width of a stored jump
 MIN_WIDTH = 1e-5  # rad: narrowest interval refined for accuracy
+CHUNK = 32  # angles per work item at most
 #: An interval is accepted when the interpolant built *without* its midpoint misses the
 #: solved midpoint by <= ACCEPT_FACTOR * tol. The midpoint then becomes a node, and halving
 #: the spacing divides the O(h^3) Hermite error by 8, so the final error is ~tol/2 where the
@@ -92,7 +93,8 @@ class _Evaluator:
             for (eps, w), ths in todo.items():
                 params = {**self.model.as_dict(), "impurity_strength": w}
                 ths = sorted(set(ths))
-                nchunk = min(len(ths), workers * 2) if workers > 1 else 1
+                # chunks of <= CHUNK angles: finished chunks reach the checkpoint as they come
+                nchunk = max(min(len(ths), workers * 2), -(-len(ths) // CHUNK))
                 for chunk in np.array_split(np.array(ths), nchunk):
                     if len(chunk):
                         fut = self.executor.submit(_solve_chunk, params, eps, self.approximation,
@@ -303,11 +305,14 @@ def build_table(model: RashbaFM, fermi_energy, theta=None, approximation: str = 
             idx = list(range(npt)) + list(range(npt - 2, -1, -1))
             par_k = schema.PARITY_HALF_PI[:6].reshape(3, 2)
             par_s = schema.PARITY_HALF_PI[6:].reshape(2, 2)
+            even_k, even_s = (par_k + 1) / 2, (par_s + 1) / 2
             for n, k in enumerate(idx):
                 mirror = n >= npt
-                K[i, j, n] = rs[k]["K"] * (par_k if mirror else 1)
+                # at theta = pi/2 the odd entries vanish by symmetry (computed: rounding)
+                mid = 1.0 if half[k] != math.pi / 2 else None
+                K[i, j, n] = rs[k]["K"] * (par_k if mirror else 1) * (even_k if mid is None else 1)
                 Ke[i, j, n] = rs[k]["K_err"]
-                S[i, j, n] = rs[k]["sigma"] * (par_s if mirror else 1)
+                S[i, j, n] = rs[k]["sigma"] * (par_s if mirror else 1) * (even_s if mid is None else 1)
                 Se[i, j, n] = rs[k]["sigma_err"]
                 for name in names:
                     T[name][i, j, n] = rs[k]["torque"][name]
