@@ -18,6 +18,7 @@ def save_table(ds: xr.Dataset, path) -> str:
     os.makedirs(folder, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".llgsot-", suffix=".nc.tmp", dir=folder)
     os.close(fd)
+    _umask_permissions(tmp)
     try:
         enc = {name: {"zlib": True, "complevel": 4} for name in ds.data_vars}
         ds.to_netcdf(tmp, engine="netcdf4", format="NETCDF4", encoding=enc)
@@ -29,6 +30,13 @@ def save_table(ds: xr.Dataset, path) -> str:
             os.remove(tmp)
         raise
     return path
+
+
+def _umask_permissions(path):
+    """mkstemp creates 0600 files; give the final file the usual umask-based permissions."""
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(path, 0o666 & ~mask)
 
 
 def load_table(path) -> xr.Dataset:

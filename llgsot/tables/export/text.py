@@ -40,6 +40,9 @@ def _atomic_write(path, text):
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".llgsot-", suffix=".tmp", dir=folder)
+    from ..store import _umask_permissions
+
+    _umask_permissions(tmp)
     try:
         with os.fdopen(fd, "w") as f:
             f.write(text)

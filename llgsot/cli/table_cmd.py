@@ -1,0 +1,151 @@
+"""``llgsot table build|show|plot|export``."""
+from __future__ import annotations
+
+import numpy as np
+
+from .config import NUMBER, load_toml, model_from, section, unknown_sections
+
+TABLE_SPEC = {
+    "fermi_energy": (NUMBER, True, None),
+    "approximation": (str, False, "tmatrix"),
+    "regime": (str, False, "dilute"),
+    "tol": (NUMBER, False, 1e-4),
+    "rtol": (NUMBER, False, None),
+    "theta": (NUMBER, False, None),
+    "impurity_strength": (NUMBER, False, None),
+    "executor": (str, False, None),
+}
+
+
+def register(sub):
+    p = sub.add_parser("table", help="build, show, plot and export torque tables")
+    tsub = p.add_subparsers(dest="table_command", metavar="ACTION")
+    b = tsub.add_parser("build", help="build a table from a TOML config",
+                        description="Config: [model] (RashbaFM parameters) and [table] "
+                                    "(fermi_energy, approximation, regime, tol, theta, ...).")
+    b.add_argument("config")
+    b.add_argument("-o", "--output", required=True, help="netCDF file to write")
+    b.add_argument("--checkpoint", help="checkpoint file (resume a killed build)")
+    b.add_argument("--no-progress", action="store_true")
+    b.set_defaults(func=build)
+    s = tsub.add_parser("show", help="summarize a table file")
+    s.add_argument("file")
+    s.set_defaults(func=show)
+    pl = tsub.add_parser("plot", help="plot a table file")
+    pl.add_argument("file")
+    pl.add_argument("-o", "--output", required=True, help="PNG to write")
+    pl.set_defaults(func=plot)
+    e = tsub.add_parser("export", help="export a table for another tool")
+    e.add_argument("file")
+    e.add_argument("--format", required=True, choices=["csv", "json", "mumax3", "magnumnp"])
+    e.add_argument("-o", "--output", required=True)
+    e.add_argument("--fermi-energy", type=float, help="select one value of an extra dimension (eV)")
+    e.add_argument("--impurity-strength", type=float, help="select one value (eV nm^2)")
+    e.add_argument("--ms", type=float, help="mumax3/magnumnp: Ms of the free layer (A/m)")
+    e.add_argument("--thickness", type=float, help="mumax3/magnumnp: free-layer thickness (m)")
+    e.add_argument("--nm-thickness", type=float, help="mumax3/magnumnp: normal-metal thickness (m)")
+    e.add_argument("--current-density", type=float, help="mumax3/magnumnp: J in the normal metal (A/m^2)")
+    e.add_argument("--direction", type=float, default=0.0, help="current angle from x (rad)")
+    e.add_argument("--degree", type=int, default=8, help="mumax3: polynomial degree in m_z^2")
+    e.add_argument("--max-error", type=float, default=1e-3, help="mumax3: largest fit error accepted")
+    e.set_defaults(func=export)
+    p.set_defaults(func=lambda a: (p.print_help(), 2)[1])
+
+
+def build(args) -> int:
+    from ..tables.build import build_table
+    from ..tables.store import save_table
+
+    cfg = load_toml(args.config)
+    unknown_sections(cfg, ("model", "table"))
+    model = model_from(cfg)
+    t = section(cfg, "table", TABLE_SPEC)
+    theta = t["theta"]
+    if theta is not None and not isinstance(theta, list):
+        if float(theta) != int(theta):
+            raise ValueError("config: table.theta must be a count (integer) or a list of angles (rad)")
+        theta = int(theta)
+    ds = build_table(model, t["fermi_energy"], theta=theta, approximation=t["approximation"],
+                     regime=t["regime"], tol=t["tol"], rtol=t["rtol"],
+                     impurity_strength=t["impurity_strength"], executor=t["executor"],
+                     progress=not args.no_progress, checkpoint=args.checkpoint)
+    save_table(ds, args.output)
+    print(f"wrote {args.output}: {ds.sizes['theta']} angles, {ds.attrs['solver_calls']} solver calls, "
+          f"interpolation error estimate {ds.attrs['interpolation_error_estimate']:.2g}")
+    return 0
+
+
+def show(args) -> int:
+    from ..tables.store import load_table
+
+    ds = load_table(args.file)
+    a = ds.attrs
+    print(f"llgsot torque table {args.file}")
+    for k in ("m_eff", "alpha", "delta_xc", "impurity_density", "impurity_strength", "cutoff",
+              "approximation", "regime", "rtol", "tol", "grid", "solver_calls",
+              "interpolation_error_estimate", "llgsot_version", "created"):
+        if k in a:
+            print(f"  {k:<30} {a[k]}")
+    print(f"  dims: {dict(ds.sizes)}")
+    th = ds.theta.values
+    J = np.asarray(ds.jump_after.values)
+    jumps = th[:-1][(J.reshape(-1, J.shape[-1]).any(axis=0))[:-1]] if J.size else []
+    print(f"  theta: {len(th)} angles in [{th[0]:.4g}, {th[-1]:.4g}] rad; jumps near: "
+          + (", ".join(f"{x:.5f}" for x in jumps) if len(jumps) else "none"))
+    for name in ("tau1o", "tau1e", "tau2e", "tau2o"):
+        v = ds[name].values
+        print(f"  {name:<6} range [{np.nanmin(v):.4g}, {np.nanmax(v):.4g}] 1/(A m)")
+    return 0
+
+
+def plot(args) -> int:
+    from ..plotting import plot_table
+    from ..tables.store import load_table
+
+    plot_table(load_table(args.file), args.output)
+    print(f"wrote {args.output}")
+    return 0
+
+
+def export(args) -> int:
+    from ..tables.export import to_csv, to_json
+    from ..tables.export.magnumnp import to_magnumnp_script
+    from ..tables.export.mumax3 import to_mumax3
+    from ..tables.export.text import _atomic_write
+    from ..tables.interpolate import TorqueTable
+    from ..tables.store import load_table
+
+    ds = load_table(args.file)
+    sel = {}
+    if args.fermi_energy is not None:
+        sel["fermi_energy"] = args.fermi_energy
+    if args.impurity_strength is not None:
+        sel["impurity_strength"] = args.impurity_strength
+    for dim in ("fermi_energy", "impurity_strength"):
+        if dim in ds.dims and dim not in sel:
+            raise ValueError(f"the table has a {dim} dimension: choose one with --{dim.replace('_', '-')}")
+    if sel:
+        try:
+            ds = ds.sel(**sel)
+        except KeyError as exc:
+            raise ValueError(f"no such value in the table: {exc}") from None
+    tt = TorqueTable(ds)
+    if args.format == "csv":
+        to_csv(tt, args.output)
+    elif args.format == "json":
+        to_json(tt, args.output)
+    else:
+        need = {"--ms": args.ms, "--thickness": args.thickness, "--nm-thickness": args.nm_thickness,
+                "--current-density": args.current_density}
+        missing = [k for k, val in need.items() if val is None]
+        if missing:
+            raise ValueError(f"--format {args.format} needs {', '.join(missing)}")
+        if args.format == "mumax3":
+            text = to_mumax3(tt, args.ms, args.thickness, args.nm_thickness, args.current_density,
+                             args.direction, degree=args.degree, max_error=args.max_error)
+        else:
+            text = to_magnumnp_script(args.file, args.nm_thickness, args.thickness,
+                                      args.current_density, args.direction, **sel)
+        _atomic_write(args.output, text)
+    print(f"wrote {args.output}")
+    return 0

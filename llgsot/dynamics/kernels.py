@@ -1,0 +1,286 @@
+"""numba kernels of the macrospin effective field and the LLG right-hand side.
+
+Plain functions on floats and arrays only (no xarray, no dataclasses, no units): the Python
+layer (:mod:`llgsot.dynamics.simulate`) validates, converts to the SI numbers packed here,
+and wraps the results. Everything is SI: fields in tesla, time in s, current in A/m^2.
+
+The parameter vector ``par`` (float64) holds, at the indices named below:
+
+    GAMMA_LL   gamma / (1 + damping^2)                    (rad s^-1 T^-1)
+    DAMPING    Gilbert damping a                           (1)
+    BK         2 Ku / Ms, uniaxial anisotropy field scale  (T)
+    UX..UZ     easy axis (unit vector)
+    NX..NZ     -mu0 Ms N_i, demagnetising field per m_i    (T)
+    KIND       torque model: 0 none, 1 constant, 2 table
+    CDL, CFL   constant model: damping-/field-like field per unit current (T m^2/A)
+    PX..PZ     constant model: spin polarization sigma (unit vector)
+    PREF       table model: Delta_xc t_NM / (Ms d)         (J m^2/A), so that
+               B_SOT = PREF K(m) sigma(m)^-1 (J jhat) with K in 1/(V m), sigma in S, J in A/m^2
+    JX, JY     table model: in-plane current direction jhat (unit vector)
+    TAB_FAST   table model: 1 if every segment is narrower than FAST_ATAN_MAX_WIDTH
+
+LLG in Landau-Lifshitz form (physics.md sec. 5), a = damping:
+
+    dm/dt = -gamma/(1 + a^2) [ m x B + a m x (m x B) ]
+    B = B_ext(t) + (2 Ku/Ms)(m.u) u - mu0 Ms N m + B_SOT(m, J(t)) [+ B_th]
+"""
+import math
+
+from .. import _jit
+
+
+def _inline(func):
+    """``_jit.njit`` with numba-IR inlining (``inline="always"``) of these small helpers.
+
+    Without it numba compiles each helper as a separate call and the RK4 step runs ~3x slower.
+    llgsot._jit's options are used as they are; only ``inline`` is added.
+    """
+    try:
+        return _jit.njit(inline="always")(func)
+    except TypeError:  # _jit without keyword pass-through: add the option to its defaults
+        return _jit._jit({**_jit._OPTS, "inline": "always"}, func)
+
+GAMMA_LL, DAMPING, BK, UX, UY, UZ, NX, NY, NZ = 0, 1, 2, 3, 4, 5, 6, 7, 8
+KIND, CDL, CFL, PX, PY, PZ, PREF, JX, JY, TAB_FAST = 9, 10, 11, 12, 13, 14, 15, 16, 17, 18
+NPAR = 19
+
+KIND_NONE, KIND_CONSTANT, KIND_TABLE = 0, 1, 2
+
+# column order of the table's "values"/"slopes" (contract of TorqueTable.kernel_arrays)
+KXX, KXY, KYX, KYY, KZX, KZY, SXX, SXY, SYX, SYY = range(10)
+
+
+@_inline
+def segment(nodes, x):
+    """Index i of the segment [nodes[i], nodes[i+1]] holding x (binary search, O(log N)).
+
+    ``nodes`` is non-decreasing; a node repeated twice in a row marks a jump and the
+    zero-width segment between the copies is never returned (at a jump x takes the right
+    limit). x outside the range is clamped to the first or last segment.
+    """
+    n = nodes.shape[0]
+    if x <= nodes[0]:
+        i = 0
+        while i < n - 2 and nodes[i + 1] <= nodes[i]:
+            i += 1
+        return i
+    if x >= nodes[n - 1]:
+        i = n - 2
+        while i > 0 and nodes[i + 1] <= nodes[i]:
+            i -= 1
+        return i
+    lo = 0
+    hi = n - 1  # invariant nodes[lo] <= x < nodes[hi]
+    while hi - lo > 1:
+        mid = (lo + hi) >> 1
+        if nodes[mid] <= x:
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+@_inline
+def interp_linear(tn, vn, t):
+    """Piecewise-linear interpolation of the samples (tn, vn) at t, constant outside."""
+    n = tn.shape[0]
+    if n == 1 or t < tn[0]:
+        return vn[0]
+    if t >= tn[n - 1]:
+        return vn[n - 1]
+    i = segment(tn, t)
+    w = (t - tn[i]) / (tn[i + 1] - tn[i])
+    return vn[i] + w * (vn[i + 1] - vn[i])
+
+
+@_inline
+def interp_linear3(tn, vn, t):
+    """As :func:`interp_linear` for (n, 3) samples; returns a 3-tuple."""
+    n = tn.shape[0]
+    if n == 1 or t < tn[0]:
+        return vn[0, 0], vn[0, 1], vn[0, 2]
+    if t >= tn[n - 1]:
+        return vn[n - 1, 0], vn[n - 1, 1], vn[n - 1, 2]
+    i = segment(tn, t)
+    w = (t - tn[i]) / (tn[i + 1] - tn[i])
+    return (vn[i, 0] + w * (vn[i + 1, 0] - vn[i, 0]),
+            vn[i, 1] + w * (vn[i + 1, 1] - vn[i, 1]),
+            vn[i, 2] + w * (vn[i + 1, 2] - vn[i, 2]))
+
+
+#: a table whose widest segment is below this (rad) uses the series for atan (see :func:`_atan_small`)
+FAST_ATAN_MAX_WIDTH = 0.1
+
+
+@_inline
+def _atan_small(x):
+    """atan(x) for |x| <= tan(FAST_ATAN_MAX_WIDTH) by its Taylor series to x^15 (Estrin scheme).
+
+    Truncation error <= |x|^17/17 < 1e-18 there: below the rounding of the result.
+    """
+    z = x * x
+    z2 = z * z
+    z4 = z2 * z2
+    p01 = 1.0 - z * (1.0 / 3.0)
+    p23 = 1.0 / 5.0 - z * (1.0 / 7.0)
+    p45 = 1.0 / 9.0 - z * (1.0 / 11.0)
+    p67 = 1.0 / 13.0 - z * (1.0 / 15.0)
+    return x * ((p01 + z2 * p23) + z4 * (p45 + z2 * p67))
+
+
+@_inline
+def sot_table(mx, my, mz, J, par, geom, values, slopes):
+    """B_SOT = Delta_xc K(m) sigma(m)^-1 J_sheet / (Ms d) from a tabulated K(theta, 0), sigma(theta, 0).
+
+    K(m) = R3(phi) K(theta, 0) R2(phi)^T and sigma(m) = R2(phi) sigma(theta, 0) R2(phi)^T
+    (physics.md sec. 3), hence K(m) sigma(m)^-1 j = R3 K0 sigma0^-1 (R2^T j): the current is
+    rotated into the frame where m lies in the xz-plane, the response is taken there and the
+    spin density is rotated back. K0, sigma0: cubic Hermite interpolation in theta on the
+    segment [theta_i, theta_i+1] holding theta.
+
+    ``geom[k] = (theta_k, cos theta_k, sin theta_k, 1/(theta_k+1 - theta_k))``. The segment is
+    found by binary search with the exact test theta >= theta_k <=> rho cos theta_k - m_z sin
+    theta_k >= 0 (rho = |m_perp|), and theta - theta_i = atan2(sin, cos of the difference),
+    both free of the cancellation of atan2(rho, m_z) - theta_i and invariant under |m| != 1.
+    """
+    if J == 0.0:
+        return 0.0, 0.0, 0.0
+    rho2 = mx * mx + my * my
+    rho = math.sqrt(rho2)
+    if rho > 0.0:
+        r = 1.0 / rho
+        c = mx * r
+        s = my * r
+    else:
+        c = 1.0
+        s = 0.0
+    n = geom.shape[0]
+    lo = 0
+    hi = n - 1
+    while hi - lo > 1:
+        mid = (lo + hi) >> 1
+        if rho * geom[mid, 1] - mz * geom[mid, 2] >= 0.0:
+            lo = mid
+        else:
+            hi = mid
+    i = lo
+    sd = rho * geom[i, 1] - mz * geom[i, 2]
+    cd = mz * geom[i, 1] + rho * geom[i, 2]
+    if par[TAB_FAST] != 0.0:
+        dth = _atan_small(sd / cd)
+    else:
+        dth = math.atan2(sd, cd)
+    h = geom[i + 1, 0] - geom[i, 0]
+    u = dth * geom[i, 3]
+    u1 = 1.0 - u
+    w00 = (1.0 + 2.0 * u) * u1 * u1
+    w10 = h * u * u1 * u1
+    w01 = u * u * (3.0 - 2.0 * u)
+    w11 = -h * u * u * u1
+    j = i + 1
+    kxx = (w00 * values[i, KXX] + w10 * slopes[i, KXX]) + (w01 * values[j, KXX] + w11 * slopes[j, KXX])
+    kxy = (w00 * values[i, KXY] + w10 * slopes[i, KXY]) + (w01 * values[j, KXY] + w11 * slopes[j, KXY])
+    kyx = (w00 * values[i, KYX] + w10 * slopes[i, KYX]) + (w01 * values[j, KYX] + w11 * slopes[j, KYX])
+    kyy = (w00 * values[i, KYY] + w10 * slopes[i, KYY]) + (w01 * values[j, KYY] + w11 * slopes[j, KYY])
+    kzx = (w00 * values[i, KZX] + w10 * slopes[i, KZX]) + (w01 * values[j, KZX] + w11 * slopes[j, KZX])
+    kzy = (w00 * values[i, KZY] + w10 * slopes[i, KZY]) + (w01 * values[j, KZY] + w11 * slopes[j, KZY])
+    sxx = (w00 * values[i, SXX] + w10 * slopes[i, SXX]) + (w01 * values[j, SXX] + w11 * slopes[j, SXX])
+    sxy = (w00 * values[i, SXY] + w10 * slopes[i, SXY]) + (w01 * values[j, SXY] + w11 * slopes[j, SXY])
+    syx = (w00 * values[i, SYX] + w10 * slopes[i, SYX]) + (w01 * values[j, SYX] + w11 * slopes[j, SYX])
+    syy = (w00 * values[i, SYY] + w10 * slopes[i, SYY]) + (w01 * values[j, SYY] + w11 * slopes[j, SYY])
+    # sheet current (per unit t_NM, folded into PREF) rotated into the phi = 0 frame: R2^T j
+    jx = par[JX] * J
+    jy = par[JY] * J
+    jpx = c * jx + s * jy
+    jpy = c * jy - s * jx
+    idet = par[PREF] / (sxx * syy - sxy * syx)
+    ex = (syy * jpx - sxy * jpy) * idet
+    ey = (sxx * jpy - syx * jpx) * idet
+    spx = kxx * ex + kxy * ey
+    spy = kyx * ex + kyy * ey
+    spz = kzx * ex + kzy * ey
+    return c * spx - s * spy, s * spx + c * spy, spz
+
+
+@_inline
+def sot_constant(mx, my, mz, J, par):
+    """B_SOT = b_DL (m x sigma) + b_FL sigma with b_DL = CDL J, b_FL = CFL J (constant efficiencies)."""
+    if J == 0.0:
+        return 0.0, 0.0, 0.0
+    bdl = par[CDL] * J
+    bfl = par[CFL] * J
+    px = par[PX]
+    py = par[PY]
+    pz = par[PZ]
+    return (bdl * (my * pz - mz * py) + bfl * px,
+            bdl * (mz * px - mx * pz) + bfl * py,
+            bdl * (mx * py - my * px) + bfl * pz)
+
+
+@_inline
+def field(mx, my, mz, t, par, geom, values, slopes, cur_t, cur_v, fld_t, fld_v):
+    """Deterministic effective field B(m, t) in tesla (external + anisotropy + demag + SOT)."""
+    bx, by, bz = interp_linear3(fld_t, fld_v, t)
+    ux = par[UX]
+    uy = par[UY]
+    uz = par[UZ]
+    k = par[BK] * (mx * ux + my * uy + mz * uz)
+    bx += k * ux + par[NX] * mx
+    by += k * uy + par[NY] * my
+    bz += k * uz + par[NZ] * mz
+    kind = par[KIND]
+    if kind != 0.0:
+        J = interp_linear(cur_t, cur_v, t)
+        if kind == 1.0:
+            sx, sy, sz = sot_constant(mx, my, mz, J, par)
+        else:
+            sx, sy, sz = sot_table(mx, my, mz, J, par, geom, values, slopes)
+        bx += sx
+        by += sy
+        bz += sz
+    return bx, by, bz
+
+
+@_inline
+def llg(mx, my, mz, bx, by, bz, gll, a):
+    """Landau-Lifshitz right-hand side -gamma/(1+a^2) [m x B + a m x (m x B)]."""
+    cx = my * bz - mz * by
+    cy = mz * bx - mx * bz
+    cz = mx * by - my * bx
+    dx = my * cz - mz * cy
+    dy = mz * cx - mx * cz
+    dz = mx * cy - my * cx
+    return -gll * (cx + a * dx), -gll * (cy + a * dy), -gll * (cz + a * dz)
+
+
+@_inline
+def rhs(mx, my, mz, t, par, geom, values, slopes, cur_t, cur_v, fld_t, fld_v):
+    """dm/dt of the deterministic LLG at (m, t)."""
+    bx, by, bz = field(mx, my, mz, t, par, geom, values, slopes, cur_t, cur_v, fld_t, fld_v)
+    return llg(mx, my, mz, bx, by, bz, par[GAMMA_LL], par[DAMPING])
+
+
+@_jit.njit
+def field_many(m, t, par, geom, values, slopes, cur_t, cur_v, fld_t, fld_v, out):
+    """Effective field at each row of m (n, 3) at time t into out (n, 3); for tests and checks."""
+    for k in range(m.shape[0]):
+        bx, by, bz = field(m[k, 0], m[k, 1], m[k, 2], t, par, geom, values, slopes,
+                           cur_t, cur_v, fld_t, fld_v)
+        out[k, 0] = bx
+        out[k, 1] = by
+        out[k, 2] = bz
+
+
+@_jit.njit
+def sot_many(m, J, par, geom, values, slopes, out):
+    """B_SOT alone at each row of m (n, 3) for the current density J (A/m^2); for tests."""
+    for k in range(m.shape[0]):
+        if par[KIND] == 1.0:
+            bx, by, bz = sot_constant(m[k, 0], m[k, 1], m[k, 2], J, par)
+        elif par[KIND] == 2.0:
+            bx, by, bz = sot_table(m[k, 0], m[k, 1], m[k, 2], J, par, geom, values, slopes)
+        else:
+            bx, by, bz = 0.0, 0.0, 0.0
+        out[k, 0] = bx
+        out[k, 1] = by
+        out[k, 2] = bz

@@ -1,0 +1,196 @@
+"""Spin-orbit torque models for the macrospin: constant efficiencies, or a torque table.
+
+Both enter the LLG as an effective field B_SOT (tesla), proportional to the current density
+J(t) (A/m^2), added to the other fields (physics.md sections 3 and 5).
+
+* :class:`ConstantSOT`: B_SOT = b_DL (m x p) + b_FL p with b_DL = hbar theta_SH J / (2 |e| Ms d)
+  and b_FL = field_like_ratio * b_DL; p is the spin polarization (unit vector).
+* :class:`TableSOT`: B_SOT = Delta_xc K(m) sigma(m)^-1 (J t_NM jhat) / (Ms d) with K, sigma
+  from a torque table (the TorqueTable contract, ``table.kernel_arrays()``).
+
+Sign conventions. With b_DL > 0 the damping-like torque -gamma m x (b_DL m x p) =
+gamma b_DL (p - (m.p) m) turns m toward +p. A table whose spin response is
+K E = c_FL (z x E) + c_DL m x (z x E) gives exactly the ConstantSOT field with
+p = z x jhat (p = +y for a current along +x), b_DL = Delta_xc c_DL J t_NM / (sigma0 Ms d) and
+b_FL = Delta_xc c_FL J t_NM / (sigma0 Ms d) for sigma = sigma0 * identity (docs/dynamics.md).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .. import _validate as v
+from ..constants import E_CHARGE, HBAR
+from . import kernels as K
+from .magnet import Macrospin, unit_vector
+
+REQUIRED_TABLE_KEYS = ("theta", "values", "slopes", "delta_xc")
+TABLE_COLUMNS = ("Kxx", "Kxy", "Kyx", "Kyy", "Kzx", "Kzy", "sxx", "sxy", "syx", "syy")
+
+
+class ConstantSOT:
+    """Damping-like and field-like SOT with constant efficiencies.
+
+    B_SOT = b_DL (m x p) + b_FL p, b_DL = hbar theta_SH J / (2 |e| Ms d), b_FL = ratio * b_DL
+    (tesla; J in A/m^2, Ms in A/m, d the free-layer thickness in m).
+
+    Parameters
+    ----------
+    spin_hall_angle : float
+        Effective spin Hall angle theta_SH (dimensionless, any sign).
+    field_like_ratio : float
+        b_FL / b_DL (dimensionless).
+    polarization : 3 numbers
+        Spin polarization p (normalised here). For a current along the in-plane unit vector
+        jhat, p = z x jhat matches :class:`TableSOT`'s convention; default (0, 1, 0) is the
+        polarization of a current along +x.
+    """
+
+    kind = K.KIND_CONSTANT
+
+    def __init__(self, spin_hall_angle, field_like_ratio=0.0, polarization=(0.0, 1.0, 0.0)):
+        self.spin_hall_angle = v.finite_scalar("spin_hall_angle", spin_hall_angle)
+        self.field_like_ratio = v.finite_scalar("field_like_ratio", field_like_ratio)
+        self.polarization = unit_vector("polarization", polarization)
+
+    def damping_like_field(self, magnet: Macrospin, J: float) -> float:
+        """b_DL (T) for the current density J (A/m^2): hbar theta_SH J / (2 |e| Ms d)."""
+        return HBAR * self.spin_hall_angle * J / (2.0 * E_CHARGE * magnet.Ms * magnet.thickness)
+
+    def kernel_setup(self, magnet: Macrospin):
+        """(par entries, geom, values, slopes) for the kernels."""
+        cdl = self.damping_like_field(magnet, 1.0)
+        entries = {K.KIND: float(K.KIND_CONSTANT), K.CDL: cdl, K.CFL: self.field_like_ratio * cdl,
+                   K.PX: self.polarization[0], K.PY: self.polarization[1],
+                   K.PZ: self.polarization[2]}
+        return entries, *_empty_table()
+
+    def max_field(self, magnet: Macrospin, J_max: float) -> float:
+        """Largest |B_SOT| (T) at |J| <= J_max."""
+        return abs(self.damping_like_field(magnet, J_max)) * math.hypot(1.0, self.field_like_ratio)
+
+    def as_attrs(self) -> dict:
+        return {"torque_model": "constant", "torque_spin_hall_angle": self.spin_hall_angle,
+                "torque_field_like_ratio": self.field_like_ratio,
+                "torque_polarization": list(self.polarization)}
+
+    def __repr__(self):
+        return (f"ConstantSOT(spin_hall_angle={self.spin_hall_angle:g}, "
+                f"field_like_ratio={self.field_like_ratio:g}, polarization={self.polarization})")
+
+
+class TableSOT:
+    """SOT from a torque table: B_SOT = Delta_xc K(m) sigma(m)^-1 (J t_NM jhat) / (Ms d).
+
+    Parameters
+    ----------
+    table : TorqueTable (or any object with ``kernel_arrays()``)
+        ``kernel_arrays()`` must return "theta" (N,) nodes in [0, pi] (non-decreasing, a node
+        repeated once marks a jump), "values" and "slopes" (N, 10): K_xx, K_xy, K_yx, K_yy,
+        K_zx, K_zy (1/(V m)) and sigma_xx, sigma_xy, sigma_yx, sigma_yy (S) at azimuth 0 and
+        their theta-derivatives, and "delta_xc" (J).
+    nm_thickness : float
+        Normal-metal thickness t_NM (m): the sheet current is J t_NM (A/m).
+    current_direction : 2 or 3 numbers
+        In-plane current direction jhat (normalised here; a z component is refused).
+    """
+
+    kind = K.KIND_TABLE
+
+    def __init__(self, table, nm_thickness, current_direction=(1.0, 0.0)):
+        self.nm_thickness = v.positive("nm_thickness", nm_thickness, "m")
+        d = v.finite_array("current_direction", current_direction)
+        if d.shape == (3,):
+            if d[2] != 0.0:
+                raise ValueError(f"`current_direction` must be in-plane (z = 0), got {current_direction!r}")
+            d = d[:2]
+        self.current_direction = unit_vector("current_direction", d, dim=2)
+        if not hasattr(table, "kernel_arrays"):
+            raise ValueError("`table` must provide kernel_arrays() (a TorqueTable)")
+        arrays = table.kernel_arrays()
+        missing = [k for k in REQUIRED_TABLE_KEYS if k not in arrays]
+        if missing:
+            raise ValueError(f"`table` lacks the variable(s) {', '.join(missing)} needed by TableSOT "
+                             f"(kernel_arrays() must provide {', '.join(REQUIRED_TABLE_KEYS)})")
+        self.theta, self.values, self.slopes = _check_table(arrays)
+        self.delta_xc = v.positive("delta_xc", arrays["delta_xc"], "J")
+        self.table = table
+        th = self.theta
+        width = np.diff(th)
+        geom = np.zeros((th.size, 4))
+        geom[:, 0] = th
+        geom[:, 1] = np.cos(th)
+        geom[:, 2] = np.sin(th)
+        with np.errstate(divide="ignore"):
+            geom[:-1, 3] = np.where(width > 0, 1.0 / np.where(width > 0, width, 1.0), 0.0)
+        self._geom = geom
+        self._fast = float(width.max() <= K.FAST_ATAN_MAX_WIDTH)
+
+    def kernel_setup(self, magnet: Macrospin):
+        entries = {K.KIND: float(K.KIND_TABLE),
+                   K.PREF: self.delta_xc * self.nm_thickness / (magnet.Ms * magnet.thickness),
+                   K.JX: self.current_direction[0], K.JY: self.current_direction[1],
+                   K.TAB_FAST: self._fast}
+        return entries, self._geom, self.values, self.slopes
+
+    def max_field(self, magnet: Macrospin, J_max: float) -> float:
+        """Largest |B_SOT| (T) at |J| <= J_max, sampled at the nodes, midpoints and 16 azimuths."""
+        if J_max == 0.0:
+            return 0.0
+        th = np.unique(np.concatenate([self.theta, 0.5 * (self.theta[1:] + self.theta[:-1])]))
+        ph = np.linspace(0.0, 2 * np.pi, 16, endpoint=False)
+        T, P = np.meshgrid(th, ph, indexing="ij")
+        m = np.stack([np.sin(T) * np.cos(P), np.sin(T) * np.sin(P), np.cos(T)], -1).reshape(-1, 3)
+        par = np.zeros(K.NPAR)
+        for i, x in self.kernel_setup(magnet)[0].items():
+            par[i] = x
+        out = np.empty_like(m)
+        K.sot_many(m, float(J_max), par, self._geom, self.values, self.slopes, out)
+        return float(np.max(np.linalg.norm(out, axis=1)))
+
+    def as_attrs(self) -> dict:
+        return {"torque_model": "table", "torque_nm_thickness": self.nm_thickness,
+                "torque_current_direction": list(self.current_direction),
+                "torque_delta_xc": self.delta_xc, "torque_table_nodes": int(self.theta.size),
+                "torque_table": repr(self.table)[:200]}
+
+    def __repr__(self):
+        return (f"TableSOT({self.theta.size}-node table, nm_thickness={self.nm_thickness:g}, "
+                f"current_direction={self.current_direction})")
+
+
+def _empty_table():
+    geom = np.zeros((2, 4))
+    geom[1, 0] = np.pi
+    return geom, np.zeros((2, 10)), np.zeros((2, 10))
+
+
+def _check_table(arrays):
+    """Validate the TorqueTable kernel arrays; return contiguous float64 copies."""
+    theta = v.finite_array("theta", arrays["theta"], "rad")
+    values = v.finite_array("values", arrays["values"])
+    slopes = v.finite_array("slopes", arrays["slopes"])
+    if theta.ndim != 1 or theta.size < 2:
+        raise ValueError(f"table `theta` must be 1-D with >= 2 nodes, got shape {theta.shape}")
+    n = theta.size
+    for name, a in (("values", values), ("slopes", slopes)):
+        if a.shape != (n, 10):
+            raise ValueError(f"table `{name}` must have shape ({n}, 10) "
+                             f"({', '.join(TABLE_COLUMNS)}), got {a.shape}")
+    w = np.diff(theta)
+    if np.any(w < 0):
+        raise ValueError("table `theta` must be non-decreasing")
+    if abs(theta[0]) > 1e-9 or abs(theta[-1] - np.pi) > 1e-9:
+        raise ValueError(f"table `theta` must cover [0, pi], got [{theta[0]!r}, {theta[-1]!r}]")
+    if np.any((w[1:] == 0) & (w[:-1] == 0)):
+        raise ValueError("table `theta` repeats a node more than twice")
+    if w[0] == 0 or w[-1] == 0:
+        raise ValueError("table `theta` must not have a jump at 0 or pi")
+    theta = theta.copy()
+    theta[0], theta[-1] = 0.0, np.pi
+    det = values[:, 6] * values[:, 9] - values[:, 7] * values[:, 8]
+    if np.any(det == 0) or np.any(det * det[0] <= 0):
+        raise ValueError("table conductivity sigma(theta) must be invertible at every node")
+    return (np.ascontiguousarray(theta), np.ascontiguousarray(values),
+            np.ascontiguousarray(slopes))

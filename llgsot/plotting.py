@@ -1,0 +1,58 @@
+"""All plotting (the only module importing matplotlib, lazily, with the Agg backend)."""
+from __future__ import annotations
+
+import numpy as np
+
+
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def plot_table(ds, path=None, title=None):
+    """The four efficiencies and the K entries against theta, the way the paper plots them.
+
+    ``ds``: a table Dataset (extra dimensions: one curve per value). Returns the figure.
+    """
+    plt = _plt()
+    fig, axes = plt.subplots(1, 3, figsize=(14, 4.2), constrained_layout=True)
+    th = ds.theta.values
+    extra = [d for d in ("fermi_energy", "impurity_strength") if d in ds.dims]
+    sel = [{}]
+    if extra:
+        sel = [{extra[0]: val} for val in ds[extra[0]].values]
+        if len(extra) > 1:
+            sel = [{**s, extra[1]: ds[extra[1]].values[0]} for s in sel]
+    ls = ["-", "--", ":", "-."]
+    for k, s in enumerate(sel):
+        d = ds.sel(**s) if s else ds
+        lab = ", ".join(f"{kk}={vv:g}" for kk, vv in s.items())
+        style = ls[k % len(ls)]
+        axes[0].plot(th, d["tau1o"].values / 1e12, style, color="C0", label=f"tau1o {lab}")
+        axes[1].plot(th, d["tau1e"].values / 1e12, style, color="C1", label=f"tau1e {lab}")
+        axes[1].plot(th, d["tau2e"].values / 1e12, style, color="C2", label=f"tau2e {lab}")
+        axes[1].plot(th, d["tau2o"].values / 1e12, style, color="C3", label=f"tau2o {lab}")
+        K = d["K"].values
+        scale = np.abs(K[:, 0, 1]).max()
+        for c, (i, j, name) in enumerate([(0, 0, "Kxx"), (1, 1, "Kyy"), (1, 0, "Kyx"), (2, 0, "Kzx"),
+                                          (2, 1, "Kzy")]):
+            axes[2].plot(th, K[:, i, j] / scale, style, color=f"C{c + 4}", label=f"{name} {lab}" if k == 0 else None)
+    axes[0].set(xlabel=r"$\theta$ (rad)", ylabel=r"$\tau_{1o}$ ($10^{12}$ A$^{-1}$m$^{-1}$)",
+                title="field-like (odd)")
+    axes[1].set(xlabel=r"$\theta$ (rad)", ylabel=r"$\tau$ ($10^{12}$ A$^{-1}$m$^{-1}$)",
+                title="damping-like (even) and tau2o")
+    axes[2].set(xlabel=r"$\theta$ (rad)", ylabel=r"$K_{ab}/\max|K_{xy}|$", title="response entries")
+    for ax in axes:
+        ax.legend(fontsize=7)
+        ax.set_xticks([0, np.pi / 4, np.pi / 2, 3 * np.pi / 4, np.pi],
+                      ["0", r"$\pi/4$", r"$\pi/2$", r"$3\pi/4$", r"$\pi$"])
+    a = ds.attrs
+    fig.suptitle(title or (f"llgsot table: {a.get('approximation')}/{a.get('regime')}, "
+                           f"delta_xc={a.get('delta_xc')} eV, W={a.get('impurity_strength', '')} eV nm^2"))
+    if path is not None:
+        fig.savefig(path, dpi=120)
+    return fig
