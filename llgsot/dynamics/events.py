@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import numpy as np
 
-#: the motion is "steady" when the rms oscillation of the two last quarters of the analysed
+#: the motion is "steady" when the peak-to-peak oscillation of the two halves of the analysed
 #: window agree within this factor
 STEADY_RATIO = 1.25
 #: and the oscillation is larger than this (unit m)
 STEADY_MIN_AMPLITUDE = 1e-6
+#: fewest periods in the analysed window for a frequency to be reported
+MIN_PERIODS = 4
 
 
 def final_state(p_end: np.ndarray) -> np.ndarray:
@@ -43,9 +45,9 @@ def precession_frequency(time: np.ndarray, m: np.ndarray, fraction: float = 0.5)
     The component (of the three) with the largest variance in the window is used, with its
     mean removed and a Hann window; the peak bin is refined by a parabola through the log
     magnitudes of the peak and its neighbours (error well below one bin, 1/window length).
-    NaN when the window has fewer than 16 samples or the motion is not steady (the rms
-    oscillation of the window's two halves differ by more than STEADY_RATIO, or it is below
-    STEADY_MIN_AMPLITUDE).
+    NaN unless the motion is steady: at least MIN_PERIODS periods in the window, and the
+    peak-to-peak oscillation of the window's two halves agree within STEADY_RATIO and exceed
+    STEADY_MIN_AMPLITUDE.
     """
     n_t, n_m, _ = m.shape
     start = int(n_t * (1.0 - fraction))
@@ -59,8 +61,8 @@ def precession_frequency(time: np.ndarray, m: np.ndarray, fraction: float = 0.5)
     comp = np.argmax((x * x).mean(axis=0), axis=1)  # (member,)
     sig = np.take_along_axis(x, comp[None, :, None], axis=2)[..., 0]  # (n, member)
     h = n // 2
-    r1 = np.sqrt(((sig[:h] - sig[:h].mean(0)) ** 2).mean(0))
-    r2 = np.sqrt(((sig[h:] - sig[h:].mean(0)) ** 2).mean(0))
+    r1 = np.ptp(sig[:h], axis=0)
+    r2 = np.ptp(sig[h:], axis=0)
     steady = (np.minimum(r1, r2) > STEADY_MIN_AMPLITUDE) & (
         np.maximum(r1, r2) <= STEADY_RATIO * np.minimum(r1, r2))
     win = np.hanning(n)[:, None]
@@ -69,7 +71,9 @@ def precession_frequency(time: np.ndarray, m: np.ndarray, fraction: float = 0.5)
     k = np.argmax(spec, axis=0)
     for j in np.flatnonzero(steady):
         kk = k[j]
-        if 0 < kk < spec.shape[0] - 1:
+        if kk < MIN_PERIODS:
+            continue
+        if kk < spec.shape[0] - 1:
             a, b, c = np.log(spec[kk - 1:kk + 2, j] + 1e-300)
             den = a - 2 * b + c
             shift = 0.5 * (a - c) / den if den != 0 else 0.0

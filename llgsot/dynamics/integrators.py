@@ -26,8 +26,11 @@ import numpy as np
 from numba import prange
 
 from .._jit import njit, pnjit
-from .kernels import DAMPING, GAMMA_LL, field, llg, rhs
-from .tableau import DOPRI_A, DOPRI_C, DOPRI_E
+from .kernels import DAMPING, GAMMA_LL, field, llg, rhs, rhs_call
+from .tableau import DOPRI_A, DOPRI_C, DOPRI_E, RK4_B, RK4_C
+
+_RK4_B = (float(RK4_B[0]), float(RK4_B[1]), float(RK4_B[2]), float(RK4_B[3]))
+_RK4_C = (float(RK4_C[0]), float(RK4_C[1]), float(RK4_C[2]), float(RK4_C[3]))
 
 OK, NONFINITE, STEP_COLLAPSE, TOO_MANY_STEPS = 0, 1, 2, 3
 STATUS_MESSAGES = {
@@ -53,8 +56,6 @@ def rk4_ensemble(m0, t0, dt, n_steps, save_every, axis, par, geom, values, slope
                  cur_t, cur_v, fld_t, fld_v, out, drift, t_cross, status, fail_t):
     """Classical RK4 with fixed step dt, m renormalised after each step."""
     n_members = m0.shape[0]
-    h2 = 0.5 * dt
-    h6 = dt / 6.0
     for k in prange(n_members):
         mx = m0[k, 0]
         my = m0[k, 1]
@@ -73,16 +74,21 @@ def rk4_ensemble(m0, t0, dt, n_steps, save_every, axis, par, geom, values, slope
         count = save_every
         for n in range(n_steps):
             t = t0 + n * dt
-            ax, ay, az = rhs(mx, my, mz, t, par, geom, values, slopes, cur_t, cur_v, fld_t, fld_v)
-            bx, by, bz = rhs(mx + h2 * ax, my + h2 * ay, mz + h2 * az, t + h2, par, geom,
-                             values, slopes, cur_t, cur_v, fld_t, fld_v)
-            cx, cy, cz = rhs(mx + h2 * bx, my + h2 * by, mz + h2 * bz, t + h2, par, geom,
-                             values, slopes, cur_t, cur_v, fld_t, fld_v)
-            dx, dy, dz = rhs(mx + dt * cx, my + dt * cy, mz + dt * cz, t + dt, par, geom,
-                             values, slopes, cur_t, cur_v, fld_t, fld_v)
-            nx = mx + h6 * (ax + 2.0 * (bx + cx) + dx)
-            ny = my + h6 * (ay + 2.0 * (by + cy) + dy)
-            nz = mz + h6 * (az + 2.0 * (bz + cz) + dz)
+            # the four stages as a loop over the tableau (one inlined copy of rhs)
+            nx = mx
+            ny = my
+            nz = mz
+            kx = 0.0
+            ky = 0.0
+            kz = 0.0
+            for st_i in range(4):
+                c = _RK4_C[st_i] * dt
+                kx, ky, kz = rhs(mx + c * kx, my + c * ky, mz + c * kz, t + c, par, geom, values,
+                                 slopes, cur_t, cur_v, fld_t, fld_v)
+                w = _RK4_B[st_i] * dt
+                nx += w * kx
+                ny += w * ky
+                nz += w * kz
             nrm = math.sqrt(nx * nx + ny * ny + nz * nz)
             if not (nrm > 0.0 and nrm < _MAXFLOAT):
                 st = 1
@@ -152,17 +158,24 @@ def heun_ensemble(m0, t0, dt, n_steps, save_every, axis, par, geom, values, slop
                 hx = sigma_th * np.random.standard_normal()
                 hy = sigma_th * np.random.standard_normal()
                 hz = sigma_th * np.random.standard_normal()
-            bx, by, bz = field(mx, my, mz, t, par, geom, values, slopes, cur_t, cur_v, fld_t, fld_v)
-            ax, ay, az = llg(mx, my, mz, bx + hx, by + hy, bz + hz, gll, a)
-            px = mx + dt * ax
-            py = my + dt * ay
-            pz = mz + dt * az
-            bx, by, bz = field(px, py, pz, t + dt, par, geom, values, slopes, cur_t, cur_v,
-                               fld_t, fld_v)
-            cx, cy, cz = llg(px, py, pz, bx + hx, by + hy, bz + hz, gll, a)
-            nx = mx + h2 * (ax + cx)
-            ny = my + h2 * (ay + cy)
-            nz = mz + h2 * (az + cz)
+            # predictor (Euler) and corrector (trapezoid) as a two-stage loop, same B_th in both
+            nx = mx
+            ny = my
+            nz = mz
+            kx = 0.0
+            ky = 0.0
+            kz = 0.0
+            for st_i in range(2):
+                c = st_i * dt
+                px = mx + c * kx
+                py = my + c * ky
+                pz = mz + c * kz
+                bx, by, bz = field(px, py, pz, t + c, par, geom, values, slopes, cur_t, cur_v,
+                                   fld_t, fld_v)
+                kx, ky, kz = llg(px, py, pz, bx + hx, by + hy, bz + hz, gll, a)
+                nx += h2 * kx
+                ny += h2 * ky
+                nz += h2 * kz
             nrm = math.sqrt(nx * nx + ny * ny + nz * nz)
             if not (nrm > 0.0 and nrm < _MAXFLOAT):
                 st = 1
@@ -196,46 +209,40 @@ def heun_ensemble(m0, t0, dt, n_steps, save_every, axis, par, geom, values, slop
         fail_t[k] = ft
 
 
-# Dormand-Prince coefficients, frozen as compile-time constants from the tableau module
-_C2, _C3, _C4, _C5 = float(DOPRI_C[1]), float(DOPRI_C[2]), float(DOPRI_C[3]), float(DOPRI_C[4])
-_A21 = float(DOPRI_A[1, 0])
-_A31, _A32 = float(DOPRI_A[2, 0]), float(DOPRI_A[2, 1])
-_A41, _A42, _A43 = float(DOPRI_A[3, 0]), float(DOPRI_A[3, 1]), float(DOPRI_A[3, 2])
-_A51, _A52, _A53, _A54 = (float(x) for x in DOPRI_A[4, :4])
-_A61, _A62, _A63, _A64, _A65 = (float(x) for x in DOPRI_A[5, :5])
-_A71, _A73, _A74, _A75, _A76 = (float(DOPRI_A[6, i]) for i in (0, 2, 3, 4, 5))
-_E1, _E3, _E4, _E5, _E6, _E7 = (float(DOPRI_E[i]) for i in (0, 2, 3, 4, 5, 6))
+_DP_A = np.ascontiguousarray(DOPRI_A)
+_DP_C = np.ascontiguousarray(DOPRI_C)
+_DP_E = np.ascontiguousarray(DOPRI_E)
 
 
 @njit
-def _dopri_step(mx, my, mz, t, h, k1x, k1y, k1z, par, geom, values, slopes, cur_t, cur_v,
-                fld_t, fld_v):
-    """One DOPRI5 step from (m, t) with derivative k1; returns y5, k7 = f(y5) and the error vector."""
-    k2x, k2y, k2z = rhs(mx + h * _A21 * k1x, my + h * _A21 * k1y, mz + h * _A21 * k1z,
-                        t + _C2 * h, par, geom, values, slopes, cur_t, cur_v, fld_t, fld_v)
-    k3x, k3y, k3z = rhs(mx + h * (_A31 * k1x + _A32 * k2x), my + h * (_A31 * k1y + _A32 * k2y),
-                        mz + h * (_A31 * k1z + _A32 * k2z),
-                        t + _C3 * h, par, geom, values, slopes, cur_t, cur_v, fld_t, fld_v)
-    k4x, k4y, k4z = rhs(mx + h * (_A41 * k1x + _A42 * k2x + _A43 * k3x),
-                        my + h * (_A41 * k1y + _A42 * k2y + _A43 * k3y),
-                        mz + h * (_A41 * k1z + _A42 * k2z + _A43 * k3z),
-                        t + _C4 * h, par, geom, values, slopes, cur_t, cur_v, fld_t, fld_v)
-    k5x, k5y, k5z = rhs(mx + h * (_A51 * k1x + _A52 * k2x + _A53 * k3x + _A54 * k4x),
-                        my + h * (_A51 * k1y + _A52 * k2y + _A53 * k3y + _A54 * k4y),
-                        mz + h * (_A51 * k1z + _A52 * k2z + _A53 * k3z + _A54 * k4z),
-                        t + _C5 * h, par, geom, values, slopes, cur_t, cur_v, fld_t, fld_v)
-    k6x, k6y, k6z = rhs(mx + h * (_A61 * k1x + _A62 * k2x + _A63 * k3x + _A64 * k4x + _A65 * k5x),
-                        my + h * (_A61 * k1y + _A62 * k2y + _A63 * k3y + _A64 * k4y + _A65 * k5y),
-                        mz + h * (_A61 * k1z + _A62 * k2z + _A63 * k3z + _A64 * k4z + _A65 * k5z),
-                        t + h, par, geom, values, slopes, cur_t, cur_v, fld_t, fld_v)
-    yx = mx + h * (_A71 * k1x + _A73 * k3x + _A74 * k4x + _A75 * k5x + _A76 * k6x)
-    yy = my + h * (_A71 * k1y + _A73 * k3y + _A74 * k4y + _A75 * k5y + _A76 * k6y)
-    yz = mz + h * (_A71 * k1z + _A73 * k3z + _A74 * k4z + _A75 * k5z + _A76 * k6z)
-    k7x, k7y, k7z = rhs(yx, yy, yz, t + h, par, geom, values, slopes, cur_t, cur_v, fld_t, fld_v)
-    ex = h * (_E1 * k1x + _E3 * k3x + _E4 * k4x + _E5 * k5x + _E6 * k6x + _E7 * k7x)
-    ey = h * (_E1 * k1y + _E3 * k3y + _E4 * k4y + _E5 * k5y + _E6 * k6y + _E7 * k7y)
-    ez = h * (_E1 * k1z + _E3 * k3z + _E4 * k4z + _E5 * k5z + _E6 * k6z + _E7 * k7z)
-    return yx, yy, yz, k7x, k7y, k7z, ex, ey, ez
+def _dopri_step(mx, my, mz, t, h, kk, par, geom, values, slopes, cur_t, cur_v, fld_t, fld_v):
+    """One DOPRI5 step from (m, t); kk[0] holds f(m, t) on entry, kk[6] = f(y5) on exit.
+
+    Stages from the tableau as data (one inlined copy of rhs). Returns y5 and the error vector.
+    """
+    for i in range(1, 7):
+        yx = mx
+        yy = my
+        yz = mz
+        for q in range(i):
+            aq = h * _DP_A[i, q]
+            yx += aq * kk[q, 0]
+            yy += aq * kk[q, 1]
+            yz += aq * kk[q, 2]
+        fx, fy, fz = rhs(yx, yy, yz, t + _DP_C[i] * h, par, geom, values, slopes, cur_t, cur_v,
+                         fld_t, fld_v)
+        kk[i, 0] = fx
+        kk[i, 1] = fy
+        kk[i, 2] = fz
+    ex = 0.0
+    ey = 0.0
+    ez = 0.0
+    for q in range(7):
+        eq = h * _DP_E[q]
+        ex += eq * kk[q, 0]
+        ey += eq * kk[q, 1]
+        ez += eq * kk[q, 2]
+    return yx, yy, yz, ex, ey, ez
 
 
 @pnjit
@@ -274,7 +281,12 @@ def dopri_ensemble(m0, t0, dt_save, h0, rtol, atol, max_steps, stops, axis, par,
         i_stop = 0
         while i_stop < n_stops and stops[i_stop] <= t:
             i_stop += 1
-        k1x, k1y, k1z = rhs(mx, my, mz, t, par, geom, values, slopes, cur_t, cur_v, fld_t, fld_v)
+        kk = np.empty((7, 3))  # stage derivatives, allocated once per member
+        k1x, k1y, k1z = rhs_call(mx, my, mz, t, par, geom, values, slopes, cur_t, cur_v, fld_t,
+                                 fld_v)
+        kk[0, 0] = k1x
+        kk[0, 1] = k1y
+        kk[0, 2] = k1z
         acc = 0
         rej = 0
         while j < n_save:
@@ -288,9 +300,8 @@ def dopri_ensemble(m0, t0, dt_save, h0, rtol, atol, max_steps, stops, axis, par,
             if t + 1.01 * h >= t_target:
                 h_try = t_target - t
                 hit = True
-            yx, yy, yz, k7x, k7y, k7z, ex, ey, ez = _dopri_step(
-                mx, my, mz, t, h_try, k1x, k1y, k1z, par, geom, values, slopes, cur_t, cur_v,
-                fld_t, fld_v)
+            yx, yy, yz, ex, ey, ez = _dopri_step(mx, my, mz, t, h_try, kk, par, geom, values,
+                                                 slopes, cur_t, cur_v, fld_t, fld_v)
             sx = atol + rtol * max(abs(mx), abs(yx))
             sy = atol + rtol * max(abs(my), abs(yy))
             sz = atol + rtol * max(abs(mz), abs(yz))
@@ -312,9 +323,9 @@ def dopri_ensemble(m0, t0, dt_save, h0, rtol, atol, max_steps, stops, axis, par,
                 mx = yx / nrm
                 my = yy / nrm
                 mz = yz / nrm
-                k1x = k7x
-                k1y = k7y
-                k1z = k7z
+                kk[0, 0] = kk[6, 0]  # FSAL
+                kk[0, 1] = kk[6, 1]
+                kk[0, 2] = kk[6, 2]
                 t_prev = t
                 t = t_target if hit else t + h_try
                 p = mx * axis[0] + my * axis[1] + mz * axis[2]

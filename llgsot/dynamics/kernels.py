@@ -260,6 +260,11 @@ def rhs(mx, my, mz, t, par, geom, values, slopes, cur_t, cur_v, fld_t, fld_v):
     return llg(mx, my, mz, bx, by, bz, par[GAMMA_LL], par[DAMPING])
 
 
+#: the same right-hand side as a separately compiled function (a real call, not inlined):
+#: used where compile time matters more than the last nanosecond (DOPRI5 stages)
+rhs_call = _jit.njit(rhs.py_func)
+
+
 @_jit.njit
 def field_many(m, t, par, geom, values, slopes, cur_t, cur_v, fld_t, fld_v, out):
     """Effective field at each row of m (n, 3) at time t into out (n, 3); for tests and checks."""

@@ -1,0 +1,319 @@
+"""``llgsot.simulate``: validate, pack for the kernels, integrate, wrap into an xarray.Dataset."""
+from __future__ import annotations
+
+import datetime
+import math
+import time as _time
+import warnings
+
+import numpy as np
+import xarray as xr
+
+from .. import _validate as v
+from ..constants import K_B, MU0
+from . import events
+from . import integrators as I
+from . import kernels as K
+from .drive import as_current, as_field
+from .magnet import Macrospin
+from .torques import ConstantSOT, TableSOT
+
+METHODS = ("rk4", "dopri", "heun")
+#: largest precession angle gamma |B| dt (rad) allowed in one fixed step (>= 12.6 steps per
+#: period of the fastest precession); the thermal kick gamma sigma_th dt has the same limit
+MAX_ROTATION_PER_STEP = 0.5
+#: |m0| - 1 below this is rounding; up to NORM_WARN it is normalised with a warning
+NORM_SILENT, NORM_WARN = 1e-12, 1e-3
+MAX_OUTPUT_BYTES = 2 * 1024**3
+
+
+class IntegrationError(RuntimeError):
+    """The integrator failed (non-finite m, step-size collapse, too many steps)."""
+
+    def __init__(self, message, dataset=None):
+        super().__init__(message)
+        self.dataset = dataset
+
+
+def simulate(magnet: Macrospin, torque=None, current=0.0, field=(0.0, 0.0, 0.0), m0=(0.0, 0.0, 1.0),
+             t_end=None, dt=None, method="rk4", temperature=0.0, members=1, seed=None,
+             save_every=1, rtol=1e-8, atol=1e-10, max_steps=100_000_000, switching_axis=None,
+             settle_tol=0.05, on_failure="raise") -> xr.Dataset:
+    """Integrate the macrospin LLG driven by a spin-orbit torque.
+
+    dm/dt = -gamma/(1 + a^2) [m x B + a m x (m x B)] (a = magnet.damping) with
+    B = B_ext(t) + (2 Ku/Ms)(m.u) u - mu0 Ms N m + B_SOT(m, J(t)) + B_th (tesla).
+
+    Parameters
+    ----------
+    magnet : Macrospin
+    torque : ConstantSOT, TableSOT or None
+        The SOT model (None: no current-driven torque).
+    current : float, Pulse or Waveform
+        Charge current density J(t) in the normal metal (A/m^2); a number is constant.
+    field : 3 numbers or Waveform
+        External field B_ext (T); a vector Waveform for B_ext(t).
+    m0 : 3 numbers or (members, 3) array
+        Initial unit magnetization (normalised with a warning if | |m0| - 1 | < 1e-3).
+    t_end : float
+        End time (s); the run ends at the first saved time >= t_end.
+    dt : float
+        Time step (s) for "rk4" and "heun"; for "dopri" the initial step and, times
+        ``save_every``, the output interval.
+    method : "rk4" | "dopri" | "heun"
+        Fixed-step RK4, adaptive Dormand-Prince 5(4) (rtol, atol), or Heun (Stratonovich;
+        the only method for temperature > 0).
+    temperature : float
+        Temperature (K) of Brown's thermal field, variance 2 a k_B T / (gamma Ms V dt) per
+        component and step.
+    members : int
+        Ensemble size (all members share the parameters; different noise for T > 0).
+    seed : int or None
+        Root seed; member k gets the k-th child of numpy's SeedSequence(seed), so results do
+        not depend on the number of threads. None draws fresh entropy (recorded in attrs).
+    save_every : int
+        Keep every ``save_every``-th step (decimation).
+    rtol, atol : float
+        DOPRI5 tolerances (per component, on m).
+    max_steps : int
+        DOPRI5 limit on attempted steps per member.
+    switching_axis : 3 numbers or None
+        Axis for switching events (default: the easy axis).
+    settle_tol : float
+        Band |m.axis - final| for the settling time.
+    on_failure : "raise" | "warn"
+        What to do when a member fails (NaN, step collapse, too many steps).
+
+    Returns
+    -------
+    xarray.Dataset
+        ``m`` (time, member, component), ``current`` (time, A/m^2), ``field`` (time,
+        component, T), per member ``switching_time`` (s, first sign change of m.axis at full
+        resolution, NaN if none), ``settling_time`` (s), ``final_state`` (+1/-1),
+        ``switched`` (0/1), ``precession_frequency`` (Hz, NaN unless steady), ``norm_drift``
+        (max | |m| - 1 | before renormalisation), ``status`` (0 ok), ``seed``; parameters,
+        units and provenance in attrs.
+    """
+    if not isinstance(magnet, Macrospin):
+        raise ValueError(f"`magnet` must be a Macrospin, got {type(magnet).__name__}")
+    if torque is not None and not isinstance(torque, (ConstantSOT, TableSOT)):
+        raise ValueError(f"`torque` must be ConstantSOT, TableSOT or None, got {type(torque).__name__}")
+    method = v.choice("method", method, METHODS)
+    v.choice("on_failure", on_failure, ("raise", "warn"))
+    if t_end is None or dt is None:
+        raise ValueError("`t_end` and `dt` (s) are required")
+    t_end = v.positive("t_end", t_end, "s")
+    dt = v.positive("dt", dt, "s")
+    temperature = v.nonnegative("temperature", temperature, "K")
+    if temperature > 0 and method != "heun":
+        raise ValueError(f"temperature > 0 needs method='heun' (Stratonovich), got method={method!r}")
+    members = _positive_int("members", members)
+    save_every = _positive_int("save_every", save_every)
+    settle_tol = v.positive("settle_tol", settle_tol)
+    m0 = _initial_m(m0, members)
+    cur, cur_desc = as_current(current)
+    fld, fld_desc = as_field(field)
+    axis = np.asarray(magnet.easy_axis if switching_axis is None else switching_axis, dtype=float)
+    axis = axis / _nonzero_norm("switching_axis", axis)
+
+    # -- steps and output grid
+    n_steps = _n_steps(t_end, dt)
+    n_save = -(-n_steps // save_every) + 1
+    n_steps = (n_save - 1) * save_every
+    nbytes = n_save * members * 3 * 8
+    if nbytes > MAX_OUTPUT_BYTES:
+        raise ValueError(f"the output would take {nbytes / 1024**3:.1f} GiB: increase `save_every` "
+                         f"(now {save_every}) or reduce `members`/`t_end`")
+    times = np.arange(n_save) * (save_every * dt)
+
+    # -- parameters for the kernels
+    par = np.zeros(K.NPAR)
+    par[K.GAMMA_LL] = magnet.gamma / (1.0 + magnet.damping**2)
+    par[K.DAMPING] = magnet.damping
+    par[K.BK] = magnet.anisotropy_field
+    par[K.UX:K.UZ + 1] = magnet.easy_axis
+    par[K.NX:K.NZ + 1] = -MU0 * magnet.Ms * np.asarray(magnet.demag)
+    if torque is None:
+        geom, values, slopes = np.zeros((2, 4)), np.zeros((2, 10)), np.zeros((2, 10))
+        geom[1, 0] = np.pi
+    else:
+        entries, geom, values, slopes = torque.kernel_setup(magnet)
+        for i, x in entries.items():
+            par[i] = x
+    cur_t, cur_v = cur.kernel_arrays()
+    fld_t, fld_v = fld.kernel_arrays()
+    sigma_th = 0.0
+    if temperature > 0:
+        sigma_th = math.sqrt(2.0 * magnet.damping * K_B * temperature
+                             / (magnet.gamma * magnet.Ms * magnet.volume * dt))
+    omega = _check_step(magnet, torque, cur, fld, dt, sigma_th, method)
+
+    # -- seeds
+    ss = np.random.SeedSequence(seed)
+    seeds = np.array([c.generate_state(1, dtype=np.uint32)[0] for c in ss.spawn(members)],
+                     dtype=np.int64)
+
+    out = np.empty((n_save, members, 3))
+    drift = np.zeros(members)
+    t_cross = np.full(members, np.nan)
+    status = np.zeros(members, dtype=np.int64)
+    fail_t = np.full(members, np.nan)
+    extra = {}
+    wall = _time.perf_counter()
+    if method == "rk4":
+        I.rk4_ensemble(m0, 0.0, dt, n_steps, save_every, axis, par, geom, values, slopes,
+                       cur_t, cur_v, fld_t, fld_v, out, drift, t_cross, status, fail_t)
+    elif method == "heun":
+        I.heun_ensemble(m0, 0.0, dt, n_steps, save_every, axis, par, geom, values, slopes,
+                        cur_t, cur_v, fld_t, fld_v, sigma_th, seeds, out, drift, t_cross, status,
+                        fail_t)
+    else:
+        rtol = v.positive("rtol", rtol)
+        atol = v.positive("atol", atol)
+        max_steps = _positive_int("max_steps", max_steps)
+        stops = np.unique(np.concatenate([cur.breakpoints(), fld.breakpoints()]))
+        stops = np.ascontiguousarray(stops[stops > 0.0])
+        h0 = min(dt, 0.05 / omega) if omega > 0 else dt
+        n_acc = np.zeros(members, dtype=np.int64)
+        n_rej = np.zeros(members, dtype=np.int64)
+        I.dopri_ensemble(m0, 0.0, save_every * dt, h0, rtol, atol, max_steps, stops, axis, par,
+                         geom, values, slopes, cur_t, cur_v, fld_t, fld_v, out, drift, t_cross,
+                         status, fail_t, n_acc, n_rej)
+        extra = {"n_accepted": n_acc, "n_rejected": n_rej}
+    wall = _time.perf_counter() - wall
+
+    ds = _wrap(magnet, torque, out, times, axis, cur, fld, drift, t_cross, status, fail_t, seeds,
+               settle_tol, extra)
+    ds.attrs.update(magnet.as_attrs())
+    if torque is not None:
+        ds.attrs.update(torque.as_attrs())
+    else:
+        ds.attrs["torque_model"] = "none"
+    from .. import __version__
+    ds.attrs.update({
+        "llgsot_version": __version__,
+        "created": datetime.datetime.now(datetime.timezone.utc).isoformat(),
+        "method": method, "dt": dt, "t_end_requested": t_end, "t_end": float(times[-1]),
+        "n_steps": int(n_steps), "save_every": save_every, "members": members,
+        "temperature": temperature, "thermal_field_sigma_per_step": sigma_th,
+        "seed_entropy": str(ss.entropy), "seed_spawn_key": str(tuple(ss.spawn_key)),
+        "current": cur_desc, "field": fld_desc, "m0": list(map(float, m0[0])) if members else [],
+        "switching_axis": list(map(float, axis)), "settle_tol": settle_tol,
+        "wall_time_s": wall,
+        "units": "SI: time s, field T, current A/m^2, Ms A/m, frequency Hz",
+        "equation": "dm/dt = -gamma/(1+a^2) [m x B + a m x (m x B)], a = damping",
+        "norm_method": "m divided by |m| after every accepted step; norm_drift = max ||m|-1| "
+                       "before that",
+        "thermal_convention": "Brown field, Stratonovich (Heun): per step B_th = sigma N(0,1)^3, "
+                              "sigma^2 = 2 a k_B T/(gamma Ms V dt), same B_th in both stages",
+    })
+    if method == "dopri":
+        ds.attrs.update({"rtol": rtol, "atol": atol})
+    bad = np.flatnonzero(status)
+    if bad.size:
+        msg = "; ".join(f"member {k}: {I.STATUS_MESSAGES[int(status[k])]} at t = {fail_t[k]:.6g} s"
+                        for k in bad[:5])
+        msg = f"integration failed for {bad.size} of {members} member(s): {msg}"
+        if on_failure == "raise":
+            raise IntegrationError(msg, ds)
+        warnings.warn(msg, RuntimeWarning, stacklevel=2)
+    return ds
+
+
+def _wrap(magnet, torque, out, times, axis, cur, fld, drift, t_cross, status, fail_t, seeds,
+          settle_tol, extra):
+    members = out.shape[1]
+    p = out @ axis  # (time, member)
+    p0 = p[0]
+    fs = events.final_state(p[-1])
+    switched = ((np.sign(p0) != fs) & (fs != 0)).astype(np.int8)
+    data = {
+        "m": (("time", "member", "component"), out, {"units": "1", "long_name": "unit magnetization"}),
+        "current": (("time",), cur.at(times), {"units": "A/m^2", "long_name": "charge current density J(t)"}),
+        "field": (("time", "component"), fld.at(times), {"units": "T", "long_name": "external field B_ext(t)"}),
+        "switching_time": (("member",), t_cross, {"units": "s", "long_name": "first sign change of m.axis"}),
+        "settling_time": (("member",), events.settling_time(times, p, settle_tol),
+                          {"units": "s", "long_name": "time after which |m.axis - final| <= settle_tol"}),
+        "final_state": (("member",), fs, {"units": "1", "long_name": "sign of m.axis at the end"}),
+        "switched": (("member",), switched, {"units": "1", "long_name": "1 if the final hemisphere differs from the initial"}),
+        "precession_frequency": (("member",), events.precession_frequency(times, out),
+                                 {"units": "Hz", "long_name": "FFT peak of the last half (NaN unless steady)"}),
+        "norm_drift": (("member",), drift, {"units": "1", "long_name": "max ||m|-1| before renormalisation"}),
+        "status": (("member",), status, {"units": "1", "long_name": "0 ok, 1 non-finite, 2 step collapse, 3 too many steps"}),
+        "failure_time": (("member",), fail_t, {"units": "s"}),
+        "seed": (("member",), seeds, {"units": "1", "long_name": "numba Mersenne Twister seed of the member"}),
+    }
+    for name, arr in extra.items():
+        data[name] = (("member",), arr, {"units": "1"})
+    coords = {"time": ("time", times, {"units": "s"}), "member": np.arange(members),
+              "component": ["x", "y", "z"]}
+    return xr.Dataset(data, coords=coords)
+
+
+def _check_step(magnet, torque, cur, fld, dt, sigma_th, method) -> float:
+    """Raise if one fixed step turns m by more than MAX_ROTATION_PER_STEP about the fastest field.
+
+    Returns the bound gamma * sum|B_i| (rad/s) on the precession rate.
+    """
+    J_max = cur.max_abs()
+    fields = {
+        "external field": fld.max_abs(),
+        "anisotropy field 2|Ku|/Ms": abs(magnet.anisotropy_field),
+        "demagnetizing field mu0 Ms max(N)": MU0 * magnet.Ms * max(magnet.demag),
+        "spin-orbit field": 0.0 if torque is None else torque.max_field(magnet, J_max),
+    }
+    total = sum(fields.values())
+    omega = magnet.gamma * total
+    if method != "dopri":
+        if omega * dt > MAX_ROTATION_PER_STEP:
+            name = max(fields, key=fields.get)
+            raise ValueError(
+                f"`dt` = {dt:g} s is too large: the fields (largest: {name}, {fields[name]:.4g} T; "
+                f"total {total:.4g} T) precess m by gamma |B| dt = {omega * dt:.3g} rad per step "
+                f"(f = {omega / (2 * np.pi):.4g} Hz); use dt <= {MAX_ROTATION_PER_STEP / omega:.3g} s")
+        kick = magnet.gamma * sigma_th * dt
+        if kick > MAX_ROTATION_PER_STEP:
+            raise ValueError(
+                f"`dt` = {dt:g} s is too large for the thermal field: its kick gamma sigma_th dt = "
+                f"{kick:.3g} rad per step exceeds {MAX_ROTATION_PER_STEP} (it scales as sqrt(dt); "
+                f"use dt <= {dt * (MAX_ROTATION_PER_STEP / kick) ** 2:.3g} s)")
+    return omega
+
+
+def _initial_m(m0, members):
+    a = v.finite_array("m0", m0)
+    if a.shape == (3,):
+        a = np.broadcast_to(a, (members, 3))
+    if a.shape != (members, 3):
+        raise ValueError(f"`m0` must have shape (3,) or ({members}, 3), got {a.shape}")
+    n = np.linalg.norm(a, axis=1)
+    if np.any(n == 0):
+        raise ValueError("`m0` must be a unit vector, got a zero vector")
+    dev = np.abs(n - 1.0).max()
+    if dev > NORM_WARN:
+        raise ValueError(f"`m0` must be a unit vector: | |m0| - 1 | = {dev:.3g} "
+                         f"(vectors within {NORM_WARN:g} of unit length are normalised)")
+    if dev > NORM_SILENT:
+        warnings.warn(f"`m0` normalised (| |m0| - 1 | = {dev:.3g})", UserWarning, stacklevel=3)
+    return np.ascontiguousarray(a / n[:, None])
+
+
+def _n_steps(t_end, dt):
+    r = t_end / dt
+    n = round(r)
+    if abs(n - r) > 1e-9 * max(r, 1.0):
+        n = math.ceil(r)
+    return max(int(n), 1)
+
+
+def _positive_int(name, value):
+    if isinstance(value, bool) or not float(value).is_integer() or int(value) < 1:
+        raise ValueError(f"`{name}` must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def _nonzero_norm(name, a):
+    n = float(np.linalg.norm(a))
+    if a.shape != (3,) or not n > 0:
+        raise ValueError(f"`{name}` must be a nonzero 3-vector, got {a!r}")
+    return n
