@@ -111,6 +111,11 @@ def rk4_ensemble(m0, t0, dt, n_steps, save_every, axis, par, geom, values, slope
                 out[j, k, 1] = my
                 out[j, k, 2] = mz
                 j += 1
+        if st == 0 and j < out.shape[0]:  # the final state when n_steps % save_every != 0
+            out[j, k, 0] = mx
+            out[j, k, 1] = my
+            out[j, k, 2] = mz
+            j += 1
         while j < out.shape[0]:  # after a failure: fill the rest with NaN
             out[j, k, 0] = np.nan
             out[j, k, 1] = np.nan
@@ -198,6 +203,11 @@ def heun_ensemble(m0, t0, dt, n_steps, save_every, axis, par, geom, values, slop
                 out[j, k, 1] = my
                 out[j, k, 2] = mz
                 j += 1
+        if st == 0 and j < out.shape[0]:
+            out[j, k, 0] = mx
+            out[j, k, 1] = my
+            out[j, k, 2] = mz
+            j += 1
         while j < out.shape[0]:
             out[j, k, 0] = np.nan
             out[j, k, 1] = np.nan
@@ -246,16 +256,16 @@ def _dopri_step(mx, my, mz, t, h, kk, par, geom, values, slopes, cur_t, cur_v, f
 
 
 @pnjit
-def dopri_ensemble(m0, t0, dt_save, h0, rtol, atol, max_steps, stops, axis, par, geom, values,
+def dopri_ensemble(m0, out_times, h0, rtol, atol, max_steps, stops, axis, par, geom, values,
                    slopes, cur_t, cur_v, fld_t, fld_v, out, drift, t_cross, status, fail_t,
                    n_accepted, n_rejected):
     """Adaptive Dormand-Prince 5(4) with error control.
 
     Error norm: RMS over components of err_i / (atol + rtol max(|m_i|, |m_new_i|)); a step is
     accepted when the norm is <= 1; the next step is h * min(5, max(0.2, 0.9 norm^(-1/5))).
-    Steps are clipped to land on the output times t0 + j dt_save and on the ``stops`` (the
+    Steps are clipped to land on the output times ``out_times`` and on the ``stops`` (the
     corners and jumps of the drive and field waveforms). Failure: step-size collapse when
-    h < 64 eps max(|t|, dt_save) (status 2), more than max_steps steps (status 3), NaN (1).
+    h < 64 eps max(|t|, t_end) (status 2), more than max_steps steps (status 3), NaN (1).
     """
     n_members = m0.shape[0]
     n_save = out.shape[0]
@@ -275,7 +285,7 @@ def dopri_ensemble(m0, t0, dt_save, h0, rtol, atol, max_steps, stops, axis, par,
         maxd = 0.0
         st = 0
         ft = np.nan
-        t = t0
+        t = out_times[0]
         h = h0
         j = 1
         i_stop = 0
@@ -290,7 +300,7 @@ def dopri_ensemble(m0, t0, dt_save, h0, rtol, atol, max_steps, stops, axis, par,
         acc = 0
         rej = 0
         while j < n_save:
-            t_target = t0 + j * dt_save
+            t_target = out_times[j]
             is_out = True
             if i_stop < n_stops and stops[i_stop] < t_target:
                 t_target = stops[i_stop]
@@ -350,7 +360,7 @@ def dopri_ensemble(m0, t0, dt_save, h0, rtol, atol, max_steps, stops, axis, par,
             else:
                 rej += 1
                 h = h_try * max(0.2, 0.9 * err ** -0.2)
-                if h < 64.0 * eps * max(abs(t), dt_save):
+                if h < 64.0 * eps * max(abs(t), out_times[n_save - 1]):
                     st = 2
                     ft = t
                     break

@@ -56,7 +56,7 @@ def simulate(magnet: Macrospin, torque=None, current=0.0, field=(0.0, 0.0, 0.0),
     m0 : 3 numbers or (members, 3) array
         Initial unit magnetization (normalised with a warning if | |m0| - 1 | < 1e-3).
     t_end : float
-        End time (s); the run ends at the first saved time >= t_end.
+        End time (s); the run takes round(t_end/dt) steps (ceil if t_end/dt is not an integer).
     dt : float
         Time step (s) for "rk4" and "heun"; for "dopri" the initial step and, times
         ``save_every``, the output interval.
@@ -72,7 +72,7 @@ def simulate(magnet: Macrospin, torque=None, current=0.0, field=(0.0, 0.0, 0.0),
         Root seed; member k gets the k-th child of numpy's SeedSequence(seed), so results do
         not depend on the number of threads. None draws fresh entropy (recorded in attrs).
     save_every : int
-        Keep every ``save_every``-th step (decimation).
+        Keep every ``save_every``-th step (decimation); the final state is always kept.
     rtol, atol : float
         DOPRI5 tolerances (per component, on m).
     max_steps : int
@@ -118,13 +118,15 @@ def simulate(magnet: Macrospin, torque=None, current=0.0, field=(0.0, 0.0, 0.0),
 
     # -- steps and output grid
     n_steps = _n_steps(t_end, dt)
-    n_save = -(-n_steps // save_every) + 1
-    n_steps = (n_save - 1) * save_every
+    save_idx = np.arange(0, n_steps + 1, save_every)
+    if save_idx[-1] != n_steps:  # the final state is always kept
+        save_idx = np.append(save_idx, n_steps)
+    n_save = save_idx.size
     nbytes = n_save * members * 3 * 8
     if nbytes > MAX_OUTPUT_BYTES:
         raise ValueError(f"the output would take {nbytes / 1024**3:.1f} GiB: increase `save_every` "
                          f"(now {save_every}) or reduce `members`/`t_end`")
-    times = np.arange(n_save) * (save_every * dt)
+    times = save_idx * dt
 
     # -- parameters for the kernels
     par = np.zeros(K.NPAR)
@@ -176,7 +178,7 @@ def simulate(magnet: Macrospin, torque=None, current=0.0, field=(0.0, 0.0, 0.0),
         h0 = min(dt, 0.05 / omega) if omega > 0 else dt
         n_acc = np.zeros(members, dtype=np.int64)
         n_rej = np.zeros(members, dtype=np.int64)
-        I.dopri_ensemble(m0, 0.0, save_every * dt, h0, rtol, atol, max_steps, stops, axis, par,
+        I.dopri_ensemble(m0, times, h0, rtol, atol, max_steps, stops, axis, par,
                          geom, values, slopes, cur_t, cur_v, fld_t, fld_v, out, drift, t_cross,
                          status, fail_t, n_acc, n_rej)
         extra = {"n_accepted": n_acc, "n_rejected": n_rej}
