@@ -18,8 +18,9 @@ MIN_PERIODS = 4
 
 
 def final_state(p_end: np.ndarray) -> np.ndarray:
-    """+1 / -1: the hemisphere (sign of m.axis) of the last saved sample; 0 if exactly in-plane."""
-    return np.sign(p_end).astype(np.int8)
+    """+1 / -1: the hemisphere (sign of m.axis) of the last saved sample; 0 if exactly in-plane
+    or failed (NaN)."""
+    return np.sign(np.nan_to_num(p_end, nan=0.0)).astype(np.int8)
 
 
 def settling_time(time: np.ndarray, p: np.ndarray, tol: float) -> np.ndarray:
