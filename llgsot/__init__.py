@@ -24,6 +24,9 @@ _LAZY = {
     "TableSOT": "llgsot.dynamics.torques",
     "simulate": "llgsot.dynamics.simulate",
     "critical_current": "llgsot.studies.critical",
+    "switching_diagram": "llgsot.studies.diagrams",
+    "precession_sweep": "llgsot.studies.diagrams",
+    "switching_probability": "llgsot.studies.thermal",
 }
 
 __all__ = ["RashbaFM", "__version__", *_LAZY]

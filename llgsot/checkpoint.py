@@ -1,8 +1,10 @@
-"""Append-only checkpoint of finished solver points, so a killed build loses nothing.
+"""Append-only checkpoint of finished work items, so a killed build or sweep loses nothing.
 
-Format: JSON lines. The first line is a header with everything that determines a point's
-value (model parameters, approximation, regime, rtol); each further line holds one solved
-point keyed by its exact (fermi_energy, impurity_strength, theta) floats. A torn last line
+Used by table builds and parameter studies alike. Format: JSON lines. The first line is a
+header with everything that determines a point's value (for tables: model parameters,
+approximation, regime, rtol; for studies: the study's full specification); each further
+line holds one finished point keyed by a tuple of exact floats (for tables
+(fermi_energy, impurity_strength, theta); for sweeps the grid indices). A torn last line
 (from a kill mid-write) is ignored. Floats round-trip exactly through ``repr``.
 """
 from __future__ import annotations

@@ -29,6 +29,29 @@ class SerialExecutor(Executor):
         return f
 
 
+def _context():
+    """fork when it is safe (fast: workers inherit compiled kernels), forkserver otherwise.
+
+    numba's OpenMP thread pool (parallel ensembles) aborts a process that forks after using
+    it; once it is running we fork from a clean server process instead. Like 'spawn', that
+    re-imports the main module in the workers: scripts need the usual
+    ``if __name__ == "__main__":`` guard (the command line has it).
+    """
+    import multiprocessing as mp
+
+    import numba
+
+    try:
+        layer = numba.threading_layer()
+    except ValueError:  # no parallel kernel has run in this process yet
+        layer = None
+    if layer != "omp":
+        return mp.get_context("fork")
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(["llgsot", "llgsot.solver.response", "llgsot.dynamics"])
+    return ctx
+
+
 @contextmanager
 def resolve_executor(executor, expected_seconds: float = 0.0):
     """Yield a concurrent.futures.Executor for ``executor`` (see module docstring).
@@ -41,7 +64,7 @@ def resolve_executor(executor, expected_seconds: float = 0.0):
         yield SerialExecutor()
         return
     if executor == "processes":
-        with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as ex:
+        with ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=_context()) as ex:
             yield ex
         return
     if hasattr(executor, "get_executor") and not isinstance(executor, Executor):

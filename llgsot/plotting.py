@@ -56,3 +56,55 @@ def plot_table(ds, path=None, title=None):
     if path is not None:
         fig.savefig(path, dpi=120)
     return fig
+
+
+def plot_trajectory(ds, path=None, member=0, title=None):
+    """m(t) components and the current of a simulate() Dataset. Returns the figure."""
+    plt = _plt()
+    t = ds["time"].values * 1e9
+    m = ds["m"].values[:, member, :]
+    fig, (a1, a2) = plt.subplots(2, 1, figsize=(7, 5), sharex=True, constrained_layout=True,
+                                 gridspec_kw={"height_ratios": [3, 1]})
+    for i, c in enumerate("xyz"):
+        a1.plot(t, m[:, i], label=f"$m_{c}$")
+    a1.set(ylabel="m", ylim=(-1.05, 1.05), title=title or "macrospin trajectory")
+    a1.legend(loc="best")
+    a2.plot(t, ds["current"].values / 1e12, color="k")
+    a2.set(xlabel="time (ns)", ylabel=r"J ($10^{12}$ A/m$^2$)")
+    if path is not None:
+        fig.savefig(path, dpi=120)
+    return fig
+
+
+def plot_diagram(ds, path=None, title=None):
+    """Switching diagram (switched fraction over current and field or duration)."""
+    plt = _plt()
+    other = "field" if "field" in ds.dims else "duration"
+    J = ds["current"].values / 1e12
+    y = ds[other].values * (1e3 if other == "field" else 1e9)
+    fig, ax = plt.subplots(figsize=(6.2, 4.8), constrained_layout=True)
+    im = ax.pcolormesh(J, y, ds["switched"].values.T, shading="nearest", cmap="RdBu_r", vmin=0, vmax=1)
+    fig.colorbar(im, ax=ax, label="switched fraction")
+    ax.set(xlabel=r"current density J ($10^{12}$ A/m$^2$)",
+           ylabel="in-plane field (mT)" if other == "field" else "pulse duration (ns)",
+           title=title or "switching diagram")
+    if path is not None:
+        fig.savefig(path, dpi=120)
+    return fig
+
+
+def plot_comparison(results, path=None, title=None):
+    """Critical current against in-plane field for several torque models.
+
+    results: {label: (fields in T, critical currents in A/m^2)}.
+    """
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(6.2, 4.5), constrained_layout=True)
+    for label, (B, Jc) in results.items():
+        ax.plot(np.asarray(B) * 1e3, np.abs(np.asarray(Jc)) / 1e12, "o-", label=label)
+    ax.set(xlabel="in-plane field (mT)", ylabel=r"$|J_c|$ ($10^{12}$ A/m$^2$)",
+           title=title or "critical current against in-plane field")
+    ax.legend()
+    if path is not None:
+        fig.savefig(path, dpi=120)
+    return fig

@@ -73,3 +73,118 @@ def model_from(cfg: dict):
         return RashbaFM(**m)
     except ValueError as exc:
         raise ValueError(f"config [model]: {exc}") from None
+
+
+VECTOR = (list,)
+MAGNET_SPEC = {
+    "Ms": (NUMBER, True, None), "thickness": (NUMBER, True, None), "area": (NUMBER, True, None),
+    "damping": (NUMBER, True, None), "Ku": (NUMBER, False, 0.0),
+    "easy_axis": (NUMBER, False, [0.0, 0.0, 1.0]), "demag": (NUMBER, False, [0.0, 0.0, 1.0]),
+    "gamma": (NUMBER, False, None),
+}
+TORQUE_SPEC = {
+    "kind": (str, True, None),
+    # table
+    "table": (str, False, None), "nm_thickness": (NUMBER, False, None),
+    "fermi_energy": (NUMBER, False, None), "impurity_strength": (NUMBER, False, None),
+    "approximation": (str, False, "tmatrix"), "regime": (str, False, "dilute"),
+    "current_direction": (NUMBER, False, [1.0, 0.0]),
+    # constant
+    "spin_hall_angle": (NUMBER, False, None), "field_like_ratio": (NUMBER, False, 0.0),
+    "polarization": (NUMBER, False, [0.0, 1.0, 0.0]),
+}
+PULSE_SPEC = {
+    "amplitude": (NUMBER, False, 0.0), "duration": (NUMBER, True, None),
+    "rise": (NUMBER, False, 0.0), "fall": (NUMBER, False, 0.0), "delay": (NUMBER, False, 0.0),
+}
+
+
+def _vec(name, val, n=3):
+    if not isinstance(val, list) or len(val) != n:
+        raise ValueError(f"config: {name} must be a list of {n} numbers, got {val!r}")
+    return tuple(float(x) for x in val)
+
+
+def magnet_from(cfg):
+    from ..dynamics import Macrospin
+
+    m = section(cfg, "magnet", MAGNET_SPEC)
+    kw = {k: m[k] for k in ("Ms", "thickness", "area", "damping", "Ku")}
+    kw["easy_axis"] = _vec("magnet.easy_axis", m["easy_axis"])
+    kw["demag"] = _vec("magnet.demag", m["demag"])
+    if m["gamma"] is not None:
+        kw["gamma"] = m["gamma"]
+    try:
+        return Macrospin(**kw)
+    except ValueError as exc:
+        raise ValueError(f"config [magnet]: {exc}") from None
+
+
+def torque_from(cfg, base_dir="."):
+    """[torque] kind = "table" (a table file, or built from [model]) or "constant"."""
+    import os
+
+    from ..dynamics import ConstantSOT, TableSOT
+
+    t = section(cfg, "torque", TORQUE_SPEC)
+    kind = t["kind"]
+    try:
+        if kind == "constant":
+            if t["spin_hall_angle"] is None:
+                raise ValueError("config: missing key torque.spin_hall_angle")
+            return ConstantSOT(t["spin_hall_angle"], t["field_like_ratio"],
+                               _vec("torque.polarization", t["polarization"]))
+        if kind != "table":
+            raise ValueError(f"config: torque.kind must be 'table' or 'constant', got {kind!r}")
+        if t["nm_thickness"] is None:
+            raise ValueError("config: missing key torque.nm_thickness")
+        from ..tables import TorqueTable, build_table, load_table
+
+        if t["table"] is not None:
+            path = t["table"] if os.path.isabs(t["table"]) else os.path.join(base_dir, t["table"])
+            ds = load_table(path)
+            sel = {k: t[k] for k in ("fermi_energy", "impurity_strength")
+                   if t[k] is not None and k in ds.dims}
+            for dim in ("fermi_energy", "impurity_strength"):
+                if dim in ds.dims and dim not in sel:
+                    raise ValueError(f"config: the table has a {dim} dimension: set torque.{dim}")
+            if sel:
+                try:
+                    ds = ds.sel(**sel)
+                except KeyError as exc:
+                    raise ValueError(f"config: torque: no such value in the table: {exc}") from None
+        else:
+            if "model" not in cfg or t["fermi_energy"] is None:
+                raise ValueError("config: torque.kind = 'table' needs torque.table (a file) or a "
+                                 "[model] section and torque.fermi_energy")
+            ds = build_table(model_from(cfg), t["fermi_energy"], approximation=t["approximation"],
+                             regime=t["regime"], progress=False)
+        return TableSOT(TorqueTable(ds), t["nm_thickness"],
+                        current_direction=_vec("torque.current_direction", t["current_direction"], 2))
+    except ValueError as exc:
+        msg = str(exc)
+        raise ValueError(msg if msg.startswith("config") else f"config [torque]: {msg}") from None
+
+
+def pulse_from(cfg, name="pulse"):
+    from ..dynamics import Pulse
+
+    p = section(cfg, name, PULSE_SPEC)
+    try:
+        return Pulse(**p)
+    except ValueError as exc:
+        raise ValueError(f"config [{name}]: {exc}") from None
+
+
+def grid_values(name, val):
+    """A list of numbers, or a table {start, stop, num}."""
+    import numpy as np
+
+    if isinstance(val, dict):
+        unknown = set(val) - {"start", "stop", "num"}
+        if unknown or not {"start", "stop", "num"} <= set(val):
+            raise ValueError(f"config: {name} must be a list or {{start, stop, num}}")
+        return np.linspace(float(val["start"]), float(val["stop"]), int(val["num"]))
+    if isinstance(val, list) and all(isinstance(x, NUMBER) and not isinstance(x, bool) for x in val):
+        return np.asarray(val, float)
+    raise ValueError(f"config: {name} must be a list of numbers or {{start, stop, num}}, got {val!r}")

@@ -23,7 +23,7 @@ from .. import _validate as v
 from ..model import RashbaFM
 from ..parallel import resolve_executor
 from . import schema
-from .checkpoint import Checkpoint, point_key
+from ..checkpoint import Checkpoint, point_key
 from .hermite import bessel_slopes, hermite_eval
 
 N_INIT = 9  # initial nodes on [0, pi/2]

@@ -1,0 +1,123 @@
+"""Critical currents: deterministic thresholds by bisection, thermal 50 % currents.
+
+Deterministic: the pulse's amplitude is bisected between a current that does not switch the
+magnet and one that does; the bracket width is the stated uncertainty. Thermal: switching
+probabilities from ensembles at a ladder of amplitudes (:mod:`.thermal`), the 50 % current
+from a fit with a confidence interval.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .. import _validate as v
+from .switching import auto_dt, relax_time, switched_fraction
+
+
+@dataclass(frozen=True)
+class CriticalCurrent:
+    """Result of :func:`critical_current`.
+
+    Attributes
+    ----------
+    value : float
+        Critical current density (A/m^2): bracket midpoint (deterministic) or the fitted
+        50 % current (thermal).
+    bracket : tuple
+        (no-switch, switch) amplitudes at the end of the bisection (deterministic, the
+        uncertainty), or the 95 % confidence interval of the 50 % current (thermal).
+    evaluations : int
+        Simulations run (ensembles count once).
+    details : dict
+        dt, relaxation time, the evaluated amplitudes and outcomes, fits (thermal).
+    """
+
+    value: float
+    bracket: tuple
+    evaluations: int
+    details: dict = field(default_factory=dict, repr=False)
+
+    def to_dict(self):
+        out = {"critical_current": self.value, "bracket": list(self.bracket),
+               "evaluations": self.evaluations, "units": "A/m^2"}
+        for k, val in self.details.items():
+            if isinstance(val, (int, float, str, list, tuple)) or val is None:
+                out[k] = val
+        return out
+
+
+def critical_current(magnet, torque, pulse, field=(0.0, 0.0, 0.0), m0=(0.0, 0.0, 1.0),
+                     bracket=None, rtol=1e-3, dt=None, t_relax=None, temperature=0.0,
+                     members=128, seed=None, max_evaluations=80, executor=None) -> CriticalCurrent:
+    """Critical current density of ``pulse`` (its amplitude is what is searched).
+
+    Parameters
+    ----------
+    magnet, torque : Macrospin, ConstantSOT/TableSOT
+    pulse : Pulse
+        The pulse shape; its amplitude is ignored.
+    field : 3 numbers
+        External field (T), e.g. the in-plane field that makes perpendicular switching
+        deterministic.
+    m0 : 3 numbers
+        Initial state (unit vector).
+    bracket : (lo, hi)
+        Amplitudes (A/m^2): ``lo`` must not switch and ``hi`` must (deterministic); both may
+        be negative for the opposite polarity. Thermal: the range of the amplitude ladder.
+    rtol : float
+        Deterministic: stop when |hi - lo| <= rtol |hi|.
+    dt, t_relax : float, optional
+        Time step and relaxation time after the pulse (s); chosen automatically if None.
+    temperature : float
+        > 0 for the thermal version (K): probabilities from ``members`` Heun samples each.
+    members, seed : int
+        Ensemble size and root seed (thermal).
+    executor : optional
+        Thermal ladder: where the ensembles run (:mod:`llgsot.parallel`).
+    """
+    if bracket is None or len(bracket) != 2:
+        raise ValueError("`bracket` must be (lo, hi) in A/m^2: a current that does not switch "
+                         "and one that does")
+    lo = v.finite_scalar("bracket[0]", bracket[0], "A/m^2")
+    hi = v.finite_scalar("bracket[1]", bracket[1], "A/m^2")
+    if lo == hi:
+        raise ValueError(f"`bracket` must have two different amplitudes, got {bracket!r}")
+    rtol = v.in_range("rtol", rtol, 1e-9, 0.5)
+    temperature = v.nonnegative("temperature", temperature, "K")
+    if temperature > 0:
+        from .thermal import thermal_critical_current
+
+        return thermal_critical_current(magnet, torque, pulse, field, m0, (lo, hi), dt, t_relax,
+                                        temperature, members, seed, executor)
+    Jmax = max(abs(lo), abs(hi))
+    dt = auto_dt(magnet, torque, Jmax, field) if dt is None else v.positive("dt", dt, "s")
+    t_relax = relax_time(magnet, field) if t_relax is None else v.positive("t_relax", t_relax, "s")
+    history = []
+
+    def switches(J):
+        n, _, t = switched_fraction(magnet, torque, pulse, J, field, m0, dt, t_relax)
+        history.append((float(J), bool(n), t))
+        return bool(n)
+
+    if switches(lo):
+        raise ValueError(f"`bracket`[0] = {lo:g} A/m^2 already switches the magnet: choose a "
+                         "smaller |current| for the lower end")
+    if not switches(hi):
+        raise ValueError(f"`bracket`[1] = {hi:g} A/m^2 does not switch the magnet: choose a "
+                         "larger |current| (or the other polarity) for the upper end")
+    while abs(hi - lo) > rtol * abs(hi) and len(history) < max_evaluations:
+        mid = 0.5 * (lo + hi)
+        if switches(mid):
+            hi = mid
+        else:
+            lo = mid
+    converged = abs(hi - lo) <= rtol * abs(hi)
+    if not converged:
+        import warnings
+
+        warnings.warn(f"critical_current stopped after {max_evaluations} evaluations with "
+                      f"bracket width {abs(hi - lo):g} A/m^2", RuntimeWarning, stacklevel=2)
+    return CriticalCurrent(value=0.5 * (lo + hi), bracket=(lo, hi), evaluations=len(history),
+                           details={"dt": dt, "t_relax": t_relax, "converged": converged,
+                                    "history": history, "temperature": 0.0})

@@ -1,0 +1,138 @@
+"""Switching diagrams over (current, in-plane field) or (current, pulse width), and
+precession sweeps against current with the auto-oscillation threshold."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import math
+import warnings
+
+import numpy as np
+
+from .. import __version__
+from .. import _validate as v
+from ..dynamics import simulate
+from .switching import auto_dt, relax_time, switched_fraction
+from .sweep import run_grid
+
+
+def _switch_point(current, magnet, torque, pulse, field_dir, base_field, m0, dt, t_relax,
+                  temperature, members, seed, field=None, duration=None):
+    p = pulse if duration is None else dataclasses.replace(pulse, duration=float(duration))
+    B = np.asarray(base_field, float) + (0.0 if field is None else float(field)) * np.asarray(field_dir)
+    k, n, t = switched_fraction(magnet, torque, p, current, tuple(B), m0, dt, t_relax, temperature,
+                                members, seed)
+    return {"switched": k / n, "switching_time": t}
+
+
+def _spec(magnet, torque, pulse, extra):
+    spec = {"magnet": magnet.as_attrs(), "torque": torque.as_attrs() if torque is not None else None,
+            "pulse": pulse.describe()}
+    spec.update(extra)
+    return spec
+
+
+def switching_diagram(magnet, torque, pulse, currents, fields=None, durations=None,
+                      field_direction=(1.0, 0.0, 0.0), base_field=(0.0, 0.0, 0.0),
+                      m0=(0.0, 0.0, 1.0), dt=None, t_relax=None, temperature=0.0, members=1,
+                      seed=0, executor=None, checkpoint=None, progress=True):
+    """Switching outcome over (current, field) or (current, duration).
+
+    Parameters
+    ----------
+    currents : 1-d array
+        Pulse amplitudes (A/m^2).
+    fields : 1-d array, optional
+        Field magnitudes (T) along ``field_direction``, added to ``base_field``.
+    durations : 1-d array, optional
+        Flat-top durations of the pulse (s). Exactly one of fields/durations is given.
+    temperature, members, seed
+        T > 0: ``switched`` is the fraction of ``members`` Heun samples that switched.
+
+    Returns
+    -------
+    xarray.Dataset with ``switched`` (fraction, 0/1 at T = 0) and ``switching_time`` (s, mean
+    over switched members) over (current, field) or (current, duration).
+    """
+    if (fields is None) == (durations is None):
+        raise ValueError("give exactly one of `fields` (T) or `durations` (s)")
+    currents = np.atleast_1d(v.finite_array("currents", currents, "A/m^2"))
+    grid = {"current": currents}
+    if fields is not None:
+        grid["field"] = np.atleast_1d(v.finite_array("fields", fields, "T"))
+        fmax = float(np.abs(grid["field"]).max())
+    else:
+        d = np.atleast_1d(v.finite_array("durations", durations, "s"))
+        if np.any(d < 0):
+            raise ValueError("`durations` must be >= 0 (s)")
+        grid["duration"] = d
+        fmax = 0.0
+    Jmax = float(np.abs(currents).max())
+    Bmax = np.asarray(base_field, float) + fmax * np.asarray(field_direction, float)
+    dt = auto_dt(magnet, torque, Jmax, Bmax, temperature) if dt is None else dt
+    t_relax = relax_time(magnet, Bmax) if t_relax is None else t_relax
+    fixed = dict(magnet=magnet, torque=torque, pulse=pulse, field_dir=tuple(map(float, field_direction)),
+                 base_field=tuple(map(float, base_field)), m0=tuple(map(float, m0)), dt=dt,
+                 t_relax=t_relax, temperature=float(temperature), members=int(members), seed=seed)
+    spec = _spec(magnet, torque, pulse, {"kind": "switching_diagram", "dt": dt, "t_relax": t_relax,
+                                         "temperature": temperature, "members": members, "seed": seed,
+                                         "field_direction": list(fixed["field_dir"]),
+                                         "base_field": list(fixed["base_field"]), "m0": list(fixed["m0"])})
+    npts = currents.size * len(grid.get("field", grid.get("duration")))
+    ds = run_grid(_switch_point, grid, fixed, spec, executor=executor, checkpoint=checkpoint,
+                  progress=progress, expected_seconds=0.02 * npts * members)
+    ds["current"].attrs["units"] = "A/m^2"
+    if "field" in ds.coords:
+        ds["field"].attrs["units"] = "T"
+    else:
+        ds["duration"].attrs["units"] = "s"
+    ds["switched"].attrs.update(units="1", long_name="switched fraction")
+    ds["switching_time"].attrs["units"] = "s"
+    ds.attrs.update({k: (str(val) if isinstance(val, (dict, list)) else val) for k, val in spec.items()})
+    ds.attrs.update({"llgsot_version": __version__,
+                     "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")})
+    return ds
+
+
+def _precession_point(current, magnet, torque, field, m0, t_end, dt, axis):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        n = math.ceil(t_end / dt)
+        ds = simulate(magnet, torque, float(current), field=field, m0=m0, t_end=t_end, dt=dt,
+                      save_every=max(1, n // 20000), on_failure="warn")
+    m = ds["m"].values[:, 0, :]
+    tail = m[m.shape[0] // 2:]
+    proj = tail @ np.asarray(axis)
+    amp = 0.5 * float(proj.max() - proj.min())
+    return {"frequency": float(ds["precession_frequency"].values[0]), "amplitude": amp,
+            "mean_projection": float(proj.mean())}
+
+
+def precession_sweep(magnet, torque, currents, field=(0.0, 0.0, 0.0), m0=(0.0, 0.0, 1.0),
+                     t_end=50e-9, dt=None, axis=None, amplitude_threshold=0.05,
+                     executor=None, checkpoint=None, progress=True):
+    """Steady precession against a constant current: frequency (Hz, from the trajectory's
+    second half; NaN unless steady) and amplitude (half the peak-to-peak of m along ``axis``,
+    default the easy axis), and the auto-oscillation threshold: the smallest |current| whose
+    steady amplitude exceeds ``amplitude_threshold`` (attrs["threshold_current"], A/m^2,
+    NaN if none)."""
+    currents = np.atleast_1d(v.finite_array("currents", currents, "A/m^2"))
+    t_end = v.positive("t_end", t_end, "s")
+    dt = auto_dt(magnet, torque, float(np.abs(currents).max()), field) if dt is None else dt
+    axis = tuple(map(float, magnet.easy_axis if axis is None else axis))
+    fixed = dict(magnet=magnet, torque=torque, field=tuple(map(float, field)), m0=tuple(map(float, m0)),
+                 t_end=t_end, dt=dt, axis=axis)
+    spec = {"kind": "precession_sweep", "magnet": magnet.as_attrs(),
+            "torque": torque.as_attrs() if torque is not None else None, "field": list(fixed["field"]),
+            "m0": list(fixed["m0"]), "t_end": t_end, "dt": dt, "axis": list(axis)}
+    ds = run_grid(_precession_point, {"current": currents}, fixed, spec, executor=executor,
+                  checkpoint=checkpoint, progress=progress, expected_seconds=0.05 * currents.size)
+    above = np.abs(currents)[ds["amplitude"].values > amplitude_threshold]
+    ds.attrs["threshold_current"] = float(above.min()) if above.size else float("nan")
+    ds.attrs["amplitude_threshold"] = amplitude_threshold
+    ds["frequency"].attrs["units"] = "Hz"
+    ds["amplitude"].attrs.update(units="1", long_name="half peak-to-peak of m along the axis")
+    ds["current"].attrs["units"] = "A/m^2"
+    ds.attrs.update({k: (str(val) if isinstance(val, (dict, list)) else val) for k, val in spec.items()})
+    ds.attrs["llgsot_version"] = __version__
+    return ds
