@@ -17,8 +17,8 @@ returns, per member:
 Thermal field (Brown), Stratonovich, integrated by Heun: in each step of length dt a field
 B_th = sigma_th * (N1, N2, N3) with independent standard normals and
 sigma_th = sqrt(2 a k_B T / (gamma Ms V dt)) is drawn once and held fixed in both the predictor
-and the corrector stage. The normals come from numba's per-thread Mersenne Twister, seeded with
-``seeds[k]`` at the start of member k's loop.
+and the corrector stage. The normals come from member k's own SplitMix64 stream seeded with
+``seeds[k]`` (uint64) through a ziggurat (:mod:`.rng`).
 """
 import math
 
@@ -27,6 +27,7 @@ from numba import prange
 
 from .._jit import njit, pnjit
 from .kernels import DAMPING, GAMMA_LL, field, llg, rhs, rhs_call
+from .rng import normal
 from .tableau import DOPRI_A, DOPRI_C, DOPRI_E, RK4_B, RK4_C
 
 _RK4_B = (float(RK4_B[0]), float(RK4_B[1]), float(RK4_B[2]), float(RK4_B[3]))
@@ -127,96 +128,156 @@ def rk4_ensemble(m0, t0, dt, n_steps, save_every, axis, par, geom, values, slope
         fail_t[k] = ft
 
 
+#: members integrated together by one thread in the Heun kernel: their steps are independent,
+#: so the CPU overlaps them (instruction-level parallelism across members)
+HEUN_BLOCK = 8
+
+
 @pnjit
 def heun_ensemble(m0, t0, dt, n_steps, save_every, axis, par, geom, values, slopes,
                   cur_t, cur_v, fld_t, fld_v, sigma_th, seeds, out, drift, t_cross, status, fail_t):
-    """Heun (Stratonovich) for the stochastic LLG; sigma_th = 0 gives deterministic Heun."""
+    """Heun (Stratonovich) for the stochastic LLG; sigma_th = 0 gives deterministic Heun.
+
+    Members are processed in blocks of HEUN_BLOCK by one thread, phase by phase (noise,
+    predictor, corrector), each phase a loop over the block. Member k's normals come from its
+    own SplitMix64 stream seeded with seeds[k] (three per step, in x, y, z order), so its
+    trajectory does not depend on the block, the thread count or the ensemble size.
+    """
     n_members = m0.shape[0]
+    n_blocks = (n_members + HEUN_BLOCK - 1) // HEUN_BLOCK
+    for blk in prange(n_blocks):
+        k0 = blk * HEUN_BLOCK
+        k1 = min(n_members, k0 + HEUN_BLOCK)
+        _heun_block(k0, k1, m0, t0, dt, n_steps, save_every, axis, par, geom, values, slopes,
+                    cur_t, cur_v, fld_t, fld_v, sigma_th, seeds, out, drift, t_cross, status,
+                    fail_t)
+
+
+@njit
+def _heun_block(k0, k1, m0, t0, dt, n_steps, save_every, axis, par, geom, values, slopes,
+                cur_t, cur_v, fld_t, fld_v, sigma_th, seeds, out, drift, t_cross, status, fail_t):
+    nb = k1 - k0
     h2 = 0.5 * dt
     gll = par[GAMMA_LL]
     a = par[DAMPING]
     thermal = sigma_th > 0.0
-    for k in prange(n_members):
+    B = HEUN_BLOCK
+    mx = np.empty(B)
+    my = np.empty(B)
+    mz = np.empty(B)
+    px = np.empty(B)
+    py = np.empty(B)
+    pz = np.empty(B)
+    kx = np.empty(B)
+    ky = np.empty(B)
+    kz = np.empty(B)
+    hx = np.zeros(B)
+    hy = np.zeros(B)
+    hz = np.zeros(B)
+    rs = np.empty(B, dtype=np.uint64)
+    p_prev = np.empty(B)
+    sign0 = np.empty(B)
+    tc = np.full(B, np.nan)
+    maxd = np.zeros(B)
+    st = np.zeros(B, dtype=np.int64)
+    ft = np.full(B, np.nan)
+    for b in range(nb):
+        k = k0 + b
+        mx[b] = m0[k, 0]
+        my[b] = m0[k, 1]
+        mz[b] = m0[k, 2]
+        out[0, k, 0] = mx[b]
+        out[0, k, 1] = my[b]
+        out[0, k, 2] = mz[b]
+        p0 = mx[b] * axis[0] + my[b] * axis[1] + mz[b] * axis[2]
+        sign0[b] = 1.0 if p0 >= 0.0 else -1.0
+        p_prev[b] = p0
+        rs[b] = seeds[k]
+    j = 1
+    count = save_every
+    n_alive = nb
+    for n in range(n_steps):
+        t = t0 + n * dt
         if thermal:
-            np.random.seed(seeds[k])
-        mx = m0[k, 0]
-        my = m0[k, 1]
-        mz = m0[k, 2]
-        out[0, k, 0] = mx
-        out[0, k, 1] = my
-        out[0, k, 2] = mz
-        p0 = mx * axis[0] + my * axis[1] + mz * axis[2]
-        sign0 = 1.0 if p0 >= 0.0 else -1.0
-        p_prev = p0
-        tc = np.nan
-        maxd = 0.0
-        st = 0
-        ft = np.nan
-        j = 1
-        count = save_every
-        hx = 0.0
-        hy = 0.0
-        hz = 0.0
-        for n in range(n_steps):
-            t = t0 + n * dt
-            if thermal:
-                hx = sigma_th * np.random.standard_normal()
-                hy = sigma_th * np.random.standard_normal()
-                hz = sigma_th * np.random.standard_normal()
-            # predictor (Euler) and corrector (trapezoid) as a two-stage loop, same B_th in both
-            nx = mx
-            ny = my
-            nz = mz
-            kx = 0.0
-            ky = 0.0
-            kz = 0.0
-            for st_i in range(2):
-                c = st_i * dt
-                px = mx + c * kx
-                py = my + c * ky
-                pz = mz + c * kz
-                bx, by, bz = field(px, py, pz, t + c, par, geom, values, slopes, cur_t, cur_v,
-                                   fld_t, fld_v)
-                kx, ky, kz = llg(px, py, pz, bx + hx, by + hy, bz + hz, gll, a)
-                nx += h2 * kx
-                ny += h2 * ky
-                nz += h2 * kz
+            for b in range(nb):
+                s = rs[b]
+                s, g1 = normal(s)
+                s, g2 = normal(s)
+                s, g3 = normal(s)
+                rs[b] = s
+                hx[b] = sigma_th * g1
+                hy[b] = sigma_th * g2
+                hz[b] = sigma_th * g3
+        # predictor: k = f(m, t), p = m + dt k
+        for b in range(nb):
+            bx, by, bz = field(mx[b], my[b], mz[b], t, par, geom, values, slopes, cur_t, cur_v,
+                               fld_t, fld_v)
+            fx, fy, fz = llg(mx[b], my[b], mz[b], bx + hx[b], by + hy[b], bz + hz[b], gll, a)
+            kx[b] = fx
+            ky[b] = fy
+            kz[b] = fz
+            px[b] = mx[b] + dt * fx
+            py[b] = my[b] + dt * fy
+            pz[b] = mz[b] + dt * fz
+        # corrector: m + dt/2 (k + f(p, t + dt)), then back onto the sphere
+        for b in range(nb):
+            if st[b] != 0:
+                continue
+            bx, by, bz = field(px[b], py[b], pz[b], t + dt, par, geom, values, slopes, cur_t,
+                               cur_v, fld_t, fld_v)
+            fx, fy, fz = llg(px[b], py[b], pz[b], bx + hx[b], by + hy[b], bz + hz[b], gll, a)
+            nx = mx[b] + h2 * (kx[b] + fx)
+            ny = my[b] + h2 * (ky[b] + fy)
+            nz = mz[b] + h2 * (kz[b] + fz)
             nrm = math.sqrt(nx * nx + ny * ny + nz * nz)
             if not (nrm > 0.0 and nrm < _MAXFLOAT):
-                st = 1
-                ft = t
-                break
+                st[b] = 1
+                ft[b] = t
+                n_alive -= 1
+                continue
             d = abs(nrm - 1.0)
-            if d > maxd:
-                maxd = d
-            mx = nx / nrm
-            my = ny / nrm
-            mz = nz / nrm
-            p = mx * axis[0] + my * axis[1] + mz * axis[2]
-            if p * sign0 < 0.0 and tc != tc:
-                tc = _crossing(p_prev, p, t, dt, sign0)
-            p_prev = p
-            count -= 1
-            if count == 0:
-                count = save_every
-                out[j, k, 0] = mx
-                out[j, k, 1] = my
-                out[j, k, 2] = mz
-                j += 1
-        if st == 0 and j < out.shape[0]:
-            out[j, k, 0] = mx
-            out[j, k, 1] = my
-            out[j, k, 2] = mz
+            if d > maxd[b]:
+                maxd[b] = d
+            mx[b] = nx / nrm
+            my[b] = ny / nrm
+            mz[b] = nz / nrm
+            p = mx[b] * axis[0] + my[b] * axis[1] + mz[b] * axis[2]
+            if p * sign0[b] < 0.0 and tc[b] != tc[b]:
+                tc[b] = _crossing(p_prev[b], p, t, dt, sign0[b])
+            p_prev[b] = p
+        count -= 1
+        if count == 0:
+            count = save_every
+            for b in range(nb):
+                k = k0 + b
+                if st[b] == 0:
+                    out[j, k, 0] = mx[b]
+                    out[j, k, 1] = my[b]
+                    out[j, k, 2] = mz[b]
+                else:
+                    out[j, k, 0] = np.nan
+                    out[j, k, 1] = np.nan
+                    out[j, k, 2] = np.nan
             j += 1
-        while j < out.shape[0]:
-            out[j, k, 0] = np.nan
-            out[j, k, 1] = np.nan
-            out[j, k, 2] = np.nan
-            j += 1
-        drift[k] = maxd
-        t_cross[k] = tc
-        status[k] = st
-        fail_t[k] = ft
+        if n_alive == 0:
+            break
+    for b in range(nb):
+        k = k0 + b
+        jj = j
+        if st[b] == 0 and jj < out.shape[0]:  # the final state when n_steps % save_every != 0
+            out[jj, k, 0] = mx[b]
+            out[jj, k, 1] = my[b]
+            out[jj, k, 2] = mz[b]
+            jj += 1
+        while jj < out.shape[0]:
+            out[jj, k, 0] = np.nan
+            out[jj, k, 1] = np.nan
+            out[jj, k, 2] = np.nan
+            jj += 1
+        drift[k] = maxd[b]
+        t_cross[k] = tc[b]
+        status[k] = st[b]
+        fail_t[k] = ft[b]
 
 
 _DP_A = np.ascontiguousarray(DOPRI_A)

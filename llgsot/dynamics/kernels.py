@@ -139,7 +139,7 @@ def sot_table(mx, my, mz, J, par, geom, values, slopes):
     segment [theta_i, theta_i+1] holding theta.
 
     ``geom[k] = (theta_k, cos theta_k, sin theta_k, 1/(theta_k+1 - theta_k))``. The segment is
-    found by binary search with the exact test theta >= theta_k <=> rho cos theta_k - m_z sin
+    found by a binary search with the exact test theta >= theta_k <=> rho cos theta_k - m_z sin
     theta_k >= 0 (rho = |m_perp|), and theta - theta_i = atan2(sin, cos of the difference),
     both free of the cancellation of atan2(rho, m_z) - theta_i and invariant under |m| != 1.
     """
@@ -154,16 +154,15 @@ def sot_table(mx, my, mz, J, par, geom, values, slopes):
     else:
         c = 1.0
         s = 0.0
-    n = geom.shape[0]
-    lo = 0
-    hi = n - 1
-    while hi - lo > 1:
-        mid = (lo + hi) >> 1
-        if rho * geom[mid, 1] - mz * geom[mid, 2] >= 0.0:
-            lo = mid
-        else:
-            hi = mid
-    i = lo
+    # branchless binary search (the trip count depends on N only, the update is a select):
+    # i = last node with theta_i <= theta, within [0, N-2]
+    i = 0
+    n = geom.shape[0] - 1
+    while n > 1:
+        half = n >> 1
+        mid = i + half
+        i = mid if rho * geom[mid, 1] - mz * geom[mid, 2] >= 0.0 else i
+        n -= half
     sd = rho * geom[i, 1] - mz * geom[i, 2]
     cd = mz * geom[i, 1] + rho * geom[i, 2]
     if par[TAB_FAST] != 0.0:

@@ -69,8 +69,9 @@ def simulate(magnet: Macrospin, torque=None, current=0.0, field=(0.0, 0.0, 0.0),
     members : int
         Ensemble size (all members share the parameters; different noise for T > 0).
     seed : int or None
-        Root seed; member k gets the k-th child of numpy's SeedSequence(seed), so results do
-        not depend on the number of threads. None draws fresh entropy (recorded in attrs).
+        Root seed; member k's noise stream is seeded with word k of numpy's
+        SeedSequence(seed).generate_state, so a member's trajectory depends neither on the
+        number of threads nor on the ensemble size. None draws fresh entropy (recorded in attrs).
     save_every : int
         Keep every ``save_every``-th step (decimation); the final state is always kept.
     rtol, atol : float
@@ -152,8 +153,9 @@ def simulate(magnet: Macrospin, torque=None, current=0.0, field=(0.0, 0.0, 0.0),
 
     # -- seeds
     ss = np.random.SeedSequence(seed)
-    seeds = np.array([c.generate_state(1, dtype=np.uint32)[0] for c in ss.spawn(members)],
-                     dtype=np.int64)
+    # member k's seed is word k of the root sequence's output (a prefix-stable stream: it does
+    # not depend on the ensemble size)
+    seeds = ss.generate_state(members, dtype=np.uint64)
 
     out = np.empty((n_save, members, 3))
     drift = np.zeros(members)
@@ -243,7 +245,7 @@ def _wrap(magnet, torque, out, times, axis, cur, fld, drift, t_cross, status, fa
         "norm_drift": (("member",), drift, {"units": "1", "long_name": "max ||m|-1| before renormalisation"}),
         "status": (("member",), status, {"units": "1", "long_name": "0 ok, 1 non-finite, 2 step collapse, 3 too many steps"}),
         "failure_time": (("member",), fail_t, {"units": "s"}),
-        "seed": (("member",), seeds, {"units": "1", "long_name": "numba Mersenne Twister seed of the member"}),
+        "seed": (("member",), seeds.view(np.int64), {"units": "1", "long_name": "SplitMix64 seed of the member (uint64 bits as int64)"}),
     }
     for name, arr in extra.items():
         data[name] = (("member",), arr, {"units": "1"})
