@@ -18,8 +18,9 @@ CC_SPEC = {"field": (NUMBER, False, [0.0, 0.0, 0.0]), "m0": (NUMBER, False, [0.0
            "bracket": (NUMBER, True, None), "rtol": (NUMBER, False, 1e-3), "dt": (NUMBER, False, None),
            "t_relax": (NUMBER, False, None), "temperature": (NUMBER, False, 0.0),
            "members": (int, False, 128), "seed": (int, False, 0)}
-DIAGRAM_SPEC = {"currents": ((list, dict), True, None), "fields": ((list, dict), False, None),
-                "durations": ((list, dict), False, None),
+GRID = (int, float, dict)  # a list of numbers or {start, stop, num}
+DIAGRAM_SPEC = {"currents": (GRID, True, None), "fields": (GRID, False, None),
+                "durations": (GRID, False, None),
                 "field_direction": (NUMBER, False, [1.0, 0.0, 0.0]),
                 "base_field": (NUMBER, False, [0.0, 0.0, 0.0]), "m0": (NUMBER, False, [0.0, 0.0, 1.0]),
                 "dt": (NUMBER, False, None), "t_relax": (NUMBER, False, None),
