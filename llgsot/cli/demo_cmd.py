@@ -3,7 +3,7 @@
 1. builds a small dilute torque table for the paper's Ta-like parameters;
 2. runs a switching simulation of a perpendicular free layer driven by it;
 3. scans the critical current against the in-plane field, for the T-matrix table, the Born
-   table and a constant spin-Hall-like torque with the same damping-like strength at m = z;
+   table and a constant spin-Hall-like torque with the table's sphere-averaged strengths;
 4. prints a summary and writes figures and data into the output folder.
 """
 from __future__ import annotations
@@ -31,23 +31,6 @@ def register(sub):
     p.set_defaults(func=run)
 
 
-def equivalent_constant(table_sot, magnet):
-    """ConstantSOT with the table's damping-like and field-like fields at m = z (same polarity)."""
-    from ..constants import E_CHARGE, HBAR
-    from ..dynamics import ConstantSOT
-
-    tt = table_sot.table
-    K, S = tt._both(np.array([0.0, 0.0, 1.0]))
-    E = np.linalg.solve(S, np.array([1.0, 0.0]))  # per unit sheet current along x
-    s = K @ E  # spin density per sheet current, at m = z
-    pre = table_sot.delta_xc * table_sot.nm_thickness / (magnet.Ms * magnet.thickness)
-    # B = pre * s * J; for m = z: the field-like part is along y, the damping-like part
-    # m x p = z x y = -x, so b_DL = -pre s_x, b_FL = pre s_y (per unit J, tesla m^2/A)
-    b_dl, b_fl = -pre * s[0], pre * s[1]
-    theta_sh = b_dl * 2 * E_CHARGE * magnet.Ms * magnet.thickness / HBAR
-    return ConstantSOT(theta_sh, field_like_ratio=b_fl / b_dl, polarization=(0.0, 1.0, 0.0))
-
-
 def run(args) -> int:
     import warnings
 
@@ -55,6 +38,7 @@ def run(args) -> int:
     from ..model import RashbaFM
     from ..plotting import plot_comparison, plot_table, plot_trajectory
     from ..studies import critical_current
+    from ..studies.compare import constant_equivalent
     from ..studies.switching import auto_dt, relax_time
     from ..tables import TorqueTable, build_table, save_table
 
@@ -75,7 +59,7 @@ def run(args) -> int:
     magnet = Macrospin(**MAGNET)
     torques = {"T-matrix table": TableSOT(TorqueTable(tabs["tmatrix"]), NM_THICKNESS),
                "Born table": TableSOT(TorqueTable(tabs["born"]), NM_THICKNESS)}
-    torques["constant (same DL/FL at m = z)"] = equivalent_constant(torques["T-matrix table"], magnet)
+    torques["constant (sphere-averaged DL/FL)"] = constant_equivalent(torques["T-matrix table"], magnet)
 
     print("[2/4] switching simulation (T-matrix table, 10 mT in-plane field) ...", flush=True)
     pulse = Pulse(**PULSE)
