@@ -67,12 +67,12 @@ def reference_field(table, m, J, t_nm, Ms, d, jhat):
 
 
 def kernel_field(torque, mag, m, J):
-    entries, geom, values, slopes = torque.kernel_setup(mag)
+    entries, geom, coef = torque.kernel_setup(mag)
     par = np.zeros(K.NPAR)
     for i, x in entries.items():
         par[i] = x
     out = np.empty_like(m)
-    K.sot_many(np.ascontiguousarray(m), float(J), par, geom, values, slopes, out)
+    K.sot_many(np.ascontiguousarray(m), float(J), par, geom, coef, out)
     return out
 
 

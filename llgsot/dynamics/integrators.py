@@ -53,7 +53,7 @@ def _crossing(p_prev, p, t_prev, h, sign0):
 
 
 @pnjit
-def rk4_ensemble(m0, t0, dt, n_steps, save_every, axis, par, geom, values, slopes,
+def rk4_ensemble(m0, t0, dt, n_steps, save_every, axis, par, geom, coef,
                  cur_t, cur_v, fld_t, fld_v, out, drift, t_cross, status, fail_t):
     """Classical RK4 with fixed step dt, m renormalised after each step."""
     n_members = m0.shape[0]
@@ -84,8 +84,8 @@ def rk4_ensemble(m0, t0, dt, n_steps, save_every, axis, par, geom, values, slope
             kz = 0.0
             for st_i in range(4):
                 c = _RK4_C[st_i] * dt
-                kx, ky, kz = rhs(mx + c * kx, my + c * ky, mz + c * kz, t + c, par, geom, values,
-                                 slopes, cur_t, cur_v, fld_t, fld_v)
+                kx, ky, kz = rhs(mx + c * kx, my + c * ky, mz + c * kz, t + c, par, geom, coef,
+                                 cur_t, cur_v, fld_t, fld_v)
                 w = _RK4_B[st_i] * dt
                 nx += w * kx
                 ny += w * ky
@@ -134,7 +134,7 @@ HEUN_BLOCK = 8
 
 
 @pnjit
-def heun_ensemble(m0, t0, dt, n_steps, save_every, axis, par, geom, values, slopes,
+def heun_ensemble(m0, t0, dt, n_steps, save_every, axis, par, geom, coef,
                   cur_t, cur_v, fld_t, fld_v, sigma_th, seeds, out, drift, t_cross, status, fail_t):
     """Heun (Stratonovich) for the stochastic LLG; sigma_th = 0 gives deterministic Heun.
 
@@ -148,13 +148,13 @@ def heun_ensemble(m0, t0, dt, n_steps, save_every, axis, par, geom, values, slop
     for blk in prange(n_blocks):
         k0 = blk * HEUN_BLOCK
         k1 = min(n_members, k0 + HEUN_BLOCK)
-        _heun_block(k0, k1, m0, t0, dt, n_steps, save_every, axis, par, geom, values, slopes,
+        _heun_block(k0, k1, m0, t0, dt, n_steps, save_every, axis, par, geom, coef,
                     cur_t, cur_v, fld_t, fld_v, sigma_th, seeds, out, drift, t_cross, status,
                     fail_t)
 
 
 @njit
-def _heun_block(k0, k1, m0, t0, dt, n_steps, save_every, axis, par, geom, values, slopes,
+def _heun_block(k0, k1, m0, t0, dt, n_steps, save_every, axis, par, geom, coef,
                 cur_t, cur_v, fld_t, fld_v, sigma_th, seeds, out, drift, t_cross, status, fail_t):
     nb = k1 - k0
     h2 = 0.5 * dt
@@ -210,7 +210,7 @@ def _heun_block(k0, k1, m0, t0, dt, n_steps, save_every, axis, par, geom, values
                 hz[b] = sigma_th * g3
         # predictor: k = f(m, t), p = m + dt k
         for b in range(nb):
-            bx, by, bz = field(mx[b], my[b], mz[b], t, par, geom, values, slopes, cur_t, cur_v,
+            bx, by, bz = field(mx[b], my[b], mz[b], t, par, geom, coef, cur_t, cur_v,
                                fld_t, fld_v)
             fx, fy, fz = llg(mx[b], my[b], mz[b], bx + hx[b], by + hy[b], bz + hz[b], gll, a)
             kx[b] = fx
@@ -223,7 +223,7 @@ def _heun_block(k0, k1, m0, t0, dt, n_steps, save_every, axis, par, geom, values
         for b in range(nb):
             if st[b] != 0:
                 continue
-            bx, by, bz = field(px[b], py[b], pz[b], t + dt, par, geom, values, slopes, cur_t,
+            bx, by, bz = field(px[b], py[b], pz[b], t + dt, par, geom, coef, cur_t,
                                cur_v, fld_t, fld_v)
             fx, fy, fz = llg(px[b], py[b], pz[b], bx + hx[b], by + hy[b], bz + hz[b], gll, a)
             nx = mx[b] + h2 * (kx[b] + fx)
@@ -286,7 +286,7 @@ _DP_E = np.ascontiguousarray(DOPRI_E)
 
 
 @njit
-def _dopri_step(mx, my, mz, t, h, kk, par, geom, values, slopes, cur_t, cur_v, fld_t, fld_v):
+def _dopri_step(mx, my, mz, t, h, kk, par, geom, coef, cur_t, cur_v, fld_t, fld_v):
     """One DOPRI5 step from (m, t); kk[0] holds f(m, t) on entry, kk[6] = f(y5) on exit.
 
     Stages from the tableau as data (one inlined copy of rhs). Returns y5 and the error vector.
@@ -300,7 +300,7 @@ def _dopri_step(mx, my, mz, t, h, kk, par, geom, values, slopes, cur_t, cur_v, f
             yx += aq * kk[q, 0]
             yy += aq * kk[q, 1]
             yz += aq * kk[q, 2]
-        fx, fy, fz = rhs(yx, yy, yz, t + _DP_C[i] * h, par, geom, values, slopes, cur_t, cur_v,
+        fx, fy, fz = rhs(yx, yy, yz, t + _DP_C[i] * h, par, geom, coef, cur_t, cur_v,
                          fld_t, fld_v)
         kk[i, 0] = fx
         kk[i, 1] = fy
@@ -317,8 +317,8 @@ def _dopri_step(mx, my, mz, t, h, kk, par, geom, values, slopes, cur_t, cur_v, f
 
 
 @pnjit
-def dopri_ensemble(m0, out_times, h0, rtol, atol, max_steps, stops, axis, par, geom, values,
-                   slopes, cur_t, cur_v, fld_t, fld_v, out, drift, t_cross, status, fail_t,
+def dopri_ensemble(m0, out_times, h0, rtol, atol, max_steps, stops, axis, par, geom, coef,
+                   cur_t, cur_v, fld_t, fld_v, out, drift, t_cross, status, fail_t,
                    n_accepted, n_rejected):
     """Adaptive Dormand-Prince 5(4) with error control.
 
@@ -353,7 +353,7 @@ def dopri_ensemble(m0, out_times, h0, rtol, atol, max_steps, stops, axis, par, g
         while i_stop < n_stops and stops[i_stop] <= t:
             i_stop += 1
         kk = np.empty((7, 3))  # stage derivatives, allocated once per member
-        k1x, k1y, k1z = rhs_call(mx, my, mz, t, par, geom, values, slopes, cur_t, cur_v, fld_t,
+        k1x, k1y, k1z = rhs_call(mx, my, mz, t, par, geom, coef, cur_t, cur_v, fld_t,
                                  fld_v)
         kk[0, 0] = k1x
         kk[0, 1] = k1y
@@ -371,8 +371,8 @@ def dopri_ensemble(m0, out_times, h0, rtol, atol, max_steps, stops, axis, par, g
             if t + 1.01 * h >= t_target:
                 h_try = t_target - t
                 hit = True
-            yx, yy, yz, ex, ey, ez = _dopri_step(mx, my, mz, t, h_try, kk, par, geom, values,
-                                                 slopes, cur_t, cur_v, fld_t, fld_v)
+            yx, yy, yz, ex, ey, ez = _dopri_step(mx, my, mz, t, h_try, kk, par, geom, coef,
+                                                 cur_t, cur_v, fld_t, fld_v)
             sx = atol + rtol * max(abs(mx), abs(yx))
             sy = atol + rtol * max(abs(my), abs(yy))
             sz = atol + rtol * max(abs(mz), abs(yz))

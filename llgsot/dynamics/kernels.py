@@ -17,7 +17,7 @@ The parameter vector ``par`` (float64) holds, at the indices named below:
     PREF       table model: Delta_xc t_NM / (Ms d)         (J m^2/A), so that
                B_SOT = PREF K(m) sigma(m)^-1 (J jhat) with K in 1/(V m), sigma in S, J in A/m^2
     JX, JY     table model: in-plane current direction jhat (unit vector)
-    TAB_FAST   table model: 1 if every segment is narrower than FAST_ATAN_MAX_WIDTH
+    TAB_FAST   table model: 1 if every segment is narrower than FAST_SERIES_MAX_WIDTH
 
 LLG in Landau-Lifshitz form (physics.md sec. 5), a = damping:
 
@@ -108,45 +108,48 @@ def interp_linear3(tn, vn, t):
             vn[i, 2] + w * (vn[i + 1, 2] - vn[i, 2]))
 
 
-#: a table whose widest segment is below this (rad) uses the series for atan (see :func:`_atan_small`)
-FAST_ATAN_MAX_WIDTH = 0.1
+#: a table whose widest segment is below this (rad) uses the series for asin (see :func:`_asin_small`)
+FAST_SERIES_MAX_WIDTH = 0.1
 
 
 @_inline
-def _atan_small(x):
-    """atan(x) for |x| <= tan(FAST_ATAN_MAX_WIDTH) by its Taylor series to x^15 (Estrin scheme).
+def _asin_small(x):
+    """asin(x) for |x| <= sin(FAST_SERIES_MAX_WIDTH) by its Taylor series to x^15 (Estrin scheme).
 
-    Truncation error <= |x|^17/17 < 1e-18 there: below the rounding of the result.
+    Truncation error <= 0.012 |x|^17 < 1e-19 there: below the rounding of the result.
     """
     z = x * x
     z2 = z * z
     z4 = z2 * z2
-    p01 = 1.0 - z * (1.0 / 3.0)
-    p23 = 1.0 / 5.0 - z * (1.0 / 7.0)
-    p45 = 1.0 / 9.0 - z * (1.0 / 11.0)
-    p67 = 1.0 / 13.0 - z * (1.0 / 15.0)
+    p01 = 1.0 + z * (1.0 / 6.0)
+    p23 = 3.0 / 40.0 + z * (5.0 / 112.0)
+    p45 = 35.0 / 1152.0 + z * (63.0 / 2816.0)
+    p67 = 231.0 / 13312.0 + z * (143.0 / 10240.0)
     return x * ((p01 + z2 * p23) + z4 * (p45 + z2 * p67))
 
 
 @_inline
-def sot_table(mx, my, mz, J, par, geom, values, slopes):
+def sot_table(mx, my, mz, J, par, geom, coef):
     """B_SOT = Delta_xc K(m) sigma(m)^-1 J_sheet / (Ms d) from a tabulated K(theta, 0), sigma(theta, 0).
 
     K(m) = R3(phi) K(theta, 0) R2(phi)^T and sigma(m) = R2(phi) sigma(theta, 0) R2(phi)^T
     (physics.md sec. 3), hence K(m) sigma(m)^-1 j = R3 K0 sigma0^-1 (R2^T j): the current is
     rotated into the frame where m lies in the xz-plane, the response is taken there and the
-    spin density is rotated back. K0, sigma0: cubic Hermite interpolation in theta on the
-    segment [theta_i, theta_i+1] holding theta.
+    spin density is rotated back. K0, sigma0: the cubic Hermite interpolant of the segment
+    [theta_i, theta_i+1] holding theta, stored in power form of d = theta - theta_i:
+    ``coef[i, 10 q + e] = c_q`` of entry e, p(d) = c0 + d (c1 + d (c2 + d c3)).
 
-    ``geom[k] = (theta_k, cos theta_k, sin theta_k, 1/(theta_k+1 - theta_k))``. The segment is
-    found by a binary search with the exact test theta >= theta_k <=> rho cos theta_k - m_z sin
-    theta_k >= 0 (rho = |m_perp|), and theta - theta_i = atan2(sin, cos of the difference),
-    both free of the cancellation of atan2(rho, m_z) - theta_i and invariant under |m| != 1.
+    ``geom[k] = (theta_k, cos theta_k, sin theta_k)``. The segment is found by a binary search
+    with the exact test theta >= theta_k <=> rho cos theta_k - m_z sin theta_k >= 0
+    (rho = |m_xy|), and d from sin d = (rho cos theta_i - m_z sin theta_i)/|m| (by the series
+    of asin when every segment is narrower than FAST_SERIES_MAX_WIDTH, else atan2 of sin d and
+    cos d): free of the cancellation in atan2(rho, m_z) - theta_i and exact for |m| != 1.
     """
     if J == 0.0:
         return 0.0, 0.0, 0.0
     rho2 = mx * mx + my * my
     rho = math.sqrt(rho2)
+    inv_m = 1.0 / math.sqrt(rho2 + mz * mz)
     if rho > 0.0:
         r = 1.0 / rho
         c = mx * r
@@ -164,41 +167,34 @@ def sot_table(mx, my, mz, J, par, geom, values, slopes):
         i = mid if rho * geom[mid, 1] - mz * geom[mid, 2] >= 0.0 else i
         n -= half
     sd = rho * geom[i, 1] - mz * geom[i, 2]
-    cd = mz * geom[i, 1] + rho * geom[i, 2]
     if par[TAB_FAST] != 0.0:
-        dth = _atan_small(sd / cd)
+        d = _asin_small(sd * inv_m)
     else:
-        dth = math.atan2(sd, cd)
-    h = geom[i + 1, 0] - geom[i, 0]
-    u = dth * geom[i, 3]
-    u1 = 1.0 - u
-    w00 = (1.0 + 2.0 * u) * u1 * u1
-    w10 = h * u * u1 * u1
-    w01 = u * u * (3.0 - 2.0 * u)
-    w11 = -h * u * u * u1
-    j = i + 1
-    kxx = (w00 * values[i, KXX] + w10 * slopes[i, KXX]) + (w01 * values[j, KXX] + w11 * slopes[j, KXX])
-    kxy = (w00 * values[i, KXY] + w10 * slopes[i, KXY]) + (w01 * values[j, KXY] + w11 * slopes[j, KXY])
-    kyx = (w00 * values[i, KYX] + w10 * slopes[i, KYX]) + (w01 * values[j, KYX] + w11 * slopes[j, KYX])
-    kyy = (w00 * values[i, KYY] + w10 * slopes[i, KYY]) + (w01 * values[j, KYY] + w11 * slopes[j, KYY])
-    kzx = (w00 * values[i, KZX] + w10 * slopes[i, KZX]) + (w01 * values[j, KZX] + w11 * slopes[j, KZX])
-    kzy = (w00 * values[i, KZY] + w10 * slopes[i, KZY]) + (w01 * values[j, KZY] + w11 * slopes[j, KZY])
-    sxx = (w00 * values[i, SXX] + w10 * slopes[i, SXX]) + (w01 * values[j, SXX] + w11 * slopes[j, SXX])
-    sxy = (w00 * values[i, SXY] + w10 * slopes[i, SXY]) + (w01 * values[j, SXY] + w11 * slopes[j, SXY])
-    syx = (w00 * values[i, SYX] + w10 * slopes[i, SYX]) + (w01 * values[j, SYX] + w11 * slopes[j, SYX])
-    syy = (w00 * values[i, SYY] + w10 * slopes[i, SYY]) + (w01 * values[j, SYY] + w11 * slopes[j, SYY])
+        d = math.atan2(sd, mz * geom[i, 1] + rho * geom[i, 2])
+    q = coef[i]
+    kxx = q[KXX] + d * (q[10 + KXX] + d * (q[20 + KXX] + d * q[30 + KXX]))
+    kxy = q[KXY] + d * (q[10 + KXY] + d * (q[20 + KXY] + d * q[30 + KXY]))
+    kyx = q[KYX] + d * (q[10 + KYX] + d * (q[20 + KYX] + d * q[30 + KYX]))
+    kyy = q[KYY] + d * (q[10 + KYY] + d * (q[20 + KYY] + d * q[30 + KYY]))
+    kzx = q[KZX] + d * (q[10 + KZX] + d * (q[20 + KZX] + d * q[30 + KZX]))
+    kzy = q[KZY] + d * (q[10 + KZY] + d * (q[20 + KZY] + d * q[30 + KZY]))
+    sxx = q[SXX] + d * (q[10 + SXX] + d * (q[20 + SXX] + d * q[30 + SXX]))
+    sxy = q[SXY] + d * (q[10 + SXY] + d * (q[20 + SXY] + d * q[30 + SXY]))
+    syx = q[SYX] + d * (q[10 + SYX] + d * (q[20 + SYX] + d * q[30 + SYX]))
+    syy = q[SYY] + d * (q[10 + SYY] + d * (q[20 + SYY] + d * q[30 + SYY]))
     # sheet current (per unit t_NM, folded into PREF) rotated into the phi = 0 frame: R2^T j
     jx = par[JX] * J
     jy = par[JY] * J
     jpx = c * jx + s * jy
     jpy = c * jy - s * jx
+    # E' = sigma0^-1 j' = adj(sigma0) j' / det: the division runs alongside K0 adj j'
     idet = par[PREF] / (sxx * syy - sxy * syx)
-    ex = (syy * jpx - sxy * jpy) * idet
-    ey = (sxx * jpy - syx * jpx) * idet
+    ex = syy * jpx - sxy * jpy
+    ey = sxx * jpy - syx * jpx
     spx = kxx * ex + kxy * ey
     spy = kyx * ex + kyy * ey
     spz = kzx * ex + kzy * ey
-    return c * spx - s * spy, s * spx + c * spy, spz
+    return (c * spx - s * spy) * idet, (s * spx + c * spy) * idet, spz * idet
 
 
 @_inline
@@ -217,7 +213,7 @@ def sot_constant(mx, my, mz, J, par):
 
 
 @_inline
-def field(mx, my, mz, t, par, geom, values, slopes, cur_t, cur_v, fld_t, fld_v):
+def field(mx, my, mz, t, par, geom, coef, cur_t, cur_v, fld_t, fld_v):
     """Deterministic effective field B(m, t) in tesla (external + anisotropy + demag + SOT)."""
     bx, by, bz = interp_linear3(fld_t, fld_v, t)
     ux = par[UX]
@@ -233,7 +229,7 @@ def field(mx, my, mz, t, par, geom, values, slopes, cur_t, cur_v, fld_t, fld_v):
         if kind == 1.0:
             sx, sy, sz = sot_constant(mx, my, mz, J, par)
         else:
-            sx, sy, sz = sot_table(mx, my, mz, J, par, geom, values, slopes)
+            sx, sy, sz = sot_table(mx, my, mz, J, par, geom, coef)
         bx += sx
         by += sy
         bz += sz
@@ -253,9 +249,9 @@ def llg(mx, my, mz, bx, by, bz, gll, a):
 
 
 @_inline
-def rhs(mx, my, mz, t, par, geom, values, slopes, cur_t, cur_v, fld_t, fld_v):
+def rhs(mx, my, mz, t, par, geom, coef, cur_t, cur_v, fld_t, fld_v):
     """dm/dt of the deterministic LLG at (m, t)."""
-    bx, by, bz = field(mx, my, mz, t, par, geom, values, slopes, cur_t, cur_v, fld_t, fld_v)
+    bx, by, bz = field(mx, my, mz, t, par, geom, coef, cur_t, cur_v, fld_t, fld_v)
     return llg(mx, my, mz, bx, by, bz, par[GAMMA_LL], par[DAMPING])
 
 
@@ -265,10 +261,10 @@ rhs_call = _jit.njit(rhs.py_func)
 
 
 @_jit.njit
-def field_many(m, t, par, geom, values, slopes, cur_t, cur_v, fld_t, fld_v, out):
+def field_many(m, t, par, geom, coef, cur_t, cur_v, fld_t, fld_v, out):
     """Effective field at each row of m (n, 3) at time t into out (n, 3); for tests and checks."""
     for k in range(m.shape[0]):
-        bx, by, bz = field(m[k, 0], m[k, 1], m[k, 2], t, par, geom, values, slopes,
+        bx, by, bz = field(m[k, 0], m[k, 1], m[k, 2], t, par, geom, coef,
                            cur_t, cur_v, fld_t, fld_v)
         out[k, 0] = bx
         out[k, 1] = by
@@ -276,13 +272,13 @@ def field_many(m, t, par, geom, values, slopes, cur_t, cur_v, fld_t, fld_v, out)
 
 
 @_jit.njit
-def sot_many(m, J, par, geom, values, slopes, out):
+def sot_many(m, J, par, geom, coef, out):
     """B_SOT alone at each row of m (n, 3) for the current density J (A/m^2); for tests."""
     for k in range(m.shape[0]):
         if par[KIND] == 1.0:
             bx, by, bz = sot_constant(m[k, 0], m[k, 1], m[k, 2], J, par)
         elif par[KIND] == 2.0:
-            bx, by, bz = sot_table(m[k, 0], m[k, 1], m[k, 2], J, par, geom, values, slopes)
+            bx, by, bz = sot_table(m[k, 0], m[k, 1], m[k, 2], J, par, geom, coef)
         else:
             bx, by, bz = 0.0, 0.0, 0.0
         out[k, 0] = bx

@@ -137,10 +137,10 @@ def simulate(magnet: Macrospin, torque=None, current=0.0, field=(0.0, 0.0, 0.0),
     par[K.UX:K.UZ + 1] = magnet.easy_axis
     par[K.NX:K.NZ + 1] = -MU0 * magnet.Ms * np.asarray(magnet.demag)
     if torque is None:
-        geom, values, slopes = np.zeros((2, 4)), np.zeros((2, 10)), np.zeros((2, 10))
+        geom, coef = np.zeros((2, 3)), np.zeros((2, 40))
         geom[1, 0] = np.pi
     else:
-        entries, geom, values, slopes = torque.kernel_setup(magnet)
+        entries, geom, coef = torque.kernel_setup(magnet)
         for i, x in entries.items():
             par[i] = x
     cur_t, cur_v = cur.kernel_arrays()
@@ -165,10 +165,10 @@ def simulate(magnet: Macrospin, torque=None, current=0.0, field=(0.0, 0.0, 0.0),
     extra = {}
     wall = _time.perf_counter()
     if method == "rk4":
-        I.rk4_ensemble(m0, 0.0, dt, n_steps, save_every, axis, par, geom, values, slopes,
+        I.rk4_ensemble(m0, 0.0, dt, n_steps, save_every, axis, par, geom, coef,
                        cur_t, cur_v, fld_t, fld_v, out, drift, t_cross, status, fail_t)
     elif method == "heun":
-        I.heun_ensemble(m0, 0.0, dt, n_steps, save_every, axis, par, geom, values, slopes,
+        I.heun_ensemble(m0, 0.0, dt, n_steps, save_every, axis, par, geom, coef,
                         cur_t, cur_v, fld_t, fld_v, sigma_th, seeds, out, drift, t_cross, status,
                         fail_t)
     else:
@@ -181,7 +181,7 @@ def simulate(magnet: Macrospin, torque=None, current=0.0, field=(0.0, 0.0, 0.0),
         n_acc = np.zeros(members, dtype=np.int64)
         n_rej = np.zeros(members, dtype=np.int64)
         I.dopri_ensemble(m0, times, h0, rtol, atol, max_steps, stops, axis, par,
-                         geom, values, slopes, cur_t, cur_v, fld_t, fld_v, out, drift, t_cross,
+                         geom, coef, cur_t, cur_v, fld_t, fld_v, out, drift, t_cross,
                          status, fail_t, n_acc, n_rej)
         extra = {"n_accepted": n_acc, "n_rejected": n_rej}
     wall = _time.perf_counter() - wall

@@ -59,7 +59,7 @@ class ConstantSOT:
         return HBAR * self.spin_hall_angle * J / (2.0 * E_CHARGE * magnet.Ms * magnet.thickness)
 
     def kernel_setup(self, magnet: Macrospin):
-        """(par entries, geom, values, slopes) for the kernels."""
+        """(par entries, geom, coef) for the kernels."""
         cdl = self.damping_like_field(magnet, 1.0)
         entries = {K.KIND: float(K.KIND_CONSTANT), K.CDL: cdl, K.CFL: self.field_like_ratio * cdl,
                    K.PX: self.polarization[0], K.PY: self.polarization[1],
@@ -118,21 +118,20 @@ class TableSOT:
         self.table = table
         th = self.theta
         width = np.diff(th)
-        geom = np.zeros((th.size, 4))
+        geom = np.zeros((th.size, 3))
         geom[:, 0] = th
         geom[:, 1] = np.cos(th)
         geom[:, 2] = np.sin(th)
-        with np.errstate(divide="ignore"):
-            geom[:-1, 3] = np.where(width > 0, 1.0 / np.where(width > 0, width, 1.0), 0.0)
         self._geom = geom
-        self._fast = float(width.max() <= K.FAST_ATAN_MAX_WIDTH)
+        self._coef = hermite_power_coefficients(th, self.values, self.slopes)
+        self._fast = float(width.max() <= K.FAST_SERIES_MAX_WIDTH)
 
     def kernel_setup(self, magnet: Macrospin):
         entries = {K.KIND: float(K.KIND_TABLE),
                    K.PREF: self.delta_xc * self.nm_thickness / (magnet.Ms * magnet.thickness),
                    K.JX: self.current_direction[0], K.JY: self.current_direction[1],
                    K.TAB_FAST: self._fast}
-        return entries, self._geom, self.values, self.slopes
+        return entries, self._geom, self._coef
 
     def max_field(self, magnet: Macrospin, J_max: float) -> float:
         """Largest |B_SOT| (T) at |J| <= J_max, sampled at the nodes, midpoints and 16 azimuths."""
@@ -146,7 +145,7 @@ class TableSOT:
         for i, x in self.kernel_setup(magnet)[0].items():
             par[i] = x
         out = np.empty_like(m)
-        K.sot_many(m, float(J_max), par, self._geom, self.values, self.slopes, out)
+        K.sot_many(m, float(J_max), par, self._geom, self._coef, out)
         return float(np.max(np.linalg.norm(out, axis=1)))
 
     def as_attrs(self) -> dict:
@@ -161,9 +160,29 @@ class TableSOT:
 
 
 def _empty_table():
-    geom = np.zeros((2, 4))
+    geom = np.zeros((2, 3))
     geom[1, 0] = np.pi
-    return geom, np.zeros((2, 10)), np.zeros((2, 10))
+    return geom, np.zeros((2, 40))
+
+
+def hermite_power_coefficients(theta, values, slopes):
+    """The cubic Hermite interpolant of each segment in power form of d = theta - theta_i.
+
+    For y0, y1 (values) and s0, s1 (slopes) at the ends of a segment of width h:
+    p(d) = y0 + s0 d + c2 d^2 + c3 d^3, c2 = (3 D - 2 s0 - s1)/h, c3 = (s0 + s1 - 2 D)/h^2 with
+    D = (y1 - y0)/h: the same cubic as the Hermite basis form. Returns (N, 40): row i holds
+    c0, c1, c2, c3 (10 entries each) of segment i; zero-width segments and the last row are 0.
+    """
+    n = theta.size
+    coef = np.zeros((n, 40))
+    h = np.diff(theta)
+    ok = h > 0
+    hh = np.where(ok, h, 1.0)[:, None]
+    y0, y1, s0, s1 = values[:-1], values[1:], slopes[:-1], slopes[1:]
+    D = (y1 - y0) / hh
+    c = np.concatenate([y0, s0, (3 * D - 2 * s0 - s1) / hh, (s0 + s1 - 2 * D) / hh**2], axis=1)
+    coef[:-1] = np.where(ok[:, None], c, 0.0)
+    return np.ascontiguousarray(coef)
 
 
 def _check_table(arrays):
