@@ -34,9 +34,9 @@ def test_bisection_brackets_the_threshold_of_an_independent_scan(magnet, pulse):
     r = critical_current(magnet, tq, pulse, field=field, bracket=(-1e10, -2e13), rtol=1e-3)
     lo, hi = r.bracket
     assert abs(hi - lo) <= 1e-3 * abs(hi) and hi < r.value < lo
-    dt, tr = r.details["dt"], r.details["t_relax"]
-    assert not bool(run_pulse(magnet, tq, pulse, lo, field, dt=dt, t_relax=tr).switched[0])
-    assert bool(run_pulse(magnet, tq, pulse, hi, field, dt=dt, t_relax=tr).switched[0])
+    tr = r.details["t_relax"]
+    assert not bool(run_pulse(magnet, tq, pulse, lo, field, t_relax=tr).switched[0])
+    assert bool(run_pulse(magnet, tq, pulse, hi, field, t_relax=tr).switched[0])
     # the quasi-static macrospin threshold of Lee et al. (APL 102, 112410):
     # |J_c| = (2e/hbar)(Ms d/theta)(B_K,eff/2 - B_x/sqrt 2). Its derivation neglects the
     # O((B_x/B_K)^2) ~ 2 % terms and the finite ramp (20 ns fall): tolerance 5 %

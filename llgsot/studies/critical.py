@@ -90,13 +90,14 @@ def critical_current(magnet, torque, pulse, field=(0.0, 0.0, 0.0), m0=(0.0, 0.0,
 
         return thermal_critical_current(magnet, torque, pulse, field, m0, (lo, hi), dt, t_relax,
                                         temperature, members, seed, executor)
-    Jmax = max(abs(lo), abs(hi))
-    dt = auto_dt(magnet, torque, Jmax, field) if dt is None else v.positive("dt", dt, "s")
+    fixed_dt = None if dt is None else v.positive("dt", dt, "s")
     t_relax = relax_time(magnet, field) if t_relax is None else v.positive("t_relax", t_relax, "s")
     history = []
 
     def switches(J):
-        n, _, t = switched_fraction(magnet, torque, pulse, J, field, m0, dt, t_relax)
+        # automatic steps follow each amplitude's fastest precession (not the bracket's)
+        step = auto_dt(magnet, torque, J, field) if fixed_dt is None else fixed_dt
+        n, _, t = switched_fraction(magnet, torque, pulse, J, field, m0, step, t_relax)
         history.append((float(J), bool(n), t))
         return bool(n)
 
@@ -119,5 +120,6 @@ def critical_current(magnet, torque, pulse, field=(0.0, 0.0, 0.0), m0=(0.0, 0.0,
         warnings.warn(f"critical_current stopped after {max_evaluations} evaluations with "
                       f"bracket width {abs(hi - lo):g} A/m^2", RuntimeWarning, stacklevel=2)
     return CriticalCurrent(value=0.5 * (lo + hi), bracket=(lo, hi), evaluations=len(history),
-                           details={"dt": dt, "t_relax": t_relax, "converged": converged,
+                           details={"dt": fixed_dt if fixed_dt is not None else "auto per amplitude",
+                                    "t_relax": t_relax, "converged": converged,
                                     "history": history, "temperature": 0.0})
