@@ -177,3 +177,40 @@ def test_cli_simulate_critical_diagram(tmp_path, capsys, magnet, pulse):
     cfg.write_text(CONFIG.replace("spin_hall_angle = 0.2", "spin_hall_angel = 0.2"))
     assert main(["critical-current", str(cfg)]) == 2
     assert "torque.spin_hall_angel" in capsys.readouterr().err
+
+
+M0_TILT = tuple(np.array([0.05, 1.0, 0.05]) / np.linalg.norm([0.05, 1.0, 0.05]))
+
+
+def test_auto_oscillation_threshold_and_kittel_frequency():
+    """In-plane macrospin along p = y with B = 0.1 T along y: the damping-like torque cancels
+    the damping at J_th = (2e/hbar)(a Ms d/theta)(B + mu0 Ms/2) (Slonczewski/spin-Hall
+    oscillator threshold, thin film). Above it the sweep finds steady precession starting at
+    the small-angle Kittel frequency f = (gamma/2pi) sqrt(B (B + mu0 Ms)). Tolerances: the
+    80 ns runs need J/J_th - 1 >~ 0.02 to grow from a 0.05 tilt (e-folding
+    1/((J/J_th - 1) a gamma (B + mu0 Ms/2)) ~ 24 ns at 1.02 J_th), hence a threshold in
+    (1.0, 1.06] J_th on this grid; the frequency redshifts linearly with the amplitude (half the
+    peak-to-peak of m_y, itself quadratic in the cone angle), so we extrapolate f linearly to
+    zero amplitude from the three smallest oscillating amplitudes (3 %)."""
+    from llgsot.constants import MU0
+    from llgsot.studies import precession_sweep
+
+    mag = llgsot.Macrospin(Ms=8e5, thickness=1e-9, area=(100e-9) ** 2, damping=0.02)
+    B, theta = 0.1, 0.3
+    jth = (2 * E_CHARGE / HBAR) * (0.02 * mag.Ms * mag.thickness / theta) * (B + MU0 * mag.Ms / 2)
+    x = np.array([0.8, 0.9, 0.96, 1.02, 1.06, 1.1, 1.2, 1.4])
+    ds = precession_sweep(mag, llgsot.ConstantSOT(theta), -x * jth, field=(0, B, 0),
+                          m0=M0_TILT, t_end=80e-9, axis=(0, 1, 0), progress=False)
+    thr = ds.attrs["threshold_current"] / jth
+    assert 1.0 < thr <= 1.06 + 1e-9
+    amp = ds.amplitude.values
+    assert np.all(amp[x < 1.0] < 0.01)
+    f_kittel = mag.gamma / (2 * np.pi) * math.sqrt(B * (B + MU0 * mag.Ms))
+    osc = np.flatnonzero(amp > 0.05)[:3]
+    slope, f0 = np.polyfit(amp[osc], ds.frequency.values[osc], 1)
+    assert slope < 0  # redshift
+    assert f0 == pytest.approx(f_kittel, rel=0.03)
+    # and the opposite polarity damps: no oscillation at all
+    neg = precession_sweep(mag, llgsot.ConstantSOT(theta), [1.5 * jth], field=(0, B, 0),
+                           m0=M0_TILT, t_end=80e-9, axis=(0, 1, 0), progress=False)
+    assert neg.amplitude.values[0] < 0.01
