@@ -26,7 +26,7 @@ import numpy as np
 from numba import prange
 
 from .._jit import njit, pnjit
-from .kernels import DAMPING, GAMMA_LL, field, llg, rhs, rhs_call
+from .kernels import DAMPING, GAMMA_LL, field_at, interp_linear, interp_linear3, llg, rhs, rhs_call
 from .rng import normal
 from .tableau import DOPRI_A, DOPRI_C, DOPRI_E, RK4_B, RK4_C
 
@@ -208,10 +208,14 @@ def _heun_block(k0, k1, m0, t0, dt, n_steps, save_every, axis, par, geom, coef,
                 hx[b] = sigma_th * g1
                 hy[b] = sigma_th * g2
                 hz[b] = sigma_th * g3
+        # the drive and the external field are the same for every member: once per stage
+        J0 = interp_linear(cur_t, cur_v, t)
+        J1 = interp_linear(cur_t, cur_v, t + dt)
+        e0x, e0y, e0z = interp_linear3(fld_t, fld_v, t)
+        e1x, e1y, e1z = interp_linear3(fld_t, fld_v, t + dt)
         # predictor: k = f(m, t), p = m + dt k
         for b in range(nb):
-            bx, by, bz = field(mx[b], my[b], mz[b], t, par, geom, coef, cur_t, cur_v,
-                               fld_t, fld_v)
+            bx, by, bz = field_at(mx[b], my[b], mz[b], J0, e0x, e0y, e0z, par, geom, coef)
             fx, fy, fz = llg(mx[b], my[b], mz[b], bx + hx[b], by + hy[b], bz + hz[b], gll, a)
             kx[b] = fx
             ky[b] = fy
@@ -223,8 +227,7 @@ def _heun_block(k0, k1, m0, t0, dt, n_steps, save_every, axis, par, geom, coef,
         for b in range(nb):
             if st[b] != 0:
                 continue
-            bx, by, bz = field(px[b], py[b], pz[b], t + dt, par, geom, coef, cur_t,
-                               cur_v, fld_t, fld_v)
+            bx, by, bz = field_at(px[b], py[b], pz[b], J1, e1x, e1y, e1z, par, geom, coef)
             fx, fy, fz = llg(px[b], py[b], pz[b], bx + hx[b], by + hy[b], bz + hz[b], gll, a)
             nx = mx[b] + h2 * (kx[b] + fx)
             ny = my[b] + h2 * (ky[b] + fy)

@@ -213,19 +213,17 @@ def sot_constant(mx, my, mz, J, par):
 
 
 @_inline
-def field(mx, my, mz, t, par, geom, coef, cur_t, cur_v, fld_t, fld_v):
-    """Deterministic effective field B(m, t) in tesla (external + anisotropy + demag + SOT)."""
-    bx, by, bz = interp_linear3(fld_t, fld_v, t)
+def field_at(mx, my, mz, J, ex, ey, ez, par, geom, coef):
+    """Deterministic effective field (T) at m for the current density J and external field e."""
     ux = par[UX]
     uy = par[UY]
     uz = par[UZ]
     k = par[BK] * (mx * ux + my * uy + mz * uz)
-    bx += k * ux + par[NX] * mx
-    by += k * uy + par[NY] * my
-    bz += k * uz + par[NZ] * mz
+    bx = ex + k * ux + par[NX] * mx
+    by = ey + k * uy + par[NY] * my
+    bz = ez + k * uz + par[NZ] * mz
     kind = par[KIND]
     if kind != 0.0:
-        J = interp_linear(cur_t, cur_v, t)
         if kind == 1.0:
             sx, sy, sz = sot_constant(mx, my, mz, J, par)
         else:
@@ -234,6 +232,14 @@ def field(mx, my, mz, t, par, geom, coef, cur_t, cur_v, fld_t, fld_v):
         by += sy
         bz += sz
     return bx, by, bz
+
+
+@_inline
+def field(mx, my, mz, t, par, geom, coef, cur_t, cur_v, fld_t, fld_v):
+    """Deterministic effective field B(m, t) in tesla (external + anisotropy + demag + SOT)."""
+    ex, ey, ez = interp_linear3(fld_t, fld_v, t)
+    J = interp_linear(cur_t, cur_v, t) if par[KIND] != 0.0 else 0.0
+    return field_at(mx, my, mz, J, ex, ey, ez, par, geom, coef)
 
 
 @_inline
