@@ -18,6 +18,8 @@ The parameter vector ``par`` (float64) holds, at the indices named below:
                B_SOT = PREF K(m) sigma(m)^-1 (J jhat) with K in 1/(V m), sigma in S, J in A/m^2
     JX, JY     table model: in-plane current direction jhat (unit vector)
     TAB_FAST   table model: 1 if every segment is narrower than FAST_SERIES_MAX_WIDTH
+    A00..A22   the linear part B = A m: A = (2 Ku/Ms) u u^T - mu0 Ms N (T), row-major
+               (set by :func:`set_linear_part` from BK, U and N)
 
 LLG in Landau-Lifshitz form (physics.md sec. 5), a = damping:
 
@@ -42,7 +44,8 @@ def _inline(func):
 
 GAMMA_LL, DAMPING, BK, UX, UY, UZ, NX, NY, NZ = 0, 1, 2, 3, 4, 5, 6, 7, 8
 KIND, CDL, CFL, PX, PY, PZ, PREF, JX, JY, TAB_FAST = 9, 10, 11, 12, 13, 14, 15, 16, 17, 18
-NPAR = 19
+A00, A01, A02, A10, A11, A12, A20, A21, A22 = 19, 20, 21, 22, 23, 24, 25, 26, 27
+NPAR = 28
 
 KIND_NONE, KIND_CONSTANT, KIND_TABLE = 0, 1, 2
 
@@ -171,17 +174,16 @@ def sot_table(mx, my, mz, J, par, geom, coef):
         d = _asin_small(sd * inv_m)
     else:
         d = math.atan2(sd, mz * geom[i, 1] + rho * geom[i, 2])
-    q = coef[i]
-    kxx = q[KXX] + d * (q[10 + KXX] + d * (q[20 + KXX] + d * q[30 + KXX]))
-    kxy = q[KXY] + d * (q[10 + KXY] + d * (q[20 + KXY] + d * q[30 + KXY]))
-    kyx = q[KYX] + d * (q[10 + KYX] + d * (q[20 + KYX] + d * q[30 + KYX]))
-    kyy = q[KYY] + d * (q[10 + KYY] + d * (q[20 + KYY] + d * q[30 + KYY]))
-    kzx = q[KZX] + d * (q[10 + KZX] + d * (q[20 + KZX] + d * q[30 + KZX]))
-    kzy = q[KZY] + d * (q[10 + KZY] + d * (q[20 + KZY] + d * q[30 + KZY]))
-    sxx = q[SXX] + d * (q[10 + SXX] + d * (q[20 + SXX] + d * q[30 + SXX]))
-    sxy = q[SXY] + d * (q[10 + SXY] + d * (q[20 + SXY] + d * q[30 + SXY]))
-    syx = q[SYX] + d * (q[10 + SYX] + d * (q[20 + SYX] + d * q[30 + SYX]))
-    syy = q[SYY] + d * (q[10 + SYY] + d * (q[20 + SYY] + d * q[30 + SYY]))
+    kxx = coef[i, KXX] + d * (coef[i, 10 + KXX] + d * (coef[i, 20 + KXX] + d * coef[i, 30 + KXX]))
+    kxy = coef[i, KXY] + d * (coef[i, 10 + KXY] + d * (coef[i, 20 + KXY] + d * coef[i, 30 + KXY]))
+    kyx = coef[i, KYX] + d * (coef[i, 10 + KYX] + d * (coef[i, 20 + KYX] + d * coef[i, 30 + KYX]))
+    kyy = coef[i, KYY] + d * (coef[i, 10 + KYY] + d * (coef[i, 20 + KYY] + d * coef[i, 30 + KYY]))
+    kzx = coef[i, KZX] + d * (coef[i, 10 + KZX] + d * (coef[i, 20 + KZX] + d * coef[i, 30 + KZX]))
+    kzy = coef[i, KZY] + d * (coef[i, 10 + KZY] + d * (coef[i, 20 + KZY] + d * coef[i, 30 + KZY]))
+    sxx = coef[i, SXX] + d * (coef[i, 10 + SXX] + d * (coef[i, 20 + SXX] + d * coef[i, 30 + SXX]))
+    sxy = coef[i, SXY] + d * (coef[i, 10 + SXY] + d * (coef[i, 20 + SXY] + d * coef[i, 30 + SXY]))
+    syx = coef[i, SYX] + d * (coef[i, 10 + SYX] + d * (coef[i, 20 + SYX] + d * coef[i, 30 + SYX]))
+    syy = coef[i, SYY] + d * (coef[i, 10 + SYY] + d * (coef[i, 20 + SYY] + d * coef[i, 30 + SYY]))
     # sheet current (per unit t_NM, folded into PREF) rotated into the phi = 0 frame: R2^T j
     jx = par[JX] * J
     jy = par[JY] * J
@@ -212,22 +214,38 @@ def sot_constant(mx, my, mz, J, par):
             bdl * (mx * py - my * px) + bfl * pz)
 
 
+def set_linear_part(par):
+    """Fill A = BK u u^T + diag(NX, NY, NZ) into par (from the entries BK, UX..UZ, NX..NZ)."""
+    u = (par[UX], par[UY], par[UZ])
+    n = (par[NX], par[NY], par[NZ])
+    for i in range(3):
+        for j in range(3):
+            par[A00 + 3 * i + j] = par[BK] * u[i] * u[j] + (n[i] if i == j else 0.0)
+
+
 @_inline
 def field_at(mx, my, mz, J, ex, ey, ez, par, geom, coef):
-    """Deterministic effective field (T) at m for the current density J and external field e."""
-    ux = par[UX]
-    uy = par[UY]
-    uz = par[UZ]
-    k = par[BK] * (mx * ux + my * uy + mz * uz)
-    bx = ex + k * ux + par[NX] * mx
-    by = ey + k * uy + par[NY] * my
-    bz = ez + k * uz + par[NZ] * mz
+    """Deterministic effective field (T) at m for the current density J and external field e.
+
+    Everything linear in m (anisotropy, demag and the constant model's damping-like field
+    b_DL m x p) is one 3x3 matrix applied to m; its entries depend on t only, so the CPU
+    computes them off the dependency chain of m (the RK stages are latency-bound).
+    """
     kind = par[KIND]
-    if kind != 0.0:
-        if kind == 1.0:
-            sx, sy, sz = sot_constant(mx, my, mz, J, par)
-        else:
-            sx, sy, sz = sot_table(mx, my, mz, J, par, geom, coef)
+    px = par[PX]
+    py = par[PY]
+    pz = par[PZ]
+    bdl = par[CDL] * J if kind == 1.0 else 0.0
+    bfl = par[CFL] * J if kind == 1.0 else 0.0
+    b0x = ex + bfl * px
+    b0y = ey + bfl * py
+    b0z = ez + bfl * pz
+    # m x p = [[0, pz, -py], [-pz, 0, px], [py, -px, 0]] m
+    bx = b0x + par[A00] * mx + (par[A01] + bdl * pz) * my + (par[A02] - bdl * py) * mz
+    by = b0y + (par[A10] - bdl * pz) * mx + par[A11] * my + (par[A12] + bdl * px) * mz
+    bz = b0z + (par[A20] + bdl * py) * mx + (par[A21] - bdl * px) * my + par[A22] * mz
+    if kind == 2.0:
+        sx, sy, sz = sot_table(mx, my, mz, J, par, geom, coef)
         bx += sx
         by += sy
         bz += sz
@@ -245,13 +263,15 @@ def field(mx, my, mz, t, par, geom, coef, cur_t, cur_v, fld_t, fld_v):
 @_inline
 def llg(mx, my, mz, bx, by, bz, gll, a):
     """Landau-Lifshitz right-hand side -gamma/(1+a^2) [m x B + a m x (m x B)]."""
+    g1 = -gll
+    g2 = -gll * a
     cx = my * bz - mz * by
     cy = mz * bx - mx * bz
     cz = mx * by - my * bx
     dx = my * cz - mz * cy
     dy = mz * cx - mx * cz
     dz = mx * cy - my * cx
-    return -gll * (cx + a * dx), -gll * (cy + a * dy), -gll * (cz + a * dz)
+    return g1 * cx + g2 * dx, g1 * cy + g2 * dy, g1 * cz + g2 * dz
 
 
 @_inline

@@ -136,6 +136,7 @@ def simulate(magnet: Macrospin, torque=None, current=0.0, field=(0.0, 0.0, 0.0),
     par[K.BK] = magnet.anisotropy_field
     par[K.UX:K.UZ + 1] = magnet.easy_axis
     par[K.NX:K.NZ + 1] = -MU0 * magnet.Ms * np.asarray(magnet.demag)
+    K.set_linear_part(par)
     if torque is None:
         geom, coef = np.zeros((2, 3)), np.zeros((2, 40))
         geom[1, 0] = np.pi
