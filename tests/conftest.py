@@ -1,5 +1,3 @@
-import warnings
-
 import numpy as np
 import pytest
 
@@ -13,13 +11,6 @@ TA = dict(m_eff=0.8, alpha=1.7e-11, delta_xc=5e-3, impurity_density=5e14,
 @pytest.fixture
 def ta_model():
     return RashbaFM(**TA)
-
-
-@pytest.fixture(autouse=True)
-def _no_unexpected_warnings_leak():
-    with warnings.catch_warnings():
-        warnings.simplefilter("default")
-        yield
 
 
 def rel(a, b):
