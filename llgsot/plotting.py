@@ -4,6 +4,28 @@ from __future__ import annotations
 import numpy as np
 
 
+def savefig_atomic(fig, path, dpi=120):
+    """Save a figure through a temporary file and a rename: Ctrl-C never leaves half a PNG."""
+    import os
+    import tempfile
+
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    suffix = os.path.splitext(path)[1] or ".png"
+    fd, tmp = tempfile.mkstemp(prefix=".llgsot-", suffix=suffix, dir=folder)
+    os.close(fd)
+    try:
+        fig.savefig(tmp, dpi=dpi, format=suffix.lstrip(".") or "png")
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+
+
 def _plt():
     import matplotlib
 
@@ -54,7 +76,7 @@ def plot_table(ds, path=None, title=None):
     fig.suptitle(title or (f"llgsot table: {a.get('approximation')}/{a.get('regime')}, "
                            f"delta_xc={a.get('delta_xc')} eV, W={a.get('impurity_strength', '')} eV nm^2"))
     if path is not None:
-        fig.savefig(path, dpi=120)
+        savefig_atomic(fig, path)
     return fig
 
 
@@ -72,7 +94,7 @@ def plot_trajectory(ds, path=None, member=0, title=None):
     a2.plot(t, ds["current"].values / 1e12, color="k")
     a2.set(xlabel="time (ns)", ylabel=r"J ($10^{12}$ A/m$^2$)")
     if path is not None:
-        fig.savefig(path, dpi=120)
+        savefig_atomic(fig, path)
     return fig
 
 
@@ -89,7 +111,7 @@ def plot_diagram(ds, path=None, title=None):
            ylabel="in-plane field (mT)" if other == "field" else "pulse duration (ns)",
            title=title or "switching diagram")
     if path is not None:
-        fig.savefig(path, dpi=120)
+        savefig_atomic(fig, path)
     return fig
 
 
@@ -106,5 +128,5 @@ def plot_comparison(results, path=None, title=None):
            title=title or "critical current against in-plane field")
     ax.legend()
     if path is not None:
-        fig.savefig(path, dpi=120)
+        savefig_atomic(fig, path)
     return fig

@@ -94,11 +94,12 @@ def run(args) -> int:
     print(f"      {'B_x (mT)':<34}" + "".join(f"{b * 1e3:>10.0f}" for b in FIELDS))
     for label, jc in rows:
         print(f"      {label:<34}" + "".join(f"{abs(j) / 1e12:>10.3f}" for j in jc) + "  x 1e12 A/m^2")
-    with open(os.path.join(out, "summary.txt"), "w") as f:
-        f.write("critical current density |J_c| (A/m^2) against in-plane field B_x (T)\n")
-        f.write("B_x " + " ".join(f"{b:g}" for b in FIELDS) + "\n")
-        for label, jc in rows:
-            f.write(f"{label}: " + " ".join(f"{abs(j):.6g}" for j in jc) + "\n")
+    from ..tables.export.text import _atomic_write
+
+    text = ["critical current density |J_c| (A/m^2) against in-plane field B_x (T)",
+            "B_x " + " ".join(f"{b:g}" for b in FIELDS)]
+    text += [f"{label}: " + " ".join(f"{abs(j):.6g}" for j in jc) for label, jc in rows]
+    _atomic_write(os.path.join(out, "summary.txt"), "\n".join(text) + "\n")
     print(f"      figures and data in {os.path.abspath(out)}/ "
           f"(table_tmatrix.png, switching.png, critical_current.png); total {time.perf_counter() - t0:.0f} s")
     return 0
