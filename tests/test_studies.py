@@ -214,3 +214,17 @@ def test_auto_oscillation_threshold_and_kittel_frequency():
     neg = precession_sweep(mag, llgsot.ConstantSOT(theta), [1.5 * jth], field=(0, B, 0),
                            m0=M0_TILT, t_end=80e-9, axis=(0, 1, 0), progress=False)
     assert neg.amplitude.values[0] < 0.01
+
+
+def test_thermal_critical_current_tends_to_the_deterministic_one(magnet, pulse):
+    """At 2 K the barrier is ~40000 kT: thermal activation is negligible over a 40 ns pulse and
+    the 50 % current must equal the deterministic threshold within the ladder spacing (2 %)."""
+    tq = llgsot.ConstantSOT(0.2)
+    det = critical_current(magnet, tq, pulse, field=(0.02, 0, 0), bracket=(-1e10, -2e13))
+    hot = critical_current(magnet, tq, pulse, field=(0.02, 0, 0),
+                           bracket=(0.92 * det.value, 1.08 * det.value), temperature=2.0,
+                           members=16, seed=3)
+    assert hot.value == pytest.approx(det.value, rel=0.02)
+    lo, hi = sorted(hot.bracket)
+    assert lo < hot.value < hi and hi - lo < 0.05 * abs(det.value)
+    assert hot.details["switched"][0] == 0 and hot.details["switched"][-1] == 16
