@@ -169,6 +169,11 @@ def thermal_critical_current(magnet, torque, pulse, field, m0, bracket, dt, t_re
         raise ValueError(f"the switching probability does not cross 50 % inside `bracket` = "
                          f"({lo:g}, {hi:g}) A/m^2 at T = {temperature:g} K "
                          f"(P = {k[0] / members:.2f} .. {k[-1] / members:.2f}): widen it")
+    if k.max() < 0.9 * members:
+        raise ValueError(f"the switching probability saturates at {k.max() / members:.2f} < 0.9 inside "
+                         f"`bracket` = ({lo:g}, {hi:g}) A/m^2 at T = {temperature:g} K: the final state "
+                         "is not deterministic there (a 50 % current would be meaningless); look at "
+                         "switching_probability, or raise |J|, the field or the pulse's fall time")
     j50, width, se = fit_logistic(amps, k, members)
     t_p = pulse.duration + 0.5 * (pulse.rise + pulse.fall)
     sh = fit_sharrock(amps, k, members, t_p)
