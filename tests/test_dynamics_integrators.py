@@ -159,3 +159,20 @@ def test_kittel_frequency_thin_film():
     # the FFT analysis in the dataset: within a tenth of its bin width 1/(t_end/2)
     f_fft = float(ds.precession_frequency[0])
     assert abs(f_fft - expected) < 0.1 / (t[-1] / 2)
+
+
+def test_dopri_lands_on_waveform_corners():
+    """DOPRI5 clips steps to the pulse corners (regression: a clipped tiny step must not shrink
+    the step size to 0). Against RK4 at a small step whose error estimate (step doubling) is
+    below 1e-9: the kinks sit on RK4 step boundaries, so both are accurate."""
+    mag = llgsot.Macrospin(Ms=1e6, thickness=1e-9, area=1e-16, damping=0.1, Ku=8e5)
+    kw = dict(current=llgsot.Pulse(1e11, 1e-11, rise=2e-12, fall=3e-12, delay=1e-12),
+              m0=(0.3, 0, np.sqrt(0.91)), t_end=3e-11, save_every=10)
+    tq = llgsot.ConstantSOT(0.2, 0.3)
+    dp = llgsot.simulate(mag, tq, method="dopri", dt=1e-13, rtol=1e-11, atol=1e-13, **kw)
+    assert int(dp.status[0]) == 0 and int(dp.n_accepted[0]) < 5000
+    a = llgsot.simulate(mag, tq, dt=1e-14, **{**kw, "save_every": 100}).m.values
+    b = llgsot.simulate(mag, tq, dt=5e-15, **{**kw, "save_every": 200}).m.values
+    est = np.max(np.abs(a - b)) * 16 / 15
+    assert est < 1e-9
+    np.testing.assert_allclose(dp.m.values, b, rtol=0, atol=1e-9 + 100 * 1e-11)

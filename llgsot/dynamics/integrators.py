@@ -431,9 +431,10 @@ def dopri_ensemble(m0, out_times, h0, rtol, atol, max_steps, stops, axis, par, g
                         while i_stop < n_stops and stops[i_stop] <= t:
                             i_stop += 1
                 fac = 5.0 if err == 0.0 else min(5.0, max(0.2, 0.9 * err ** -0.2))
-                h_new = h_try * fac
-                if not hit or h_new < h:
-                    h = h_new
+                if hit:  # a clipped step says nothing about a larger h: only shrink it
+                    h = h * min(1.0, fac)
+                else:
+                    h = h_try * fac
             else:
                 rej += 1
                 h = h_try * max(0.2, 0.9 * err ** -0.2)

@@ -283,7 +283,7 @@ def rhs(mx, my, mz, t, par, geom, coef, cur_t, cur_v, fld_t, fld_v):
 
 #: the same right-hand side as a separately compiled function (a real call, not inlined):
 #: used where compile time matters more than the last nanosecond (DOPRI5 stages)
-rhs_call = _jit.njit(rhs.py_func)
+rhs_call = _jit.njit(getattr(rhs, "py_func", rhs))
 
 
 @_jit.njit
