@@ -7,23 +7,12 @@ import numpy as np
 def savefig_atomic(fig, path, dpi=120):
     """Save a figure through a temporary file and a rename: Ctrl-C never leaves half a PNG."""
     import os
-    import tempfile
 
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    suffix = os.path.splitext(path)[1] or ".png"
-    fd, tmp = tempfile.mkstemp(prefix=".llgsot-", suffix=suffix, dir=folder)
-    os.close(fd)
-    try:
-        fig.savefig(tmp, dpi=dpi, format=suffix.lstrip(".") or "png")
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+    from ._io import atomic_path
+
+    suffix = os.path.splitext(os.fspath(path))[1] or ".png"
+    with atomic_path(path, suffix=suffix) as tmp:
+        fig.savefig(tmp, dpi=dpi, format=suffix.lstrip("."))
 
 
 def _plt():

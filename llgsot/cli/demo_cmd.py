@@ -94,7 +94,7 @@ def run(args) -> int:
     print(f"      {'B_x (mT)':<34}" + "".join(f"{b * 1e3:>10.0f}" for b in FIELDS))
     for label, jc in rows:
         print(f"      {label:<34}" + "".join(f"{abs(j) / 1e12:>10.3f}" for j in jc) + "  x 1e12 A/m^2")
-    from ..tables.export.text import _atomic_write
+    from .._io import atomic_write_text as _atomic_write
 
     text = ["critical current density |J_c| (A/m^2) against in-plane field B_x (T)",
             "B_x " + " ".join(f"{b:g}" for b in FIELDS)]

@@ -91,25 +91,15 @@ def simulate_cmd(args) -> int:
 
 
 def _save(ds, path):
-    import tempfile
+    """netCDF, atomically; attributes netCDF cannot hold are stored as text."""
+    from .._io import atomic_path
 
-    from ..tables.store import _umask_permissions
-
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".llgsot-", suffix=".nc.tmp", dir=folder)
-    os.close(fd)
-    _umask_permissions(tmp)
-    try:
-        clean = ds.copy()
-        for k, val in list(clean.attrs.items()):
-            if isinstance(val, (dict, bool)) or val is None:
-                clean.attrs[k] = str(val)
+    clean = ds.copy()
+    for k, val in list(clean.attrs.items()):
+        if isinstance(val, (dict, bool)) or val is None:
+            clean.attrs[k] = str(val)
+    with atomic_path(path, suffix=".nc.tmp") as tmp:
         clean.to_netcdf(tmp, engine="netcdf4")
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
 
 
 def critical_cmd(args) -> int:

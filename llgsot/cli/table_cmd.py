@@ -111,7 +111,7 @@ def export(args) -> int:
     from ..tables.export import to_csv, to_json
     from ..tables.export.magnumnp import to_magnumnp_script
     from ..tables.export.mumax3 import to_mumax3
-    from ..tables.export.text import _atomic_write
+    from .._io import atomic_write_text as _atomic_write
     from ..tables.interpolate import TorqueTable
     from ..tables.store import load_table
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from .._jit import njit
 from .pauli import pmul
-from .rays import clean_ray, ddpoly, node_angle, ray_coefficients
+from .rays import clean_ray, ddpoly, level_step, node_angle, ray_coefficients
 from .scattering import tau_plus, upsilon
 
 N0_NODES = 8
@@ -253,40 +253,16 @@ def dilute_point(c, alpha, dx, dy, dz, eps, cx, cy, kc, W, n, approx, rtol, max_
         for b in range(2):
             b0[b] *= kc / (2.0 * math.pi * N)
         ward, cond = _assemble(N0, q, sb, Z, b0, U, n, K, S, y0)
-        if level >= 2:
-            kmax = 0.0
-            dk = 0.0
-            for a in range(3):
-                for b in range(2):
-                    kmax = max(kmax, abs(K[a, b]))
-                    dk = max(dk, abs(K[a, b] - Kprev[a, b]))
-            smax = 0.0
-            ds = 0.0
-            for a in range(2):
-                for b in range(2):
-                    smax = max(smax, abs(S[a, b]))
-                    ds = max(ds, abs(S[a, b] - Sprev[a, b]))
-            if (dk <= rtol * kmax and ds <= rtol * smax) or level == max_level:
-                for a in range(3):
-                    for b in range(2):
-                        K_err[a, b] = abs(K[a, b] - Kprev[a, b])
-                for a in range(2):
-                    for b in range(2):
-                        S_err[a, b] = abs(S[a, b] - Sprev[a, b])
-                for m in range(4):
-                    g0_out[m] = g0[m]
-                    tau_out[m] = tau[m]
-                diag[D_LEVEL] = level
-                diag[D_NODES] = N
-                diag[D_STAR] = star_bad
-                diag[D_CUTOFF] = cut_bad
-                diag[D_WARD] = ward
-                diag[D_COND] = cond
-                diag[D_RESID] = (dk / kmax) if kmax > 0 else 0.0
-                return
-        for a in range(3):
-            for b in range(2):
-                Kprev[a, b] = K[a, b]
-        for a in range(2):
-            for b in range(2):
-                Sprev[a, b] = S[a, b]
+        stop, rel = level_step(level, level == max_level, rtol, K, Kprev, S, Sprev, K_err, S_err)
+        if stop:
+            for m in range(4):
+                g0_out[m] = g0[m]
+                tau_out[m] = tau[m]
+            diag[D_LEVEL] = level
+            diag[D_NODES] = N
+            diag[D_STAR] = star_bad
+            diag[D_CUTOFF] = cut_bad
+            diag[D_WARD] = ward
+            diag[D_COND] = cond
+            diag[D_RESID] = rel
+            return

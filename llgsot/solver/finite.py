@@ -18,7 +18,8 @@ import numpy as np
 from .._jit import njit
 from .pauli import pmul, ptr, sigma_times
 from .quartic import quartic_roots
-from .rays import clean_ray, dpoly, log_segment, node_angle, ray_coefficients, ray_length
+from .rays import (clean_ray, dpoly, level_step, log_segment, node_angle,
+                   ray_coefficients, ray_length)
 from .scattering import tau_plus, upsilon
 
 N0_NODES = 8
@@ -187,35 +188,11 @@ def finite_point(c, alpha, dx, dy, dz, eps, cx, cy, kc, W, n, approx, rtol, max_
             _finite_ray(c, alpha, dx, dy, dz, eps, cx, cy, kc, phi, sig, Nsum, Qsum, Qbsum, sbsum, roots)
         have = N
         imag, cond = _finite_assemble(Nsum, Qsum, Qbsum, sbsum, N, n, U, K, S)
-        if level >= 2:
-            kmax = 0.0
-            dk = 0.0
-            for a in range(3):
-                for b in range(2):
-                    kmax = max(kmax, abs(K[a, b]))
-                    dk = max(dk, abs(K[a, b] - Kprev[a, b]))
-            smax = 0.0
-            ds = 0.0
-            for a in range(2):
-                for b in range(2):
-                    smax = max(smax, abs(S[a, b]))
-                    ds = max(ds, abs(S[a, b] - Sprev[a, b]))
-            if (dk <= rtol * kmax and ds <= rtol * smax) or level == max_level:
-                for a in range(3):
-                    for b in range(2):
-                        K_err[a, b] = abs(K[a, b] - Kprev[a, b])
-                for a in range(2):
-                    for b in range(2):
-                        S_err[a, b] = abs(S[a, b] - Sprev[a, b])
-                diag[D_LEVEL] = level
-                diag[D_NODES] = N
-                diag[D_IMAG] = imag
-                diag[D_COND] = cond
-                diag[D_RESID] = dk / kmax if kmax > 0 else 0.0
-                return
-        for a in range(3):
-            for b in range(2):
-                Kprev[a, b] = K[a, b]
-        for a in range(2):
-            for b in range(2):
-                Sprev[a, b] = S[a, b]
+        stop, rel = level_step(level, level == max_level, rtol, K, Kprev, S, Sprev, K_err, S_err)
+        if stop:
+            diag[D_LEVEL] = level
+            diag[D_NODES] = N
+            diag[D_IMAG] = imag
+            diag[D_COND] = cond
+            diag[D_RESID] = rel
+            return

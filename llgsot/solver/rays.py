@@ -150,3 +150,25 @@ def clean_ray(c, alpha, dx, dy, dz, eps, cx, cy, kc, phi, roots, I1, dQ, kind):
         g2 += (B2 + C2 * r) * f
         g3 += (B3 + C3 * r) * f
     return R, g0, g1, g2, g3
+
+
+@njit
+def level_step(level, last, rtol, K, Kprev, S, Sprev, K_err, S_err):
+    """Convergence bookkeeping of the nested trapezoid levels.
+
+    Stops at ``last`` or once level >= 2 changes K and S by <= rtol (relative to their
+    largest entries). On stop, K_err and S_err get the change between the last two levels
+    (the error estimate); otherwise Kprev, Sprev take K, S. Returns (stop, relative change).
+    """
+    kmax = np.abs(K).max()
+    smax = np.abs(S).max()
+    dk = np.abs(K - Kprev).max()
+    ds = np.abs(S - Sprev).max()
+    rel = dk / kmax if kmax > 0 else 0.0
+    if last or (level >= 2 and dk <= rtol * kmax and ds <= rtol * smax):
+        K_err[:, :] = np.abs(K - Kprev)
+        S_err[:, :] = np.abs(S - Sprev)
+        return True, rel
+    Kprev[:, :] = K
+    Sprev[:, :] = S
+    return False, rel

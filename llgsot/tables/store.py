@@ -2,41 +2,21 @@
 from __future__ import annotations
 
 import os
-import tempfile
 
 import xarray as xr
 
+from .._io import atomic_path
 from . import schema
 
 
 def save_table(ds: xr.Dataset, path) -> str:
-    """Write ``ds`` to ``path`` (netCDF4) atomically: a temporary file in the same folder,
-    fsynced, then renamed over the target. Returns the path."""
-    path = os.fspath(path)
+    """Write ``ds`` to ``path`` (netCDF4) atomically (temporary file, fsync, rename).
+    Returns the path."""
     check_schema(ds, where="save_table")
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".llgsot-", suffix=".nc.tmp", dir=folder)
-    os.close(fd)
-    _umask_permissions(tmp)
-    try:
-        enc = {name: {"zlib": True, "complevel": 4} for name in ds.data_vars}
+    enc = {name: {"zlib": True, "complevel": 4} for name in ds.data_vars}
+    with atomic_path(path, suffix=".nc.tmp") as tmp:
         ds.to_netcdf(tmp, engine="netcdf4", format="NETCDF4", encoding=enc)
-        with open(tmp, "rb") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
-    return path
-
-
-def _umask_permissions(path):
-    """mkstemp creates 0600 files; give the final file the usual umask-based permissions."""
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(path, 0o666 & ~mask)
+    return os.fspath(path)
 
 
 def load_table(path) -> xr.Dataset:

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 
 import numpy as np
+
+from ..._io import atomic_write_text as _atomic_write
 
 from .. import schema
 from ..interpolate import TorqueTable
@@ -34,26 +34,6 @@ def _provenance(table):
     for k, v in table.dataset.attrs.items():
         out[k] = v.item() if hasattr(v, "item") else v
     return out
-
-
-def _atomic_write(path, text):
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".llgsot-", suffix=".tmp", dir=folder)
-    from ..store import _umask_permissions
-
-    _umask_permissions(tmp)
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
-    return path
 
 
 def to_csv(table: TorqueTable, path) -> str:
