@@ -10,23 +10,12 @@ Run:  python benchmarks/bench_solver.py  [--repeat 7]
 The kernels are single-threaded; run it on a quiet machine.
 """
 import argparse
-import statistics
-import time
 import warnings
 
 import numpy as np
 
 import llgsot
-
-
-def median_time(fn, repeat):
-    fn()  # warm-up: JIT compilation or cache load
-    ts = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        ts.append(time.perf_counter() - t0)
-    return statistics.median(ts)
+from _timing import median_time
 
 
 def rel_err(a, b):

@@ -6,26 +6,15 @@ under 30 s on this 2-core machine.
 
 Run:  python benchmarks/bench_studies.py
 """
-import statistics
-import time
 import warnings
 from pathlib import Path
 
 import numpy as np
 
 import llgsot
+from _timing import median_time
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def median_time(fn, repeat):
-    fn()
-    ts = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        ts.append(time.perf_counter() - t0)
-    return statistics.median(ts)
 
 
 def main():

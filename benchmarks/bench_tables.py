@@ -7,24 +7,13 @@ angles plus angles next to every jump.
 
 Run:  python benchmarks/bench_tables.py
 """
-import statistics
-import time
 import warnings
 
 import numpy as np
 
 import llgsot
+from _timing import median_time
 from llgsot.tables.schema import flat_values
-
-
-def median_time(fn, repeat=5):
-    fn()
-    ts = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        ts.append(time.perf_counter() - t0)
-    return statistics.median(ts)
 
 
 def accuracy(model, eps, ds):

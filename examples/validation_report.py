@@ -121,7 +121,6 @@ def main():
                                 regime="finite", rtol=1e-9).K * nn
             row.append(f"{abs(f - nKd).max() / abs(nKd).max():.1e}")
         L.append(f"| {eps * 1e3} | {th} | {ap} | " + " | ".join(row) + " |")
-    rel_small = []
     base = RashbaFM(**TA)
     d_ = llgsot.response(base, 4.5e-3, 0.7).K
     f_ = llgsot.response(base, 4.5e-3, 0.7, regime="finite").K

@@ -142,17 +142,10 @@ def torque_from(cfg, base_dir="."):
 
         if t["table"] is not None:
             path = t["table"] if os.path.isabs(t["table"]) else os.path.join(base_dir, t["table"])
-            ds = load_table(path)
-            sel = {k: t[k] for k in ("fermi_energy", "impurity_strength")
-                   if t[k] is not None and k in ds.dims}
-            for dim in ("fermi_energy", "impurity_strength"):
-                if dim in ds.dims and dim not in sel:
-                    raise ValueError(f"config: the table has a {dim} dimension: set torque.{dim}")
-            if sel:
-                try:
-                    ds = ds.sel(**sel)
-                except KeyError as exc:
-                    raise ValueError(f"config: torque: no such value in the table: {exc}") from None
+            from ..tables.store import select
+
+            ds = select(load_table(path), "set torque.{dim}", fermi_energy=t["fermi_energy"],
+                        impurity_strength=t["impurity_strength"])
         else:
             if "model" not in cfg or t["fermi_energy"] is None:
                 raise ValueError("config: torque.kind = 'table' needs torque.table (a file) or a "

@@ -113,22 +113,11 @@ def export(args) -> int:
     from ..tables.export.mumax3 import to_mumax3
     from .._io import atomic_write_text as _atomic_write
     from ..tables.interpolate import TorqueTable
-    from ..tables.store import load_table
+    from ..tables.store import load_table, select
 
-    ds = load_table(args.file)
-    sel = {}
-    if args.fermi_energy is not None:
-        sel["fermi_energy"] = args.fermi_energy
-    if args.impurity_strength is not None:
-        sel["impurity_strength"] = args.impurity_strength
-    for dim in ("fermi_energy", "impurity_strength"):
-        if dim in ds.dims and dim not in sel:
-            raise ValueError(f"the table has a {dim} dimension: choose one with --{dim.replace('_', '-')}")
-    if sel:
-        try:
-            ds = ds.sel(**sel)
-        except KeyError as exc:
-            raise ValueError(f"no such value in the table: {exc}") from None
+    values = {"fermi_energy": args.fermi_energy, "impurity_strength": args.impurity_strength}
+    ds = select(load_table(args.file), "choose one with --fermi-energy or --impurity-strength", **values)
+    sel = {k: v for k, v in values.items() if v is not None}
     tt = TorqueTable(ds)
     if args.format == "csv":
         to_csv(tt, args.output)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
 
 from .. import _validate as v
 from .switching import auto_dt, relax_time, switched_fraction

@@ -57,3 +57,23 @@ def check_schema(ds: xr.Dataset, where: str = "table") -> None:
                         f"{schema.TABLE_VERSION}); rebuild it")
     if problems:
         raise ValueError(f"{where}: not a valid llgsot torque table: " + "; ".join(problems))
+
+
+def select(ds: xr.Dataset, how: str = "", **values) -> xr.Dataset:
+    """Reduce a table's extra dimensions (fermi_energy in eV, impurity_strength in eV nm^2)
+    to single values. ``values`` with None are ignored; a dimension left unchosen, or a
+    value not in the table, is a ValueError that says how to choose (``how`` is appended
+    to the dimension name, e.g. "set torque.{dim}")."""
+    from .schema import EXTRA_DIMS
+
+    sel = {k: v for k, v in values.items() if v is not None and k in ds.dims}
+    for dim in EXTRA_DIMS:
+        if dim in ds.dims and dim not in sel:
+            raise ValueError(f"the table has a {dim} dimension: " + (how.format(dim=dim) if how else
+                                                                      f"choose one {dim}"))
+    if not sel:
+        return ds
+    try:
+        return ds.sel(**sel)
+    except KeyError as exc:
+        raise ValueError(f"no such value in the table: {exc}") from None
