@@ -17,7 +17,8 @@ The parameter vector ``par`` (float64) holds, at the indices named below:
     PREF       table model: Delta_xc t_NM / (Ms d)         (J m^2/A), so that
                B_SOT = PREF K(m) sigma(m)^-1 (J jhat) with K in 1/(V m), sigma in S, J in A/m^2
     JX, JY     table model: in-plane current direction jhat (unit vector)
-    TAB_FAST   table model: 1 if every segment is narrower than FAST_SERIES_MAX_WIDTH
+    TAB_FAST   table model: 2 (1) if every segment is narrower than TINY_SERIES_MAX_WIDTH
+               (FAST_SERIES_MAX_WIDTH): series for the segment offset; 0: atan2
     A00..A22   the linear part B = A m: A = (2 Ku/Ms) u u^T - mu0 Ms N (T), row-major
                (set by :func:`set_linear_part` from BK, U and N)
 
@@ -113,6 +114,21 @@ def interp_linear3(tn, vn, t):
 
 #: a table whose widest segment is below this (rad) uses the series for asin (see :func:`_asin_small`)
 FAST_SERIES_MAX_WIDTH = 0.1
+#: below this width (rad) the shorter series :func:`_asin_tiny` suffices
+TINY_SERIES_MAX_WIDTH = 0.03
+
+
+@_inline
+def _asin_tiny(x):
+    """asin(x) for |x| <= sin(TINY_SERIES_MAX_WIDTH) by its Taylor series to x^9 (Estrin).
+
+    Truncation error <= (63/2816) |x|^11 < 4e-19 there: below the rounding of the result.
+    """
+    z = x * x
+    z2 = z * z
+    p01 = 1.0 + z * (1.0 / 6.0)
+    p23 = 3.0 / 40.0 + z * (5.0 / 112.0)
+    return x * (p01 + z2 * (p23 + z2 * (35.0 / 1152.0)))
 
 
 @_inline
@@ -140,7 +156,7 @@ def sot_table(mx, my, mz, J, par, geom, coef):
     rotated into the frame where m lies in the xz-plane, the response is taken there and the
     spin density is rotated back. K0, sigma0: the cubic Hermite interpolant of the segment
     [theta_i, theta_i+1] holding theta, stored in power form of d = theta - theta_i:
-    ``coef[i, 10 q + e] = c_q`` of entry e, p(d) = c0 + d (c1 + d (c2 + d c3)).
+    ``coef[i, 10 q + e] = c_q`` of entry e, p(d) = (c0 + d c1) + d^2 (c2 + d c3).
 
     ``geom[k] = (theta_k, cos theta_k, sin theta_k)``. The segment is found by a binary search
     with the exact test theta >= theta_k <=> rho cos theta_k - m_z sin theta_k >= 0
@@ -170,20 +186,24 @@ def sot_table(mx, my, mz, J, par, geom, coef):
         i = mid if rho * geom[mid, 1] - mz * geom[mid, 2] >= 0.0 else i
         n -= half
     sd = rho * geom[i, 1] - mz * geom[i, 2]
-    if par[TAB_FAST] != 0.0:
+    fast = par[TAB_FAST]
+    if fast == 2.0:
+        d = _asin_tiny(sd * inv_m)
+    elif fast == 1.0:
         d = _asin_small(sd * inv_m)
     else:
         d = math.atan2(sd, mz * geom[i, 1] + rho * geom[i, 2])
-    kxx = coef[i, KXX] + d * (coef[i, 10 + KXX] + d * (coef[i, 20 + KXX] + d * coef[i, 30 + KXX]))
-    kxy = coef[i, KXY] + d * (coef[i, 10 + KXY] + d * (coef[i, 20 + KXY] + d * coef[i, 30 + KXY]))
-    kyx = coef[i, KYX] + d * (coef[i, 10 + KYX] + d * (coef[i, 20 + KYX] + d * coef[i, 30 + KYX]))
-    kyy = coef[i, KYY] + d * (coef[i, 10 + KYY] + d * (coef[i, 20 + KYY] + d * coef[i, 30 + KYY]))
-    kzx = coef[i, KZX] + d * (coef[i, 10 + KZX] + d * (coef[i, 20 + KZX] + d * coef[i, 30 + KZX]))
-    kzy = coef[i, KZY] + d * (coef[i, 10 + KZY] + d * (coef[i, 20 + KZY] + d * coef[i, 30 + KZY]))
-    sxx = coef[i, SXX] + d * (coef[i, 10 + SXX] + d * (coef[i, 20 + SXX] + d * coef[i, 30 + SXX]))
-    sxy = coef[i, SXY] + d * (coef[i, 10 + SXY] + d * (coef[i, 20 + SXY] + d * coef[i, 30 + SXY]))
-    syx = coef[i, SYX] + d * (coef[i, 10 + SYX] + d * (coef[i, 20 + SYX] + d * coef[i, 30 + SYX]))
-    syy = coef[i, SYY] + d * (coef[i, 10 + SYY] + d * (coef[i, 20 + SYY] + d * coef[i, 30 + SYY]))
+    d2 = d * d
+    kxx = (coef[i, KXX] + d * coef[i, 10 + KXX]) + d2 * (coef[i, 20 + KXX] + d * coef[i, 30 + KXX])
+    kxy = (coef[i, KXY] + d * coef[i, 10 + KXY]) + d2 * (coef[i, 20 + KXY] + d * coef[i, 30 + KXY])
+    kyx = (coef[i, KYX] + d * coef[i, 10 + KYX]) + d2 * (coef[i, 20 + KYX] + d * coef[i, 30 + KYX])
+    kyy = (coef[i, KYY] + d * coef[i, 10 + KYY]) + d2 * (coef[i, 20 + KYY] + d * coef[i, 30 + KYY])
+    kzx = (coef[i, KZX] + d * coef[i, 10 + KZX]) + d2 * (coef[i, 20 + KZX] + d * coef[i, 30 + KZX])
+    kzy = (coef[i, KZY] + d * coef[i, 10 + KZY]) + d2 * (coef[i, 20 + KZY] + d * coef[i, 30 + KZY])
+    sxx = (coef[i, SXX] + d * coef[i, 10 + SXX]) + d2 * (coef[i, 20 + SXX] + d * coef[i, 30 + SXX])
+    sxy = (coef[i, SXY] + d * coef[i, 10 + SXY]) + d2 * (coef[i, 20 + SXY] + d * coef[i, 30 + SXY])
+    syx = (coef[i, SYX] + d * coef[i, 10 + SYX]) + d2 * (coef[i, 20 + SYX] + d * coef[i, 30 + SYX])
+    syy = (coef[i, SYY] + d * coef[i, 10 + SYY]) + d2 * (coef[i, 20 + SYY] + d * coef[i, 30 + SYY])
     # sheet current (per unit t_NM, folded into PREF) rotated into the phi = 0 frame: R2^T j
     jx = par[JX] * J
     jy = par[JY] * J

@@ -124,7 +124,8 @@ class TableSOT:
         geom[:, 2] = np.sin(th)
         self._geom = geom
         self._coef = hermite_power_coefficients(th, self.values, self.slopes)
-        self._fast = float(width.max() <= K.FAST_SERIES_MAX_WIDTH)
+        w = width.max()
+        self._fast = 2.0 if w <= K.TINY_SERIES_MAX_WIDTH else float(w <= K.FAST_SERIES_MAX_WIDTH)
 
     def kernel_setup(self, magnet: Macrospin):
         entries = {K.KIND: float(K.KIND_TABLE),
