@@ -20,6 +20,8 @@ _LAZY = {
     "save_table": "llgsot.tables.store",
     "Macrospin": "llgsot.dynamics.magnet",
     "Pulse": "llgsot.dynamics.drive",
+    "Waveform": "llgsot.dynamics.drive",
+    "IntegrationError": "llgsot.dynamics.simulate",
     "ConstantSOT": "llgsot.dynamics.torques",
     "TableSOT": "llgsot.dynamics.torques",
     "simulate": "llgsot.dynamics.simulate",

@@ -10,7 +10,6 @@ subpackage (kernels only call kernels of their own subpackage) and of this file:
 or upgrade of that subpackage starts from a fresh cache. LLGSOT_NUMBA_CACHE sets the base
 folder (default ~/.cache/llgsot/numba); NUMBA_CACHE_DIR, if set, is respected as is.
 """
-import functools
 import hashlib
 import os
 from pathlib import Path
@@ -54,5 +53,13 @@ def _jit(options, func=None):
 
 
 _OPTS = dict(cache=True, fastmath=False, nogil=True)
-njit = functools.partial(_jit, _OPTS)
-pnjit = functools.partial(_jit, {**_OPTS, "parallel": True})
+
+
+def njit(func=None, **options):
+    """``@njit`` or ``@njit(inline="always", ...)``: llgsot's options plus any numba option."""
+    return _jit({**_OPTS, **options}, func)
+
+
+def pnjit(func=None, **options):
+    """As :func:`njit` with ``parallel=True`` (prange)."""
+    return _jit({**_OPTS, "parallel": True, **options}, func)

@@ -38,10 +38,7 @@ def _inline(func):
     Without it numba compiles each helper as a separate call and the RK4 step runs ~3x slower.
     llgsot._jit's options are used as they are; only ``inline`` is added.
     """
-    try:
-        return _jit.njit(inline="always")(func)
-    except TypeError:  # _jit without keyword pass-through: add the option to its defaults
-        return _jit._jit({**_jit._OPTS, "inline": "always"}, func)
+    return _jit.njit(inline="always")(func)
 
 GAMMA_LL, DAMPING, BK, UX, UY, UZ, NX, NY, NZ = 0, 1, 2, 3, 4, 5, 6, 7, 8
 KIND, CDL, CFL, PX, PY, PZ, PREF, JX, JY, TAB_FAST = 9, 10, 11, 12, 13, 14, 15, 16, 17, 18
