@@ -43,9 +43,11 @@ def _inline(func):
 GAMMA_LL, DAMPING, BK, UX, UY, UZ, NX, NY, NZ = 0, 1, 2, 3, 4, 5, 6, 7, 8
 KIND, CDL, CFL, PX, PY, PZ, PREF, JX, JY, TAB_FAST = 9, 10, 11, 12, 13, 14, 15, 16, 17, 18
 A00, A01, A02, A10, A11, A12, A20, A21, A22 = 19, 20, 21, 22, 23, 24, 25, 26, 27
-NPAR = 28
+TAB_N = 28  # four-term table: number of nodes of the uniform grid in u = m_z^2
+TAB_DU = 29  # its spacing 1/(TAB_N - 1)
+NPAR = 30
 
-KIND_NONE, KIND_CONSTANT, KIND_TABLE = 0, 1, 2
+KIND_NONE, KIND_CONSTANT, KIND_TABLE, KIND_TABLE4 = 0, 1, 2, 3
 
 # column order of the table's "values"/"slopes" (contract of TorqueTable.kernel_arrays)
 KXX, KXY, KYX, KYY, KZX, KZY, SXX, SXY, SYX, SYY = range(10)
@@ -217,6 +219,53 @@ def sot_table(mx, my, mz, J, par, geom, coef):
 
 
 @_inline
+def sot_four_term(mx, my, mz, J, par, coef):
+    """B_SOT (up to a part along m, which exerts no torque) from the four-term form of (P-3):
+
+        B = PREF J [-a1o f + a2o (z x m)(m.e) + a1e (f x m) - a2e (m x (z x m))(m.e)]
+
+    with e the current direction, f = z x e, and a_i(u), u = m_z^2, the (P-3) coefficients of
+    A = K sigma^-1 (every one is even about theta = pi/2 and about the poles, hence a smooth
+    function of m_z^2), linear on a fine uniform grid in u: ``coef[i, k]`` is a_k at node i
+    and ``coef[i, 4 + k]`` its slope on cell i (N = par[TAB_N] nodes). No square root, no
+    inverse trigonometric function, no search and no 2x2 solve: one FMA per coefficient on
+    the dependency chain, which is what a single (latency-bound) trajectory pays for.
+    """
+    if J == 0.0:
+        return 0.0, 0.0, 0.0
+    u = mz * mz
+    n1 = par[TAB_N] - 1.0
+    x = u * n1
+    # clamp in integers: a NaN m (a failing run, reported by the integrator) converts to a
+    # negative integer and must not index outside the table
+    i = max(min(int(x), int(n1) - 1), 0)
+    d = (x - i) * par[TAB_DU]
+    a1o = coef[i, 0] + d * coef[i, 4]
+    a2o = coef[i, 1] + d * coef[i, 5]
+    a1e = coef[i, 2] + d * coef[i, 6]
+    a2e = coef[i, 3] + d * coef[i, 7]
+    # everything below that does not involve a_i is off the dependency chain of the lookup:
+    # the m-polynomials of the four vectors, pre-scaled by q = PREF J
+    q = par[PREF] * J
+    ex = par[JX]
+    ey = par[JY]
+    fx = -ey * q
+    fy = ex * q
+    me = (mx * ex + my * ey) * q
+    px = me * my
+    py = me * mx
+    pxz = me * mx * mz
+    pyz = me * my * mz
+    pz = me * (1.0 - u)
+    fxm = fx * mz
+    fym = fy * mz
+    fxy = (fx * my - fy * mx)
+    return ((a2e * pxz - a1o * fx) + (a1e * fym - a2o * px),
+            (a2e * pyz - a1o * fy) + (a2o * py - a1e * fxm),
+            a1e * fxy - a2e * pz)
+
+
+@_inline
 def sot_constant(mx, my, mz, J, par):
     """B_SOT = b_DL (m x sigma) + b_FL sigma with b_DL = CDL J, b_FL = CFL J (constant efficiencies)."""
     if J == 0.0:
@@ -263,6 +312,11 @@ def field_at(mx, my, mz, J, ex, ey, ez, par, geom, coef):
     bz = b0z + (par[A20] + bdl * py) * mx + (par[A21] - bdl * px) * my + par[A22] * mz
     if kind == 2.0:
         sx, sy, sz = sot_table(mx, my, mz, J, par, geom, coef)
+        bx += sx
+        by += sy
+        bz += sz
+    elif kind == 3.0:
+        sx, sy, sz = sot_four_term(mx, my, mz, J, par, coef)
         bx += sx
         by += sy
         bz += sz
@@ -322,6 +376,8 @@ def sot_many(m, J, par, geom, coef, out):
             bx, by, bz = sot_constant(m[k, 0], m[k, 1], m[k, 2], J, par)
         elif par[KIND] == 2.0:
             bx, by, bz = sot_table(m[k, 0], m[k, 1], m[k, 2], J, par, geom, coef)
+        elif par[KIND] == 3.0:
+            bx, by, bz = sot_four_term(m[k, 0], m[k, 1], m[k, 2], J, par, coef)
         else:
             bx, by, bz = 0.0, 0.0, 0.0
         out[k, 0] = bx

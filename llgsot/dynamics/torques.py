@@ -94,11 +94,23 @@ class TableSOT:
         Normal-metal thickness t_NM (m): the sheet current is J t_NM (A/m).
     current_direction : 2 or 3 numbers
         In-plane current direction jhat (normalised here; a z component is refused).
+    representation : "exact" or "four-term"
+        "exact" (default): the table's own cubic Hermite interpolant in theta, rotated to the
+        azimuth of m, with sigma(m)^-1 solved at every evaluation. "four-term": the same field
+        written in the four-term form of (P-3), whose coefficients (functions of m_z^2 only)
+        are resampled once on a uniform grid of ``grid_points`` nodes in m_z^2; the kernel
+        then needs no square root, inverse trigonometry, search or 2x2 solve (about twice as
+        fast). It reproduces the exact field's component perpendicular to m (the only part
+        that acts on m) to ~1e-7 of its largest value, except within one grid cell of a jump
+        of the table, which it turns into a linear ramp (docs/dynamics.md).
+    grid_points : int
+        Nodes of the uniform m_z^2 grid of the "four-term" representation.
     """
 
     kind = K.KIND_TABLE
 
-    def __init__(self, table, nm_thickness, current_direction=(1.0, 0.0)):
+    def __init__(self, table, nm_thickness, current_direction=(1.0, 0.0), representation="exact",
+                 grid_points=16385):
         self.nm_thickness = v.positive("nm_thickness", nm_thickness, "m")
         d = v.finite_array("current_direction", current_direction)
         if d.shape == (3,):
@@ -126,8 +138,21 @@ class TableSOT:
         self._coef = hermite_power_coefficients(th, self.values, self.slopes)
         w = width.max()
         self._fast = 2.0 if w <= K.TINY_SERIES_MAX_WIDTH else float(w <= K.FAST_SERIES_MAX_WIDTH)
+        self.representation = v.choice("representation", representation, ("exact", "four-term"))
+        if self.representation == "four-term":
+            n = int(grid_points)
+            if n < 16:
+                raise ValueError(f"`grid_points` must be >= 16, got {grid_points!r}")
+            self._coef4 = _four_term_coefficients(self, n)
+            self._n4 = n
 
     def kernel_setup(self, magnet: Macrospin):
+        if self.representation == "four-term":
+            entries = {K.KIND: float(K.KIND_TABLE4),
+                       K.PREF: self.delta_xc * self.nm_thickness / (magnet.Ms * magnet.thickness),
+                       K.JX: self.current_direction[0], K.JY: self.current_direction[1],
+                       K.TAB_N: float(self._n4), K.TAB_DU: 1.0 / (self._n4 - 1)}
+            return entries, self._geom, self._coef4
         entries = {K.KIND: float(K.KIND_TABLE),
                    K.PREF: self.delta_xc * self.nm_thickness / (magnet.Ms * magnet.thickness),
                    K.JX: self.current_direction[0], K.JY: self.current_direction[1],
@@ -143,10 +168,11 @@ class TableSOT:
         T, P = np.meshgrid(th, ph, indexing="ij")
         m = np.stack([np.sin(T) * np.cos(P), np.sin(T) * np.sin(P), np.cos(T)], -1).reshape(-1, 3)
         par = np.zeros(K.NPAR)
-        for i, x in self.kernel_setup(magnet)[0].items():
+        entries, geom, coef = self.kernel_setup(magnet)
+        for i, x in entries.items():
             par[i] = x
         out = np.empty_like(m)
-        K.sot_many(m, float(J_max), par, self._geom, self._coef, out)
+        K.sot_many(m, float(J_max), par, geom, coef, out)
         return float(np.max(np.linalg.norm(out, axis=1)))
 
     def as_attrs(self) -> dict:
@@ -158,6 +184,68 @@ class TableSOT:
     def __repr__(self):
         return (f"TableSOT({self.theta.size}-node table, nm_thickness={self.nm_thickness:g}, "
                 f"current_direction={self.current_direction})")
+
+
+def _exact_response(sot, theta, direction):
+    """A e = K sigma^-1 e (n, 3) in 1/(A m) at m = (sin theta, 0, cos theta) from the exact
+    table kernel, for the in-plane unit vector e = direction."""
+    par = np.zeros(K.NPAR)
+    par[K.KIND] = float(K.KIND_TABLE)
+    par[K.PREF] = 1.0
+    par[K.JX], par[K.JY] = direction
+    par[K.TAB_FAST] = sot._fast
+    m = np.stack([np.sin(theta), np.zeros_like(theta), np.cos(theta)], -1)
+    out = np.empty_like(m)
+    K.sot_many(m, 1.0, par, sot._geom, sot._coef, out)
+    return out
+
+
+def _p3_coefficients(sot, theta):
+    """(P-3)/(P-4) coefficients (a1o, a2o, a1e, a2e) (n, 4) of A = K sigma^-1 at theta,
+    away from the poles (0 < theta < pi/2)."""
+    Ax = _exact_response(sot, theta, (1.0, 0.0))  # first column of A
+    Ay = _exact_response(sot, theta, (0.0, 1.0))  # second column
+    mx, mz = np.sin(theta), np.cos(theta)
+    t1e = Ay[:, 1] / mz
+    t2e = (Ax[:, 0] - Ay[:, 1]) / (mx**2 * mz) - Ax[:, 0] / mz - Ax[:, 2] / mx
+    t1o = Ay[:, 0] - (mx / mz) * Ay[:, 2]
+    t2o = ((Ay[:, 0] + Ax[:, 1]) / mx - Ay[:, 2] / mz) / mx
+    # (P-4) inverts (P-3) for T = m x (A e); the field form uses the same coefficients
+    return np.stack([t1o, t2o, t1e, t2e], -1)
+
+
+def _four_term_coefficients(sot, n, h=0.02):
+    """Linear-interpolation data (n - 1, 8) of a_i(u), u = m_z^2, on a uniform grid of n nodes:
+    columns 0-3 the values (a1o, a2o, a1e, a2e) at node i, 4-7 their slopes on cell i.
+
+    The removable poles of (P-4) at theta = 0 (u = 1) and pi/2 (u = 0) are handled as in the
+    solver: within h of a pole, a quadratic in (theta - pole)^2 through theta = pole + h, 2h, 3h.
+    A jump of the table becomes a linear ramp across one grid cell.
+    """
+    u = np.linspace(0.0, 1.0, n)
+    theta = np.arccos(np.sqrt(u))  # in [0, pi/2]
+    a = np.empty((n, 4))
+    inner = (theta > h) & (theta < np.pi / 2 - h)
+    a[inner] = _p3_coefficients(sot, theta[inner])
+    for pole, sign in ((0.0, 1.0), (np.pi / 2, -1.0)):
+        near = ~inner & (np.abs(theta - pole) <= h + 1e-15)
+        if not near.any():
+            continue
+        vals = _p3_coefficients(sot, pole + sign * h * np.array([1.0, 2.0, 3.0]))
+        s_nodes = (h * np.array([1.0, 2.0, 3.0])) ** 2
+        s = (theta[near] - pole) ** 2
+        acc = 0.0
+        for i in range(3):
+            w = np.ones_like(s)
+            for j in range(3):
+                if j != i:
+                    w *= (s - s_nodes[j]) / (s_nodes[i] - s_nodes[j])
+            acc = acc + w[:, None] * vals[i]
+        a[near] = acc
+    coef = np.empty((n - 1, 8))
+    coef[:, :4] = a[:-1]
+    coef[:, 4:] = np.diff(a, axis=0) * (n - 1)
+    return np.ascontiguousarray(coef)
 
 
 def _empty_table():
