@@ -10,8 +10,8 @@ import sys
 import warnings
 from importlib import import_module
 
-SUBCOMMANDS = ["llgsot.cli.response_cmd"]
-OPTIONAL_SUBCOMMANDS = ["llgsot.cli.table_cmd", "llgsot.cli.dynamics_cmd", "llgsot.cli.demo_cmd"]
+SUBCOMMANDS = ["llgsot.cli.response_cmd", "llgsot.cli.table_cmd", "llgsot.cli.dynamics_cmd",
+               "llgsot.cli.demo_cmd"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,14 +25,6 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in SUBCOMMANDS:
         import_module(name).register(sub)
-    for name in OPTIONAL_SUBCOMMANDS:
-        try:
-            mod = import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        mod.register(sub)
     return parser
 
 
