@@ -3,6 +3,7 @@ field B_SOT(m) of llgsot.spinorbit (Device.field). And table metadata is data, n
 import ast
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -66,7 +67,7 @@ def read_field(fmt, path, table):
         t = _table_from_columns(table, cols)
         return (lambda m: DEVICE.field(t, m)), 0.0
     if fmt == "json":
-        doc = json.loads(open(path).read())
+        doc = json.loads(Path(path).read_text())
         assert doc["units"] == dict(COLUMNS)
         cols = {k: np.asarray(v) for k, v in doc["columns"].items()}
         _same_columns(cols, table)
@@ -75,7 +76,7 @@ def read_field(fmt, path, table):
     if fmt == "mumax3":
         from mumax3_interpreter import Mumax3Subset
 
-        text = open(path).read()
+        text = Path(path).read_text()
         err = float(text.split("over random m: ")[1].split()[0])
         assert err < 1e-3
         # the stated fit error is a max over other random samples: allow 2x for new ones
@@ -84,7 +85,7 @@ def read_field(fmt, path, table):
         magnumnp = pytest.importorskip("magnumnp")
         import torch
 
-        src = open(path).read()
+        src = Path(path).read_text()
         _only_the_expected_call(src)
         namespace = {}
         exec(compile(src, str(path), "exec"), namespace)
@@ -148,7 +149,7 @@ def test_hostile_metadata_stays_data(fmt, hostile_file, table_file, tmp_path):
     export as code: the output has the clean table's field and structure."""
     table = llgsot.TorqueTable(hostile_file)
     out = export(table, tmp_path / f"out.{fmt}", fmt, DEVICE)
-    text = open(out, encoding="utf-8").read()
+    text = Path(out).read_text(encoding="utf-8")
     assert text.isascii()
     field, rtol = read_field(fmt, out, table)  # parses (and for magnum.np: AST is one call)
     clean_field, _ = read_field(fmt, export(llgsot.TorqueTable(table_file), tmp_path / f"c.{fmt}",
