@@ -49,23 +49,31 @@ OPTIONAL = {"llgsot.micromagnetics.MagnumSOTField", f"{_EXPORT}.MagnumSOTField",
 _MISSING = object()
 
 
+class _NeedsPackage:
+    """Stands for a name whose module needs a third-party package that is not installed."""
+
+    def __init__(self, package):
+        self.package = package
+
+
 def resolve(path: str):
-    """The object at the import path ``path``, or ``_MISSING`` when an llgsot part of it does not
-    exist. Errors inside existing modules (and missing third-party modules) propagate."""
+    """The object at the import path ``path``; ``_MISSING`` when an llgsot part of it does not
+    exist; a ``_NeedsPackage`` when its module needs an optional third-party package that is
+    not installed (torch for the micromagnetics). Any other error propagates."""
     parts = path.split(".")
     obj = import_module(parts[0])
     for i in range(1, len(parts)):
-        try:
-            obj = getattr(obj, parts[i])
-            continue
-        except AttributeError:
-            pass
         modname = ".".join(parts[: i + 1])
         try:
-            obj = import_module(modname)
+            try:
+                obj = getattr(obj, parts[i])  # lazy attributes may import modules
+            except AttributeError:
+                obj = import_module(modname)
         except ModuleNotFoundError as exc:
             if exc.name and modname.startswith(exc.name) and exc.name.startswith("llgsot"):
                 return _MISSING
+            if exc.name and not exc.name.startswith("llgsot"):
+                return _NeedsPackage(exc.name.split(".")[0])
             raise
     return obj
 
@@ -127,6 +135,9 @@ def _members(cls) -> list[tuple[str, object]]:
 
 def _entry(path: str, obj) -> list[str]:
     short = path.rsplit(".", 1)[1]
+    if isinstance(obj, _NeedsPackage):
+        return [f"### `{short}`", "", f"`{path}` needs the optional package `{obj.package}`, "
+                "which was not installed where this page was built.", ""]
     if inspect.ismodule(obj):
         return [f"### `{short}`", "", f"*module* `{path}`", "", *_block(_doc(obj))]
     if inspect.isclass(obj) or callable(obj):

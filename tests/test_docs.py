@@ -113,3 +113,13 @@ def test_ci_runs_the_readme_test_command():
     assert readme_cmd == ci_cmd
     assert 'pip install -e ".[test,magnumnp,docs]"' in ci_cmd
     assert ci_cmd.endswith("mkdocs build --strict")
+
+
+def test_api_generator_names_a_missing_optional_package(gen_api, tmp_path, monkeypatch):
+    pkg = tmp_path / "fake_llgsot_extension"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "gpu.py").write_text("import no_such_package_xyz\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(gen_api, "PUBLIC", [("X", ["fake_llgsot_extension.gpu.Field"])])
+    assert "needs the optional package `no_such_package_xyz`" in gen_api.render()
