@@ -1,4 +1,4 @@
-"""Recompute every number of docs/validation.md (physics.md section 4 checks).
+"""Recompute every number of docs/validation.md (docs/physics.md section 4 checks).
 
 Run:  python examples/validation_report.py  ->  docs/validation_numbers.md
 """

@@ -7,7 +7,7 @@ from scipy import constants as _c
 
 #: Elementary charge magnitude |e| (C). The electron charge is ``-E_CHARGE``.
 E_CHARGE = _c.e
-#: Electron charge e < 0 (C), the sign convention of physics.md.
+#: Electron charge e < 0 (C), the sign convention of docs/physics.md sec. 1.
 ELECTRON_CHARGE = -_c.e
 #: Reduced Planck constant (J s).
 HBAR = _c.hbar

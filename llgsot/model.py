@@ -1,6 +1,6 @@
 """The physical model: a 2D Rashba electron gas with proximity exchange and dilute impurities.
 
-    H(k) = hbar^2 k^2/(2 m*) + alpha (k_x s_y - k_y s_x) + delta_xc m.s        (physics.md sec. 1)
+    H(k) = hbar^2 k^2/(2 m*) + alpha (k_x s_y - k_y s_x) + delta_xc m.s   (docs/physics.md sec. 1)
 
 with scalar point impurities W(r) = W~ delta(r) of areal density n. Public parameters are SI
 (energies in eV, as spintronics papers quote them); :meth:`RashbaFM.internal` gives the
@@ -30,7 +30,7 @@ class InternalParams:
 
 @dataclass(frozen=True)
 class RashbaFM:
-    """A 2D Rashba ferromagnet with dilute scalar impurities (physics.md section 1).
+    """A 2D Rashba ferromagnet with dilute scalar impurities (docs/physics.md section 1).
 
     Parameters
     ----------
@@ -46,7 +46,7 @@ class RashbaFM:
         Impurity strength W~ = u R^2, in eV nm^2 (nonzero; negative means attractive).
     cutoff : float
         Momentum cutoff k_c of every momentum integral, in nm^-1 (> 0). The disc
-        |k| < k_c is centred at k = 0 (physics.md section 1).
+        |k| < k_c is centred at k = 0 (docs/physics.md section 1).
     """
 
     m_eff: float

@@ -121,7 +121,7 @@ def interpolate_even(values_at_stencil, pole, theta, h=POLE_HALF_WIDTH):
     """Quadratic in s = (theta - pole)^2 through s = h^2, 4h^2, 9h^2, evaluated at theta.
 
     Every (P-3) coefficient is even about each pole (K_xx, K_xy, K_yx, K_yy are even and
-    K_zx, K_zy odd about 0 and pi; physics.md sec. 4 item 6), so this is the limit with an
+    K_zx, K_zy odd about 0 and pi; docs/physics.md sec. 4 item 6), so this is the limit with an
     error O(h^6). ``values_at_stencil``: (3,) values at the :func:`stencil` angles; theta a
     scalar or an array.
     """

@@ -1,4 +1,4 @@
-"""Integrator validation against closed forms (physics.md section 5).
+"""Integrator validation against closed forms (docs/physics.md section 5).
 
 Error estimates used for the tolerances (stated per test):
 * RK4 on a pure rotation at angular rate w: each step lags the phase by (w h)^5/120 + O(h^7)

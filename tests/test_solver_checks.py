@@ -1,4 +1,4 @@
-"""The checks of physics.md section 4 (items 1-7) against independent expectations."""
+"""The checks of docs/physics.md section 4 (items 1-7) against independent expectations."""
 import math
 import warnings
 
@@ -43,7 +43,7 @@ def test_drude(approximation):
 # --- 2. Edelstein --------------------------------------------------------------------------
 @pytest.mark.parametrize("eps,delta", [(50e-3, 1e-3), (20e-3, 5e-3), (8e-3, 1e-3)])
 def test_edelstein_born(eps, delta):
-    """K_xy = -K_yx = e alpha/(pi n W^2) (physics.md check 2). With both bands occupied the
+    """K_xy = -K_yx = e alpha/(pi n W^2) (docs/physics.md check 2). With both bands occupied the
     Born ladder gives it exactly, for any eps and Delta; tolerance = quadrature rtol x 10."""
     model = RashbaFM(0.8, 1.7e-11, delta, 5e14, 0.01, 6.0)
     r = llgsot.response(model, eps, 0.0, approximation="born", rtol=1e-9)
@@ -125,7 +125,7 @@ def test_weak_scattering_powers():
 
 def _printed(regime, al, D, eps, u, th):
     """2 A of (P-33)/(P-35) = lim n K_int predicted, times the convention factor -2
-    (physics.md sec. 4): lim n K_int = (2 pi/e) (-2) (-(e/(2 pi n))) A n = 2 A."""
+    (docs/physics.md sec. 4): lim n K_int = (2 pi/e) (-2) (-(e/(2 pi n))) A n = 2 A."""
     dx, dz = D * math.sin(th), D * math.cos(th)
     pi = math.pi
     if regime == "P33":

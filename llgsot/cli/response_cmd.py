@@ -7,7 +7,7 @@ import json
 def register(sub):
     p = sub.add_parser("response", help="spin-density and current response K, sigma and torques",
                        description="Solve the T-matrix/Kubo response at one magnetization direction "
-                                   "(physics.md sections 1-3). Units: SI, energies in eV.")
+                                   "(docs/physics.md sections 1-3). Units: SI, energies in eV.")
     p.add_argument("--m-eff", type=float, required=True, help="effective mass (m_e)")
     p.add_argument("--alpha", type=float, required=True, help="Rashba coupling (eV m)")
     p.add_argument("--delta-xc", type=float, required=True, help="exchange splitting (eV)")

@@ -22,7 +22,7 @@ The parameter vector ``par`` (float64) holds, at the indices named below:
     A00..A22   the linear part B = A m: A = (2 Ku/Ms) u u^T - mu0 Ms N (T), row-major
                (set by :func:`set_linear_part` from BK, U and N)
 
-LLG in Landau-Lifshitz form (physics.md sec. 5), a = damping:
+LLG in Landau-Lifshitz form (docs/physics.md sec. 5), a = damping:
 
     dm/dt = -gamma/(1 + a^2) [ m x B + a m x (m x B) ]
     B = B_ext(t) + (2 Ku/Ms)(m.u) u - mu0 Ms N m + B_SOT(m, J(t)) [+ B_th]
@@ -145,7 +145,7 @@ def sot_table(mx, my, mz, J, par, geom, coef):
     """B_SOT = Delta_xc K(m) sigma(m)^-1 J_sheet / (Ms d) from a tabulated K(theta, 0), sigma(theta, 0).
 
     K(m) = R3(phi) K(theta, 0) R2(phi)^T and sigma(m) = R2(phi) sigma(theta, 0) R2(phi)^T
-    (physics.md sec. 3), hence K(m) sigma(m)^-1 j = R3 K0 sigma0^-1 (R2^T j): the current is
+    (docs/physics.md sec. 3), hence K(m) sigma(m)^-1 j = R3 K0 sigma0^-1 (R2^T j): the current is
     rotated into the frame where m lies in the xz-plane, the response is taken there and the
     spin density is rotated back. K0, sigma0: the cubic Hermite interpolant of the segment
     [theta_i, theta_i+1] holding theta, stored in power form of d = theta - theta_i:

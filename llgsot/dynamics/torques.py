@@ -1,7 +1,7 @@
 """Spin-orbit torque models for the macrospin: constant efficiencies, or a torque table.
 
 Both enter the LLG as an effective field B_SOT (tesla), proportional to the current density
-J(t) (A/m^2), added to the other fields (physics.md sections 3 and 5).
+J(t) (A/m^2), added to the other fields (docs/physics.md sections 3 and 5).
 
 * :class:`ConstantSOT`: B_SOT = b_DL (m x p) + b_FL p with b_DL = hbar theta_SH J / (2 |e| Ms d)
   and b_FL = field_like_ratio * b_DL; p is the spin polarization (unit vector).

@@ -1,4 +1,4 @@
-"""The dilute regime: the exact leading order in the impurity density n (physics.md sec. 2a).
+"""The dilute regime: the exact leading order in the impurity density n (docs/physics.md sec. 2a).
 
 Everything is computed by one numba kernel per (eps, theta) point:
 

@@ -1,6 +1,6 @@
 """Exact radial integrals along rays: the semi-analytic quadrature of the solver.
 
-Every momentum integral runs over the disc |k| < k_c (physics.md sec. 1). We use polar
+Every momentum integral runs over the disc |k| < k_c (docs/physics.md sec. 1). We use polar
 coordinates k = (0, cy) + rho (cos phi, sin phi) about a centre on the k_y axis chosen
 inside every Fermi sea, so that each contour is star-shaped about it. Along a ray all
 integrands are rational in rho: numerator polynomials over det(eps - H - Sigma), a quartic

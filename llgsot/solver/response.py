@@ -3,7 +3,7 @@
 Validates the inputs, picks the polar centre of the Fermi seas, calls the numba kernels of
 :mod:`.dilute` or :mod:`.finite` for each magnetization angle (at azimuth 0), converts to
 SI, computes the torque coefficients of (P-4) with their removable poles, and rotates to the
-requested azimuth with K(th, ph) = R3(ph) K(th, 0) R2(ph)^T (physics.md sec. 3).
+requested azimuth with K(th, ph) = R3(ph) K(th, 0) R2(ph)^T (docs/physics.md sec. 3).
 """
 from __future__ import annotations
 
@@ -116,7 +116,7 @@ class Response:
 def response(model: RashbaFM, fermi_energy: float, theta, phi: float = 0.0,
              approximation: str = "tmatrix", regime: str = "dilute",
              rtol: float = 1e-8) -> Response:
-    """Spin-density and charge-current response of the Rashba ferromagnet (physics.md sec. 2).
+    """Spin-density and charge-current response of the Rashba ferromagnet (docs/physics.md sec. 2).
 
     Parameters
     ----------

@@ -1,6 +1,6 @@
 """Single-impurity scattering: the T-matrix, its Born limit, and the rung matrix Upsilon.
 
-tau+ is the self-energy per impurity, Sigma+ = n tau+ (physics.md sec. 2):
+tau+ is the self-energy per impurity, Sigma+ = n tau+ (docs/physics.md sec. 2):
   tmatrix: tau+ = T+ = W (1 - W g0+)^-1          (P-16)
   born:    tau+ = W^2 g0+  (constant first-order shift n W dropped: it moves the Fermi level)
 and the ladder rungs Upsilon_mb = 1/2 tr[s_m T+ s_b T-] (T -> W in Born: Upsilon = W^2 1).

@@ -1,7 +1,7 @@
 """Build torque tables: the solver tabulated over the magnetization angle.
 
 The default theta grid is adaptive. It works on [0, pi/2] and mirrors to [pi/2, pi] with
-the exact parities of physics.md sec. 4 item 6, so the table is exactly symmetric. Each
+the exact parities of docs/physics.md sec. 4 item 6, so the table is exactly symmetric. Each
 round solves the midpoints of the intervals not yet verified and compares them with the
 interpolant built without them (held-out midpoints): an interval whose midpoint agrees to
 ``tol`` (relative to each component's largest magnitude) is verified, otherwise both halves
@@ -368,7 +368,7 @@ def build_table(model: RashbaFM, fermi_energy, theta=None, approximation: str = 
         "solver_calls": ev.calls, "reused_points": ev.reused,
         "llgsot_version": __version__, "llgsot_table_version": schema.TABLE_VERSION,
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-        "conventions": "physics.md: Pauli spin density, electron charge e < 0, K(theta, phi=0); "
+        "conventions": "docs/physics.md: Pauli spin density, electron charge e < 0, K(theta, phi=0); "
                        "other azimuths by K(th, ph) = R3(ph) K(th, 0) R2(ph)^T",
         "title": "llgsot torque table",
     })
