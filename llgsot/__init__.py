@@ -1,7 +1,7 @@
 """llgsot: nonperturbative spin-orbit torques of 2D Rashba ferromagnets and the macrospin
 LLG dynamics they drive.
 
-Data flow (docs/architecture): RashbaFM -> response -> build_table -> TorqueTable ->
+Data flow: RashbaFM -> response -> build_table -> TorqueTable ->
 TableSOT/ConstantSOT -> simulate -> studies. Heavy submodules are imported lazily so that
 ``import llgsot`` stays fast.
 """
