@@ -176,3 +176,20 @@ def test_dopri_lands_on_waveform_corners():
     est = np.max(np.abs(a - b)) * 16 / 15
     assert est < 1e-9
     np.testing.assert_allclose(dp.m.values, b, rtol=0, atol=1e-9 + 100 * 1e-11)
+
+
+def test_kittel_frequency_perpendicular_anisotropy():
+    """Perpendicular film, easy axis z, no field: small-angle precession at
+    f = gamma/2pi (2 Ku/Ms - mu0 Ms) (the anisotropy field enters with its factor 2)."""
+    Ms, Ku = 8e5, 1.0e6
+    mag = llgsot.Macrospin(Ms=Ms, thickness=1e-9, area=1e-16, damping=0.0, Ku=Ku)
+    eps = 1e-3
+    ds = llgsot.simulate(mag, None, 0.0, m0=(np.sin(eps), 0.0, np.cos(eps)), t_end=2e-9,
+                         dt=1e-13, save_every=2)
+    t = ds.time.values
+    y = ds.m.isel(member=0).sel(component="y").values
+    i = np.flatnonzero(np.sign(y[1:]) != np.sign(y[:-1]))
+    tc = t[i] - y[i] * (t[i + 1] - t[i]) / (y[i + 1] - y[i])
+    f = 1.0 / (2 * np.polyfit(np.arange(tc.size), tc, 1)[0])
+    expected = GAMMA_E / (2 * np.pi) * (2 * Ku / Ms - MU0 * Ms)
+    assert f == pytest.approx(expected, rel=1e-5)
