@@ -210,7 +210,7 @@ def _torque_rows(table, theta, lo, hi, degree):
     return np.concatenate(rows), np.concatenate(rhs)
 
 
-def fit(table: TorqueTable, degree: int = 8, jump_width: float = 0.02, n_theta: int = 2001):
+def fit(table: TorqueTable, degree: int = 8, jump_width: float = 0.02, n_theta: int = 1201):
     """The piecewise representation: (steps, segments), segments in increasing u.
 
     Each side's polynomials are fitted to the table on that side only (theta at least 1e-3
