@@ -115,6 +115,27 @@ def test_jump_is_a_jump(tables, scripts):
     assert np.linalg.norm(jump_got - jump_ref) <= 0.25 * np.linalg.norm(jump_ref)
 
 
+def test_two_jumps(tables):
+    """Fig. 4(a) with a second, 5% jump added at theta ~ 0.3 and its mirror (the response
+    scaled on the equator side): three sides, two nested steps, same accuracy."""
+    ds = tables["4a"].dataset.copy(deep=True)
+    theta = ds["theta"].values
+    n = len(theta)
+    np.testing.assert_allclose(theta + theta[::-1], math.pi, rtol=0, atol=1e-12)  # symmetric grid
+    i = int(np.argmin(np.abs(theta - 0.3)))
+    ds["jump_after"].values[[i, n - 2 - i]] = True
+    inner = (theta > theta[i]) & (theta < theta[n - 1 - i])
+    ds["K"].values[inner] *= 1.05
+    ds["sigma"].values[inner] *= 1.02
+    table = llgsot.TorqueTable(ds)
+    assert len(brackets(table)) == 4
+    text = mumax3_script(table, DEVICE)
+    assert text.count("jump at") == 2
+    m = np.concatenate([random_unit(20000, 2026), next_to_jumps(table)])
+    m = m[away(m, table, 0.999 * BAND)]
+    assert relative_error(table, text, m) <= 2e-3
+
+
 @pytest.mark.parametrize("name", ["4a", "4b"])
 def test_float32_rounding_is_not_the_error(tables, scripts, name):
     """float32 evaluation (mumax3) differs from float64 by far less than the fit error, and

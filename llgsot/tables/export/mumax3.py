@@ -19,7 +19,8 @@ theta = pi/2, so a function of u = m_z^2 alone:
   carried together as the vector (s, 1 - s, 0) and sharpened k times by
   (s, t) -> (s^2, t^2) / (s^2 + t^2), starting from (u, u_c): the denominator is >= 1/2 after
   the first squaring, no value exceeds 1, so nothing overflows or divides by zero in float32
-  for any m (m_z = 0 and +-1 included); rounding only shifts the step by ~1e-7 rad.
+  for any m (m_z = 0 and +-1 included); rounding only shifts the step (by at most 1e-6 of
+  m_z^2).
   ``jump_width`` (rad of theta) is the full width over which the step goes from 1e-4 to
   1 - 1e-4 (p is the smallest power of two that makes it so, hence at most that width).
 
@@ -168,10 +169,11 @@ class Segment:
     coeffs: np.ndarray
 
 
-def jumps(table: TorqueTable, merge: float = 1e-3):
+def jumps(table: TorqueTable, merge: float = 0.01):
     """Angles theta_c (rad, sorted, in [0, pi/2]) of the table's jumps, mirror pairs merged:
     the midpoint of each bracketing interval (where the interpolant steps), folded onto
-    [0, pi/2], averaged within ``merge`` rad."""
+    [0, pi/2], averaged within ``merge`` rad (the coefficients are functions of m_z^2, so a
+    step in m_z^2 acts at theta_c and pi - theta_c together)."""
     idx = np.flatnonzero(table.jump_after)
     mids = 0.5 * (table.theta[idx] + table.theta[idx + 1])
     folded = np.sort(np.minimum(mids, math.pi - mids))
@@ -217,7 +219,7 @@ def fit(table: TorqueTable, degree: int = 8, jump_width: float = 0.02, n_theta: 
     rad from a jump, both halves of [0, pi]); their variable w spans the side's u-range plus
     the step's margin (the u-extent of jump_width/2).
     """
-    thetas = jumps(table)
+    thetas = jumps(table, jump_width / 2)
     for th in thetas:
         if not jump_width <= th <= math.pi / 2 - jump_width:
             raise ValueError(f"the table jumps at theta = {th:.4g} rad, closer than jump_width="
@@ -334,7 +336,9 @@ def field_errors(table, steps, segments, e, n=4000, seed=0, width=0.02):
 
 # -- time dependence ------------------------------------------------------------------------
 def _num(x: float) -> str:
-    return repr(float(x))
+    """x for the script, to 15 significant digits (so that 2e-10 does not print as a sum's
+    1.9999999999999998e-10; mumax3 stores the result in float32 anyway)."""
+    return repr(float(f"{float(x):.15g}"))
 
 
 def time_expression(current, amplitude: float) -> str:
