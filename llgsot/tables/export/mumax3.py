@@ -213,11 +213,12 @@ def _torque_rows(table, theta, lo, hi, degree):
 
 
 def fit(table: TorqueTable, degree: int = 8, jump_width: float = 0.02, n_theta: int = 1201):
-    """The piecewise representation: (steps, segments), segments in increasing u.
+    """The piecewise representation: (steps, segments), both in increasing u = m_z^2
+    (segment j lies below step j and above step j - 1).
 
-    Each side's polynomials are fitted to the table on that side only (theta at least 1e-3
-    rad from a jump, both halves of [0, pi]); their variable w spans the side's u-range plus
-    the step's margin (the u-extent of jump_width/2).
+    Each side's polynomials are fitted to the table on that side only (both halves of
+    [0, pi], theta at least jump_width/4 from a jump); their variable w spans the side's
+    u-range plus the step's margin (the u-extent of jump_width/2).
     """
     thetas = jumps(table, jump_width / 2)
     for th in thetas:
@@ -227,30 +228,29 @@ def fit(table: TorqueTable, degree: int = 8, jump_width: float = 0.02, n_theta: 
     if np.any(np.diff(thetas) < 2 * jump_width):
         raise ValueError(f"the table's jumps at {thetas} rad are closer than 2*jump_width="
                          f"{2 * jump_width:g} rad: lower `jump_width`")
-    steps = [Step(th, step_squarings(th, jump_width)) for th in thetas]
-    u_c = [s.u for s in steps][::-1]  # increasing u
-    edges = [0.0] + u_c + [1.0]
+    steps = [Step(th, step_squarings(th, jump_width)) for th in reversed(thetas)]
+    edges = [0.0] + [st.u for st in steps] + [1.0]
+    # u-range of each step's transition: the margins of the sides' variables
+    below = [0.0] + [math.cos(st.theta + jump_width / 2) ** 2 for st in steps]
+    above = [math.cos(st.theta - jump_width / 2) ** 2 for st in steps] + [1.0]
     theta = np.linspace(0.0, math.pi, n_theta)
     u = np.cos(theta) ** 2
     away = np.ones_like(theta, bool)
     for th in thetas:
-        away &= (np.abs(theta - th) > 1e-3) & (np.abs(theta - (math.pi - th)) > 1e-3)
+        away &= np.minimum(np.abs(theta - th), np.abs(theta - (math.pi - th))) > jump_width / 4
     segments = []
-    for j in range(len(edges) - 1):
+    for j in range(len(steps) + 1):
         own = away & (u >= edges[j]) & (u <= edges[j + 1])
-        margin = [0.0 if j == 0 else edges[j] - math.cos(thetas[len(thetas) - j] + jump_width / 2) ** 2,
-                  0.0 if j == len(edges) - 2 else
-                  math.cos(thetas[len(thetas) - 1 - j] - jump_width / 2) ** 2 - edges[j + 1]]
-        lo, hi = edges[j] - margin[0], edges[j + 1] + margin[1]
-        A, b = _torque_rows(table, theta[own], lo, hi, degree)
+        A, b = _torque_rows(table, theta[own], below[j], above[j], degree)
         coef, *_ = np.linalg.lstsq(A, b, rcond=None)
-        segments.append(Segment(lo, hi, coef.reshape(4, degree + 1)))
+        segments.append(Segment(below[j], above[j], coef.reshape(4, degree + 1)))
     return steps, segments
 
 
 def program(steps, segments, e, scale=1.0, prefix="sot_"):
-    """The :class:`Program` whose last statement ``{prefix}B`` is scale * B_perp-form of
-    :func:`fit`'s representation for the in-plane current direction e (3,)."""
+    """The :class:`Program` whose last statement ``{prefix}B`` is ``scale`` times the four-term
+    field of :func:`fit`'s representation (steps and segments in increasing u) for the
+    in-plane current direction e (3,)."""
     p = Program()
     n = prefix
     e = [float(x) for x in e]
@@ -285,7 +285,7 @@ def program(steps, segments, e, scale=1.0, prefix="sot_"):
                 p.let(f"{n}h{j}{part}0", expr)
     # steps (s, t) = (u^p, u_c^p)/(u^p + u_c^p) by k squarings; blend from the top side down
     ha, hb = f"{n}h{len(segments) - 1}a0", f"{n}h{len(segments) - 1}b0"
-    for i, st in reversed(list(enumerate(sorted(steps, key=lambda s: s.u)))):
+    for i, st in reversed(list(enumerate(steps))):
         q = p.let(f"{n}q{i}_0", ("Add", ("Mul", n + "u", X), cv(0.0, st.u, 0.0)))
         for k in range(1, st.squarings + 1):
             sq = p.let(f"{n}q{i}_{k}sq", ("Mul", q, q))
@@ -315,16 +315,17 @@ def away_from_jumps(m, thetas, width):
     return ok
 
 
-def field_errors(table, steps, segments, e, n=4000, seed=0, width=0.02):
+def field_errors(table, steps, segments, e, n=4000, seed=0, width=0.02, scale=1.0):
     """max |B_fit,perp - B_table,perp| / max |B_table,perp| over random m farther than
-    ``width`` from the jumps, for the script's operations in float64 and in float32."""
+    ``width`` from the jumps, for the script's operations (the field times ``scale``, as
+    :func:`program`) in float64 and in float32."""
     rng = np.random.default_rng(seed)
     m = random_unit(n, rng)
     m = np.concatenate([m, spinorbit.magnetization([0.0, math.pi / 2, math.pi], [0.0, 0.7, 0.0])])
     K, S = table.K_and_sigma(m)
-    ref = spinorbit.perpendicular(spinorbit.response_per_current(K, S, e), m)
+    ref = scale * spinorbit.perpendicular(spinorbit.response_per_current(K, S, e), m)
     keep = away_from_jumps(m, [s.theta for s in steps], width)
-    prog = program(steps, segments, e)
+    prog = program(steps, segments, e, scale)
     big = np.abs(ref).max()
     out = {}
     for dtype in (np.float64, np.float32):
@@ -394,6 +395,8 @@ def mumax3_script(table: TorqueTable, device: Device, degree: int = 8,
     degree = int(degree)
     if not 0 <= degree <= MAX_DEGREE:
         raise ValueError(f"`degree` must lie in [0, {MAX_DEGREE}], got {degree}")
+    if max_error is not None:
+        max_error = v.positive("max_error", max_error)
     jump_width = v.in_range("jump_width", jump_width, 1e-4, 0.2, "rad")
     v.choice("time_parameter", time_parameter, tuple(TIME_PARAMETERS))
     expr = None
@@ -403,12 +406,12 @@ def mumax3_script(table: TorqueTable, device: Device, degree: int = 8,
     steps, segments = fit(table, degree, jump_width)
     if max_error is None:
         max_error = 2e-3 if steps else 1e-3
-    max_error = v.positive("max_error", max_error)
-    errors = field_errors(table, steps, segments, device.e, width=jump_width)
+    P = device.prefactor(table)  # T A m: the constants of the script are P times the fit's
+    errors = field_errors(table, steps, segments, device.e, width=jump_width,
+                          scale=P if P != 0 else 1.0)
     if errors["float32"] > max_error:
         raise ValueError(f"the fit misses B_SOT by {errors['float32']:.3g} (relative, float32) > "
                          f"max_error={max_error:g}: raise `degree` or `max_error`")
-    P = device.prefactor(table)
     prog = program(steps, segments, device.e, scale=P)
     a = table.dataset.attrs
     table_line = (f"table: {a.get('approximation')}/{a.get('regime')}, m_eff={a.get('m_eff')}, "
