@@ -62,7 +62,8 @@ def next_to_jumps(table, n_phi=24):
     """m at theta just outside the excluded band on both sides of every jump, all azimuths."""
     th = []
     for lo, hi in brackets(table):
-        th += [lo - BAND, lo - 1.01 * BAND, lo - 2 * BAND, hi + BAND, hi + 1.01 * BAND, hi + 2 * BAND]
+        th += [lo - BAND, lo - 1.01 * BAND, lo - 2 * BAND]
+        th += [hi + BAND, hi + 1.01 * BAND, hi + 2 * BAND]
     th, phi = np.meshgrid(th, np.linspace(0, 2 * math.pi, n_phi, endpoint=False))
     return spinorbit.magnetization(th.ravel(), phi.ravel())
 

@@ -29,10 +29,10 @@ from the jumps by at least ``jump_width``) is measured when the script is writte
 evaluating the script's own operations in float64 and in float32 (:class:`Program`), and
 printed in its comments; the export is refused above ``max_error``.
 
-Time dependence: mumax3 (3.10, 3.11) has no script-level time-dependent custom quantity
-(a ``ScalarFuncQ`` is proposed in mumax/3 pull request 397, not merged). But every region-wise
-parameter or excitation is a Quantity whose evaluation re-evaluates its function of t at the
-current time (engine/lut.go: EvalTo -> gpuLUT -> update; engine/inputparam.go), and a parameter
+Time dependence: the released mumax3 (3.10) has no script-level time-dependent custom
+quantity (a ``ScalarFuncQ`` is proposed in mumax/3 pull request 397, not merged). But every
+region-wise parameter or excitation is a Quantity whose evaluation re-evaluates its function
+of t at the current time (engine/lut.go: EvalTo -> gpuLUT -> update; engine/inputparam.go), and a parameter
 assigned an expression in ``t`` becomes such a function (mumax/3 issue 43:
 ``Ku1 = scaleFac*t/1e-9`` is recomputed every step). The export therefore assigns the
 waveform J(t)/J (with ``min``, ``max``, ``heaviside`` of the mumax3 script language) to a
@@ -443,13 +443,13 @@ def mumax3_script(table: TorqueTable, device: Device, degree: int = 8,
     ]
     out += prog.lines()
     if expr is None:
-        out += ["// Constant current. llgsot can write a pulse (current=Pulse(...)): it then sets a",
-                "// parameter to J(t)/J and multiplies this term by it.",
+        out += ["// Constant current. llgsot can write a pulse (current=Pulse(...)): it then sets",
+                "// a parameter to J(t)/J and multiplies this term by it.",
                 "AddFieldTerm(sot_B)"]
     else:
-        out += [f"// Time dependence: J(t)/J is carried by the parameter {time_parameter}, which mumax3",
-                "// re-evaluates at every time step because it is assigned an expression in t; it",
-                f"// must do nothing else here: {TIME_PARAMETERS[time_parameter]}.",
+        out += [f"// Time dependence: J(t)/J is carried by the parameter {time_parameter}, which",
+                "// mumax3 re-evaluates at every time step because it is assigned an expression in",
+                f"// t; it must do nothing else here: {TIME_PARAMETERS[time_parameter]}.",
                 f"{time_parameter} = {expr}",
                 f"AddFieldTerm(Mul({time_parameter}, sot_B))"]
     return "\n".join(out) + "\n"
