@@ -32,8 +32,8 @@ printed in its comments; the export is refused above ``max_error``.
 Time dependence: the released mumax3 (3.10) has no script-level time-dependent custom
 quantity (a ``ScalarFuncQ`` is proposed in mumax/3 pull request 397, not merged). But every
 region-wise parameter or excitation is a Quantity whose evaluation re-evaluates its function
-of t at the current time (engine/lut.go: EvalTo -> gpuLUT -> update; engine/inputparam.go), and a parameter
-assigned an expression in ``t`` becomes such a function (mumax/3 issue 43:
+of t at the current time (engine/lut.go: EvalTo -> gpuLUT -> update; engine/inputparam.go),
+and a parameter assigned an expression in ``t`` becomes such a function (mumax/3 issue 43:
 ``Ku1 = scaleFac*t/1e-9`` is recomputed every step). The export therefore assigns the
 waveform J(t)/J (with ``min``, ``max``, ``heaviside`` of the mumax3 script language) to a
 parameter that does nothing else in the run and multiplies the field by it; by default the
