@@ -66,7 +66,8 @@ def read_field(fmt, path, table):
         t = _table_from_columns(table, cols)
         return (lambda m: DEVICE.field(t, m)), 0.0
     if fmt == "json":
-        doc = json.loads(open(path).read())
+        with open(path) as f:
+            doc = json.loads(f.read())
         assert doc["units"] == dict(COLUMNS)
         cols = {k: np.asarray(v) for k, v in doc["columns"].items()}
         _same_columns(cols, table)
@@ -75,7 +76,8 @@ def read_field(fmt, path, table):
     if fmt == "mumax3":
         from mumax3_interpreter import Mumax3Subset
 
-        text = open(path).read()
+        with open(path) as f:
+            text = f.read()
         err = float(text.split("float32 as on the GPU: ")[1].split()[0])
         assert err < 1e-3
         # mumax3 evaluates in float32; the stated error is a max over other random samples:
@@ -149,7 +151,8 @@ def test_hostile_metadata_stays_data(fmt, hostile_file, table_file, tmp_path):
     export as code: the output has the clean table's field and structure."""
     table = llgsot.TorqueTable(hostile_file)
     out = export(table, tmp_path / f"out.{fmt}", fmt, DEVICE)
-    text = open(out, encoding="utf-8").read()
+    with open(out, encoding="utf-8") as f:
+        text = f.read()
     assert text.isascii()
     field, rtol = read_field(fmt, out, table)  # parses (and for magnum.np: AST is one call)
     clean_field, _ = read_field(fmt, export(llgsot.TorqueTable(table_file), tmp_path / f"c.{fmt}",

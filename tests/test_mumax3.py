@@ -251,7 +251,7 @@ def test_rectangular_pulse_and_waveform(tables, scripts):
 def test_other_time_carrier_and_registry(tables, tmp_path):
     path = export(tables["4b"], tmp_path / "sot.mx3", "mumax3", DEVICE, current=PULSE,
                   time_parameter="EpsilonPrime", jump_width=0.03, degree=10)
-    text = open(path).read()
+    text = Path(path).read_text()
     assert "EpsilonPrime = " in text and "AddFieldTerm(Mul(EpsilonPrime, sot_B))" in text
     assert "degree 10" in text
     got = Mumax3Subset(random_unit(10, 3), np.float32, t=5e-10).run(text)
