@@ -13,7 +13,7 @@ from llgsot import spinorbit
 from llgsot.dynamics import Pulse, Waveform
 from llgsot.tables.export import Device, export
 from llgsot.tables.export.mumax3 import Segment, Step, mumax3_script, program, step_squarings
-from mumax3_interpreter import Mumax3Subset
+from mumax3_interpreter import PARAMETERS, Mumax3Subset
 
 TABLES = Path(__file__).resolve().parent.parent / "tables" / "fig4.nc"
 DEVICE = Device(Ms=1.1e6, thickness=1.2e-9, nm_thickness=4e-9, current_density=-2e11, direction=0.4)
@@ -301,3 +301,15 @@ def test_interpreter_follows_mumax3_semantics():
                 "Msat = 1", "x := Mul(t, m)"):
         with pytest.raises((AssertionError, ValueError)):
             Mumax3Subset(m, np.float32).run(bad)
+
+
+def test_names_are_distinct_case_insensitively(tables):
+    """mumax3 identifiers are case-insensitive (its own tests write div, constvector, Const):
+    the script's names must stay distinct, and apart from mumax3's, when lowercased."""
+    text = mumax3_script(tables["4a"], DEVICE, current=PULSE)
+    names = [ln.split(":=")[0].strip() for ln in text.splitlines() if ":=" in ln]
+    lower = [n.lower() for n in names]
+    assert len(set(lower)) == len(lower)
+    builtins = {"m", "t", "const", "constvector", "add", "mul", "div", "dot", "mulmv", "min",
+                "max", "heaviside", "addfieldterm"} | {p.lower() for p in PARAMETERS}
+    assert not builtins & set(lower)
