@@ -1,3 +1,9 @@
+import os
+
+# one BLAS thread: these machines have 2 cores shared by numba's threads and other jobs, and
+# OpenBLAS's own threading made small least-squares fits ~100x slower under load
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import numpy as np
 import pytest
 

@@ -107,3 +107,11 @@ def test_dataset_units_provenance_and_netcdf(tmp_path):
     import xarray as xr
     back = xr.load_dataset(path)
     np.testing.assert_array_equal(back.m.values, ds.m.values)
+
+
+def test_waveform_before_a_jump_at_its_first_sample():
+    """Before a pulse with no rise the current is 0, as the kernels take it (the right limit
+    applies at the jump itself, not before it)."""
+    p = llgsot.Pulse(amplitude=1e11, duration=1e-9, delay=2e-10)
+    np.testing.assert_array_equal(p.at([0.0, 1.9e-10, 2e-10, 5e-10, 1.2e-9, 2e-9]),
+                                  [0.0, 0.0, 1e11, 1e11, 0.0, 0.0])

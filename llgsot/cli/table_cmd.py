@@ -48,7 +48,14 @@ def register(sub):
     e.add_argument("--current-density", type=float, help="mumax3/magnumnp: J in the normal metal (A/m^2)")
     e.add_argument("--direction", type=float, default=0.0, help="current angle from x (rad)")
     e.add_argument("--degree", type=int, default=8, help="mumax3: polynomial degree in m_z^2")
-    e.add_argument("--max-error", type=float, default=1e-3, help="mumax3: largest fit error accepted")
+    e.add_argument("--max-error", type=float, default=None,
+                   help="mumax3: largest field error accepted (default 1e-3, 2e-3 with jumps)")
+    e.add_argument("--jump-width", type=float, default=0.02,
+                   help="mumax3: width of the step that represents a jump (rad of theta)")
+    e.add_argument("--pulse", metavar="DURATION[,RISE,FALL,DELAY]",
+                   help="mumax3: a current pulse of amplitude --current-density (s)")
+    e.add_argument("--time-parameter", default="exx",
+                   help="mumax3: the parameter that carries J(t)/J (must be unused in the run)")
     e.set_defaults(func=export)
     p.set_defaults(func=lambda a: (p.print_help(), 2)[1])
 
@@ -127,7 +134,16 @@ def export(args) -> int:
                         args.direction)
     options = {}
     if args.format == "mumax3":
-        options = {"degree": args.degree, "max_error": args.max_error}
+        options = {"degree": args.degree, "max_error": args.max_error,
+                   "jump_width": args.jump_width, "time_parameter": args.time_parameter}
+        if args.pulse:
+            from ..dynamics.drive import Pulse
+
+            times = [float(x) for x in args.pulse.split(",")]
+            if not 1 <= len(times) <= 4:
+                raise ValueError(f"--pulse takes DURATION[,RISE,FALL,DELAY] (s), got {args.pulse!r}")
+            keys = ("duration", "rise", "fall", "delay")
+            options["current"] = Pulse(args.current_density, **dict(zip(keys, times)))
     elif args.format == "magnumnp":
         options = {"table_path": args.file, **{k: v for k, v in values.items() if v is not None}}
     write(tt, args.output, args.format, device, **options)

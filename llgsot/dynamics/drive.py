@@ -55,7 +55,7 @@ class Waveform:
         t0, t1 = tn[idx], tn[idx + 1]
         with np.errstate(invalid="ignore", divide="ignore"):
             w = np.where(t1 > t0, (t - t0) / np.where(t1 > t0, t1 - t0, 1.0), 1.0)
-        w = np.clip(w, 0.0, 1.0)
+        w = np.where(t < tn[0], 0.0, np.clip(w, 0.0, 1.0))  # before a jump at the first sample
         if y.ndim == 2:
             w = w[..., None]
         return y[idx] + w * (y[idx + 1] - y[idx])
