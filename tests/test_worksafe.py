@@ -290,7 +290,7 @@ def test_second_process_on_a_checkpoint_is_refused(tmp_path):
     mark = tmp_path / "mark"
     proc = _start(tmp_path, SWEEP_SCRIPT, [ck, 50, "serial", 1], delay=0.2)
     try:
-        _wait_for(lambda: len(_lines(mark)) >= 1, what="the first process to start")
+        _wait_for(lambda: len(_lines(mark)) >= 3, what="the first process to work")
         calls = []
 
         def f(x):
