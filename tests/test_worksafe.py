@@ -42,7 +42,10 @@ def _wait_for(predicate, timeout=60.0, what="condition"):
 
 
 def _lines(path):
-    return open(path).read().splitlines() if os.path.exists(path) else []
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return f.read().splitlines()
 
 
 def _records(path):
@@ -113,14 +116,15 @@ SWEEP_SCRIPT = textwrap.dedent("""
 """)
 
 
-def _start(tmp_path, script, args, delay):
+def _start(tmp_path, script, args, delay, pipes=True):
     path = tmp_path / "job.py"
     path.write_text(script)
     env = _env()
     env["MARK"] = str(tmp_path / "mark")
     env["DELAY"] = str(delay)
+    out = subprocess.PIPE if pipes else subprocess.DEVNULL
     return subprocess.Popen([sys.executable, str(path), *map(str, args)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=out, stderr=out, text=True)
 
 
 def _finish(tmp_path, script, args):
@@ -215,18 +219,20 @@ def _alive(pid):
 def test_killed_parent_leaves_no_orphan_workers(tmp_path, job, sig):
     mark = tmp_path / "mark"
     if job == "sweep":
-        proc = _start(tmp_path, SWEEP_SCRIPT, [tmp_path / "c", 8, "processes", 1], delay=60)
+        proc = _start(tmp_path, SWEEP_SCRIPT, [tmp_path / "c", 8, "processes", 1], delay=60,
+                      pipes=False)
         workers = lambda: {int(line.split()[1]) for line in _lines(mark)}  # noqa: E731
     else:
         # workers append to the marker; their pids are the children of the parent
-        proc = _start(tmp_path, BUILD_SCRIPT, [tmp_path / "c", 64, "processes"], delay=60)
+        proc = _start(tmp_path, BUILD_SCRIPT, [tmp_path / "c", 64, "processes"], delay=60,
+                      pipes=False)
         workers = lambda: _children(proc.pid)  # noqa: E731
     _wait_for(lambda: len(_lines(mark)) >= 1, what="a worker to start")
     pids = workers() | _children(proc.pid)
     assert pids and proc.pid not in pids
     try:
         os.kill(proc.pid, sig)
-        proc.wait(timeout=30)  # not communicate(): orphans would hold the pipes open
+        proc.wait(timeout=30)
         deadline = time.time() + 5
         while time.time() < deadline and any(_alive(p) for p in pids):
             time.sleep(0.05)
