@@ -121,15 +121,18 @@ def _worker_init():
 def _end_pool(pool: ProcessPoolExecutor):
     """Stop a pool created here at once (after an error or Ctrl-C): cancel queued work and
     end the workers, so that neither this call nor interpreter exit waits for them."""
-    pool.shutdown(wait=False, cancel_futures=True)
     terminate = getattr(pool, "terminate_workers", None)  # Python >= 3.14
     if terminate is not None:
         terminate()
-    else:
-        for proc in list((getattr(pool, "_processes", None) or {}).values()):
-            if proc.is_alive():
-                proc.terminate()
-    pool.shutdown(wait=True)
+        return
+    # shutdown() forgets the processes: take them first (a private attribute, stable since 3.2)
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in procs:
+        if proc.is_alive():
+            proc.terminate()
+    for proc in procs:
+        proc.join(timeout=5.0)
 
 
 @contextmanager
@@ -304,8 +307,11 @@ class WorkLoop:
     def _collect(self, finished, pending, chunks, results, block):
         while pending:
             try:
-                fut = finished.get(block=block)
+                # a blocking get() without timeout would not see Ctrl-C: wait in slices
+                fut = finished.get(timeout=0.1) if block else finished.get_nowait()
             except queue.Empty:
+                if block:
+                    continue
                 return
             block = False
             i = pending.pop(fut)

@@ -96,7 +96,7 @@ BUILD_SCRIPT = FAKE_SOLVER + textwrap.dedent("""
 """)
 
 SWEEP_SCRIPT = textwrap.dedent("""
-    import os, sys, time
+    import os, signal, sys, time
     from llgsot.studies.sweep import run_grid
 
     MARK, DELAY = os.environ["MARK"], float(os.environ.get("DELAY", "0"))
@@ -108,6 +108,8 @@ SWEEP_SCRIPT = textwrap.dedent("""
         return {"y": 2.0 * x}
 
     if __name__ == "__main__":
+        # as in a terminal (a job started in the background inherits SIGINT ignored)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         n = int(sys.argv[2])
         ds = run_grid(point, {"x": list(range(n))}, {}, {"kind": "test"}, executor=sys.argv[3],
                       checkpoint=sys.argv[1], chunk=int(sys.argv[4]), progress=False)
@@ -240,6 +242,26 @@ def test_killed_parent_leaves_no_orphan_workers(tmp_path, job, sig):
         assert not survivors, f"orphan workers {survivors} outlive their parent"
     finally:
         for p in pids:  # clean up after a failure: these are our own test's processes
+            if _alive(p):
+                os.kill(p, signal.SIGKILL)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_ctrl_c_of_a_process_pool_sweep_returns_at_once_without_workers(tmp_path):
+    """SIGINT to the parent only (as a Ctrl-C does, minus the workers, which ignore it):
+    the sweep must stop at once, not wait for running chunks, and end its workers."""
+    mark = tmp_path / "mark"
+    proc = _start(tmp_path, SWEEP_SCRIPT, [tmp_path / "c", 8, "processes", 1], delay=60)
+    _wait_for(lambda: len(_lines(mark)) >= 1, what="a worker to start")
+    pids = _children(proc.pid)
+    t0 = time.time()
+    try:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+        assert time.time() - t0 < 10 and "KeyboardInterrupt" in err
+        _wait_for(lambda: not any(_alive(p) for p in pids), timeout=5, what="workers to end")
+    finally:
+        for p in pids:
             if _alive(p):
                 os.kill(p, signal.SIGKILL)
 
