@@ -22,6 +22,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import weakref
 
 import numpy as np
 
@@ -32,19 +33,21 @@ except ImportError:  # not POSIX
 
 FORMAT = "llgsot-checkpoint-1"
 
-#: descriptors of the open (locked) checkpoints of this process
-_OPEN_FDS: set = set()
+#: the open (locked) checkpoints of this process
+_OPEN = weakref.WeakSet()
 
 
 def _close_in_child():
     # a forked child must not hold the parent's lock: flock belongs to the open file,
     # which the child's copy of the descriptor would keep alive after the parent is done
-    for fd in list(_OPEN_FDS):
-        try:
-            os.close(fd)
-        except OSError:
-            pass
-    _OPEN_FDS.clear()
+    for ck in list(_OPEN):
+        fd, ck._fd = ck._fd, None
+        if fd is not None:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+    _OPEN.clear()
 
 
 if hasattr(os, "register_at_fork"):
@@ -75,7 +78,7 @@ class Checkpoint:
             os.close(fd)
             raise
         self._fd = fd
-        _OPEN_FDS.add(fd)
+        _OPEN.add(self)
         try:
             self._open()
         except BaseException:
@@ -136,9 +139,9 @@ class Checkpoint:
 
     def close(self):
         """Release the lock and the file (idempotent)."""
-        fd, self._fd = self._fd, None
+        fd, self._fd = getattr(self, "_fd", None), None
         if fd is not None:
-            _OPEN_FDS.discard(fd)
+            _OPEN.discard(self)
             os.close(fd)
 
     def __enter__(self):
@@ -148,7 +151,10 @@ class Checkpoint:
         self.close()
 
     def __del__(self):
-        self.close()
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 (interpreter shutdown)
+            pass
 
 
 def _lock(fd, path):

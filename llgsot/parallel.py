@@ -72,31 +72,53 @@ def _context():
     return ctx
 
 
-#: seconds between two checks of the worker watchdog (the fallback of _worker_init)
+#: seconds between two checks of the worker watchdog
 WATCHDOG_PERIOD = 0.5
 
 
-def _worker_init():
-    """Initializer of every pool worker created here: die with the parent, ignore Ctrl-C.
+def _identity(pid):
+    """(pid, start time) on Linux, so that a recycled pid is not taken for its owner."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return pid, f.read().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return pid, None
+
+
+def _alive(identity):
+    pid, start = identity
+    if start is not None:
+        return _identity(pid)[1] == start
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _worker_init(owner: int):
+    """Initializer of every pool worker created here: die with ``owner`` (the process that
+    made the pool), ignore Ctrl-C.
 
     Two mechanisms, because neither alone covers every case:
 
-    * Linux: ``prctl(PR_SET_PDEATHSIG, SIGKILL)``. The kernel kills the worker the moment
-      the process that forked it dies, even while the worker sits in a numba kernel that
-      holds the GIL for minutes. With the 'fork' context that process is the caller; with
-      'forkserver' it is the fork server, which exits when the caller dies (end of file on
-      its "alive" pipe), so the chain holds. (The signal follows the *thread* that forked:
-      the pool lives inside one call of the loop, so that thread outlives it.)
-    * Everywhere: a daemon thread that polls ``os.getppid()`` and exits the worker once it
-      has been re-parented (its parent died). It needs the GIL, so it is the fallback for
-      systems without prctl.
+    * 'fork' on Linux: ``prctl(PR_SET_PDEATHSIG, SIGKILL)``. The kernel kills the worker
+      the moment its parent dies, whatever the worker is doing. (The signal follows the
+      *thread* that forked; the pool lives inside one call of the work loop, so that
+      thread outlives it.)
+    * Always: a daemon thread that checks every WATCHDOG_PERIOD seconds that ``owner`` still
+      runs (pid and start time on Linux) and ends the worker otherwise. This is what covers
+      'forkserver' workers, whose parent is the fork server: it outlives the owner, since
+      every worker holds its "alive" pipe open. The numba kernels release the GIL
+      (``nogil=True``), so the thread runs while a worker computes.
 
-    A parent that died before the initializer ran shows as a changed parent already.
+    An owner that died before the initializer ran is caught by the first check.
     SIGINT is ignored: a Ctrl-C in the terminal reaches the whole process group, and only
-    the caller should handle it (it cancels the work and ends the workers).
+    the owner should handle it (it cancels the work and ends the workers).
     """
-    parent = os.getppid()
-    if sys.platform.startswith("linux"):
+    if os.getppid() == owner and sys.platform.startswith("linux"):
         try:
             import ctypes
 
@@ -106,16 +128,16 @@ def _worker_init():
         except (OSError, AttributeError):  # no libc prctl: the watchdog remains
             pass
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    ident = _identity(owner)
+    if not _alive(ident) or (ident[1] is None and os.getppid() == 1):
+        os._exit(1)
 
     def watch():
-        while True:
-            if os.getppid() != parent:
-                os._exit(1)
+        while _alive(ident):
             threading.Event().wait(WATCHDOG_PERIOD)
-
-    if parent == 1 or os.getppid() != parent:
         os._exit(1)
-    threading.Thread(target=watch, name="llgsot-parent-watchdog", daemon=True).start()
+
+    threading.Thread(target=watch, name="llgsot-owner-watchdog", daemon=True).start()
 
 
 def _end_pool(pool: ProcessPoolExecutor):
@@ -149,7 +171,7 @@ def resolve_executor(executor, expected_seconds: float = 0.0):
         return
     if isinstance(executor, str) and executor == "processes":
         pool = ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=_context(),
-                                   initializer=_worker_init)
+                                   initializer=_worker_init, initargs=(os.getpid(),))
         try:
             yield pool
         except BaseException:
@@ -173,14 +195,12 @@ class Chunk(NamedTuple):
 
     keys : list, optional
         Checkpoint keys, one per element of the sequence ``func`` returns; the pairs are
-        appended to the checkpoint when the chunk finishes. None: nothing is recorded.
-    size : int, optional
-        Progress-bar units of the chunk (default: len(keys), or 1).
+        appended to the checkpoint when the chunk finishes, and the progress bar advances
+        by len(keys). None: nothing is recorded, the bar advances by one.
     """
 
     args: tuple
     keys: Sequence | None = None
-    size: int | None = None
 
 
 def _call(func, args):
@@ -325,8 +345,7 @@ class WorkLoop:
                     self.checkpoint.append(zip(chunk.keys, out))
             results[i] = out
             if self.bar is not None:
-                self.bar.update(chunk.size if chunk.size is not None else
-                                len(chunk.keys) if chunk.keys is not None else 1)
+                self.bar.update(len(chunk.keys) if chunk.keys is not None else 1)
             self._forward(caught)
 
     def _forward(self, caught):

@@ -110,6 +110,10 @@ SWEEP_SCRIPT = textwrap.dedent("""
     if __name__ == "__main__":
         # as in a terminal (a job started in the background inherits SIGINT ignored)
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        if os.environ.get("CONTEXT"):  # as after a parallel numba kernel: fork server
+            import multiprocessing, llgsot.parallel
+            ctx = multiprocessing.get_context(os.environ["CONTEXT"])
+            llgsot.parallel._context = lambda: ctx
         n = int(sys.argv[2])
         ds = run_grid(point, {"x": list(range(n))}, {}, {"kind": "test"}, executor=sys.argv[3],
                       checkpoint=sys.argv[1], chunk=int(sys.argv[4]), progress=False)
@@ -118,10 +122,12 @@ SWEEP_SCRIPT = textwrap.dedent("""
 """)
 
 
-def _start(tmp_path, script, args, delay, pipes=True):
+def _start(tmp_path, script, args, delay, pipes=True, context=None):
     path = tmp_path / "job.py"
     path.write_text(script)
     env = _env()
+    if context:
+        env["CONTEXT"] = context
     env["MARK"] = str(tmp_path / "mark")
     env["DELAY"] = str(delay)
     out = subprocess.PIPE if pipes else subprocess.DEVNULL
@@ -217,12 +223,14 @@ def _alive(pid):
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 @pytest.mark.parametrize("job, sig", [("sweep", signal.SIGKILL), ("sweep", signal.SIGTERM),
-                                      ("build", signal.SIGKILL)])
+                                      ("build", signal.SIGKILL), ("forkserver", signal.SIGKILL)])
 def test_killed_parent_leaves_no_orphan_workers(tmp_path, job, sig):
+    """fork: the workers are children of the killed process; forkserver: grandchildren,
+    through a server that lives as long as they do."""
     mark = tmp_path / "mark"
-    if job == "sweep":
+    if job in ("sweep", "forkserver"):
         proc = _start(tmp_path, SWEEP_SCRIPT, [tmp_path / "c", 8, "processes", 1], delay=60,
-                      pipes=False)
+                      pipes=False, context="forkserver" if job == "forkserver" else None)
         workers = lambda: {int(line.split()[1]) for line in _lines(mark)}  # noqa: E731
     else:
         # workers append to the marker; their pids are the children of the parent
