@@ -31,6 +31,7 @@ import queue
 import signal
 import sys
 import threading
+import time
 import warnings
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
@@ -134,7 +135,7 @@ def _worker_init(owner: int):
 
     def watch():
         while _alive(ident):
-            threading.Event().wait(WATCHDOG_PERIOD)
+            time.sleep(WATCHDOG_PERIOD)
         os._exit(1)
 
     threading.Thread(target=watch, name="llgsot-owner-watchdog", daemon=True).start()
@@ -207,6 +208,9 @@ def _call(func, args):
     """Worker side of the loop: run ``func(*args)`` and return its warnings with the result.
 
     Returns (result, [(text, category, filename, lineno, count), ...]), one entry per origin.
+    ``warnings.catch_warnings`` changes process-wide state: with several threads per worker
+    process (a thread pool, dask with threads_per_worker > 1) warnings of concurrent work
+    items may be recorded by the wrong item or escape to the worker's log (Python < 3.14).
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
