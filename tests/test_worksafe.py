@@ -89,9 +89,8 @@ FAKE_SOLVER = textwrap.dedent("""
 BUILD_SCRIPT = FAKE_SOLVER + textwrap.dedent("""
     if __name__ == "__main__":
         m = llgsot.RashbaFM(0.8, 1.7e-11, 5e-3, 5e14, 0.065, 3.0)
-        ds = build_table = llgsot.build_table(m, 4.5e-3, theta=int(sys.argv[2]),
-                                              executor=sys.argv[3], progress=False,
-                                              checkpoint=sys.argv[1])
+        ds = llgsot.build_table(m, 4.5e-3, theta=int(sys.argv[2]), executor=sys.argv[3],
+                                progress=False, checkpoint=sys.argv[1])
         ok = np.allclose(ds.K.values[:, 0, 0], np.cos(ds.theta.values), rtol=1e-15, atol=0)
         print(ds.attrs["solver_calls"], ds.attrs["reused_points"], ok)
 """)
