@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import math
-import warnings
 
 import numpy as np
 
@@ -95,11 +94,9 @@ def switching_diagram(magnet, torque, pulse, currents, fields=None, durations=No
 
 
 def _precession_point(current, magnet, torque, field, m0, t_end, dt, axis):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        n = math.ceil(t_end / dt)
-        ds = simulate(magnet, torque, float(current), field=field, m0=m0, t_end=t_end, dt=dt,
-                      save_every=max(1, n // 20000), on_failure="warn")
+    n = math.ceil(t_end / dt)
+    ds = simulate(magnet, torque, float(current), field=field, m0=m0, t_end=t_end, dt=dt,
+                  save_every=max(1, n // 20000), on_failure="warn")
     m = ds["m"].values[:, 0, :]
     tail = m[m.shape[0] // 2:]
     proj = tail @ np.asarray(axis)

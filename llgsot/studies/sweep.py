@@ -1,9 +1,10 @@
 """Grid sweeps on any executor, with checkpoints, merged into one Dataset.
 
 A sweep evaluates a module-level function at every point of a rectangular grid. Points are
-grouped in chunks (work items); chunks run on the executor of :mod:`llgsot.parallel`
-(in-process, local processes, or dask.distributed); each finished chunk is appended to the
-checkpoint, so a killed sweep restarted with the same checkpoint redoes nothing finished.
+grouped in chunks (work items) that run through the work loop of :mod:`llgsot.parallel`
+(in-process, local processes, or dask.distributed): each finished chunk is appended to the
+checkpoint as soon as it finishes, so a killed sweep restarted with the same checkpoint
+redoes nothing finished.
 """
 from __future__ import annotations
 
@@ -13,8 +14,7 @@ import json
 import numpy as np
 import xarray as xr
 
-from ..checkpoint import Checkpoint
-from ..parallel import resolve_executor
+from ..parallel import Chunk, WorkLoop
 
 
 def _run_chunk(func, fixed, names, points):
@@ -32,40 +32,23 @@ def run_grid(func, grid: dict, fixed: dict, spec: dict, executor=None, checkpoin
     axes = [np.asarray(grid[n], float) for n in names]
     index = list(itertools.product(*[range(len(a)) for a in axes]))
     points = [tuple(float(axes[d][i]) for d, i in enumerate(idx)) for idx in index]
-    ck = None
-    done = {}
+    header = None
     if checkpoint is not None:
         header = {"spec": json.loads(json.dumps(spec, default=str)),
                   "grid": {n: a.tolist() for n, a in zip(names, axes)}}
-        ck = Checkpoint(checkpoint, header)
-        done = {tuple(int(x) for x in k): v for k, v in ck.records.items()}
-    todo = [i for i, idx in enumerate(index) if tuple(idx) not in done]
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=len(index), initial=len(index) - len(todo), desc="llgsot sweep",
-                   unit="point", leave=False)
-    results = {tuple(k): {kk: float(np.asarray(vv)) for kk, vv in v.items()} for k, v in done.items()}
-    try:
-        with resolve_executor(executor, expected_seconds) as ex:
-            chunks = [todo[i:i + chunk] for i in range(0, len(todo), chunk)]
-            futs = [(c, ex.submit(_run_chunk, func, fixed, names, [points[i] for i in c]))
-                    for c in chunks]
-            for c, f in futs:
-                out = f.result()
-                items = []
-                for i, r in zip(c, out):
-                    key = tuple(index[i])
-                    results[key] = r
-                    items.append((tuple(float(x) for x in key), r))
-                if ck is not None:
-                    ck.append(items)
-                if bar is not None:
-                    bar.update(len(c))
-    finally:
-        if bar is not None:
-            bar.close()
+    with WorkLoop(executor, expected_seconds=expected_seconds, checkpoint=checkpoint,
+                  header=header, progress=progress, desc="llgsot sweep", unit="point") as loop:
+        # checkpoint keys are the grid indices as floats
+        results = {tuple(int(x) for x in k): {kk: float(np.asarray(vv)) for kk, vv in r.items()}
+                   for k, r in loop.records.items()}
+        todo = [i for i, idx in enumerate(index) if tuple(idx) not in results]
+        loop.set_total(len(index), len(index) - len(todo))
+        chunks = [Chunk((func, fixed, names, [points[i] for i in c]),
+                        keys=[tuple(float(x) for x in index[i]) for i in c])
+                  for c in (todo[i:i + chunk] for i in range(0, len(todo), chunk))]
+        for ch, out in zip(chunks, loop.run(_run_chunk, chunks)):
+            for key, r in zip(ch.keys, out):
+                results[tuple(int(x) for x in key)] = r
     keys = list(next(iter(results.values())).keys()) if results else []
     shape = tuple(len(a) for a in axes)
     data = {}

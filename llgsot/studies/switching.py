@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import warnings
 
 import numpy as np
 
@@ -59,11 +58,10 @@ def run_pulse(magnet, torque, pulse: Pulse, amplitude, field=(0.0, 0.0, 0.0), m0
     n = math.ceil(t_end / dt)
     if save_every is None:
         save_every = max(1, n // 400)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return simulate(magnet, torque, p, field=field, m0=m0, t_end=t_end, dt=dt,
-                        method="heun" if temperature > 0 else method, temperature=temperature,
-                        members=members, seed=seed, save_every=save_every, on_failure="warn")
+    # a failed member is reported (RuntimeWarning, forwarded from workers by the work loop)
+    return simulate(magnet, torque, p, field=field, m0=m0, t_end=t_end, dt=dt,
+                    method="heun" if temperature > 0 else method, temperature=temperature,
+                    members=members, seed=seed, save_every=save_every, on_failure="warn")
 
 
 def switched_fraction(magnet, torque, pulse, amplitude, field=(0.0, 0.0, 0.0), m0=(0.0, 0.0, 1.0),

@@ -20,7 +20,8 @@ from scipy.optimize import minimize
 
 from .. import __version__
 from .. import _validate as v
-from ..parallel import resolve_executor
+from ..parallel import Chunk, WorkLoop
+from .result import CriticalCurrent
 from .switching import auto_dt, relax_time, switched_fraction
 
 TAU0 = 1e-9  # s, attempt time of the Sharrock fit
@@ -62,10 +63,9 @@ def switching_probability(magnet, torque, pulse, amplitudes, field=(0.0, 0.0, 0.
     t_relax = relax_time(magnet, field) if t_relax is None else t_relax
     ss = np.random.SeedSequence(seed)
     seeds = [int(c.generate_state(1)[0]) for c in ss.spawn(len(amps))]
-    with resolve_executor(executor, expected_seconds=0.0) as ex:
-        futs = [ex.submit(_task, magnet, torque, pulse, J, field, m0, dt, t_relax, temperature,
-                          members, s) for J, s in zip(amps, seeds)]
-        res = [f.result() for f in futs]
+    with WorkLoop(executor, progress=progress, desc="llgsot probability", unit="amplitude") as loop:
+        res = loop.run(_task, [Chunk((magnet, torque, pulse, J, field, m0, dt, t_relax,
+                                      temperature, members, s)) for J, s in zip(amps, seeds)])
     k = np.array([r[0] for r in res])
     lo, hi = wilson_interval(k, members)
     ds = xr.Dataset(
@@ -158,8 +158,6 @@ def fit_sharrock(amps, k, n, pulse_length):
 
 def thermal_critical_current(magnet, torque, pulse, field, m0, bracket, dt, t_relax, temperature,
                              members, seed, executor, n_amplitudes=9):
-    from .critical import CriticalCurrent
-
     lo, hi = bracket
     amps = np.linspace(lo, hi, n_amplitudes)
     ds = switching_probability(magnet, torque, pulse, amps, field, m0, temperature, members, seed,

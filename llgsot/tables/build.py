@@ -21,9 +21,9 @@ import xarray as xr
 from .. import __version__
 from .. import _validate as v
 from ..model import RashbaFM
-from ..parallel import resolve_executor
+from ..checkpoint import point_key
+from ..parallel import Chunk, WorkLoop, resolve_executor
 from . import schema
-from ..checkpoint import Checkpoint, point_key
 from .hermite import bessel_slopes, hermite_eval
 
 N_INIT = 9  # initial nodes on [0, pi/2]
@@ -40,14 +40,15 @@ ACCEPT_FACTOR = 4.0
 
 # -- the work item ------------------------------------------------------------------------
 def _solve_chunk(model_params, eps, approximation, regime, rtol, thetas):
-    """Worker: solve one parameter set at several angles (module-level, picklable)."""
+    """Worker: solve one parameter set at several angles (module-level, picklable).
+
+    The solver's warnings reach the caller through the work loop (:mod:`llgsot.parallel`).
+    """
     from ..solver.response import response
 
     model = RashbaFM(**model_params)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        r = response(model, eps, np.asarray(thetas, float), approximation=approximation,
-                     regime=regime, rtol=rtol)
+    r = response(model, eps, np.asarray(thetas, float), approximation=approximation,
+                 regime=regime, rtol=rtol)
     out = []
     for i in range(len(thetas)):
         out.append({"K": r.K[i], "K_err": r.K_err[i], "sigma": r.sigma[i], "sigma_err": r.sigma_err[i],
@@ -57,25 +58,29 @@ def _solve_chunk(model_params, eps, approximation, regime, rtol, thetas):
 
 
 class _Evaluator:
-    """Solves points through an executor, with the cache/checkpoint and a call count."""
+    """Solves points through the work loop (executor, checkpoint, progress), with a cache
+    of every solved point and a call count. A context manager: it holds the loop."""
 
     def __init__(self, model, approximation, regime, rtol, executor, progress, checkpoint):
         self.model = model
         self.approximation = approximation
         self.regime = regime
         self.rtol = rtol
-        self.executor = executor
         self.calls = 0
         self.reused = 0
         header = {"model": model.as_dict(), "approximation": approximation, "regime": regime,
                   "rtol": rtol}
-        self.ckpt = Checkpoint(checkpoint, header) if checkpoint is not None else None
-        self.cache = dict(self.ckpt.records) if self.ckpt else {}
-        self.bar = None
-        if progress:
-            from tqdm.auto import tqdm
+        self.loop = WorkLoop(executor, checkpoint=checkpoint, header=header, progress=progress,
+                             desc="llgsot table", unit="solve")
+        self.cache = {}
 
-            self.bar = tqdm(desc="llgsot table", unit="solve", leave=False)
+    def __enter__(self):
+        self.loop.__enter__()
+        self.cache = self.loop.records
+        return self
+
+    def __exit__(self, *exc):
+        return self.loop.__exit__(*exc)
 
     def solve(self, requests):
         """requests: list of (eps, W, theta). Returns a list of records in order."""
@@ -85,35 +90,22 @@ class _Evaluator:
             if key in self.cache:
                 continue
             todo.setdefault((float(eps), float(w)), []).append(float(th))
-        n_new = sum(len(t) for t in todo.values())
         self.reused += sum(1 for r in requests if point_key(*r) in self.cache)
-        if todo:
-            futures = []
-            workers = max(1, getattr(self.executor, "_max_workers", 1) or 1)
-            for (eps, w), ths in todo.items():
-                params = {**self.model.as_dict(), "impurity_strength": w}
-                ths = sorted(set(ths))
-                # chunks of <= CHUNK angles: finished chunks reach the checkpoint as they come
-                nchunk = max(min(len(ths), workers * 2), -(-len(ths) // CHUNK))
-                for chunk in np.array_split(np.array(ths), nchunk):
-                    if len(chunk):
-                        fut = self.executor.submit(_solve_chunk, params, eps, self.approximation,
-                                                   self.regime, self.rtol, chunk.tolist())
-                        futures.append(((eps, w), chunk, fut))
-            for (eps, w), chunk, fut in futures:
-                recs = fut.result()
-                items = [(point_key(eps, w, th), rec) for th, rec in zip(chunk, recs)]
-                self.cache.update(items)
-                if self.ckpt:
-                    self.ckpt.append(items)
-                if self.bar is not None:
-                    self.bar.update(len(items))
-            self.calls += n_new
+        chunks = []
+        for (eps, w), ths in todo.items():
+            params = {**self.model.as_dict(), "impurity_strength": w}
+            ths = sorted(set(ths))
+            # chunks of <= CHUNK angles, at least two per worker to balance the load
+            nchunk = max(min(len(ths), self.loop.workers * 2), -(-len(ths) // CHUNK))
+            for part in np.array_split(np.array(ths), nchunk):
+                if len(part):
+                    chunks.append(Chunk((params, eps, self.approximation, self.regime, self.rtol,
+                                         part.tolist()),
+                                        keys=[point_key(eps, w, th) for th in part]))
+        for chunk, recs in zip(chunks, self.loop.run(_solve_chunk, chunks)):
+            self.cache.update(zip(chunk.keys, recs))
+            self.calls += len(recs)
         return [self.cache[point_key(*r)] for r in requests]
-
-    def close(self):
-        if self.bar is not None:
-            self.bar.close()
 
 
 # -- adaptive refinement of one parameter set ---------------------------------------------
@@ -270,22 +262,19 @@ def build_table(model: RashbaFM, fermi_energy, theta=None, approximation: str = 
 
     est = len(eps_arr) * len(w_arr) * (60 if adaptive else len(theta)) * (
         0.001 if regime == "dilute" else 0.003)
-    with resolve_executor(executor, expected_seconds=est) as ex:
-        ev = _Evaluator(model, approximation, regime, rtol, ex, progress, checkpoint)
-        try:
-            grids = [_Grid(e, w) for e in eps_arr for w in w_arr]
-            if adaptive:
-                ev.solve([(g.eps, g.w, t) for g in grids for t in g.nodes])
-                _refine(grids, ev, tol, max_calls)
-                half = np.array(sorted(set().union(*[set(g.nodes) for g in grids])))
-                recs = ev.solve([(g.eps, g.w, t) for g in grids for t in half])
-                full_t = np.concatenate([half, math.pi - half[-2::-1]])
-            else:
-                half = None
-                full_t = theta
-                recs = ev.solve([(g.eps, g.w, t) for g in grids for t in theta])
-        finally:
-            ev.close()
+    with resolve_executor(executor, expected_seconds=est) as ex, \
+            _Evaluator(model, approximation, regime, rtol, ex, progress, checkpoint) as ev:
+        grids = [_Grid(e, w) for e in eps_arr for w in w_arr]
+        if adaptive:
+            ev.solve([(g.eps, g.w, t) for g in grids for t in g.nodes])
+            _refine(grids, ev, tol, max_calls)
+            half = np.array(sorted(set().union(*[set(g.nodes) for g in grids])))
+            recs = ev.solve([(g.eps, g.w, t) for g in grids for t in half])
+            full_t = np.concatenate([half, math.pi - half[-2::-1]])
+        else:
+            half = None
+            full_t = theta
+            recs = ev.solve([(g.eps, g.w, t) for g in grids for t in theta])
 
     shape = (len(eps_arr), len(w_arr), len(full_t))
     K = np.empty(shape + (3, 2))
