@@ -127,7 +127,7 @@ def test_st_fmr_against_cmtj_vsd_procedure():
 def test_harmonic_hall_against_cmtj():
     """cmtj's LLG under J0 sin(2 pi f t) (100 MHz), its Hall resistance R_ahe m_z +
     2 R_phe m_x m_y projected like ours, against harmonic_hall(method="dynamic") at the same
-    frequency: the same ODE, so agreement to the integrators' accuracy (1e-4 of R_2w)."""
+    frequency: the same ODE, so agreement to the integrators' and the waveform's accuracy."""
     mag = llgsot.Macrospin(Ms=1e6, thickness=1e-9, area=1e-16, damping=0.05, Ku=1.2e6)
     tq = llgsot.ConstantSOT(0.1, 0.5)
     J0, f, t_nm, R_phe = 1e11, 1e8, 5e-9, 0.3
@@ -145,5 +145,7 @@ def test_harmonic_hall_against_cmtj():
             ph = 2 * np.pi * f * t
             v = (m[:, 2] + 2 * R_phe * m[:, 0] * m[:, 1]) * np.sin(ph)
             r1, r2 = 2 * np.mean(v * np.sin(ph)), 2 * np.mean(v * np.cos(2 * ph))
-            assert r1 == pytest.approx(float(ours.R_1w[a, i]), rel=1e-6)
-            assert r2 == pytest.approx(float(ours.R_2w[a, i]), rel=1e-4)
+            # measured: 2e-12 and 2e-7 (our current Waveform is piecewise linear, 4096
+            # samples per period: the current deviates from the sine by up to 3e-7)
+            assert r1 == pytest.approx(float(ours.R_1w[a, i]), rel=1e-9)
+            assert r2 == pytest.approx(float(ours.R_2w[a, i]), rel=1e-6)
