@@ -25,8 +25,9 @@ def test_harmonic_hall_example_config(tmp_path, capsys):
 
 
 def test_st_fmr_example_config(tmp_path, capsys):
-    out = tmp_path / "fmr.nc"
-    assert main(["st-fmr", os.path.join(CONFIGS, "st_fmr.toml"), "-o", str(out)]) == 0
+    out, png = tmp_path / "fmr.nc", tmp_path / "fmr.png"
+    assert main(["st-fmr", os.path.join(CONFIGS, "st_fmr.toml"), "-o", str(out), "--plot", str(png)]) == 0
+    assert png.stat().st_size > 1000
     text = capsys.readouterr().out
     assert "xi_FMR" in text and "damping_eff" in text
     assert main(["st-fmr", os.path.join(CONFIGS, "st_fmr.toml"), "--json"]) == 0
