@@ -75,3 +75,41 @@ def test_refusals(mag):
     ds = llgsot.st_fmr(mag, tq, 1e10, 6e9, np.linspace(0.02, 0.2, 31))
     with pytest.raises(ValueError, match="Oersted"):
         llgsot.analyze_st_fmr(ds)
+
+
+def test_dc_bias_changes_the_linewidth(mag):
+    """A dc current J_dc adds the damping rate gamma b_DL (m.p) to both tangent components, so
+    the half width changes by 2 b_DL sin(phi) (w/gamma) / (2 B0 + B_M) (Liu et al. 2011's
+    dc-bias relation; the odd part in J_dc removes the Oersted field's even effects)."""
+    tq = llgsot.ConstantSOT(0.1, 0.0)
+    B = np.linspace(0.02, 0.08, 241)
+    D = {}
+    for Jdc in (-5e10, 0.0, 5e10):
+        ds = llgsot.st_fmr(mag, tq, 1e9, 6e9, B, nm_thickness=6e-9, dc_current=Jdc)
+        D[Jdc] = llgsot.analyze_st_fmr(ds)
+    b = tq.damping_like_field(mag, 5e10)
+    B0 = D[0.0]["resonance_field"]
+    w = 2 * math.pi * 6e9 / mag.gamma
+    want = 2 * b * math.sin(math.pi / 4) * w / (2 * B0 + MU0 * mag.Ms)
+    got = 0.5 * (D[5e10]["linewidth"] - D[-5e10]["linewidth"])
+    assert got == pytest.approx(want, rel=0.02)
+
+
+def test_dc_bias_table_torque_equals_constant(mag):
+    """The table path of the dc-biased linearisation (dB_SOT/dm by central differences of the
+    table's field) against ConstantSOT for a constant-coefficient table."""
+    from test_dynamics_torques import constant_coefficient_table
+
+    from llgsot.constants import E_CHARGE, EV, HBAR
+
+    c_fl, c_dl, s0, dxc, t_nm = 4e10, 8e10, 1e-3, 5e-3 * EV, 5e-9
+    tab = llgsot.TableSOT(constant_coefficient_table(c_fl, c_dl, s0, dxc), t_nm)
+    const = llgsot.ConstantSOT(2 * E_CHARGE * dxc * c_dl * t_nm / (HBAR * s0), c_fl / c_dl)
+    Jdc = 1e10
+    assert const.damping_like_field(mag, Jdc) == pytest.approx(2e-3, rel=0.01)  # not negligible
+    B = np.linspace(0.02, 0.08, 31)
+    a = llgsot.st_fmr(mag, tab, 1e9, 6e9, B, dc_current=Jdc).V_mix.values
+    c = llgsot.st_fmr(mag, const, 1e9, 6e9, B, nm_thickness=t_nm, dc_current=Jdc).V_mix.values
+    z = llgsot.st_fmr(mag, const, 1e9, 6e9, B, nm_thickness=t_nm).V_mix.values
+    assert np.abs(c - z).max() > 0.05 * np.abs(c).max()  # the dc bias matters
+    np.testing.assert_allclose(a, c, rtol=0, atol=1e-6 * np.abs(c).max())

@@ -80,13 +80,15 @@ def test_avci_recovers_constant_fields():
 def test_table_torque_equals_constant_torque(perp):
     """A constant-coefficient table (K E = c_FL z x E + c_DL m x (z x E), sigma = sigma0)
     drives the same measurement as the ConstantSOT with theta = 2|e| Dxc c_DL t_NM/(hbar sigma0)."""
-    c_fl, c_dl, s0, dxc, t_nm = 2e-3, 4e-3, 1e-3, 5e-3 * EV, 5e-9
+    c_fl, c_dl, s0, dxc, t_nm = 4e10, 8e10, 1e-3, 5e-3 * EV, 5e-9
     tab = llgsot.TableSOT(constant_coefficient_table(c_fl, c_dl, s0, dxc), t_nm)
     theta = 2 * E_CHARGE * dxc * c_dl * t_nm / (HBAR * s0)
     const = llgsot.ConstantSOT(theta, c_fl / c_dl)
+    J0 = 1e10
+    assert const.damping_like_field(perp, J0) == pytest.approx(3.2e-3, rel=0.01)  # >> Oersted 3e-5 T
     B = np.linspace(-0.1, 0.1, 7)
-    a = llgsot.harmonic_hall(perp, tab, J, B, field_azimuth=[0.0, 1.0], R_phe=0.2)
-    c = llgsot.harmonic_hall(perp, const, J, B, field_azimuth=[0.0, 1.0], R_phe=0.2, nm_thickness=t_nm)
+    a = llgsot.harmonic_hall(perp, tab, J0, B, field_azimuth=[0.0, 1.0], R_phe=0.2)
+    c = llgsot.harmonic_hall(perp, const, J0, B, field_azimuth=[0.0, 1.0], R_phe=0.2, nm_thickness=t_nm)
     scale = np.abs(c.R_2w.values).max()
     np.testing.assert_allclose(a.R_2w.values, c.R_2w.values, rtol=0, atol=1e-6 * scale)
 
