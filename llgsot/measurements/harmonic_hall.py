@@ -134,8 +134,8 @@ def harmonic_hall(magnet, torque, current, fields, field_azimuth=0.0, field_pola
         ``frequency`` f (Hz), started at the J = 0 equilibrium, projected over the last
         ``periods - 1`` periods (the first is discarded).
     m0 : 3 numbers or None
-        Initial guess of the J = 0 equilibrium (default: the easy axis), which selects the
-        branch of a bistable magnet (e.g. m_z > 0 or < 0).
+        Initial guess of the J = 0 equilibrium, which selects the branch of a bistable magnet
+        (e.g. m_z > 0 or < 0). Default: the easy axis if Ku > 0, else along the field.
 
     Returns
     -------
@@ -153,7 +153,13 @@ def harmonic_hall(magnet, torque, current, fields, field_azimuth=0.0, field_pola
         raise ValueError(f"`n_phases` must be a multiple of 4 and >= 8, got {n_phases!r}")
     azs = np.atleast_1d(az)
     B = _field_vectors(fields, azs, polar)  # (A, F, 3)
-    guess = np.asarray(magnet.easy_axis if m0 is None else m0, float)
+    if m0 is not None:
+        guess = np.asarray(m0, float)
+    elif magnet.Ku > 0:
+        guess = np.asarray(magnet.easy_axis)
+    else:  # no easy axis: start along the field (the easy axis at zero field)
+        nb = np.linalg.norm(B, axis=-1, keepdims=True)
+        guess = np.where(nb > 0, B / np.where(nb > 0, nb, 1.0), np.asarray(magnet.easy_axis))
     m_eq, res0, mB = equilibrium(FieldModel(magnet, None, B), guess)
     phases = 2 * np.pi * np.arange(n) / n
     if method == "quasistatic":
