@@ -136,6 +136,12 @@ def harmonic_hall(magnet, torque, current, fields, field_azimuth=0.0, field_pola
     m0 : 3 numbers or None
         Initial guess of the J = 0 equilibrium, which selects the branch of a bistable magnet
         (e.g. m_z > 0 or < 0). Default: the easy axis if Ku > 0, else along the field.
+    n_phases : int
+        Quasistatic: phases per period (multiple of 4, >= 8; default 64).
+    frequency, periods, steps_per_period :
+        Dynamic: drive frequency (Hz, default 10 MHz), periods integrated (>= 2, the first
+        discarded) and RK4 steps per period (a multiple of 256; default from a rotation of
+        0.25 rad per step at the largest field scale).
 
     Returns
     -------
@@ -157,7 +163,7 @@ def harmonic_hall(magnet, torque, current, fields, field_azimuth=0.0, field_pola
         guess = np.asarray(m0, float)
     elif magnet.Ku > 0:
         guess = np.asarray(magnet.easy_axis)
-    else:  # no easy axis: start along the field (the easy axis at zero field)
+    else:  # no easy axis: start along the field (at zero field: the easy_axis vector)
         nb = np.linalg.norm(B, axis=-1, keepdims=True)
         guess = np.where(nb > 0, B / np.where(nb > 0, nb, 1.0), np.asarray(magnet.easy_axis))
     m_eq, res0, mB = equilibrium(FieldModel(magnet, None, B), guess)
