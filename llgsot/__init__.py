@@ -29,6 +29,10 @@ _LAZY = {
     "switching_diagram": "llgsot.studies.diagrams",
     "precession_sweep": "llgsot.studies.diagrams",
     "switching_probability": "llgsot.studies.thermal",
+    "harmonic_hall": "llgsot.measurements.harmonic_hall",
+    "analyze_harmonic_hall": "llgsot.measurements.hall_analysis",
+    "st_fmr": "llgsot.measurements.st_fmr",
+    "analyze_st_fmr": "llgsot.measurements.fmr_analysis",
 }
 
 __all__ = ["RashbaFM", "__version__", *_LAZY]

@@ -1,0 +1,232 @@
+"""Simulated harmonic Hall measurement of a macrospin driven by a spin-orbit torque.
+
+Conventions (stated once, used by :mod:`llgsot.measurements.hall_analysis`):
+
+* current I(t) = I0 sin(w t), current density J(t) = J0 sin(w t) along the in-plane unit
+  vector jhat at angle ``current_direction`` from x;
+* Hall resistance, in the current frame (x' = jhat, y' = z x jhat) with m = (sin th cos ph',
+  sin th sin ph', cos th):
+
+      R_H(m) = R_ahe m_z + R_phe sin^2(th) sin(2 ph') = R_ahe m_z + 2 R_phe m_x' m_y'
+
+  (the form of Hayashi et al. PRB 89, 144425 and Avci et al. PRB 90, 224427, so that the
+  planar-Hall ratio is xi = R_phe / R_ahe as in those papers);
+* harmonics (Hayashi's convention): V_H(t)/I0 = R_H(m(t)) sin(w t) = R_0 + R_1w sin(w t)
+  + R_2w cos(2 w t) + ..., i.e.
+
+      R_1w = (2/T) int V_H/I0 sin(w t) dt,    R_2w = (2/T) int V_H/I0 cos(2 w t) dt.
+
+  In the small-signal limit R_1w = R_H(J=0) and R_2w = -(J0/2) dR_H/dJ, so that the
+  longitudinal current-induced field is dB_x = -2 (dR_2w/dB_x) / (d^2 R_1w/dB_x^2)
+  (Hayashi's Eq. with the minus sign).
+* Oersted field of a normal metal BELOW the ferromagnet: -(mu0 J t_NM / 2)(z x jhat)
+  (:func:`llgsot.measurements.equilibrium.oersted_field`).
+"""
+from __future__ import annotations
+
+import datetime
+import math
+
+import numpy as np
+import xarray as xr
+
+from .. import __version__
+from .. import _validate as v
+from ..dynamics.magnet import Macrospin
+from ..dynamics.torques import ConstantSOT, TableSOT
+from .equilibrium import FieldModel, equilibrium
+
+METHODS = ("quasistatic", "dynamic")
+#: number of current phases per period of the quasistatic method (a power of two)
+N_PHASES = 64
+#: equilibria with a relative torque residual above this are flagged (``converged`` = 0)
+RESIDUAL_FLAG = 1e-9
+
+
+def hall_resistance(m, R_ahe, R_phe, current_direction=0.0):
+    """R_H = R_ahe m_z + 2 R_phe m_x' m_y' (ohm) of unit m (..., 3); x' along the current."""
+    m = np.asarray(m, float)
+    c, s = math.cos(current_direction), math.sin(current_direction)
+    mx = c * m[..., 0] + s * m[..., 1]
+    my = -s * m[..., 0] + c * m[..., 1]
+    return R_ahe * m[..., 2] + 2.0 * R_phe * mx * my
+
+
+def harmonics(r, phases):
+    """(R_0, R_1w, R_2w) of samples r (..., N) of R_H at the phases w t_k = 2 pi k / N."""
+    v_ = r * np.sin(phases)
+    n = phases.size
+    return (v_.mean(-1), 2.0 / n * (v_ * np.sin(phases)).sum(-1),
+            2.0 / n * (v_ * np.cos(2 * phases)).sum(-1))
+
+
+def _field_vectors(fields, azimuth, polar):
+    d = np.stack([np.sin(polar) * np.cos(azimuth), np.sin(polar) * np.sin(azimuth),
+                  np.cos(polar) * np.ones_like(azimuth)], -1)  # (A, 3)
+    return fields[None, :, None] * d[:, None, :]  # (A, F, 3)
+
+
+def _check(magnet, torque, current, fields, field_azimuth, field_polar, current_direction,
+           nm_thickness, temperature):
+    if not isinstance(magnet, Macrospin):
+        raise ValueError(f"`magnet` must be a Macrospin, got {type(magnet).__name__}")
+    if not isinstance(torque, (ConstantSOT, TableSOT)):
+        raise ValueError(f"`torque` must be ConstantSOT or TableSOT, got {type(torque).__name__}")
+    current = v.nonzero("current", current, "A/m^2")
+    fields = v.finite_array("fields", fields, "T")
+    if fields.ndim != 1 or fields.size < 1:
+        raise ValueError(f"`fields` must be a 1-D array of field values (T), got shape {fields.shape}")
+    az = v.finite_array("field_azimuth", field_azimuth, "rad")
+    if az.ndim > 1:
+        raise ValueError(f"`field_azimuth` must be a number or a 1-D array (rad), got shape {az.shape}")
+    polar = v.in_range("field_polar", field_polar, 0.0, math.pi, "rad")
+    cd = v.finite_scalar("current_direction", current_direction, "rad")
+    if isinstance(torque, TableSOT):
+        jx, jy = torque.current_direction
+        if abs(math.cos(cd) - jx) > 1e-9 or abs(math.sin(cd) - jy) > 1e-9:
+            raise ValueError(f"`current_direction` ({cd!r} rad) must agree with the TableSOT's "
+                             f"current_direction {torque.current_direction}")
+    if nm_thickness is None:
+        t_nm = torque.nm_thickness if isinstance(torque, TableSOT) else 0.0
+    else:
+        t_nm = v.nonnegative("nm_thickness", nm_thickness, "m")
+    if v.nonnegative("temperature", temperature, "K") > 0:
+        raise ValueError(f"`temperature` > 0 is not implemented (thermal averaging of the "
+                         f"harmonics); got temperature={temperature!r} K, allowed: 0")
+    return current, fields, az, polar, cd, t_nm
+
+
+def harmonic_hall(magnet, torque, current, fields, field_azimuth=0.0, field_polar=math.pi / 2,
+                  R_ahe=1.0, R_phe=0.0, current_direction=0.0, nm_thickness=None,
+                  temperature=0.0, method="quasistatic", m0=None, n_phases=N_PHASES,
+                  frequency=1e7, periods=3, steps_per_period=None) -> xr.Dataset:
+    """Simulated first and second harmonic Hall resistances of a macrospin.
+
+    Parameters
+    ----------
+    magnet : Macrospin
+    torque : ConstantSOT or TableSOT
+    current : float
+        Amplitude J0 (A/m^2) of the sinusoidal current density J(t) = J0 sin(w t).
+    fields : 1-D array
+        External field strengths B (T), signed, along the direction set by ``field_azimuth``
+        and ``field_polar``.
+    field_azimuth : float or 1-D array
+        Azimuth of the field (rad, lab frame, from x); an array adds a ``field_azimuth``
+        dimension (e.g. [0, pi/2] for Hayashi's two sweeps, or a full turn for Avci's scans).
+    field_polar : float
+        Polar angle of the field (rad); pi/2 = in-plane.
+    R_ahe, R_phe : float
+        Anomalous and planar Hall resistances (ohm): R_H = R_ahe m_z + R_phe sin^2 th sin 2ph'.
+    current_direction : float
+        Current direction (rad from x); with a TableSOT it must agree with the table's.
+    nm_thickness : float or None
+        Normal-metal thickness t_NM (m) for the Oersted field -(mu0 J t_NM/2)(z x jhat) of a
+        normal metal below the ferromagnet. None: the TableSOT's t_NM, or no Oersted field
+        for a ConstantSOT; 0 switches it off.
+    temperature : float
+        Only 0 is implemented (a ValueError names ``temperature`` otherwise).
+    method : "quasistatic" | "dynamic"
+        "quasistatic": m is the equilibrium at each instantaneous J(t), sampled at
+        ``n_phases`` phases 2 pi k / N; the projections are exact up to aliasing of the
+        harmonics >= N - 2 of the smooth function R_H(J(t)) sin(w t) (exponentially small).
+        "dynamic": the LLG (:func:`llgsot.simulate`, RK4) under J0 sin(2 pi f t) at
+        ``frequency`` f (Hz), started at the J = 0 equilibrium, projected over the last
+        ``periods - 1`` periods (the first is discarded).
+    m0 : 3 numbers or None
+        Initial guess of the J = 0 equilibrium, which selects the branch of a bistable magnet
+        (e.g. m_z > 0 or < 0). Default: the easy axis if Ku > 0, else along the field.
+    n_phases : int
+        Quasistatic: phases per period (multiple of 4, >= 8; default 64).
+    frequency, periods, steps_per_period :
+        Dynamic: drive frequency (Hz, default 10 MHz), periods integrated (>= 2, the first
+        discarded) and RK4 steps per period (a multiple of 256; default from a rotation of
+        0.25 rad per step at the largest field scale).
+
+    Returns
+    -------
+    xarray.Dataset over (field_azimuth, field): ``R_1w``, ``R_2w``, ``R_0`` (ohm), ``m``
+    (equilibrium at J = 0, component x, y, z), ``m_dot_B`` (T), ``converged`` (0/1);
+    conventions, inputs and provenance in attrs. A scalar ``field_azimuth`` is squeezed.
+    """
+    method = v.choice("method", method, METHODS)
+    J0, fields, az, polar, cd, t_nm = _check(magnet, torque, current, fields, field_azimuth,
+                                             field_polar, current_direction, nm_thickness, temperature)
+    R_ahe = v.finite_scalar("R_ahe", R_ahe, "ohm")
+    R_phe = v.finite_scalar("R_phe", R_phe, "ohm")
+    n = int(n_phases)
+    if n < 8 or n % 4:
+        raise ValueError(f"`n_phases` must be a multiple of 4 and >= 8, got {n_phases!r}")
+    azs = np.atleast_1d(az)
+    B = _field_vectors(fields, azs, polar)  # (A, F, 3)
+    if m0 is not None:
+        guess = np.asarray(m0, float)
+    elif magnet.Ku > 0:
+        guess = np.asarray(magnet.easy_axis)
+    else:  # no easy axis: start along the field (at zero field: the easy_axis vector)
+        nb = np.linalg.norm(B, axis=-1, keepdims=True)
+        guess = np.where(nb > 0, B / np.where(nb > 0, nb, 1.0), np.asarray(magnet.easy_axis))
+    m_eq, res0, mB = equilibrium(FieldModel(magnet, None, B), guess)
+    phases = 2 * np.pi * np.arange(n) / n
+    if method == "quasistatic":
+        # distinct currents J0 sin(2 pi k / N), k = -N/4 .. N/4; R_H(J) depends on J only
+        k = np.arange(-n // 4, n // 4 + 1)
+        Js = J0 * np.sin(2 * np.pi * k / n)
+        model = FieldModel(magnet, torque, B[:, :, None, :], Js, t_nm, cd)
+        m_k, res, _ = equilibrium(model, m_eq[:, :, None, :], relax_first=False)
+        bad = res > RESIDUAL_FLAG
+        if np.any(bad):  # continuation failed: relax from the J = 0 state
+            m_k2, res2, _ = equilibrium(model, m_eq[:, :, None, :])
+            m_k = np.where(bad[..., None], m_k2, m_k)
+            res = np.where(bad, res2, res)
+        r_k = hall_resistance(m_k, R_ahe, R_phe, cd)
+        # phase j has sin(2 pi j / N) = sin(2 pi kk / N), kk folded into [-N/4, N/4]
+        j = np.arange(n)
+        kk = np.where(4 * j <= n, j, np.where(4 * j < 3 * n, n // 2 - j, j - n))
+        r = r_k[..., kk + n // 4]
+        R0, R1, R2 = harmonics(r, phases)
+        conv = (res0 <= RESIDUAL_FLAG) & np.all(res <= RESIDUAL_FLAG, -1) & (mB > 0)
+        extra = {"n_phases": n}
+    else:
+        from .hall_dynamic import dynamic_harmonics
+
+        R0, R1, R2, extra = dynamic_harmonics(magnet, torque, J0, B, m_eq, R_ahe, R_phe, cd, t_nm,
+                                              frequency, periods, steps_per_period)
+        conv = (res0 <= RESIDUAL_FLAG) & (mB > 0)
+    dims = ("field_azimuth", "field")
+    ds = xr.Dataset(
+        {"R_1w": (dims, R1, {"units": "ohm", "long_name": "first harmonic Hall resistance (sin wt)"}),
+         "R_2w": (dims, R2, {"units": "ohm", "long_name": "second harmonic Hall resistance (cos 2wt)"}),
+         "R_0": (dims, R0, {"units": "ohm", "long_name": "dc part of V_H/I0"}),
+         "m": (dims + ("component",), m_eq, {"units": "1", "long_name": "equilibrium m at J = 0"}),
+         "m_dot_B": (dims, mB, {"units": "T", "long_name": "m.B_eff at J = 0 (> 0: stable)"}),
+         "converged": (dims, conv.astype(np.int8), {"units": "1"})},
+        coords={"field_azimuth": ("field_azimuth", azs, {"units": "rad"}),
+                "field": ("field", fields, {"units": "T"}), "component": ["x", "y", "z"]})
+    if np.ndim(az) == 0:
+        ds = ds.squeeze("field_azimuth")
+    ds.attrs.update(magnet.as_attrs())
+    ds.attrs.update(torque.as_attrs())
+    ds.attrs.update({
+        "measurement": "harmonic_hall", "method": method, "current_amplitude": J0,
+        "current_amplitude_units": "A/m^2", "field_polar": polar, "R_ahe": R_ahe, "R_phe": R_phe,
+        "current_direction": cd, "nm_thickness": t_nm, "temperature": 0.0,
+        "oersted_field": _oe(J0, t_nm),
+        "oersted_field_note": "magnitude mu0 J0 t_NM / 2 (T) at the current amplitude, along -(z x jhat)",
+        "convention_current": "J(t) = J0 sin(w t) along current_direction",
+        "convention_hall": "R_H = R_ahe m_z + R_phe sin^2(theta) sin(2 phi') = R_ahe m_z + 2 R_phe m_x' m_y' "
+                           "(x' along the current)",
+        "convention_harmonics": "V_H/I0 = R_0 + R_1w sin(wt) + R_2w cos(2wt) + ... (Hayashi)",
+        "convention_oersted": "B_Oe = -(mu0 J t_NM / 2) (z x jhat): normal metal below the ferromagnet",
+        "llgsot_version": __version__,
+        "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        **{k: val for k, val in extra.items()},
+    })
+    return ds
+
+
+def _oe(J0, t_nm):
+    """|B_Oe| = mu0 J0 t_NM / 2 (T) at the current amplitude."""
+    from ..constants import MU0
+
+    return 0.5 * MU0 * J0 * t_nm

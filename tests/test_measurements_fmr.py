@@ -1,0 +1,115 @@
+"""ST-FMR: Liu's analysis recovers the spin Hall angle of a ConstantSOT (damping-like torque
++ Oersted field), the Kittel fit recovers mu0 Ms and the damping, and the lineshape has the
+linear-response angular dependence."""
+import math
+
+import numpy as np
+import pytest
+
+import llgsot
+from llgsot.constants import MU0
+
+MAG = dict(Ms=8e5, thickness=2e-9, area=1e-16, damping=0.01)
+
+
+@pytest.fixture(scope="module")
+def mag():
+    return llgsot.Macrospin(**MAG)
+
+
+def test_xi_fmr_recovers_spin_hall_angle(mag):
+    """Liu's formula holds to leading order in the damping (errors O(a) = 1 %, bound below)."""
+    tq = llgsot.ConstantSOT(0.1, 0.0)
+    ds = llgsot.st_fmr(mag, tq, 1e10, 6e9, np.linspace(0.02, 0.2, 181), nm_thickness=6e-9)
+    r = llgsot.analyze_st_fmr(ds)
+    assert abs(r["xi_fmr"] / 0.1 - 1) < 0.02
+    # resonance on the Kittel curve of the thin film, linewidth a w / gamma
+    w = 2 * math.pi * 6e9 / mag.gamma
+    B0 = r["resonance_field"]
+    assert math.sqrt(B0 * (B0 + MU0 * mag.Ms)) == pytest.approx(w, rel=1e-3)
+    assert r["linewidth"] == pytest.approx(mag.damping * w, rel=2e-2)
+
+
+def test_negative_spin_hall_angle_and_field(mag):
+    tq = llgsot.ConstantSOT(-0.07, 0.0)
+    ds = llgsot.st_fmr(mag, tq, 1e10, 8e9, np.linspace(-0.3, -0.03, 181), nm_thickness=6e-9)
+    assert abs(llgsot.analyze_st_fmr(ds)["xi_fmr"] / -0.07 - 1) < 0.02
+
+
+def test_kittel_and_damping_fit(mag):
+    tq = llgsot.ConstantSOT(0.1, 0.0)
+    f = [4e9, 6e9, 8e9, 10e9]
+    ds = llgsot.st_fmr(mag, tq, 1e10, f, np.linspace(0.01, 0.4, 301), nm_thickness=6e-9)
+    assert ds.V_mix.dims == ("frequency", "field")
+    r = llgsot.analyze_st_fmr(ds)
+    assert r["effective_field"] == pytest.approx(MU0 * mag.Ms, rel=1e-3)
+    assert r["damping_eff"] == pytest.approx(mag.damping, rel=1e-2)
+    assert r["gamma"] == pytest.approx(mag.gamma, rel=1e-3)
+    np.testing.assert_allclose(r["xi_fmr"], 0.1, rtol=0.02, atol=0)
+
+
+def test_angular_dependence(mag):
+    """In linear response (isotropic in-plane film) every torque and the AMR derivative carry
+    cos(ph) or sin(ph) cos(ph): V_mix(ph) = V(pi/4) sin(ph) cos^2(ph) / (sin cos^2)(pi/4)."""
+    tq = llgsot.ConstantSOT(0.1, 0.3)
+    B = np.linspace(0.03, 0.12, 31)
+    ref = llgsot.st_fmr(mag, tq, 1e10, 6e9, B, nm_thickness=6e-9).V_mix.values
+    for ph in (0.3, 2.0, 4.0):
+        got = llgsot.st_fmr(mag, tq, 1e10, 6e9, B, field_azimuth=ph, nm_thickness=6e-9).V_mix.values
+        k = math.sin(ph) * math.cos(ph) ** 2 / (math.sin(math.pi / 4) * math.cos(math.pi / 4) ** 2)
+        np.testing.assert_allclose(got, k * ref, rtol=0, atol=1e-9 * np.abs(ref).max())
+
+
+def test_voltage_quadratic_in_current(mag):
+    tq = llgsot.ConstantSOT(0.1, 0.3)
+    B = np.linspace(0.03, 0.12, 11)
+    a = llgsot.st_fmr(mag, tq, 1e10, 6e9, B, nm_thickness=6e-9).V_mix.values
+    b = llgsot.st_fmr(mag, tq, 3e10, 6e9, B, nm_thickness=6e-9).V_mix.values
+    np.testing.assert_allclose(b, 3 * a, rtol=1e-8, atol=0)  # V ~ I_rf J0, I_rf fixed
+
+
+def test_refusals(mag):
+    tq = llgsot.ConstantSOT(0.1)
+    with pytest.raises(ValueError, match="frequency"):
+        llgsot.st_fmr(mag, tq, 1e10, -1.0, [0.1])
+    ds = llgsot.st_fmr(mag, tq, 1e10, 6e9, np.linspace(0.02, 0.2, 31))
+    with pytest.raises(ValueError, match="Oersted"):
+        llgsot.analyze_st_fmr(ds)
+
+
+def test_dc_bias_changes_the_linewidth(mag):
+    """A dc current J_dc adds the damping rate gamma b_DL (m.p) to both tangent components, so
+    the half width changes by 2 b_DL sin(phi) (w/gamma) / (2 B0 + B_M) (Liu et al. 2011's
+    dc-bias relation; the odd part in J_dc removes the Oersted field's even effects)."""
+    tq = llgsot.ConstantSOT(0.1, 0.0)
+    B = np.linspace(0.02, 0.08, 241)
+    D = {}
+    for Jdc in (-5e10, 0.0, 5e10):
+        ds = llgsot.st_fmr(mag, tq, 1e9, 6e9, B, nm_thickness=6e-9, dc_current=Jdc)
+        D[Jdc] = llgsot.analyze_st_fmr(ds)
+    b = tq.damping_like_field(mag, 5e10)
+    B0 = D[0.0]["resonance_field"]
+    w = 2 * math.pi * 6e9 / mag.gamma
+    want = 2 * b * math.sin(math.pi / 4) * w / (2 * B0 + MU0 * mag.Ms)
+    got = 0.5 * (D[5e10]["linewidth"] - D[-5e10]["linewidth"])
+    assert got == pytest.approx(want, rel=0.02)
+
+
+def test_dc_bias_table_torque_equals_constant(mag):
+    """The table path of the dc-biased linearisation (dB_SOT/dm by central differences of the
+    table's field) against ConstantSOT for a constant-coefficient table."""
+    from test_dynamics_torques import constant_coefficient_table
+
+    from llgsot.constants import E_CHARGE, EV, HBAR
+
+    c_fl, c_dl, s0, dxc, t_nm = 4e10, 8e10, 1e-3, 5e-3 * EV, 5e-9
+    tab = llgsot.TableSOT(constant_coefficient_table(c_fl, c_dl, s0, dxc), t_nm)
+    const = llgsot.ConstantSOT(2 * E_CHARGE * dxc * c_dl * t_nm / (HBAR * s0), c_fl / c_dl)
+    Jdc = 1e10
+    assert const.damping_like_field(mag, Jdc) == pytest.approx(2e-3, rel=0.01)  # not negligible
+    B = np.linspace(0.02, 0.08, 31)
+    a = llgsot.st_fmr(mag, tab, 1e9, 6e9, B, dc_current=Jdc).V_mix.values
+    c = llgsot.st_fmr(mag, const, 1e9, 6e9, B, nm_thickness=t_nm, dc_current=Jdc).V_mix.values
+    z = llgsot.st_fmr(mag, const, 1e9, 6e9, B, nm_thickness=t_nm).V_mix.values
+    assert np.abs(c - z).max() > 0.05 * np.abs(c).max()  # the dc bias matters
+    np.testing.assert_allclose(a, c, rtol=0, atol=1e-6 * np.abs(c).max())
