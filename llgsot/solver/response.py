@@ -17,6 +17,7 @@ from .. import _validate as v
 from ..constants import ELECTRON_CHARGE, HBAR, MEV, NM
 from ..model import RashbaFM
 from . import dilute as _dil
+from . import edges as _edges
 from . import finite as _fin
 from . import torques as _tq
 from .scattering import BORN, TMATRIX
@@ -165,6 +166,9 @@ def response(model: RashbaFM, fermi_energy: float, theta, phi: float = 0.0,
         pole, dist = _tq.nearest_pole(t)
         if dist < _tq.POLE_HALF_WIDTH * 0.999 and pole not in stencils:
             stencils[pole] = _tq.stencil(pole)
+    # band bottoms and the cutoff disc, at every angle to be solved, before any work
+    _edges.check_inputs(model, model.internal(), eps_eV * 1e3,
+                        np.concatenate([th, *stencils.values()]))
     res = [solve(t) for t in th]
     K = np.array([r[0] for r in res])
     Kerr = np.array([r[1] for r in res])
@@ -262,11 +266,22 @@ class _PointSolver:
         return self.cache[key]
 
     def _solve(self, theta, phi=0.0):
-        """Solve at (theta, phi) directly; phi != 0 is used only to test the rotation rule."""
+        """Solve at (theta, phi); at a band edge, the one-sided value from above
+        (:func:`.edges.one_sided`). phi != 0 is used only to test the rotation rule."""
+        edge = _edges.nearest_edge(self.p, self.eps, theta)
+        if edge is None:
+            out = self._solve_at(theta, phi, self.eps)
+            out[4]["edge_offset"] = 0.0
+            return out
+        return _edges.one_sided(lambda e: self._solve_at(theta, phi, e), edge,
+                                _edges.energy_scale(self.p))
+
+    def _solve_at(self, theta, phi, eps):
+        """Solve at (theta, phi) and Fermi energy eps (meV) directly."""
         p = self.p
         dpar = p.delta * math.sin(theta)
         dz = p.delta * math.cos(theta)
-        cy0 = fermi_centre(p.c, p.alpha, dpar, dz, self.eps, self.model, theta)
+        cy0 = fermi_centre(p.c, p.alpha, dpar, dz, eps, self.model, theta)
         dx, dy = dpar * math.cos(phi), dpar * math.sin(phi)
         cx, cy = -cy0 * math.sin(phi), cy0 * math.cos(phi)
         K = np.zeros((3, 2))
@@ -278,17 +293,17 @@ class _PointSolver:
         diag = np.zeros(8)
         if self.regime == "dilute":
             y0 = np.zeros((4, 2))
-            _dil.dilute_point(p.c, p.alpha, dx, dy, dz, self.eps, cx, cy, p.kc, p.W, p.n, self.approx,
+            _dil.dilute_point(p.c, p.alpha, dx, dy, dz, eps, cx, cy, p.kc, p.W, p.n, self.approx,
                               self.rtol, MAX_LEVEL, K, Ke, S, Se, y0, g0, tau, diag)
             cond = diag[_dil.D_COND]
             flags = (diag[_dil.D_STAR], diag[_dil.D_CUTOFF], diag[_dil.D_LEVEL])
         else:
-            _fin.finite_point(p.c, p.alpha, dx, dy, dz, self.eps, cx, cy, p.kc, p.W, p.n, self.approx,
+            _fin.finite_point(p.c, p.alpha, dx, dy, dz, eps, cx, cy, p.kc, p.W, p.n, self.approx,
                               self.rtol, MAX_LEVEL, K, Ke, S, Se, g0, tau, diag)
             cond = diag[_fin.D_COND]
             flags = (diag[_fin.D_STAR], diag[_fin.D_CUTOFF], diag[_fin.D_LEVEL])
             gamma = -p.n * tau[0].imag
-            ekin = self.eps + p.delta + p.alpha**2 / (4 * p.c)  # >= eps - band bottom
+            ekin = eps + p.delta + p.alpha**2 / (4 * p.c)  # >= eps - band bottom
             inv_eps_tau = 2 * gamma / ekin
             if inv_eps_tau > 0.1:
                 warnings.warn(
@@ -298,7 +313,7 @@ class _PointSolver:
         if cut:
             raise ValueError(
                 f"`cutoff` = {self.model.cutoff!r} nm^-1 is too small: the Fermi contour at "
-                f"fermi_energy={self.eps * 1e-3!r} eV, theta={theta!r} reaches |k| = k_c")
+                f"fermi_energy={eps * 1e-3!r} eV, theta={theta!r} reaches |k| = k_c")
         if star:
             warnings.warn(
                 f"Fermi contours are not star-shaped about the chosen centre at theta={theta:.4g}; "
