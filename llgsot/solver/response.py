@@ -168,7 +168,7 @@ def response(model: RashbaFM, fermi_energy: float, theta, phi: float = 0.0,
             stencils[pole] = _tq.stencil(pole)
     # band bottoms and the cutoff disc, at every angle to be solved, before any work
     _edges.check_inputs(model, model.internal(), eps_eV * 1e3,
-                        np.concatenate([th, *stencils.values()]))
+                        np.concatenate([th, *stencils.values()]), len(th))
     res = [solve(t) for t in th]
     K = np.array([r[0] for r in res])
     Kerr = np.array([r[1] for r in res])
@@ -268,6 +268,13 @@ class _PointSolver:
     def _solve(self, theta, phi=0.0):
         """Solve at (theta, phi); at a band edge, the one-sided value from above
         (:func:`.edges.one_sided`). phi != 0 is used only to test the rotation rule."""
+        if _edges.below_lower_band(self.p, self.eps, theta):
+            # only at pole stencils next to the bottom of the lower band (the user's angles
+            # are checked up front): no Fermi surface, so the Fermi-surface response is zero
+            z = np.zeros
+            return (z((3, 2)), z((3, 2)), z((2, 2)), z((2, 2)),
+                    {"nodes": 0.0, "cond": 1.0, "star_shaped": True, "g0": z(4, complex),
+                     "tau": z(4, complex), "centre": (0.0, 0.0), "edge_offset": 0.0})
         edge = _edges.nearest_edge(self.p, self.eps, theta)
         if edge is None:
             out = self._solve_at(theta, phi, self.eps)
