@@ -125,7 +125,10 @@ def response(model: RashbaFM, fermi_energy: float, theta, phi: float = 0.0,
         The model parameters.
     fermi_energy : float
         Fermi energy eps (eV), measured from the band centre (E = 0 at k = 0 without
-        exchange); must lie above the bottom of the lower band.
+        exchange); must lie at or above the bottom of the lower band at every requested
+        theta, and below the lower band on the cutoff circle |k| = k_c (else a ValueError
+        naming ``cutoff``). A value at a band edge (the bottom of either band at that
+        theta, :meth:`RashbaFM.band_edges`) is allowed: see Notes.
     theta : float or array_like
         Polar angle(s) of the magnetization (rad), in [0, pi]. An array gives results with
         a leading theta axis.
@@ -143,6 +146,17 @@ def response(model: RashbaFM, fermi_energy: float, theta, phi: float = 0.0,
     Returns
     -------
     Response
+
+    Notes
+    -----
+    Band edges: within 1e-10 of the model's energy scale s of a band bottom, the result is
+    the ONE-SIDED VALUE FROM ABOVE (the band occupied): the response at edge + 1e-10 s, with
+    K_err and sigma_err enlarged by twice its largest deviation from the responses at
+    edge + {1e-9, ..., 1e-6} s (``diagnostics["edge_offset"]`` gives the offset, eV). At the
+    bottom of the upper band the tmatrix response approaches its mathematical limit only as
+    1/ln(offset) (Re g0 diverges logarithmically at a 2D band edge), so that limit is not
+    extrapolated; the error estimate says how much the value depends on the offset. At the
+    bottom of the lower band the dilute response vanishes. See docs/theory.md, sec. 4a.
     """
     if not isinstance(model, RashbaFM):
         raise ValueError(f"`model` must be a RashbaFM, got {type(model).__name__}")
