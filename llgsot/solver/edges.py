@@ -21,6 +21,7 @@ energy at which the circle |k| = k_c is occupied and a cutoff whose disc misses 
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 
@@ -120,7 +121,17 @@ def one_sided(solve_at, edge: float, s: float):
     at the smallest offset, errors = its quadrature errors + the largest deviation of the
     other offsets from it (K, S and every entry of diag kept from the smallest offset).
     """
-    res = [solve_at(edge + d * s) for d in EDGE_OFFSETS]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = [solve_at(edge + d * s) for d in EDGE_OFFSETS]
+    seen = set()
+    for w in caught:  # one warning of each kind, not one per offset
+        key = (w.category, str(w.message)[:20])
+        if key not in seen:
+            seen.add(key)
+            warnings.warn(f"{w.message} (band edge at {edge * 1e-3:.10g} eV, solved "
+                          f"{EDGE_OFFSETS[0]:g}..{EDGE_OFFSETS[-1]:g} s above it)",
+                          w.category, stacklevel=4)
     K, Ke, S, Se, diag = res[0]
     # the samples are a decade apart and the response need not be monotonic between them
     # (ln d from Re g0 against the sqrt(d) growth of the new pocket): twice the largest
