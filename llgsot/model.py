@@ -119,17 +119,11 @@ class RashbaFM:
         return "RashbaFM(\n" + "\n".join(rows) + "\n)"
 
 
-def band_minima(c: float, alpha: float, dx: float, dz: float) -> tuple:
-    """Bottoms of both bands, (E_-min, ky_-, E_+min, ky_+), in internal units (meV, nm^-1).
-
-    E_pm(k) = c k^2 pm sqrt(alpha^2 k_x^2 + (alpha k_y - dx)^2 + dz^2). Both minima lie on
-    the k_y axis: E_+ increases with k_x^2, and where E_- has a minimum in k_x^2 at fixed
-    k_y (the Mexican-hat ring) its value c ky^2 + min_u [...] is linear in k_y, so the
-    minimum over k_y sits at an end of that interval, on k_x = 0. On the axis the
-    stationary points of f_pm(ky) = c ky^2 pm sqrt((alpha ky - dx)^2 + dz^2) are real
-    roots of the quartic 4 c^2 ky^2 [(alpha ky - dx)^2 + dz^2] = alpha^2 (alpha ky - dx)^2;
-    with the kink ky = dx/alpha (where dz = 0) they are all the candidates.
-    """
+def _axis_stationary(c: float, alpha: float, dx: float, dz: float) -> np.ndarray:
+    """k_y of every stationary point of E_pm on the k_y axis (nm^-1): the real roots of
+    4 c^2 ky^2 [(alpha ky - dx)^2 + dz^2] = alpha^2 (alpha ky - dx)^2, the kink ky = dx/alpha
+    (where the bands touch if dz = 0) and ky = 0. Since E_pm is even in k_x these are
+    critical points of E_pm(k) in the plane."""
     a = float(alpha)
     co = [4 * c * c * a * a, -8 * c * c * a * dx, 4 * c * c * (dx * dx + dz * dz) - a**4,
           2 * a**3 * dx, -a * a * dx * dx]
@@ -140,12 +134,36 @@ def band_minima(c: float, alpha: float, dx: float, dz: float) -> tuple:
         r = np.roots(co)
         scale = max(np.abs(r).max(), 1e-300) if len(r) else 1.0
         cand.extend(float(x.real) for x in r if abs(x.imag) <= 1e-7 * scale)
-    ky = np.array(cand)
-    root = np.sqrt((a * ky - dx) ** 2 + dz * dz)
-    lo = c * ky * ky - root
-    up = c * ky * ky + root
+    return np.array(cand)
+
+
+def _axis_bands(c, alpha, dx, dz, ky):
+    root = np.sqrt((alpha * ky - dx) ** 2 + dz * dz)
+    return c * ky * ky - root, c * ky * ky + root
+
+
+def band_minima(c: float, alpha: float, dx: float, dz: float) -> tuple:
+    """Bottoms of both bands, (E_-min, ky_-, E_+min, ky_+), in internal units (meV, nm^-1).
+
+    E_pm(k) = c k^2 pm sqrt(alpha^2 k_x^2 + (alpha k_y - dx)^2 + dz^2). Both minima lie on
+    the k_y axis: E_+ increases with k_x^2, and where E_- has a minimum in k_x^2 at fixed
+    k_y (the Mexican-hat ring) its value c ky^2 + min_u [...] is linear in k_y, so the
+    minimum over k_y sits at an end of that interval, on k_x = 0. On the axis the candidates
+    are the stationary points of :func:`_axis_stationary`.
+    """
+    ky = _axis_stationary(c, alpha, dx, dz)
+    lo, up = _axis_bands(c, alpha, dx, dz, ky)
     i, j = int(np.argmin(lo)), int(np.argmin(up))
     return float(lo[i]), float(ky[i]), float(up[j]), float(ky[j])
+
+
+def band_critical_energies(c: float, alpha: float, dx: float, dz: float) -> np.ndarray:
+    """Sorted energies (meV) of both bands at every critical point on the k_y axis: the band
+    bottoms, the top of the Mexican hat of the lower band, the touching point. At these a
+    Fermi contour is born, vanishes or changes topology, possibly through the polar centre."""
+    ky = _axis_stationary(c, alpha, dx, dz)
+    lo, up = _axis_bands(c, alpha, dx, dz, ky)
+    return np.unique(np.concatenate([lo, up]))
 
 
 def lower_band_minimum(c: float, alpha: float, dx: float, dz: float) -> float:

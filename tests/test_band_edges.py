@@ -92,6 +92,23 @@ def test_edge_is_one_sided_limit_from_above(theta, band, approximation, regime):
         assert not kinds, kinds
 
 
+@pytest.mark.parametrize("regime", ["dilute", "finite"])
+def test_mexican_hat_top(regime):
+    """Strong Rashba (alpha^2/(2c) > Delta): the lower band has a local maximum -Delta at k = 0,
+    where the hole of the annular Fermi sea closes at the polar centre (a ZeroDivisionError
+    before). The value is the one from above, as at the band bottoms."""
+    m = RashbaFM(**{**TA, "alpha": 5e-11, "delta_xc": 1e-3})
+    p = m.internal()
+    assert p.alpha**2 / (2 * p.c) > p.delta  # closed form: E_-(0) = -Delta is a local maximum
+    edge = -1e-3
+    r = response(m, edge, 0.0, regime=regime)
+    assert r.diagnostics["edge_offset"] > 0
+    for d in OFFSETS:
+        ref = response(m, edge + d * abs(edge), 0.0, regime=regime)
+        _close(r.K, ref.K, r.K_err + ref.K_err, f"K at +{d:g}")
+        _close(r.sigma, ref.sigma, r.sigma_err + ref.sigma_err, f"sigma at +{d:g}")
+
+
 def test_side_is_above_where_the_band_is_occupied():
     """At the bottom of the upper band (theta = 0, born, dilute: a finite jump of the
     response), the edge value is the one from above, not from below."""

@@ -25,7 +25,7 @@ import warnings
 
 import numpy as np
 
-from ..model import band_minima
+from ..model import band_critical_energies, band_minima
 
 #: |eps - edge| <= EDGE_RTOL * s counts as "at the edge" (well above the ~1e-15 accuracy of
 #: the edge energies, well below any physical energy; the solver is regular at 1e-12)
@@ -104,14 +104,17 @@ def check_inputs(model, p, eps: float, thetas, n_requested: int) -> None:
 
 
 def nearest_edge(p, eps: float, theta: float):
-    """The band edge (meV) within EDGE_RTOL * s of eps at theta, or None."""
+    """The band edge (meV) within EDGE_RTOL * s of eps at theta, or None.
+
+    Edges are the band energies at every critical point on the k_y axis
+    (:func:`llgsot.model.band_critical_energies`): the bottoms of both bands, the top of the
+    lower band's Mexican hat (where the hole of an annular Fermi sea closes at the polar
+    centre) and the band-touching point."""
     dx, dz = exchange(p, theta)
-    lo, _, up, _ = band_minima(p.c, p.alpha, dx, dz)
+    crit = band_critical_energies(p.c, p.alpha, dx, dz)
     s = energy_scale(p)
-    for e in (lo, up):
-        if abs(eps - e) <= EDGE_RTOL * s:
-            return e
-    return None
+    i = int(np.argmin(np.abs(crit - eps)))
+    return float(crit[i]) if abs(eps - crit[i]) <= EDGE_RTOL * s else None
 
 
 def one_sided(solve_at, edge: float, s: float):
