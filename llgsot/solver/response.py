@@ -127,7 +127,7 @@ def response(model: RashbaFM, fermi_energy: float, theta, phi: float = 0.0,
         Fermi energy eps (eV), measured from the band centre (E = 0 at k = 0 without
         exchange); must lie at or above the bottom of the lower band at every requested
         theta, and below the lower band on the cutoff circle |k| = k_c (else a ValueError
-        naming ``cutoff``). A value at a band edge (the bottom of either band at that
+        naming ``cutoff``). A value at a band edge (e.g. the bottom of either band at that
         theta, :meth:`RashbaFM.band_edges`) is allowed: see Notes.
     theta : float or array_like
         Polar angle(s) of the magnetization (rad), in [0, pi]. An array gives results with
@@ -149,7 +149,9 @@ def response(model: RashbaFM, fermi_energy: float, theta, phi: float = 0.0,
 
     Notes
     -----
-    Band edges: within 1e-10 of the model's energy scale s of a band bottom, the result is
+    Band edges: within 1e-10 of the model's energy scale s of a band edge (a band bottom, or
+    another critical point of the bands on the k_y axis: the top of the lower band's Mexican
+    hat, the point where the bands touch), the result is
     the ONE-SIDED VALUE FROM ABOVE (the band occupied): the response at edge + 1e-10 s, with
     K_err and sigma_err enlarged by twice its largest deviation from the responses at
     edge + {1e-9, ..., 1e-6} s (``diagnostics["edge_offset"]`` gives the offset, eV). At the
