@@ -71,6 +71,8 @@ def test_edge_is_one_sided_limit_from_above(theta, band, approximation, regime):
         warnings.simplefilter("always")
         r = response(MODEL, edge, theta, approximation=approximation, regime=regime)
         assert r.diagnostics["edge_offset"] > 0, "edge not detected"
+        # the polar centre lies inside every occupied pocket, also a newborn off-centre one
+        assert r.diagnostics["star_shaped"]
         for x in (r.K, r.K_err, r.sigma, r.sigma_err):
             assert np.all(np.isfinite(x))
         for d in OFFSETS:
