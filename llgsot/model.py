@@ -106,28 +106,69 @@ class RashbaFM:
         p = self.internal()
         return lower_band_minimum(p.c, p.alpha, p.delta * np.sin(theta), p.delta * np.cos(theta)) * 1e-3
 
+    def band_edges(self, theta: float = 0.0) -> tuple:
+        """Bottoms of the lower and the upper band at magnetization polar angle ``theta``,
+        (E_-min, E_+min) in eV. A Fermi energy at either is a band edge: a Fermi contour
+        is born there (physics.md sec. 6)."""
+        p = self.internal()
+        lo, _, up, _ = band_minima(p.c, p.alpha, p.delta * np.sin(theta), p.delta * np.cos(theta))
+        return lo * 1e-3, up * 1e-3
+
     def __str__(self) -> str:
         rows = [f"  {k:<18} = {getattr(self, k):.6g} {u}" for k, u in self.UNITS.items()]
         return "RashbaFM(\n" + "\n".join(rows) + "\n)"
 
 
+def _axis_stationary(c: float, alpha: float, dx: float, dz: float) -> np.ndarray:
+    """k_y of every stationary point of E_pm on the k_y axis (nm^-1): the real roots of
+    4 c^2 ky^2 [(alpha ky - dx)^2 + dz^2] = alpha^2 (alpha ky - dx)^2, the kink ky = dx/alpha
+    (where the bands touch if dz = 0) and ky = 0. Since E_pm is even in k_x these are
+    critical points of E_pm(k) in the plane."""
+    a = float(alpha)
+    co = [4 * c * c * a * a, -8 * c * c * a * dx, 4 * c * c * (dx * dx + dz * dz) - a**4,
+          2 * a**3 * dx, -a * a * dx * dx]
+    cand = [0.0]
+    if a != 0.0:
+        cand.append(dx / a)
+    if any(co):
+        r = np.roots(co)
+        scale = max(np.abs(r).max(), 1e-300) if len(r) else 1.0
+        cand.extend(float(x.real) for x in r if abs(x.imag) <= 1e-7 * scale)
+    return np.array(cand)
+
+
+def _axis_bands(c, alpha, dx, dz, ky):
+    root = np.sqrt((alpha * ky - dx) ** 2 + dz * dz)
+    return c * ky * ky - root, c * ky * ky + root
+
+
+def band_minima(c: float, alpha: float, dx: float, dz: float) -> tuple:
+    """Bottoms of both bands, (E_-min, ky_-, E_+min, ky_+), in internal units (meV, nm^-1).
+
+    E_pm(k) = c k^2 pm sqrt(alpha^2 k_x^2 + (alpha k_y - dx)^2 + dz^2). Both minima lie on
+    the k_y axis: E_+ increases with k_x^2, and where E_- has a minimum in k_x^2 at fixed
+    k_y (the Mexican-hat ring) its value c ky^2 + min_u [...] is linear in k_y, so the
+    minimum over k_y sits at an end of that interval, on k_x = 0. On the axis the candidates
+    are the stationary points of :func:`_axis_stationary`.
+    """
+    ky = _axis_stationary(c, alpha, dx, dz)
+    lo, up = _axis_bands(c, alpha, dx, dz, ky)
+    i, j = int(np.argmin(lo)), int(np.argmin(up))
+    return float(lo[i]), float(ky[i]), float(up[j]), float(ky[j])
+
+
+def band_critical_energies(c: float, alpha: float, dx: float, dz: float) -> np.ndarray:
+    """Sorted energies (meV) of both bands at every critical point on the k_y axis: the band
+    bottoms, the top of the Mexican hat of the lower band, the touching point. At these a
+    Fermi contour is born, vanishes or changes topology, possibly through the polar centre."""
+    ky = _axis_stationary(c, alpha, dx, dz)
+    lo, up = _axis_bands(c, alpha, dx, dz, ky)
+    return np.unique(np.concatenate([lo, up]))
+
+
 def lower_band_minimum(c: float, alpha: float, dx: float, dz: float) -> float:
     """Minimum over k of E_-(k) = c k^2 - sqrt(alpha^2 k_x^2 + (alpha k_y - dx)^2 + dz^2) (meV).
 
-    The spectrum is even in k_x; the minimum lies either on the k_y axis or on the
-    Mexican-hat ring. A dense scan followed by a local refinement finds it reliably.
+    See :func:`band_minima` (exact stationary points on the k_y axis).
     """
-    from scipy.optimize import minimize
-
-    def e_minus(k):
-        kx, ky = k
-        return c * (kx * kx + ky * ky) - np.sqrt(alpha**2 * kx**2 + (alpha * ky - dx) ** 2 + dz**2)
-
-    kscale = max(abs(alpha) / c, np.sqrt((abs(dx) + abs(dz)) / c), 1e-6)
-    g = np.linspace(-2 * kscale, 2 * kscale, 81)
-    KX, KY = np.meshgrid(g, g)
-    E = c * (KX**2 + KY**2) - np.sqrt(alpha**2 * KX**2 + (alpha * KY - dx) ** 2 + dz**2)
-    i = np.unravel_index(np.argmin(E), E.shape)
-    res = minimize(e_minus, x0=[KX[i], KY[i]], method="Nelder-Mead",
-                   options={"xatol": 1e-12 * kscale, "fatol": 1e-14, "maxiter": 4000})
-    return float(min(res.fun, E[i]))
+    return band_minima(c, alpha, dx, dz)[0]

@@ -120,7 +120,7 @@ def test_damped_alignment_closed_form_and_order(method, order):
     # the switching time of m_z through 0: closed form t = atanh(-cos th0)/(a g B)... crossing of 0
     g = mag.gamma / (1 + mag.damping**2)
     t0 = -np.arctanh(np.cos(th0)) / (mag.damping * g * B)
-    assert float(ds.switching_time[0]) == pytest.approx(t0, rel=1e-3)
+    assert float(ds.first_crossing_time[0]) == pytest.approx(t0, rel=1e-3)
 
 
 def test_dopri_error_below_tolerance_bound():

@@ -75,9 +75,13 @@ def test_switching_sign_convention_and_events():
                          m0=[(0, 0, -1), (0, 0, 1)], members=2, t_end=6e-9, dt=1e-12, save_every=10)
     assert ds.final_state.values.tolist() == [1, 1]
     assert ds.switched.values.tolist() == [1, 0]
-    ts = float(ds.switching_time[0])
-    assert 0 < ts < 2.2e-9 and np.isnan(float(ds.switching_time[1]))
+    ts = float(ds.first_crossing_time[0])
+    assert 0 < ts < 2.2e-9 and np.isnan(float(ds.first_crossing_time[1]))
     # m_z at the first saved sample after the crossing has the new sign
     mz = ds.m.sel(member=0, component="z")
     assert float(mz.sel(time=ts, method="bfill")) > 0 > float(mz.sel(time=ts, method="ffill"))
+    # the switching time (m_z >= 0.5 to the end) comes after the first crossing
+    tsw = float(ds.switching_time[0])
+    assert ts <= tsw < 6e-9 and np.isnan(float(ds.switching_time[1]))
+    assert float(mz.sel(time=tsw, method="bfill")) >= 0.5 > float(mz.sel(time=tsw, method="ffill"))
     assert ts < float(ds.settling_time[0]) < 6e-9

@@ -1,8 +1,9 @@
-"""Event detection on trajectories: final state, settling time, precession frequency by FFT.
+"""Event detection on trajectories: final state, switching and settling times, precession
+frequency by FFT.
 
-The switching time (first sign change of m.axis) is found inside the integrator at full time
-resolution; what is here works on the saved (possibly decimated) samples, so its time
-resolution is the output interval.
+The first crossing time (first sign change of m.axis) is found inside the integrator at full
+time resolution; what is here works on the saved (possibly decimated) samples, so its time
+resolution is the output interval (docs/dynamics.md, "Switching events").
 """
 from __future__ import annotations
 
@@ -15,12 +16,45 @@ STEADY_RATIO = 1.25
 STEADY_MIN_AMPLITUDE = 1e-6
 #: fewest periods in the analysed window for a frequency to be reported
 MIN_PERIODS = 4
+#: default threshold of the switching time: m.axis * sign(final) stays >= this to the end
+SWITCHING_THRESHOLD = 0.5
 
 
 def final_state(p_end: np.ndarray) -> np.ndarray:
     """+1 / -1: the hemisphere (sign of m.axis) of the last saved sample; 0 if exactly in-plane
     or failed (NaN)."""
     return np.sign(np.nan_to_num(p_end, nan=0.0)).astype(np.int8)
+
+
+def switching_time(time: np.ndarray, p: np.ndarray, threshold: float = SWITCHING_THRESHOLD,
+                   first_crossing: np.ndarray | None = None) -> np.ndarray:
+    """Time at which m.axis crosses, for the last time, into ``threshold`` on the final side.
+
+    With q(t) = p(t) sign(p(t_end)), the switching time is the first time after which
+    q >= threshold for every later saved sample, found by linear interpolation of q between
+    the last saved sample below the threshold and the next one, and never earlier than
+    ``first_crossing`` (the full-resolution first sign change, if given). NaN for members
+    that did not switch (final hemisphere = initial one, or final state in-plane/failed) or
+    whose final |p| is below the threshold.
+
+    p: (time, member) projections m.axis; threshold in (0, 1).
+    """
+    fs = final_state(p[-1]).astype(float)
+    q = p * fs  # (time, member); NaN stays NaN
+    n = q.shape[0]
+    out = np.full(q.shape[1], np.nan)
+    below = ~(q >= threshold)  # NaN counts as below
+    last_below = n - 1 - np.argmax(below[::-1], axis=0)
+    ok = (fs != 0) & (np.sign(p[0]) != fs) & below.any(axis=0) & (last_below < n - 1)
+    for j in np.flatnonzero(ok):
+        i = last_below[j]
+        q0, q1 = q[i, j], q[i + 1, j]
+        f = (threshold - q0) / (q1 - q0) if np.isfinite(q0) and q1 != q0 else 1.0
+        t = time[i] + min(max(f, 0.0), 1.0) * (time[i + 1] - time[i])
+        if first_crossing is not None and np.isfinite(first_crossing[j]):
+            t = max(t, first_crossing[j])
+        out[j] = t
+    return out
 
 
 def settling_time(time: np.ndarray, p: np.ndarray, tol: float) -> np.ndarray:

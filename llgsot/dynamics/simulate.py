@@ -38,7 +38,7 @@ class IntegrationError(RuntimeError):
 def simulate(magnet: Macrospin, torque=None, current=0.0, field=(0.0, 0.0, 0.0), m0=(0.0, 0.0, 1.0),
              t_end=None, dt=None, method="rk4", temperature=0.0, members=1, seed=None,
              save_every=1, rtol=1e-8, atol=1e-10, max_steps=100_000_000, switching_axis=None,
-             settle_tol=0.05, on_failure="raise") -> xr.Dataset:
+             settle_tol=0.05, on_failure="raise", switching_threshold=0.5) -> xr.Dataset:
     """Integrate the macrospin LLG driven by a spin-orbit torque.
 
     dm/dt = -gamma/(1 + a^2) [m x B + a m x (m x B)] (a = magnet.damping) with
@@ -84,13 +84,19 @@ def simulate(magnet: Macrospin, torque=None, current=0.0, field=(0.0, 0.0, 0.0),
         Band |m.axis - final| for the settling time.
     on_failure : "raise" | "warn"
         What to do when a member fails (NaN, step collapse, too many steps).
+    switching_threshold : float
+        In (0, 1): ``switching_time`` is when m.axis * sign(final) rises, for the last time,
+        through this value (default 0.5: within 60 degrees of the axis on the final side).
 
     Returns
     -------
     xarray.Dataset
         ``m`` (time, member, component), ``current`` (time, A/m^2), ``field`` (time,
-        component, T), per member ``switching_time`` (s, first sign change of m.axis at full
-        resolution, NaN if none), ``settling_time`` (s), ``final_state`` (+1/-1),
+        component, T), per member ``switching_time`` (s: the time after which m.axis *
+        sign(final) stays >= switching_threshold to the end, from the saved samples by linear
+        interpolation, NaN unless the member switched hemisphere), ``first_crossing_time``
+        (s, first sign change of m.axis at full resolution, NaN if none; a member may sit
+        in-plane long after it), ``settling_time`` (s), ``final_state`` (+1/-1),
         ``switched`` (0/1), ``precession_frequency`` (Hz, NaN unless steady), ``norm_drift``
         (max | |m| - 1 | before renormalisation), ``status`` (0 ok), ``seed``; parameters,
         units and provenance in attrs.
@@ -188,7 +194,7 @@ def simulate(magnet: Macrospin, torque=None, current=0.0, field=(0.0, 0.0, 0.0),
     wall = _time.perf_counter() - wall
 
     ds = _wrap(magnet, torque, out, times, axis, cur, fld, drift, t_cross, status, fail_t, seeds,
-               settle_tol, extra)
+               settle_tol, extra, switching_threshold)
     ds.attrs.update(magnet.as_attrs())
     if torque is not None:
         ds.attrs.update(torque.as_attrs())
@@ -204,6 +210,7 @@ def simulate(magnet: Macrospin, torque=None, current=0.0, field=(0.0, 0.0, 0.0),
         "seed_entropy": str(ss.entropy), "seed_spawn_key": str(tuple(ss.spawn_key)),
         "current": cur_desc, "field": fld_desc, "m0": list(map(float, m0[0])) if members else [],
         "switching_axis": list(map(float, axis)), "settle_tol": settle_tol,
+        "switching_threshold": ds["switching_time"].attrs["threshold"],
         "wall_time_s": wall,
         "units": "SI: time s, field T, current A/m^2, Ms A/m, frequency Hz",
         "equation": "dm/dt = -gamma/(1+a^2) [m x B + a m x (m x B)], a = damping",
@@ -226,7 +233,10 @@ def simulate(magnet: Macrospin, torque=None, current=0.0, field=(0.0, 0.0, 0.0),
 
 
 def _wrap(magnet, torque, out, times, axis, cur, fld, drift, t_cross, status, fail_t, seeds,
-          settle_tol, extra):
+          settle_tol, extra, switching_threshold=events.SWITCHING_THRESHOLD):
+    thr = v.finite_scalar("switching_threshold", switching_threshold)
+    if not 0.0 < thr < 1.0:
+        raise ValueError(f"`switching_threshold` must lie in (0, 1), got {thr!r}")
     members = out.shape[1]
     p = out @ axis  # (time, member)
     p0 = p[0]
@@ -236,7 +246,10 @@ def _wrap(magnet, torque, out, times, axis, cur, fld, drift, t_cross, status, fa
         "m": (("time", "member", "component"), out, {"units": "1", "long_name": "unit magnetization"}),
         "current": (("time",), cur.at(times), {"units": "A/m^2", "long_name": "charge current density J(t)"}),
         "field": (("time", "component"), fld.at(times), {"units": "T", "long_name": "external field B_ext(t)"}),
-        "switching_time": (("member",), t_cross, {"units": "s", "long_name": "first sign change of m.axis"}),
+        "switching_time": (("member",), events.switching_time(times, p, thr, t_cross),
+                           {"units": "s", "threshold": thr,
+                            "long_name": "time after which m.axis*sign(final) >= threshold to the end"}),
+        "first_crossing_time": (("member",), t_cross, {"units": "s", "long_name": "first sign change of m.axis"}),
         "settling_time": (("member",), events.settling_time(times, p, settle_tol),
                           {"units": "s", "long_name": "time after which |m.axis - final| <= settle_tol"}),
         "final_state": (("member",), fs, {"units": "1", "long_name": "sign of m.axis at the end"}),

@@ -18,6 +18,7 @@ from ..constants import ELECTRON_CHARGE, HBAR, MEV, NM
 from .. import spinorbit as _tq
 from ..model import RashbaFM
 from . import dilute as _dil
+from . import edges as _edges
 from . import finite as _fin
 from .scattering import BORN, TMATRIX
 
@@ -124,7 +125,10 @@ def response(model: RashbaFM, fermi_energy: float, theta, phi: float = 0.0,
         The model parameters.
     fermi_energy : float
         Fermi energy eps (eV), measured from the band centre (E = 0 at k = 0 without
-        exchange); must lie above the bottom of the lower band.
+        exchange); must lie at or above the bottom of the lower band at every requested
+        theta, and below the lower band on the cutoff circle |k| = k_c (else a ValueError
+        naming ``cutoff``). A value at a band edge (e.g. the bottom of either band at that
+        theta, :meth:`RashbaFM.band_edges`) is allowed: see Notes.
     theta : float or array_like
         Polar angle(s) of the magnetization (rad), in [0, pi]. An array gives results with
         a leading theta axis.
@@ -142,6 +146,19 @@ def response(model: RashbaFM, fermi_energy: float, theta, phi: float = 0.0,
     Returns
     -------
     Response
+
+    Notes
+    -----
+    Band edges: within 1e-10 of the model's energy scale s of a band edge (a band bottom, or
+    another critical point of the bands on the k_y axis: the top of the lower band's Mexican
+    hat, the point where the bands touch), the result is
+    the ONE-SIDED VALUE FROM ABOVE (the band occupied): the response at edge + 1e-10 s, with
+    K_err and sigma_err enlarged by twice its largest deviation from the responses at
+    edge + {1e-9, ..., 1e-6} s (``diagnostics["edge_offset"]`` gives the offset, eV). At the
+    bottom of the upper band the tmatrix response approaches its mathematical limit only as
+    1/ln(offset) (Re g0 diverges logarithmically at a 2D band edge), so that limit is not
+    extrapolated; the error estimate says how much the value depends on the offset. At the
+    bottom of the lower band the dilute response vanishes. See docs/theory.md, sec. 4a.
     """
     if not isinstance(model, RashbaFM):
         raise ValueError(f"`model` must be a RashbaFM, got {type(model).__name__}")
@@ -165,6 +182,9 @@ def response(model: RashbaFM, fermi_energy: float, theta, phi: float = 0.0,
         pole, dist = _tq.nearest_pole(t)
         if dist < _tq.POLE_HALF_WIDTH * 0.999 and pole not in stencils:
             stencils[pole] = _tq.stencil(pole)
+    # band bottoms and the cutoff disc, at every angle to be solved, before any work
+    _edges.check_inputs(model, model.internal(), eps_eV * 1e3,
+                        np.concatenate([th, *stencils.values()]), len(th))
     res = [solve(t) for t in th]
     K = np.array([r[0] for r in res])
     Kerr = np.array([r[1] for r in res])
@@ -257,11 +277,29 @@ class _PointSolver:
         return self.cache[key]
 
     def _solve(self, theta, phi=0.0):
-        """Solve at (theta, phi) directly; phi != 0 is used only to test the rotation rule."""
+        """Solve at (theta, phi); at a band edge, the one-sided value from above
+        (:func:`.edges.one_sided`). phi != 0 is used only to test the rotation rule."""
+        if _edges.below_lower_band(self.p, self.eps, theta):
+            # only at pole stencils next to the bottom of the lower band (the user's angles
+            # are checked up front): no Fermi surface, so the Fermi-surface response is zero
+            z = np.zeros
+            return (z((3, 2)), z((3, 2)), z((2, 2)), z((2, 2)),
+                    {"nodes": 0.0, "cond": 1.0, "star_shaped": True, "g0": z(4, complex),
+                     "tau": z(4, complex), "centre": (0.0, 0.0), "edge_offset": 0.0})
+        edge = _edges.nearest_edge(self.p, self.eps, theta)
+        if edge is None:
+            out = self._solve_at(theta, phi, self.eps)
+            out[4]["edge_offset"] = 0.0
+            return out
+        return _edges.one_sided(lambda e: self._solve_at(theta, phi, e), edge,
+                                _edges.energy_scale(self.p))
+
+    def _solve_at(self, theta, phi, eps):
+        """Solve at (theta, phi) and Fermi energy eps (meV) directly."""
         p = self.p
         dpar = p.delta * math.sin(theta)
         dz = p.delta * math.cos(theta)
-        cy0 = fermi_centre(p.c, p.alpha, dpar, dz, self.eps, self.model, theta)
+        cy0 = fermi_centre(p.c, p.alpha, dpar, dz, eps, self.model, theta)
         dx, dy = dpar * math.cos(phi), dpar * math.sin(phi)
         cx, cy = -cy0 * math.sin(phi), cy0 * math.cos(phi)
         K = np.zeros((3, 2))
@@ -273,17 +311,17 @@ class _PointSolver:
         diag = np.zeros(8)
         if self.regime == "dilute":
             y0 = np.zeros((4, 2))
-            _dil.dilute_point(p.c, p.alpha, dx, dy, dz, self.eps, cx, cy, p.kc, p.W, p.n, self.approx,
+            _dil.dilute_point(p.c, p.alpha, dx, dy, dz, eps, cx, cy, p.kc, p.W, p.n, self.approx,
                               self.rtol, MAX_LEVEL, K, Ke, S, Se, y0, g0, tau, diag)
             cond = diag[_dil.D_COND]
             flags = (diag[_dil.D_STAR], diag[_dil.D_CUTOFF], diag[_dil.D_LEVEL])
         else:
-            _fin.finite_point(p.c, p.alpha, dx, dy, dz, self.eps, cx, cy, p.kc, p.W, p.n, self.approx,
+            _fin.finite_point(p.c, p.alpha, dx, dy, dz, eps, cx, cy, p.kc, p.W, p.n, self.approx,
                               self.rtol, MAX_LEVEL, K, Ke, S, Se, g0, tau, diag)
             cond = diag[_fin.D_COND]
             flags = (diag[_fin.D_STAR], diag[_fin.D_CUTOFF], diag[_fin.D_LEVEL])
             gamma = -p.n * tau[0].imag
-            ekin = self.eps + p.delta + p.alpha**2 / (4 * p.c)  # >= eps - band bottom
+            ekin = eps + p.delta + p.alpha**2 / (4 * p.c)  # >= eps - band bottom
             inv_eps_tau = 2 * gamma / ekin
             if inv_eps_tau > 0.1:
                 warnings.warn(
@@ -293,7 +331,7 @@ class _PointSolver:
         if cut:
             raise ValueError(
                 f"`cutoff` = {self.model.cutoff!r} nm^-1 is too small: the Fermi contour at "
-                f"fermi_energy={self.eps * 1e-3!r} eV, theta={theta!r} reaches |k| = k_c")
+                f"fermi_energy={eps * 1e-3!r} eV, theta={theta!r} reaches |k| = k_c")
         if star:
             warnings.warn(
                 f"Fermi contours are not star-shaped about the chosen centre at theta={theta:.4g}; "
