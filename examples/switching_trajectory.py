@@ -73,7 +73,7 @@ def main():
               f"{float(ds.switching_time[0]) * 1e9:.3f} ns, settled at "
               f"{float(ds.settling_time[0]) * 1e9:.3f} ns, |m| drift {float(ds.norm_drift[0]):.1e}")
     p = float(thermal.switched.mean())
-    ts = thermal.switching_time.values[thermal.switched.values == 1]
+    ts = thermal.first_crossing_time.values[thermal.switched.values == 1]
     print(f"300 K, 512 members: switching probability {p:.3f}, switching time "
           f"{np.median(ts) * 1e9:.3f} ns (median), {np.percentile(ts, 5) * 1e9:.3f}-"
           f"{np.percentile(ts, 95) * 1e9:.3f} ns (5-95 %)")

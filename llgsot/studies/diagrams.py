@@ -21,7 +21,7 @@ def _switch_point(current, magnet, torque, pulse, field_dir, base_field, m0, dt,
     B = np.asarray(base_field, float) + (0.0 if field is None else float(field)) * np.asarray(field_dir)
     k, n, t = switched_fraction(magnet, torque, p, current, tuple(B), m0, dt, t_relax, temperature,
                                 members, seed)
-    return {"switched": k / n, "switching_time": t}
+    return {"switched": k / n, "first_crossing_time": t}
 
 
 def _spec(magnet, torque, pulse, extra):
@@ -50,8 +50,9 @@ def switching_diagram(magnet, torque, pulse, currents, fields=None, durations=No
 
     Returns
     -------
-    xarray.Dataset with ``switched`` (fraction, 0/1 at T = 0) and ``switching_time`` (s, mean
-    over switched members) over (current, field) or (current, duration).
+    xarray.Dataset with ``switched`` (fraction, 0/1 at T = 0) and ``first_crossing_time`` (s,
+    mean over switched members of the first sign change of m.axis; the runs save too few
+    samples for ``simulate``'s ``switching_time``) over (current, field) or (current, duration).
     """
     if (fields is None) == (durations is None):
         raise ValueError("give exactly one of `fields` (T) or `durations` (s)")
@@ -86,7 +87,7 @@ def switching_diagram(magnet, torque, pulse, currents, fields=None, durations=No
     else:
         ds["duration"].attrs["units"] = "s"
     ds["switched"].attrs.update(units="1", long_name="switched fraction")
-    ds["switching_time"].attrs["units"] = "s"
+    ds["first_crossing_time"].attrs["units"] = "s"
     ds.attrs.update({k: (str(val) if isinstance(val, (dict, list)) else val) for k, val in spec.items()})
     ds.attrs.update({"llgsot_version": __version__,
                      "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")})

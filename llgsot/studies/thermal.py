@@ -50,7 +50,8 @@ def switching_probability(magnet, torque, pulse, amplitudes, field=(0.0, 0.0, 0.
     """Switching probability against pulse amplitude (A/m^2) at ``temperature`` (K).
 
     Returns a Dataset over ``amplitude`` with ``probability``, ``ci_low``, ``ci_high`` (95 %
-    Wilson), ``switched`` (counts), ``switching_time`` (mean of the switched members, s).
+    Wilson), ``switched`` (counts), ``first_crossing_time`` (mean over the switched members of
+    the first sign change of m.axis, s).
     Member seeds derive from ``seed`` per amplitude: results do not depend on the executor.
     """
     amps = np.atleast_1d(v.finite_array("amplitudes", amplitudes, "A/m^2")).astype(float)
@@ -71,10 +72,10 @@ def switching_probability(magnet, torque, pulse, amplitudes, field=(0.0, 0.0, 0.
     ds = xr.Dataset(
         {"probability": ("amplitude", k / members), "ci_low": ("amplitude", lo),
          "ci_high": ("amplitude", hi), "switched": ("amplitude", k),
-         "switching_time": ("amplitude", np.array([r[2] for r in res]))},
+         "first_crossing_time": ("amplitude", np.array([r[2] for r in res]))},
         coords={"amplitude": amps})
     ds["amplitude"].attrs["units"] = "A/m^2"
-    ds["switching_time"].attrs["units"] = "s"
+    ds["first_crossing_time"].attrs["units"] = "s"
     ds["probability"].attrs["long_name"] = "switching probability"
     ds.attrs.update({"members": members, "temperature": temperature, "dt": dt, "t_relax": t_relax,
                      "seed_entropy": str(ss.entropy), "pulse": pulse.describe(),
