@@ -12,6 +12,7 @@ import os
 import numpy as np
 import xarray as xr
 
+from .. import _validate as v
 from . import schema
 from .hermite import bessel_slopes, hermite_eval
 
@@ -68,12 +69,15 @@ class TorqueTable:
         return self._both(m)[1]
 
     def _both(self, m):
-        m = np.asarray(m, float)
-        if m.shape[-1] != 3:
+        m = v.finite_array("m", m)
+        if m.ndim == 0 or m.shape[-1] != 3:
             raise ValueError(f"`m` must have shape (..., 3), got {m.shape}")
         norm = np.linalg.norm(m, axis=-1)
-        if np.any(np.abs(norm - 1) > 1e-6):
-            raise ValueError("`m` must be unit vectors (|m| = 1 within 1e-6)")
+        off = np.abs(norm - 1) > 1e-6
+        if np.any(off):
+            i = np.unravel_index(int(np.flatnonzero(off)[0]), norm.shape) if norm.ndim else ()
+            raise ValueError(f"`m` must be unit vectors (|m| = 1 within 1e-6), got |m| = "
+                             f"{float(norm[i]):.6g}" + (f" at index {i}" if norm.ndim else ""))
         theta = np.arccos(np.clip(m[..., 2] / norm, -1.0, 1.0))
         phi = np.arctan2(m[..., 1], m[..., 0])
         vals = self.values_at(theta)
