@@ -73,6 +73,8 @@ def critical_current(magnet, torque, pulse, field=(0.0, 0.0, 0.0), m0=(0.0, 0.0,
         > 0 for the thermal version (K): probabilities from ``members`` Heun samples each.
     members, seed : int
         Ensemble size and root seed (thermal).
+    max_evaluations : int
+        Deterministic: largest number of simulations, bisection included (>= 2).
     executor : optional
         Thermal ladder: where the ensembles run (:mod:`llgsot.parallel`).
     """

@@ -52,8 +52,15 @@ def switching_diagram(magnet, torque, pulse, currents, fields=None, durations=No
         Constant field (T) added at every point.
     durations : 1-d array, optional
         Flat-top durations of the pulse (s). Exactly one of fields/durations is given.
+    m0 : 3 numbers
+        Initial state (unit vector).
+    dt, t_relax : float, optional
+        Time step and relaxation time after the pulse (s); chosen automatically if None.
     temperature, members, seed
         T > 0: ``switched`` is the fraction of ``members`` Heun samples that switched.
+    executor, checkpoint, progress
+        Where the points run (:mod:`llgsot.parallel`), a JSON-lines checkpoint path to resume
+        from, and a progress bar.
 
     Returns
     -------
