@@ -88,9 +88,6 @@ def _param_docs(obj) -> dict:
             flush()
             head = line.split(" : ")[0]
             names, text = [n.strip() for n in head.split(",")], []
-            typ = line.split(" : ", 1)[1] if " : " in line else ""
-            if typ:
-                text.append(f"({typ.strip()})")
         elif line.strip():
             text.append(line.strip())
     flush()

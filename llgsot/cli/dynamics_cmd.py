@@ -52,7 +52,7 @@ def simulate_cmd(args) -> int:
     from ..dynamics import simulate
 
     for flag, path in (("-o/--output", args.output), ("--plot", args.plot)):
-        if path:
+        if path is not None:
             output_path(flag, path)
     cfg, r, magnet, torque = _common(args.config, "run")
     if "pulse" in cfg and "current" in r:
@@ -71,10 +71,10 @@ def simulate_cmd(args) -> int:
     print(f"final m (member 0): ({m[-1, 0, 0]:+.4f}, {m[-1, 0, 1]:+.4f}, {m[-1, 0, 2]:+.4f}); "
           f"switched: {int(ds['switched'].values.sum())}/{members}; "
           f"switching time (member 0): {float(ds['switching_time'].values[0]):.4g} s")
-    if args.output:
+    if args.output is not None:
         _save(ds, args.output)
         print(f"wrote {args.output}")
-    if args.plot:
+    if args.plot is not None:
         from ..plotting import plot_trajectory
 
         plot_trajectory(ds, args.plot)
@@ -114,14 +114,14 @@ def diagram_cmd(args) -> int:
 
     output_path("-o/--output", args.output)
     for flag, path in (("--plot", args.plot), ("--checkpoint", args.checkpoint)):
-        if path:
+        if path is not None:
             output_path(flag, path)
     cfg, d, magnet, torque = _common(args.config, "diagram")
     ds = switching_diagram(magnet, torque, pulse_from(cfg), checkpoint=args.checkpoint,
                            progress=not args.no_progress, **d)
     _save(ds, args.output)
     print(f"wrote {args.output} ({ds['switched'].size} points)")
-    if args.plot:
+    if args.plot is not None:
         from ..plotting import plot_diagram
 
         plot_diagram(ds, args.plot)

@@ -48,7 +48,7 @@ def build(args) -> int:
     from ..tables.store import save_table
 
     output_path("-o/--output", args.output)
-    if args.checkpoint:
+    if args.checkpoint is not None:
         output_path("--checkpoint", args.checkpoint)
     cfg = load_toml(args.config)
     unknown_sections(cfg, ("model", "table"))
