@@ -39,10 +39,6 @@ def register(sub):
 def _common(path, command_section):
     cfg = load_toml(path)
     unknown_sections(cfg, SECTIONS)
-    others = sorted(set(cfg) & {"run", "critical_current", "diagram"} - {command_section})
-    if others:
-        raise ValueError(f"config: section [{others[0]}] is not read by this command "
-                         f"(it reads [{command_section}])")
     sec = section(cfg, command_section)
     base = os.path.dirname(os.path.abspath(path))
     return cfg, sec, magnet_from(cfg), torque_from(cfg, base)
