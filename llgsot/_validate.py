@@ -22,9 +22,11 @@ _NUMERIC_KINDS = "iuf"
 
 def _short(value) -> str:
     """repr of ``value`` cut to one short line."""
-    if isinstance(value, np.ndarray) and value.size > 6:
-        return f"array of shape {value.shape}"
-    r = repr(value)
+    if isinstance(value, np.ndarray):
+        if value.size > 6:
+            return f"array of shape {value.shape}"
+        value = value.tolist()
+    r = " ".join(repr(value).split())
     return r if len(r) <= 80 else r[:77] + "..."
 
 

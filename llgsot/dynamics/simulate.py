@@ -116,6 +116,7 @@ def simulate(magnet: Macrospin, torque=None, current=0.0, field=(0.0, 0.0, 0.0),
     rtol = v.positive("rtol", rtol)
     atol = v.positive("atol", atol)
     max_steps = v.count("max_steps", max_steps)
+    seed = v.seed("seed", seed)
     # -- steps and output size, checked before anything is allocated
     n_steps = _n_steps(t_end, dt)
     n_save = _n_saved(n_steps, save_every)
@@ -271,7 +272,8 @@ def _check_step(magnet, torque, cur, fld, dt, sigma_th, method) -> float:
         "external field": fld.max_abs(),
         "anisotropy field 2|Ku|/Ms": abs(magnet.anisotropy_field),
         "demagnetizing field mu0 Ms max(N)": MU0 * magnet.Ms * max(magnet.demag),
-        "spin-orbit field": 0.0 if torque is None else torque.max_field(magnet, J_max),
+        f"spin-orbit field of `current` up to {J_max:.3g} A/m^2":
+            0.0 if torque is None else torque.max_field(magnet, J_max),
     }
     total = sum(fields.values())
     omega = magnet.gamma * total

@@ -34,6 +34,8 @@ def load_table(path) -> xr.Dataset:
         of the known ones), a NaN or inf in any variable (its name and first bad index), or
         theta nodes that are unsorted or duplicated.
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"`path` must be a file path, got {type(path).__name__} {path!r:.40}")
     path = os.fspath(path)
     if not os.path.exists(path):
         raise ValueError(f"no table file at {path!r}")
