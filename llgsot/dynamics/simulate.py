@@ -109,7 +109,8 @@ def simulate(magnet: Macrospin, torque=None, current=0.0, field=(0.0, 0.0, 0.0),
     dt = v.positive("dt", dt, "s")
     temperature = v.nonnegative("temperature", temperature, "K")
     if temperature > 0 and method != "heun":
-        raise ValueError(f"temperature > 0 needs method='heun' (Stratonovich), got method={method!r}")
+        raise ValueError(f"`temperature` = {temperature:g} K > 0 needs `method` = 'heun' "
+                         f"(Stratonovich), got {method!r}")
     members = v.count("members", members)
     save_every = v.count("save_every", save_every)
     settle_tol = v.positive("settle_tol", settle_tol)
