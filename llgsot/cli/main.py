@@ -83,10 +83,15 @@ def main(argv=None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    warnings.simplefilter("default")
-    warnings.showwarning = _one_line_warning
     name = " ".join(["llgsot", args.command] + [str(v) for k, v in sorted(vars(args).items())
                                                  if k.endswith("_command") and v])
+    with warnings.catch_warnings():  # the caller's warning filters are restored afterwards
+        warnings.simplefilter("default")
+        warnings.showwarning = _one_line_warning
+        return _run(args, name)
+
+
+def _run(args, name) -> int:
     try:
         return int(args.func(args) or 0)
     except (ValueError, TypeError) as exc:
