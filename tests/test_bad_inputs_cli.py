@@ -121,6 +121,8 @@ TIME_KEYS = {"t_relax", "t_end", "duration", "rise", "fall", "delay", "dt"}
 KEY_CASES = [(sec, key, cls) for sec, s in sections().items() for key in s.keys for cls in TOML_BAD]
 #: valid model values that put the Fermi level at a band edge: ZeroDivisionError in the solver
 #: (issue 8 item 1, the band-edge branch); the CLI reports it in one line, status 1
+#: (fixed on main by the band-edge branch); a tiny impurity strength (7e-91 eV nm^2, drawn for
+#: table.impurity_strength lists) still divides by zero there
 SOLVER_EDGE = {("model", "alpha", "negative"), ("model", "alpha", "fraction"),
                ("model", "delta_xc", "fraction"), ("table", "fermi_energy", "fraction"),
                ("table", "impurity_strength", "short_list"), ("table", "impurity_strength", "long_list")}
@@ -197,7 +199,11 @@ def test_bad_response_flag(flag, cls):
         else:
             argv += [flag, value]
         rc, out, err = run_cli(argv + ["--json"])
-        check_outcome(rc, err, _names(flag))
+        names = _names(flag)
+        if cls in ("negative", "zero"):  # may be valid and make another argument wrong
+            names += [f"`{k}`" for k in ("m_eff", "alpha", "delta_xc", "impurity_density",
+                                         "impurity_strength", "cutoff", "fermi_energy", "theta")]
+        check_outcome(rc, err, names)
         if rc == 0:
             import json
 
