@@ -109,7 +109,7 @@ class RashbaFM:
     def band_edges(self, theta: float = 0.0) -> tuple:
         """Bottoms of the lower and the upper band at magnetization polar angle ``theta``,
         (E_-min, E_+min) in eV. A Fermi energy at either is a band edge: a Fermi contour
-        is born there (physics.md sec. 6)."""
+        is born there (docs/physics.md sec. 6)."""
         p = self.internal()
         lo, _, up, _ = band_minima(p.c, p.alpha, p.delta * np.sin(theta), p.delta * np.cos(theta))
         return lo * 1e-3, up * 1e-3

@@ -1,6 +1,22 @@
-"""TOML configuration files: parsed and validated here, errors name the key."""
+"""TOML configuration files: schemas derived from the library, parsed and validated here.
+
+Every config section is a :class:`Section` built from the library object it configures:
+the keys, which of them are required and their defaults come from ``dataclasses.fields``
+(RashbaFM, Macrospin, Pulse) or ``inspect.signature`` (ConstantSOT, TableSOT, build_table,
+simulate, critical_current, switching_diagram), and each key's description from the
+object's numpydoc "Parameters" section. Nothing is copied: a key the config leaves out is
+simply not passed, so the library's own default applies. ``docs/gen_cli.py`` writes the
+reference page ``docs/cli.md`` from the same :data:`SECTIONS`.
+
+Errors are one line and name the key (``config: magnet.Ms must be a number, got 'big'``).
+"""
 from __future__ import annotations
 
+import dataclasses
+import inspect
+import math
+import os
+import re
 import sys
 
 if sys.version_info >= (3, 11):
@@ -9,20 +25,378 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 NUMBER = (int, float)
+REQUIRED = object()  # marker: the key has no default
+AUTO = "automatic"  # shown for library defaults of None that mean "chosen for you"
+
+#: value kinds a key may have; the parser and docs/cli.md both read this table
+KINDS = {
+    "number": "number",
+    "integer": "integer",
+    "string": "string",
+    "path": "string (a file path, relative to the config file)",
+    "vector3": "list of 3 numbers",
+    "direction3": "list of 3 numbers (a direction: any nonzero vector, normalised)",
+    "direction2": "list of 2 numbers (an in-plane direction, normalised)",
+    "pair": "list of 2 numbers [lo, hi]",
+    "numbers": "number or list of numbers",
+    "count_or_numbers": "integer (a count) or list of numbers",
+    "grid": "list of numbers, or a table {start, stop, num}",
+}
 
 
+@dataclasses.dataclass(frozen=True)
+class Key:
+    name: str
+    kind: str
+    default: object = REQUIRED
+    help: str = ""
+    choices: tuple = ()
+
+    @property
+    def required(self) -> bool:
+        return self.default is REQUIRED
+
+
+@dataclasses.dataclass(frozen=True)
+class Section:
+    """One ``[name]`` table of a config: its keys and where they come from."""
+
+    name: str
+    source: str  # the library object it configures, for the docs
+    doc: str
+    keys: dict
+
+    def __contains__(self, key):
+        return key in self.keys
+
+
+# -- building sections from the library -------------------------------------------------
+def _param_docs(obj) -> dict:
+    """{name: one-paragraph description} from a numpydoc "Parameters" section."""
+    doc = inspect.getdoc(obj) or ""
+    m = re.search(r"^Parameters\n-+\n(.*?)(?:\n\n[A-Z][a-z]+\n-+\n|\Z)", doc, re.S | re.M)
+    if not m:
+        return {}
+    out, names, text = {}, [], []
+
+    def flush():
+        for n in names:
+            out[n] = " ".join(text).strip()
+
+    for line in m.group(1).splitlines():
+        if line and not line[0].isspace():
+            flush()
+            head = line.split(" : ")[0]
+            names, text = [n.strip() for n in head.split(",")], []
+        elif line.strip():
+            text.append(line.strip())
+    flush()
+    return out
+
+
+def _library_defaults(obj) -> dict:
+    """{name: default or REQUIRED} from dataclass fields or the call signature."""
+    if dataclasses.is_dataclass(obj):
+        out = {}
+        for f in dataclasses.fields(obj):
+            if f.default is not dataclasses.MISSING:
+                out[f.name] = f.default
+            elif f.default_factory is not dataclasses.MISSING:  # pragma: no cover
+                out[f.name] = f.default_factory()
+            else:
+                out[f.name] = REQUIRED
+        return out
+    sig = inspect.signature(obj.__init__ if inspect.isclass(obj) else obj)
+    return {n: (REQUIRED if p.default is inspect.Parameter.empty else p.default)
+            for n, p in sig.parameters.items() if n != "self"}
+
+
+def _kind_of(default) -> str:
+    if isinstance(default, bool):
+        return "string"
+    if isinstance(default, int):
+        return "integer"
+    if isinstance(default, float):
+        return "number"
+    if isinstance(default, str):
+        return "string"
+    if isinstance(default, tuple) and len(default) == 3:
+        return "vector3"
+    return "number"
+
+
+def from_library(obj, names, kinds=None, overrides=None, choices=None, docs=None) -> dict:
+    """Keys ``names`` of the library object ``obj``, with defaults and descriptions from it.
+
+    ``kinds`` fixes value kinds the defaults do not reveal (vectors, None defaults);
+    ``overrides`` replaces a default where the command line differs on purpose (documented
+    in the key's help).
+    """
+    defaults = _library_defaults(obj)
+    helps = _param_docs(obj)
+    kinds, overrides, choices, docs = kinds or {}, overrides or {}, choices or {}, docs or {}
+    keys = {}
+    for n in names:
+        if n not in defaults:
+            raise KeyError(f"{getattr(obj, '__qualname__', obj)} has no parameter {n!r}")
+        default = overrides.get(n, defaults[n])
+        kind = kinds.get(n) or _kind_of(default)
+        keys[n] = Key(n, kind, default, docs.get(n, helps.get(n, "")), tuple(choices.get(n, ())))
+    return keys
+
+
+def _sections() -> dict:
+    from ..dynamics import ConstantSOT, Macrospin, Pulse, TableSOT, simulate
+    from ..model import RashbaFM
+    from ..solver.response import APPROXIMATIONS, REGIMES
+    from ..studies import critical_current, switching_diagram
+    from ..tables import build_table
+
+    dirs = {"easy_axis": "direction3", "polarization": "direction3",
+            "current_direction": "direction2", "field_direction": "direction3",
+            "switching_axis": "direction3"}
+    vec = {"field": "vector3", "m0": "vector3", "base_field": "vector3", "demag": "vector3"}
+    kinds = {**dirs, **vec, "dt": "number", "t_relax": "number", "seed": "integer",
+             "executor": "string", "rtol": "number"}
+    approx = {"approximation": APPROXIMATIONS, "regime": REGIMES}
+    executor_help = ('"serial" or "processes" (default: automatic, in-process for small jobs)')
+    S = {}
+    S["model"] = Section("model", "llgsot.RashbaFM",
+                         "The Rashba ferromagnet (all keys required; SI units, energies in eV).",
+                         from_library(RashbaFM, [f.name for f in dataclasses.fields(RashbaFM)]))
+    tb = from_library(build_table, ["fermi_energy", "theta", "approximation", "regime", "tol",
+                                    "rtol", "impurity_strength", "max_calls", "executor"],
+                      kinds={**kinds, "fermi_energy": "numbers", "impurity_strength": "numbers",
+                             "theta": "count_or_numbers"},
+                      choices={**approx, "executor": ("serial", "processes")},
+                      docs={"executor": executor_help})
+    S["table"] = Section("table", "llgsot.build_table",
+                         "What `llgsot table build` tabulates (with a [model] section).", tb)
+    mag = from_library(Macrospin, [f.name for f in dataclasses.fields(Macrospin)], kinds=kinds)
+    S["magnet"] = Section("magnet", "llgsot.Macrospin", "The free layer (SI units).", mag)
+    tq = {"kind": Key("kind", "string", REQUIRED, '"table" (a torque table: a file, or built from '
+                      "[model]) or \"constant\" (constant spin Hall efficiencies)",
+                      ("table", "constant")),
+          "table": Key("table", "path", None, "kind = \"table\": the table file (netCDF from "
+                       "`llgsot table build`); without it the table is built from [model] at "
+                       "torque.fermi_energy"),
+          "fermi_energy": Key("fermi_energy", "number", None, "kind = \"table\": Fermi energy (eV) "
+                              "to build, or to select from a file with a fermi_energy dimension"),
+          "impurity_strength": Key("impurity_strength", "number", None, "kind = \"table\": "
+                                   "impurity strength (eV nm^2) to select from a file with that "
+                                   "dimension")}
+    tq.update(from_library(build_table, ["approximation", "regime"], kinds=kinds, choices=approx))
+    for k in ("approximation", "regime"):
+        tq[k] = dataclasses.replace(tq[k], help='kind = "table", built from [model]: ' + tq[k].help)
+    tq.update(from_library(TableSOT, ["nm_thickness", "current_direction", "representation",
+                                      "grid_points"], kinds=kinds,
+                           choices={"representation": ("exact", "four-term")}))
+    tq["nm_thickness"] = dataclasses.replace(tq["nm_thickness"], default=None,
+                                             help='kind = "table" (required there): '
+                                                  + tq["nm_thickness"].help)
+    tq.update(from_library(ConstantSOT, ["spin_hall_angle", "field_like_ratio", "polarization"],
+                           kinds=kinds))
+    tq["spin_hall_angle"] = dataclasses.replace(tq["spin_hall_angle"], default=None,
+                                                help='kind = "constant" (required there): '
+                                                     + tq["spin_hall_angle"].help)
+    S["torque"] = Section("torque", "llgsot.TableSOT / llgsot.ConstantSOT",
+                          "The spin-orbit torque model.", tq)
+    pulse = from_library(Pulse, [f.name for f in dataclasses.fields(Pulse)], kinds=kinds,
+                         overrides={"amplitude": 0.0},
+                         docs={"amplitude": "Peak charge current density J (A/m^2) for "
+                               "`llgsot simulate`; ignored (searched or swept) by "
+                               "`critical-current` and `diagram`, hence optional here"})
+    S["pulse"] = Section("pulse", "llgsot.Pulse",
+                         "The current pulse (trapezoid). `simulate` without [pulse] applies the "
+                         "constant run.current.", pulse)
+    run = from_library(simulate, ["t_end", "dt", "field", "m0", "method", "temperature", "members",
+                                  "seed", "save_every", "rtol", "atol", "switching_axis",
+                                  "settle_tol"], kinds=kinds,
+                       choices={"method": ("rk4", "dopri", "heun")},
+                       docs={"dt": "Time step (s); default: automatic (0.2 rad of the fastest "
+                                   "precession per step)"})
+    run["t_end"] = dataclasses.replace(run["t_end"], default=REQUIRED)
+    run["current"] = Key("current", "number", 0.0, "Constant current density (A/m^2), used "
+                         "when the config has no [pulse]")
+    S["run"] = Section("run", "llgsot.simulate", "One macrospin run (`llgsot simulate`).", run)
+    cc = from_library(critical_current, ["bracket", "field", "m0", "rtol", "dt", "t_relax",
+                                         "temperature", "members", "seed", "max_evaluations",
+                                         "executor"],
+                      kinds={**kinds, "bracket": "pair"},
+                      choices={"executor": ("serial", "processes")},
+                      docs={"executor": executor_help})
+    cc["bracket"] = dataclasses.replace(cc["bracket"], default=REQUIRED)
+    S["critical_current"] = Section("critical_current", "llgsot.critical_current",
+                                    "The critical current of [pulse] (`llgsot critical-current`).", cc)
+    dg = from_library(switching_diagram, ["currents", "fields", "durations", "field_direction",
+                                          "base_field", "m0", "dt", "t_relax", "temperature",
+                                          "members", "seed", "executor"],
+                      kinds={**kinds, "currents": "grid", "fields": "grid", "durations": "grid"},
+                      choices={"executor": ("serial", "processes")},
+                      docs={"executor": executor_help})
+    S["diagram"] = Section("diagram", "llgsot.studies.switching_diagram",
+                           "A switching diagram over (current, field) or (current, duration) "
+                           "(`llgsot diagram`); give exactly one of fields and durations.", dg)
+    return S
+
+
+_CACHE: dict = {}
+
+
+def sections() -> dict:
+    """{name: Section} of every config section (built once from the library)."""
+    if not _CACHE:
+        _CACHE.update(_sections())
+    return _CACHE
+
+
+#: which sections each command reads (required ones first); docs/cli.md lists them
+COMMANDS = {
+    "table build": (("model", "table"), ()),
+    "simulate": (("magnet", "torque", "run"), ("pulse", "model")),
+    "critical-current": (("magnet", "torque", "pulse", "critical_current"), ("model",)),
+    "diagram": (("magnet", "torque", "pulse", "diagram"), ("model",)),
+}
+
+
+# -- reading ----------------------------------------------------------------------------
 def load_toml(path) -> dict:
+    """The parsed config; a missing, unreadable, non-UTF-8 or invalid file is a ValueError
+    naming it."""
+    name = repr(os.fspath(path))
+    if os.path.isdir(path):
+        raise ValueError(f"config file {name} is a directory")
     try:
         with open(path, "rb") as f:
-            return tomllib.load(f)
+            raw = f.read()
     except FileNotFoundError:
-        raise ValueError(f"config file {str(path)!r} not found") from None
+        raise ValueError(f"config file {name} not found") from None
+    except OSError as exc:
+        raise ValueError(f"config file {name} cannot be read: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"config file {name} is not UTF-8 text (byte {exc.start})") from None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"config file {str(path)!r} is not valid TOML: {exc}") from None
+        raise ValueError(f"config file {name} is not valid TOML: {exc}") from None
 
 
-def section(cfg: dict, name: str, spec: dict, required: bool = True) -> dict:
-    """Validate ``cfg[name]`` against spec {key: (types, required, default)}; return values."""
+def unknown_sections(cfg: dict, allowed) -> None:
+    extra = sorted(set(cfg) - set(allowed))
+    if extra:
+        raise ValueError(f"config: unknown section [{extra[0]}] (allowed: {', '.join(sorted(allowed))})")
+
+
+def section(cfg: dict, name: str, spec=None, required: bool = True, defaults: bool = False) -> dict:
+    """Validate ``cfg[name]`` against its schema; return {key: parsed value} of the keys given.
+
+    ``spec`` is a :class:`Section` (default: ``sections()[name]``) or, for subcommands not yet
+    ported, an old-style {key: (types, required, default)} dict (then every key is returned,
+    with its default). With ``defaults=True`` absent optional keys are returned with the
+    library default too.
+    """
+    if isinstance(spec, dict):
+        return _legacy_section(cfg, name, spec, required)
+    spec = spec or sections()[name]
+    if name not in cfg:
+        if required:
+            raise ValueError(f"config: missing section [{name}]")
+        cfg = {name: {}}
+    sec = cfg[name]
+    if not isinstance(sec, dict):
+        raise ValueError(f"config: [{name}] must be a table (a [{name}] section), got {sec!r}")
+    unknown = sorted(set(sec) - set(spec.keys))
+    if unknown:
+        raise ValueError(f"config: unknown key {name}.{unknown[0]} (allowed: {', '.join(spec.keys)})")
+    out = {}
+    for key in spec.keys.values():
+        if key.name in sec:
+            out[key.name] = parse_value(f"{name}.{key.name}", key, sec[key.name])
+        elif key.required:
+            raise ValueError(f"config: missing key {name}.{key.name}")
+        elif defaults:
+            out[key.name] = key.default
+    return out
+
+
+def parse_value(where: str, key: Key, val):
+    """``val`` checked against ``key.kind`` (and ``key.choices``); one-line errors name ``where``."""
+    k = key.kind
+    if k in ("number", "integer"):
+        out = _number(where, val, integer=(k == "integer"))
+    elif k in ("string", "path"):
+        if not isinstance(val, str):
+            raise ValueError(f"config: {where} must be a string, got {val!r}")
+        out = val
+    elif k in ("vector3", "direction3"):
+        out = vector(where, val, 3)
+    elif k == "direction2":
+        out = vector(where, val, (2, 3))
+    elif k == "pair":
+        out = vector(where, val, 2)
+    elif k == "numbers":
+        out = [_number(where, x) for x in val] if isinstance(val, list) else _number(where, val)
+        if isinstance(out, list) and not out:
+            raise ValueError(f"config: {where} must not be an empty list")
+    elif k == "count_or_numbers":
+        if isinstance(val, list):
+            out = vector(where, val, None)
+        else:
+            out = _number(where, val, integer=True)
+    elif k == "grid":
+        out = grid_values(where, val)
+    else:  # pragma: no cover
+        raise AssertionError(k)
+    if key.choices and out not in key.choices:
+        raise ValueError(f"config: {where} must be one of {', '.join(map(repr, key.choices))}, "
+                         f"got {out!r}")
+    return out
+
+
+def _number(where, val, integer=False):
+    if isinstance(val, bool) or not isinstance(val, (int, float)):
+        raise ValueError(f"config: {where} must be {'an integer' if integer else 'a number'}, got {val!r}")
+    if integer and not isinstance(val, int):
+        raise ValueError(f"config: {where} must be an integer, got {val!r}")
+    if not math.isfinite(val):
+        raise ValueError(f"config: {where} must be finite, got {val!r}")
+    return val
+
+
+def vector(where, val, n) -> tuple:
+    """The one vector parser: a list of ``n`` finite numbers (n an int, a tuple of allowed
+    lengths, or None for any non-zero length) -> tuple of floats."""
+    ok = n is None or (len(val) in n if isinstance(n, tuple) else len(val) == n) \
+        if isinstance(val, list) else False
+    if not ok or (n is None and not val):
+        want = ("a non-empty list" if n is None else
+                f"a list of {' or '.join(map(str, n)) if isinstance(n, tuple) else n}")
+        raise ValueError(f"config: {where} must be {want} numbers, got {val!r}")
+    return tuple(float(_number(where, x)) for x in val)
+
+
+def grid_values(name, val):
+    """A list of numbers, or a table {start, stop, num}."""
+    import numpy as np
+
+    if isinstance(val, dict):
+        if set(val) != {"start", "stop", "num"}:
+            raise ValueError(f"config: {name} must be a list or {{start, stop, num}}, got keys "
+                             f"{sorted(val)}")
+        num = _number(f"{name}.num", val["num"], integer=True)
+        if num < 1:
+            raise ValueError(f"config: {name}.num must be >= 1, got {num}")
+        return np.linspace(_number(f"{name}.start", val["start"]),
+                           _number(f"{name}.stop", val["stop"]), num)
+    if isinstance(val, list):
+        return np.asarray(vector(name, val, None), float)
+    raise ValueError(f"config: {name} must be a list of numbers or {{start, stop, num}}, got {val!r}")
+
+
+def _legacy_section(cfg, name, spec, required):
+    """Old-style spec {key: (types, required, default)} (kept for subcommands not yet ported)."""
     if name not in cfg:
         if required:
             raise ValueError(f"config: missing section [{name}]")
@@ -41,10 +415,8 @@ def section(cfg: dict, name: str, spec: dict, required: bool = True) -> dict:
             out[key] = default
             continue
         val = sec[key]
-        if isinstance(val, list):
-            bad = [x for x in val if not isinstance(x, types) or isinstance(x, bool)]
-        else:
-            bad = [val] if (not isinstance(val, types) or isinstance(val, bool)) else []
+        items = val if isinstance(val, list) else [val]
+        bad = [x for x in items if not isinstance(x, types) or isinstance(x, bool)]
         if bad:
             tn = "/".join(t.__name__ for t in (types if isinstance(types, tuple) else (types,)))
             raise ValueError(f"config: {name}.{key} must be {tn} (or a list of them), got {bad[0]!r}")
@@ -52,132 +424,135 @@ def section(cfg: dict, name: str, spec: dict, required: bool = True) -> dict:
     return out
 
 
-def unknown_sections(cfg: dict, allowed) -> None:
-    extra = sorted(set(cfg) - set(allowed))
-    if extra:
-        raise ValueError(f"config: unknown section [{extra[0]}] (allowed: {', '.join(sorted(allowed))})")
-
-
-MODEL_SPEC = {
-    "m_eff": (NUMBER, True, None), "alpha": (NUMBER, True, None), "delta_xc": (NUMBER, True, None),
-    "impurity_density": (NUMBER, True, None), "impurity_strength": (NUMBER, True, None),
-    "cutoff": (NUMBER, True, None),
-}
+# -- building library objects -------------------------------------------------------------
+def _call(where, fn, **kw):
+    """``fn(**kw)``; a library ValueError/TypeError becomes ``config [where]: ...``."""
+    try:
+        return fn(**kw)
+    except (ValueError, TypeError) as exc:
+        msg = str(exc)
+        raise ValueError(msg if msg.startswith("config") else f"config [{where}]: {msg}") from None
 
 
 def model_from(cfg: dict):
     from ..model import RashbaFM
 
-    m = section(cfg, "model", MODEL_SPEC)
-    try:
-        return RashbaFM(**m)
-    except ValueError as exc:
-        raise ValueError(f"config [model]: {exc}") from None
-
-
-VECTOR = (list,)
-MAGNET_SPEC = {
-    "Ms": (NUMBER, True, None), "thickness": (NUMBER, True, None), "area": (NUMBER, True, None),
-    "damping": (NUMBER, True, None), "Ku": (NUMBER, False, 0.0),
-    "easy_axis": (NUMBER, False, [0.0, 0.0, 1.0]), "demag": (NUMBER, False, [0.0, 0.0, 1.0]),
-    "gamma": (NUMBER, False, None),
-}
-TORQUE_SPEC = {
-    "kind": (str, True, None),
-    # table
-    "table": (str, False, None), "nm_thickness": (NUMBER, False, None),
-    "fermi_energy": (NUMBER, False, None), "impurity_strength": (NUMBER, False, None),
-    "approximation": (str, False, "tmatrix"), "regime": (str, False, "dilute"),
-    "current_direction": (NUMBER, False, [1.0, 0.0]),
-    # constant
-    "spin_hall_angle": (NUMBER, False, None), "field_like_ratio": (NUMBER, False, 0.0),
-    "polarization": (NUMBER, False, [0.0, 1.0, 0.0]),
-}
-PULSE_SPEC = {
-    "amplitude": (NUMBER, False, 0.0), "duration": (NUMBER, True, None),
-    "rise": (NUMBER, False, 0.0), "fall": (NUMBER, False, 0.0), "delay": (NUMBER, False, 0.0),
-}
-
-
-def _vec(name, val, n=3):
-    if not isinstance(val, list) or len(val) != n:
-        raise ValueError(f"config: {name} must be a list of {n} numbers, got {val!r}")
-    return tuple(float(x) for x in val)
+    return _call("model", RashbaFM, **section(cfg, "model"))
 
 
 def magnet_from(cfg):
     from ..dynamics import Macrospin
 
-    m = section(cfg, "magnet", MAGNET_SPEC)
-    kw = {k: m[k] for k in ("Ms", "thickness", "area", "damping", "Ku")}
-    kw["easy_axis"] = _vec("magnet.easy_axis", m["easy_axis"])
-    kw["demag"] = _vec("magnet.demag", m["demag"])
-    if m["gamma"] is not None:
-        kw["gamma"] = m["gamma"]
-    try:
-        return Macrospin(**kw)
-    except ValueError as exc:
-        raise ValueError(f"config [magnet]: {exc}") from None
+    return _call("magnet", Macrospin, **section(cfg, "magnet"))
 
 
 def torque_from(cfg, base_dir="."):
     """[torque] kind = "table" (a table file, or built from [model]) or "constant"."""
-    import os
-
     from ..dynamics import ConstantSOT, TableSOT
 
-    t = section(cfg, "torque", TORQUE_SPEC)
-    kind = t["kind"]
-    try:
-        if kind == "constant":
-            if t["spin_hall_angle"] is None:
-                raise ValueError("config: missing key torque.spin_hall_angle")
-            return ConstantSOT(t["spin_hall_angle"], t["field_like_ratio"],
-                               _vec("torque.polarization", t["polarization"]))
-        if kind != "table":
-            raise ValueError(f"config: torque.kind must be 'table' or 'constant', got {kind!r}")
-        if t["nm_thickness"] is None:
-            raise ValueError("config: missing key torque.nm_thickness")
-        from ..tables import TorqueTable, build_table, load_table
+    t = section(cfg, "torque")
+    kind = t.pop("kind")
+    table_keys = {"table", "fermi_energy", "impurity_strength", "approximation", "regime",
+                  "nm_thickness", "current_direction", "representation", "grid_points"}
+    const_keys = {"spin_hall_angle", "field_like_ratio", "polarization"}
+    wrong = sorted(set(t) & (const_keys if kind == "table" else table_keys))
+    if wrong:
+        raise ValueError(f"config: torque.{wrong[0]} does not apply to torque.kind = {kind!r}")
+    if kind == "constant":
+        if "spin_hall_angle" not in t:
+            raise ValueError("config: missing key torque.spin_hall_angle (needed by kind = 'constant')")
+        return _call("torque", ConstantSOT, **t)
+    if "nm_thickness" not in t:
+        raise ValueError("config: missing key torque.nm_thickness (needed by kind = 'table')")
+    from ..tables import TorqueTable, build_table, load_table
+    from ..tables.store import select
 
-        if t["table"] is not None:
-            path = t["table"] if os.path.isabs(t["table"]) else os.path.join(base_dir, t["table"])
-            from ..tables.store import select
-
-            ds = select(load_table(path), "set torque.{dim}", fermi_energy=t["fermi_energy"],
-                        impurity_strength=t["impurity_strength"])
-        else:
-            if "model" not in cfg or t["fermi_energy"] is None:
-                raise ValueError("config: torque.kind = 'table' needs torque.table (a file) or a "
-                                 "[model] section and torque.fermi_energy")
-            ds = build_table(model_from(cfg), t["fermi_energy"], approximation=t["approximation"],
-                             regime=t["regime"], progress=False)
-        return TableSOT(TorqueTable(ds), t["nm_thickness"],
-                        current_direction=_vec("torque.current_direction", t["current_direction"], 2))
-    except ValueError as exc:
-        msg = str(exc)
-        raise ValueError(msg if msg.startswith("config") else f"config [torque]: {msg}") from None
+    src = {k: t.pop(k) for k in ("table", "fermi_energy", "impurity_strength", "approximation",
+                                 "regime") if k in t}
+    if "table" in src:
+        path = src["table"] if os.path.isabs(src["table"]) else os.path.join(base_dir, src["table"])
+        extra = sorted(set(src) & {"approximation", "regime"})
+        if extra:
+            raise ValueError(f"config: torque.{extra[0]} applies only to a table built from "
+                             "[model], not to torque.table (a file)")
+        ds = _call("torque", lambda: select(load_table(path), "set torque.{dim}",
+                                            fermi_energy=src.get("fermi_energy"),
+                                            impurity_strength=src.get("impurity_strength")))
+    else:
+        if "model" not in cfg or "fermi_energy" not in src:
+            raise ValueError("config: torque.kind = 'table' needs torque.table (a file) or a "
+                             "[model] section and torque.fermi_energy")
+        if "impurity_strength" in src:
+            raise ValueError("config: torque.impurity_strength selects from a table file; set "
+                             "model.impurity_strength to build one")
+        ds = _call("torque", build_table, model=model_from(cfg), progress=False, **src)
+    return _call("torque", TableSOT, table=TorqueTable(ds), **t)
 
 
 def pulse_from(cfg, name="pulse"):
     from ..dynamics import Pulse
 
-    p = section(cfg, name, PULSE_SPEC)
+    p = section(cfg, name)
+    p.setdefault("amplitude", sections()[name].keys["amplitude"].default)
+    return _call(name, Pulse, **p)
+
+
+# -- output paths and JSON ------------------------------------------------------------------
+def output_path(flag: str, path) -> str:
+    """Check, before any computation, that ``path`` can be written; ValueError naming ``flag``.
+
+    Refuses an empty path, an existing directory, a path below a file, and a folder where no
+    file can be created (read-only, /proc, no permission). Missing folders are fine (they are
+    created on writing) when the nearest existing one is writable.
+    """
+    import tempfile
+
+    p = os.fspath(path)
+    if not p or p.endswith(os.sep):
+        raise ValueError(f"{flag}: {p!r} is not a file name")
+    if os.path.isdir(p):
+        raise ValueError(f"{flag}: {p!r} is a directory, not a file")
+    folder = os.path.dirname(os.path.abspath(p))
+    probe = folder
+    while not os.path.exists(probe):
+        probe = os.path.dirname(probe)
+    if not os.path.isdir(probe):
+        raise ValueError(f"{flag}: cannot write {p!r}: {probe!r} is a file, not a folder")
     try:
-        return Pulse(**p)
-    except ValueError as exc:
-        raise ValueError(f"config [{name}]: {exc}") from None
+        fd, tmp = tempfile.mkstemp(prefix=".llgsot-probe-", dir=probe)
+    except OSError as exc:
+        raise ValueError(f"{flag}: cannot write {p!r} ({exc.strerror} in {probe!r})") from None
+    os.close(fd)
+    os.remove(tmp)
+    if os.path.exists(p) and not os.access(p, os.W_OK):
+        raise ValueError(f"{flag}: cannot overwrite {p!r} (permission denied)")
+    return p
 
 
-def grid_values(name, val):
-    """A list of numbers, or a table {start, stop, num}."""
+def strict_json(obj) -> str:
+    """JSON text with non-finite numbers as null (RFC 8259: no NaN/Infinity), numpy values
+    as plain numbers and lists."""
+    import json
+
+    return json.dumps(_plain(obj), allow_nan=False)
+
+
+def _plain(obj):
     import numpy as np
 
-    if isinstance(val, dict):
-        unknown = set(val) - {"start", "stop", "num"}
-        if unknown or not {"start", "stop", "num"} <= set(val):
-            raise ValueError(f"config: {name} must be a list or {{start, stop, num}}")
-        return np.linspace(float(val["start"]), float(val["stop"]), int(val["num"]))
-    if isinstance(val, list) and all(isinstance(x, NUMBER) and not isinstance(x, bool) for x in val):
-        return np.asarray(val, float)
-    raise ValueError(f"config: {name} must be a list of numbers or {{start, stop, num}}, got {val!r}")
+    if isinstance(obj, dict):
+        return {str(k): _plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_plain(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return _plain(obj.tolist())
+    if isinstance(obj, (bool, np.bool_)):
+        return bool(obj)
+    if isinstance(obj, (int, np.integer)):
+        return int(obj)
+    if isinstance(obj, (float, np.floating)):
+        x = float(obj)
+        return x if math.isfinite(x) else None
+    if obj is None or isinstance(obj, str):
+        return obj
+    return str(obj)

@@ -1,8 +1,6 @@
 """``llgsot response``: one evaluation of the solver, as a table or JSON."""
 from __future__ import annotations
 
-import json
-
 
 def register(sub):
     p = sub.add_parser("response", help="spin-density and current response K, sigma and torques",
@@ -20,7 +18,8 @@ def register(sub):
     p.add_argument("--approximation", default="tmatrix", help="tmatrix | born")
     p.add_argument("--regime", default="dilute", help="dilute | finite")
     p.add_argument("--rtol", type=float, default=1e-8, help="quadrature tolerance (default 1e-8)")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--json", action="store_true", help="print one JSON object (strict JSON: a "
+                   "non-finite number is null)")
     p.set_defaults(func=run)
 
 
@@ -34,7 +33,9 @@ def run(args) -> int:
     r = response(model, args.fermi_energy, args.theta, phi=args.phi,
                  approximation=args.approximation, regime=args.regime, rtol=args.rtol)
     if args.json:
-        print(json.dumps(r.to_dict()))
+        from .config import strict_json
+
+        print(strict_json(r.to_dict()))
         return 0
     print(format_response(r))
     return 0

@@ -4,18 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..tables.export import FORMATS as EXPORT_FORMATS
-from .config import NUMBER, load_toml, model_from, section, unknown_sections
-
-TABLE_SPEC = {
-    "fermi_energy": (NUMBER, True, None),
-    "approximation": (str, False, "tmatrix"),
-    "regime": (str, False, "dilute"),
-    "tol": (NUMBER, False, 1e-4),
-    "rtol": (NUMBER, False, None),
-    "theta": (NUMBER, False, None),
-    "impurity_strength": (NUMBER, False, None),
-    "executor": (str, False, None),
-}
+from .config import load_toml, model_from, output_path, section, unknown_sections
 
 
 def register(sub):
@@ -23,7 +12,9 @@ def register(sub):
     tsub = p.add_subparsers(dest="table_command", metavar="ACTION")
     b = tsub.add_parser("build", help="build a table from a TOML config",
                         description="Config: [model] (RashbaFM parameters) and [table] "
-                                    "(fermi_energy, approximation, regime, tol, theta, ...).")
+                                    "(fermi_energy, approximation, regime, tol, theta, ...); "
+                                    "every key: docs/cli.md. Writes only the -o file (and the "
+                                    "--checkpoint file if given).")
     b.add_argument("config")
     b.add_argument("-o", "--output", required=True, help="netCDF file to write")
     b.add_argument("--checkpoint", help="checkpoint file (resume a killed build)")
@@ -64,19 +55,14 @@ def build(args) -> int:
     from ..tables.build import build_table
     from ..tables.store import save_table
 
+    output_path("-o/--output", args.output)
+    if args.checkpoint is not None:
+        output_path("--checkpoint", args.checkpoint)
     cfg = load_toml(args.config)
     unknown_sections(cfg, ("model", "table"))
     model = model_from(cfg)
-    t = section(cfg, "table", TABLE_SPEC)
-    theta = t["theta"]
-    if theta is not None and not isinstance(theta, list):
-        if float(theta) != int(theta):
-            raise ValueError("config: table.theta must be a count (integer) or a list of angles (rad)")
-        theta = int(theta)
-    ds = build_table(model, t["fermi_energy"], theta=theta, approximation=t["approximation"],
-                     regime=t["regime"], tol=t["tol"], rtol=t["rtol"],
-                     impurity_strength=t["impurity_strength"], executor=t["executor"],
-                     progress=not args.no_progress, checkpoint=args.checkpoint)
+    t = section(cfg, "table")
+    ds = build_table(model, progress=not args.no_progress, checkpoint=args.checkpoint, **t)
     save_table(ds, args.output)
     print(f"wrote {args.output}: {ds.sizes['theta']} angles, {ds.attrs['solver_calls']} solver calls, "
           f"interpolation error estimate {ds.attrs['interpolation_error_estimate']:.2g}")
@@ -110,6 +96,7 @@ def plot(args) -> int:
     from ..plotting import plot_table
     from ..tables.store import load_table
 
+    output_path("-o/--output", args.output)
     plot_table(load_table(args.file), args.output)
     print(f"wrote {args.output}")
     return 0
@@ -120,6 +107,7 @@ def export(args) -> int:
     from ..tables.interpolate import TorqueTable
     from ..tables.store import load_table, select
 
+    output_path("-o/--output", args.output)
     values = {"fermi_energy": args.fermi_energy, "impurity_strength": args.impurity_strength}
     ds = select(load_table(args.file), "choose one with --fermi-energy or --impurity-strength", **values)
     tt = TorqueTable(ds)

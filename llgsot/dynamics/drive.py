@@ -27,11 +27,9 @@ class Waveform:
     """
 
     def __init__(self, times, values):
-        t = v.finite_array("times", times, "s")
+        t = v.nonempty_array("times", times, "s")
         y = v.finite_array("values", values)
-        if t.ndim != 1 or t.size < 1:
-            raise ValueError(f"`times` must be a non-empty 1-D array, got shape {t.shape}")
-        if y.shape[0] != t.size or y.ndim not in (1, 2) or (y.ndim == 2 and y.shape[1] != 3):
+        if y.ndim not in (1, 2) or y.shape[0] != t.size or (y.ndim == 2 and y.shape[1] != 3):
             raise ValueError(f"`values` must have shape ({t.size},) or ({t.size}, 3), got {y.shape}")
         dt = np.diff(t)
         if np.any(dt < 0):
@@ -156,7 +154,5 @@ def as_field(field) -> tuple[Waveform, str]:
         if not field.is_vector:
             raise ValueError("`field` waveform must have values of shape (n, 3) in tesla")
         return field, field.describe()
-    b = v.finite_array("field", field, "T")
-    if b.shape != (3,):
-        raise ValueError(f"`field` must be 3 numbers (T) or a Waveform, got {field!r}")
+    b = np.asarray(v.vector3("field", field, "T"))
     return Waveform([0.0], b[None, :]), f"constant ({b[0]:g}, {b[1]:g}, {b[2]:g}) T"

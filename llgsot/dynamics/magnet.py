@@ -11,14 +11,10 @@ from ..constants import GAMMA_E, MU0
 
 
 def unit_vector(name: str, value, dim: int = 3) -> tuple:
-    """``value`` as a unit tuple of length ``dim``; a nonzero vector is normalised."""
-    a = v.finite_array(name, value)
-    if a.shape != (dim,):
-        raise ValueError(f"`{name}` must be a vector of {dim} numbers, got {value!r}")
-    n = float(np.linalg.norm(a))
-    if n == 0.0:
-        raise ValueError(f"`{name}` must be a nonzero vector, got {value!r}")
-    return tuple(float(x) for x in a / n)
+    """``value`` as a unit tuple of length ``dim``; a nonzero vector is normalised.
+
+    The package-wide convention for direction vectors (see :mod:`llgsot._validate`)."""
+    return v.direction(name, value, dim)
 
 
 @dataclass(frozen=True)
@@ -76,9 +72,7 @@ class Macrospin:
         set_(self, "Ku", v.finite_scalar("Ku", self.Ku, "J/m^3"))
         set_(self, "easy_axis", unit_vector("easy_axis", self.easy_axis))
         set_(self, "gamma", v.positive("gamma", self.gamma, "rad s^-1 T^-1"))
-        n = v.finite_array("demag", self.demag)
-        if n.shape != (3,):
-            raise ValueError(f"`demag` must be 3 numbers (N_x, N_y, N_z), got {self.demag!r}")
+        n = np.asarray(v.vector3("demag", self.demag))
         if np.any(n < 0) or np.any(n > 1):
             raise ValueError(f"`demag` factors must lie in [0, 1], got {self.demag!r}")
         s = float(n.sum())
@@ -109,7 +103,7 @@ class Macrospin:
         2 Ku/Ms - mu0 Ms.
         """
         u = np.asarray(self.easy_axis)
-        w = np.asarray(toward, dtype=float)
+        w = np.asarray(v.direction("toward", toward))
         w = w - (w @ u) * u
         if np.linalg.norm(w) == 0:
             raise ValueError("`toward` must not be parallel to the easy axis")
@@ -119,10 +113,12 @@ class Macrospin:
 
     def energy_density(self, m, field=(0.0, 0.0, 0.0)) -> np.ndarray:
         """e(m) in J/m^3 for unit m (..., 3) in the static external field ``field`` (T)."""
-        m = np.asarray(m, dtype=float)
+        m = v.finite_array("m", m)
+        if m.shape[-1:] != (3,):
+            raise ValueError(f"`m` must have shape (..., 3), got {m.shape}")
         u = np.asarray(self.easy_axis)
         N = np.asarray(self.demag)
-        B = np.asarray(field, dtype=float)
+        B = np.asarray(v.vector3("field", field, "T"))
         return (-self.Ku * (m @ u) ** 2 + 0.5 * MU0 * self.Ms**2 * (m * m * N).sum(-1)
                 - self.Ms * (m @ B))
 

@@ -25,6 +25,8 @@ MAX_ROTATION_PER_STEP = 0.5
 #: |m0| - 1 below this is rounding; up to NORM_WARN it is normalised with a warning
 NORM_SILENT, NORM_WARN = 1e-12, 1e-3
 MAX_OUTPUT_BYTES = 2 * 1024**3
+#: largest number of steps of one run (t_end/dt): beyond, float step times lose precision
+MAX_STEPS = 2**52
 
 
 class IntegrationError(RuntimeError):
@@ -79,7 +81,7 @@ def simulate(magnet: Macrospin, torque=None, current=0.0, field=(0.0, 0.0, 0.0),
     max_steps : int
         DOPRI5 limit on attempted steps per member.
     switching_axis : 3 numbers or None
-        Axis for switching events (default: the easy axis).
+        Axis for switching events (default: the easy axis); any nonzero vector, normalised.
     settle_tol : float
         Band |m.axis - final| for the settling time.
     on_failure : "raise" | "warn"
@@ -102,9 +104,9 @@ def simulate(magnet: Macrospin, torque=None, current=0.0, field=(0.0, 0.0, 0.0),
         units and provenance in attrs.
     """
     if not isinstance(magnet, Macrospin):
-        raise ValueError(f"`magnet` must be a Macrospin, got {type(magnet).__name__}")
+        raise TypeError(f"`magnet` must be a Macrospin, got {type(magnet).__name__}")
     if torque is not None and not isinstance(torque, (ConstantSOT, TableSOT)):
-        raise ValueError(f"`torque` must be ConstantSOT, TableSOT or None, got {type(torque).__name__}")
+        raise TypeError(f"`torque` must be ConstantSOT, TableSOT or None, got {type(torque).__name__}")
     method = v.choice("method", method, METHODS)
     v.choice("on_failure", on_failure, ("raise", "warn"))
     if t_end is None or dt is None:
@@ -113,26 +115,38 @@ def simulate(magnet: Macrospin, torque=None, current=0.0, field=(0.0, 0.0, 0.0),
     dt = v.positive("dt", dt, "s")
     temperature = v.nonnegative("temperature", temperature, "K")
     if temperature > 0 and method != "heun":
-        raise ValueError(f"temperature > 0 needs method='heun' (Stratonovich), got method={method!r}")
-    members = _positive_int("members", members)
-    save_every = _positive_int("save_every", save_every)
+        raise ValueError(f"`temperature` = {temperature:g} K > 0 needs `method` = 'heun' "
+                         f"(Stratonovich), got {method!r}")
+    members = v.count("members", members)
+    save_every = v.count("save_every", save_every)
     settle_tol = v.positive("settle_tol", settle_tol)
+    switching_threshold = v.finite_scalar("switching_threshold", switching_threshold)
+    if not 0.0 < switching_threshold < 1.0:
+        raise ValueError(f"`switching_threshold` must lie in (0, 1), got {switching_threshold!r}")
+    rtol = v.positive("rtol", rtol)
+    atol = v.positive("atol", atol)
+    max_steps = v.count("max_steps", max_steps)
+    seed = v.seed("seed", seed)
+    # -- steps and output size, checked before anything is allocated
+    n_steps = _n_steps(t_end, dt)
+    n_save = _n_saved(n_steps, save_every)
+    nbytes = n_save * members * 3 * 8
+    if nbytes > MAX_OUTPUT_BYTES:
+        raise ValueError(
+            f"`t_end` / `dt` = {t_end:g} s / {dt:g} s = {n_steps:.4g} steps: the output "
+            f"({n_save:.4g} saved states x {members} member(s)) would take {_bytes(nbytes)} "
+            f"(limit {_bytes(MAX_OUTPUT_BYTES)}); increase `dt` or `save_every` (now {save_every}), "
+            "or reduce `t_end` or `members`")
     m0 = _initial_m(m0, members)
     cur, cur_desc = as_current(current)
     fld, fld_desc = as_field(field)
-    axis = np.asarray(magnet.easy_axis if switching_axis is None else switching_axis, dtype=float)
-    axis = axis / _nonzero_norm("switching_axis", axis)
+    axis = np.asarray(v.direction("switching_axis", magnet.easy_axis if switching_axis is None
+                                  else switching_axis))
 
-    # -- steps and output grid
-    n_steps = _n_steps(t_end, dt)
+    # -- output grid
     save_idx = np.arange(0, n_steps + 1, save_every)
     if save_idx[-1] != n_steps:  # the final state is always kept
         save_idx = np.append(save_idx, n_steps)
-    n_save = save_idx.size
-    nbytes = n_save * members * 3 * 8
-    if nbytes > MAX_OUTPUT_BYTES:
-        raise ValueError(f"the output would take {nbytes / 1024**3:.1f} GiB: increase `save_every` "
-                         f"(now {save_every}) or reduce `members`/`t_end`")
     times = save_idx * dt
 
     # -- parameters for the kernels
@@ -179,9 +193,6 @@ def simulate(magnet: Macrospin, torque=None, current=0.0, field=(0.0, 0.0, 0.0),
                         cur_t, cur_v, fld_t, fld_v, sigma_th, seeds, out, drift, t_cross, status,
                         fail_t)
     else:
-        rtol = v.positive("rtol", rtol)
-        atol = v.positive("atol", atol)
-        max_steps = _positive_int("max_steps", max_steps)
         stops = np.unique(np.concatenate([cur.breakpoints(), fld.breakpoints()]))
         stops = np.ascontiguousarray(stops[stops > 0.0])
         h0 = min(dt, 0.05 / omega) if omega > 0 else dt
@@ -234,9 +245,7 @@ def simulate(magnet: Macrospin, torque=None, current=0.0, field=(0.0, 0.0, 0.0),
 
 def _wrap(magnet, torque, out, times, axis, cur, fld, drift, t_cross, status, fail_t, seeds,
           settle_tol, extra, switching_threshold=events.SWITCHING_THRESHOLD):
-    thr = v.finite_scalar("switching_threshold", switching_threshold)
-    if not 0.0 < thr < 1.0:
-        raise ValueError(f"`switching_threshold` must lie in (0, 1), got {thr!r}")
+    thr = float(switching_threshold)  # validated by simulate before any work
     members = out.shape[1]
     p = out @ axis  # (time, member)
     p0 = p[0]
@@ -278,7 +287,8 @@ def _check_step(magnet, torque, cur, fld, dt, sigma_th, method) -> float:
         "external field": fld.max_abs(),
         "anisotropy field 2|Ku|/Ms": abs(magnet.anisotropy_field),
         "demagnetizing field mu0 Ms max(N)": MU0 * magnet.Ms * max(magnet.demag),
-        "spin-orbit field": 0.0 if torque is None else torque.max_field(magnet, J_max),
+        f"spin-orbit field of `current` up to {J_max:.3g} A/m^2":
+            0.0 if torque is None else torque.max_field(magnet, J_max),
     }
     total = sum(fields.values())
     omega = magnet.gamma * total
@@ -318,20 +328,22 @@ def _initial_m(m0, members):
 
 def _n_steps(t_end, dt):
     r = t_end / dt
+    if not r < MAX_STEPS:
+        raise ValueError(f"`t_end` / `dt` = {t_end:g} s / {dt:g} s = {r:.3g} steps exceeds the "
+                         f"limit of {MAX_STEPS:.0e} steps: increase `dt` or reduce `t_end`")
     n = round(r)
     if abs(n - r) > 1e-9 * max(r, 1.0):
         n = math.ceil(r)
     return max(int(n), 1)
 
 
-def _positive_int(name, value):
-    if isinstance(value, bool) or not float(value).is_integer() or int(value) < 1:
-        raise ValueError(f"`{name}` must be a positive integer, got {value!r}")
-    return int(value)
+def _n_saved(n_steps, save_every):
+    """Number of saved states: every ``save_every``-th step from 0, plus the final one."""
+    return n_steps // save_every + 1 + (1 if n_steps % save_every else 0)
 
 
-def _nonzero_norm(name, a):
-    n = float(np.linalg.norm(a))
-    if a.shape != (3,) or not n > 0:
-        raise ValueError(f"`{name}` must be a nonzero 3-vector, got {a!r}")
-    return n
+def _bytes(n):
+    for unit, size in (("PiB", 1024**5), ("TiB", 1024**4), ("GiB", 1024**3), ("MiB", 1024**2)):
+        if n >= size:
+            return f"{n / size:.3g} {unit}"
+    return f"{n:.0f} bytes"

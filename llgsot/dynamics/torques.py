@@ -153,9 +153,7 @@ class TableSOT:
                       else float(w <= kernels.FAST_SERIES_MAX_WIDTH))
         self.representation = v.choice("representation", representation, ("exact", "four-term"))
         if self.representation == "four-term":
-            n = int(grid_points)
-            if n < 16:
-                raise ValueError(f"`grid_points` must be >= 16, got {grid_points!r}")
+            n = v.count("grid_points", grid_points, min=16)
             self._coef4 = _four_term_coefficients(self, n)
             self._n4 = n
 

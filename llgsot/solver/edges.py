@@ -6,7 +6,7 @@ coincide with the polar centre, and the exact radial integrals divide by zero. S
 is solved as the one-sided value FROM ABOVE (the band occupied) at a few offsets
 eps = edge + d s, d in :data:`EDGE_OFFSETS` (s the energy scale of :func:`energy_scale`);
 the value is the one at the smallest offset, its error estimate adds the spread over all of
-them (physics.md sec. 6, docs/theory.md "Band edges").
+them (docs/physics.md sec. 6, docs/theory.md "Band edges").
 
 Why not Richardson extrapolation in d: at the bottom of the upper band the real part of the
 clean g0 diverges like (1/(4 pi c')) ln d (a 2D band edge), so in the tmatrix approximation
@@ -14,7 +14,7 @@ clean g0 diverges like (1/(4 pi c')) ln d (a 2D band edge), so in the tmatrix ap
 An extrapolation in powers of d would return a number with a small, false error bar; the
 spread over four decades of d is what the data can honestly support.
 
-The cutoff: every momentum integral runs over |k| < k_c (physics.md sec. 1), so all occupied
+The cutoff: every momentum integral runs over |k| < k_c (docs/physics.md sec. 1), so all occupied
 states must lie inside the disc. :func:`check_cutoff` refuses, before any work, a Fermi
 energy at which the circle |k| = k_c is occupied and a cutoff whose disc misses a band minimum.
 """

@@ -171,6 +171,8 @@ def response(model: RashbaFM, fermi_energy: float, theta, phi: float = 0.0,
     th = np.atleast_1d(v.finite_array("theta", theta, "rad")).astype(float)
     if th.ndim != 1:
         raise ValueError(f"`theta` must be a scalar or a 1-d array, got shape {np.shape(theta)}")
+    if th.size == 0:
+        raise ValueError("`theta` must not be empty (rad)")
     bad = (th < 0) | (th > np.pi)
     if bad.any():
         raise ValueError(f"`theta` must lie in [0, pi] (rad), got {th[bad][0]!r}")

@@ -8,6 +8,7 @@ from a fit with a confidence interval.
 from __future__ import annotations
 
 from .. import _validate as v
+from . import _checks
 from .result import CriticalCurrent
 from .switching import auto_dt, relax_time, switched_fraction
 
@@ -40,25 +41,34 @@ def critical_current(magnet, torque, pulse, field=(0.0, 0.0, 0.0), m0=(0.0, 0.0,
         > 0 for the thermal version (K): probabilities from ``members`` Heun samples each.
     members, seed : int
         Ensemble size and root seed (thermal).
+    max_evaluations : int
+        Deterministic: largest number of simulations, bisection included (>= 2).
     executor : optional
         Thermal ladder: where the ensembles run (:mod:`llgsot.parallel`).
     """
-    if bracket is None or len(bracket) != 2:
+    _checks.models(magnet, torque, pulse)
+    field = v.vector3("field", field, "T")
+    m0 = v.vector3("m0", m0)
+    if bracket is None:
         raise ValueError("`bracket` must be (lo, hi) in A/m^2: a current that does not switch "
                          "and one that does")
-    lo = v.finite_scalar("bracket[0]", bracket[0], "A/m^2")
-    hi = v.finite_scalar("bracket[1]", bracket[1], "A/m^2")
+    lo, hi = v.pair("bracket", bracket, "A/m^2")
     if lo == hi:
         raise ValueError(f"`bracket` must have two different amplitudes, got {bracket!r}")
     rtol = v.in_range("rtol", rtol, 1e-9, 0.5)
     temperature = v.nonnegative("temperature", temperature, "K")
+    dt = v.optional_positive("dt", dt, "s")
+    t_relax = v.optional_positive("t_relax", t_relax, "s")
+    members = v.count("members", members)
+    seed = v.seed("seed", seed)
+    max_evaluations = v.count("max_evaluations", max_evaluations, min=2)
     if temperature > 0:
         from .thermal import thermal_critical_current
 
         return thermal_critical_current(magnet, torque, pulse, field, m0, (lo, hi), dt, t_relax,
                                         temperature, members, seed, executor)
-    fixed_dt = None if dt is None else v.positive("dt", dt, "s")
-    t_relax = relax_time(magnet, field) if t_relax is None else v.positive("t_relax", t_relax, "s")
+    fixed_dt = dt
+    t_relax = relax_time(magnet, field) if t_relax is None else t_relax
     history = []
 
     def switches(J):

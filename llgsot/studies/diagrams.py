@@ -11,6 +11,7 @@ import numpy as np
 from .. import __version__
 from .. import _validate as v
 from ..dynamics import simulate
+from . import _checks
 from .switching import auto_dt, relax_time, switched_fraction
 from .sweep import run_grid
 
@@ -43,10 +44,22 @@ def switching_diagram(magnet, torque, pulse, currents, fields=None, durations=No
         Pulse amplitudes (A/m^2).
     fields : 1-d array, optional
         Field magnitudes (T) along ``field_direction``, added to ``base_field``.
+    field_direction : 3 numbers
+        Direction of the swept field; any nonzero vector, normalised (only its direction
+        matters: the field is ``base_field + field * field_direction / |field_direction|``).
+    base_field : 3 numbers
+        Constant field (T) added at every point.
     durations : 1-d array, optional
         Flat-top durations of the pulse (s). Exactly one of fields/durations is given.
+    m0 : 3 numbers
+        Initial state (unit vector).
+    dt, t_relax : float, optional
+        Time step and relaxation time after the pulse (s); chosen automatically if None.
     temperature, members, seed
         T > 0: ``switched`` is the fraction of ``members`` Heun samples that switched.
+    executor, checkpoint, progress
+        Where the points run (:mod:`llgsot.parallel`), a JSON-lines checkpoint path to resume
+        from, and a progress bar.
 
     Returns
     -------
@@ -54,19 +67,28 @@ def switching_diagram(magnet, torque, pulse, currents, fields=None, durations=No
     mean over switched members of the first sign change of m.axis; the runs save too few
     samples for ``simulate``'s ``switching_time``) over (current, field) or (current, duration).
     """
+    _checks.models(magnet, torque, pulse)
     if (fields is None) == (durations is None):
         raise ValueError("give exactly one of `fields` (T) or `durations` (s)")
-    currents = np.atleast_1d(v.finite_array("currents", currents, "A/m^2"))
+    currents = v.nonempty_array("currents", currents, "A/m^2")
     grid = {"current": currents}
     if fields is not None:
-        grid["field"] = np.atleast_1d(v.finite_array("fields", fields, "T"))
+        grid["field"] = v.nonempty_array("fields", fields, "T")
         fmax = float(np.abs(grid["field"]).max())
     else:
-        d = np.atleast_1d(v.finite_array("durations", durations, "s"))
+        d = v.nonempty_array("durations", durations, "s")
         if np.any(d < 0):
-            raise ValueError("`durations` must be >= 0 (s)")
+            raise ValueError(f"`durations` must be >= 0 (s), got {float(d[d < 0][0])!r}")
         grid["duration"] = d
         fmax = 0.0
+    field_direction = v.direction("field_direction", field_direction)
+    base_field = v.vector3("base_field", base_field, "T")
+    m0 = v.vector3("m0", m0)
+    dt = v.optional_positive("dt", dt, "s")
+    t_relax = v.optional_positive("t_relax", t_relax, "s")
+    temperature = v.nonnegative("temperature", temperature, "K")
+    members = v.count("members", members)
+    seed = v.seed("seed", seed)
     Jmax = float(np.abs(currents).max())
     Bmax = np.asarray(base_field, float) + fmax * np.asarray(field_direction, float)
     dt = auto_dt(magnet, torque, Jmax, Bmax, temperature) if dt is None else dt
@@ -113,9 +135,16 @@ def precession_sweep(magnet, torque, currents, field=(0.0, 0.0, 0.0), m0=(0.0, 0
     second half; NaN unless steady) and amplitude (half the peak-to-peak of m along ``axis``,
     default the easy axis), and the auto-oscillation threshold: the smallest |current| whose
     steady amplitude exceeds ``amplitude_threshold`` (attrs["threshold_current"], A/m^2,
-    NaN if none)."""
-    currents = np.atleast_1d(v.finite_array("currents", currents, "A/m^2"))
+    NaN if none). ``axis`` is any nonzero vector, normalised."""
+    _checks.models(magnet, torque, need_pulse=False)
+    currents = v.nonempty_array("currents", currents, "A/m^2")
+    field = v.vector3("field", field, "T")
+    m0 = v.vector3("m0", m0)
     t_end = v.positive("t_end", t_end, "s")
+    dt = v.optional_positive("dt", dt, "s")
+    if axis is not None:
+        axis = v.direction("axis", axis)
+    amplitude_threshold = v.positive("amplitude_threshold", amplitude_threshold)
     dt = auto_dt(magnet, torque, float(np.abs(currents).max()), field) if dt is None else dt
     axis = tuple(map(float, magnet.easy_axis if axis is None else axis))
     fixed = dict(magnet=magnet, torque=torque, field=tuple(map(float, field)), m0=tuple(map(float, m0)),

@@ -21,6 +21,7 @@ from scipy.optimize import minimize
 from .. import __version__
 from .. import _validate as v
 from ..parallel import Chunk, WorkLoop
+from . import _checks
 from .result import CriticalCurrent
 from .switching import auto_dt, relax_time, switched_fraction
 
@@ -54,11 +55,15 @@ def switching_probability(magnet, torque, pulse, amplitudes, field=(0.0, 0.0, 0.
     the first sign change of m.axis, s).
     Member seeds derive from ``seed`` per amplitude: results do not depend on the executor.
     """
-    amps = np.atleast_1d(v.finite_array("amplitudes", amplitudes, "A/m^2")).astype(float)
+    _checks.models(magnet, torque, pulse)
+    amps = v.nonempty_array("amplitudes", amplitudes, "A/m^2")
+    field = v.vector3("field", field, "T")
+    m0 = v.vector3("m0", m0)
     temperature = v.positive("temperature", temperature, "K")
-    members = int(members)
-    if members < 1:
-        raise ValueError(f"`members` must be >= 1, got {members}")
+    members = v.count("members", members)
+    seed = v.seed("seed", seed)
+    dt = v.optional_positive("dt", dt, "s")
+    t_relax = v.optional_positive("t_relax", t_relax, "s")
     Jmax = float(np.abs(amps).max())
     dt = auto_dt(magnet, torque, Jmax, field, temperature) if dt is None else dt
     t_relax = relax_time(magnet, field) if t_relax is None else t_relax

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import os
 import warnings
 
 import numpy as np
@@ -234,31 +235,34 @@ def build_table(model: RashbaFM, fermi_energy, theta=None, approximation: str = 
     from ..solver.response import APPROXIMATIONS, REGIMES
 
     if not isinstance(model, RashbaFM):
-        raise ValueError(f"`model` must be a RashbaFM, got {type(model).__name__}")
+        raise TypeError(f"`model` must be a RashbaFM, got {type(model).__name__}")
     approximation = v.choice("approximation", approximation, APPROXIMATIONS)
     regime = v.choice("regime", regime, REGIMES)
     tol = v.in_range("tol", tol, 1e-8, 1e-1)
     if rtol is None:
         rtol = min(1e-8, tol * 1e-3) if regime == "dilute" else tol * 1e-2
     rtol = v.in_range("rtol", rtol, 1e-14, 1e-2)
-    eps_arr = np.atleast_1d(v.finite_array("fermi_energy", fermi_energy, "eV")).astype(float)
+    max_calls = v.count("max_calls", max_calls)
+    if not isinstance(progress, (bool, np.bool_)):
+        raise TypeError(f"`progress` must be True or False, got {progress!r}")
+    if checkpoint is not None and not isinstance(checkpoint, (str, os.PathLike)):
+        raise TypeError(f"`checkpoint` must be a path or None, got {type(checkpoint).__name__}")
+    eps_arr = v.nonempty_array("fermi_energy", fermi_energy, "eV")
     w_given = impurity_strength is not None
-    w_arr = (np.atleast_1d(v.finite_array("impurity_strength", impurity_strength, "eV nm^2"))
+    w_arr = (v.nonempty_array("impurity_strength", impurity_strength, "eV nm^2")
              if w_given else np.array([model.impurity_strength]))
     for w in w_arr:
         v.nonzero("impurity_strength", w, "eV nm^2")
-    if eps_arr.ndim != 1 or w_arr.ndim != 1:
-        raise ValueError("`fermi_energy` and `impurity_strength` must be scalars or 1-d arrays")
     adaptive = theta is None
     if not adaptive:
-        if np.ndim(theta) == 0 and float(theta).is_integer():
-            n = int(theta)
-            if n < 2:
-                raise ValueError(f"`theta` as a count must be >= 2, got {n}")
-            theta = np.linspace(0.0, math.pi, n)
-        theta = np.asarray(v.finite_array("theta", theta, "rad"), float)
-        if theta.ndim != 1 or np.any(np.diff(theta) <= 0) or theta[0] < 0 or theta[-1] > math.pi:
-            raise ValueError("`theta` must be strictly increasing angles in [0, pi] (rad)")
+        if np.ndim(theta) == 0:
+            theta = np.linspace(0.0, math.pi, v.count("theta", theta, min=2))
+        theta = v.nonempty_array("theta", theta, "rad")
+        if theta.size < 2:
+            raise ValueError(f"`theta` must hold >= 2 angles (rad), got {theta.size}")
+        if np.any(np.diff(theta) <= 0) or theta[0] < 0 or theta[-1] > math.pi:
+            raise ValueError("`theta` must be strictly increasing angles in [0, pi] (rad), got "
+                             f"[{theta[0]:g} .. {theta[-1]:g}] ({theta.size} angles)")
 
     est = len(eps_arr) * len(w_arr) * (60 if adaptive else len(theta)) * (
         0.001 if regime == "dilute" else 0.003)

@@ -13,8 +13,9 @@ import os
 import numpy as np
 import xarray as xr
 
-from ..constants import EV
+from .. import _validate as v
 from .. import spinorbit
+from ..constants import EV
 from . import schema
 from .hermite import bessel_slopes, hermite_eval
 
@@ -76,12 +77,15 @@ class TorqueTable:
     def K_and_sigma(self, m):
         """(K(m), sigma(m)) for unit vectors m (..., 3), by the rotation rule of
         :mod:`llgsot.spinorbit` from the interpolant at azimuth 0."""
-        m = np.asarray(m, float)
-        if m.shape[-1:] != (3,):
+        m = v.finite_array("m", m)
+        if m.ndim == 0 or m.shape[-1] != 3:
             raise ValueError(f"`m` must have shape (..., 3), got {m.shape}")
         norm = np.linalg.norm(m, axis=-1)
-        if np.any(np.abs(norm - 1) > 1e-6):
-            raise ValueError("`m` must be unit vectors (|m| = 1 within 1e-6)")
+        off = np.abs(norm - 1) > 1e-6
+        if np.any(off):
+            i = np.unravel_index(int(np.flatnonzero(off)[0]), norm.shape) if norm.ndim else ()
+            raise ValueError(f"`m` must be unit vectors (|m| = 1 within 1e-6), got |m| = "
+                             f"{float(norm[i]):.6g}" + (f" at index {i}" if norm.ndim else ""))
         theta, phi = spinorbit.angles(m)
         vals = self.values_at(theta)
         K0 = vals[..., :6].reshape(vals.shape[:-1] + (3, 2))

@@ -1,8 +1,11 @@
 """Table files: netCDF4 through xarray, written atomically, checked on load, never pickled."""
 from __future__ import annotations
 
+import math
+import numbers
 import os
 
+import numpy as np
 import xarray as xr
 
 from .._io import atomic_path
@@ -25,9 +28,14 @@ def load_table(path) -> xr.Dataset:
     Raises
     ------
     ValueError
-        naming what is missing or wrong (not a netCDF file, missing variables or attributes,
-        unsupported table version).
+        naming what is missing or wrong, in one short message: not a netCDF file, missing
+        variables or attributes, an unsupported or malformed table version, an attribute of
+        the wrong type (strings must be str, numbers finite reals, approximation/regime one
+        of the known ones), a NaN or inf in any variable (its name and first bad index), or
+        theta nodes that are unsorted or duplicated.
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"`path` must be a file path, got {type(path).__name__} {path!r:.40}")
     path = os.fspath(path)
     if not os.path.exists(path):
         raise ValueError(f"no table file at {path!r}")
@@ -40,8 +48,19 @@ def load_table(path) -> xr.Dataset:
     return ds
 
 
+#: attributes that must be finite real numbers (the model and the solver tolerance)
+NUMBER_ATTRS = ("m_eff", "alpha", "delta_xc", "impurity_density", "impurity_strength", "cutoff",
+                "rtol")
+#: attributes that are real numbers where NaN means "not applicable" (e.g. tol of a given grid)
+OPTIONAL_NUMBER_ATTRS = ("tol", "heldout_error_max", "interpolation_error_estimate")
+COUNT_ATTRS = ("solver_calls", "reused_points")
+STRING_ATTRS = ("approximation", "regime", "llgsot_version", "created", "grid", "conventions",
+                "title")
+
+
 def check_schema(ds: xr.Dataset, where: str = "table") -> None:
-    """Raise ValueError naming every missing variable/attribute or a wrong version."""
+    """Raise ValueError naming every missing variable/attribute, a wrong version, a
+    malformed attribute, a non-finite value or an unsorted theta grid (short messages)."""
     missing = [v for v in schema.REQUIRED_VARS if v not in ds.variables]
     if "theta" not in ds.coords:
         missing.insert(0, "theta (coordinate)")
@@ -51,12 +70,101 @@ def check_schema(ds: xr.Dataset, where: str = "table") -> None:
         problems.append("missing variables: " + ", ".join(missing))
     if missing_attrs:
         problems.append("missing attributes: " + ", ".join(missing_attrs))
-    ver = ds.attrs.get("llgsot_table_version")
-    if ver is not None and int(ver) != schema.TABLE_VERSION:
-        problems.append(f"table version {ver} is not supported (this llgsot reads version "
-                        f"{schema.TABLE_VERSION}); rebuild it")
+    problems += _attribute_problems(ds.attrs)
+    if not problems:
+        problems += _data_problems(ds)
     if problems:
         raise ValueError(f"{where}: not a valid llgsot torque table: " + "; ".join(problems))
+
+
+def _short(val) -> str:
+    if isinstance(val, np.generic):
+        val = val.item()
+    r = repr(val)
+    return r if len(r) <= 40 else r[:37] + "..."
+
+
+def _attribute_problems(attrs) -> list:
+    """Type and value checks of the attributes (strings are str, numbers finite reals)."""
+    from ..solver.response import APPROXIMATIONS, REGIMES
+
+    out = []
+    ver = attrs.get("llgsot_table_version")
+    if ver is not None:
+        if not _is_integral(ver):
+            out.append(f"attribute llgsot_table_version must be an integer, got {_short(ver)}")
+        elif int(ver) != schema.TABLE_VERSION:
+            out.append(f"table version {int(ver)} is not supported (this llgsot reads version "
+                       f"{schema.TABLE_VERSION}); rebuild it")
+    for name in NUMBER_ATTRS + OPTIONAL_NUMBER_ATTRS:
+        if name in attrs:
+            val = attrs[name]
+            if not _is_real(val):
+                out.append(f"attribute {name} must be a real number, got {_short(val)}")
+            elif name in NUMBER_ATTRS and not math.isfinite(float(val)):
+                out.append(f"attribute {name} must be finite, got {float(val)!r}")
+    for name in COUNT_ATTRS:
+        if name in attrs and not (_is_integral(attrs[name]) and int(attrs[name]) >= 0):
+            out.append(f"attribute {name} must be a non-negative integer, got {_short(attrs[name])}")
+    for name in STRING_ATTRS:
+        if name in attrs and not isinstance(attrs[name], str):
+            out.append(f"attribute {name} must be a string, got {_short(attrs[name])}")
+    for name, allowed in (("approximation", APPROXIMATIONS), ("regime", REGIMES)):
+        val = attrs.get(name)
+        if isinstance(val, str) and val not in allowed:
+            out.append(f"attribute {name} must be one of {', '.join(allowed)}, got {_short(val)}")
+    if not out:
+        from ..model import RashbaFM
+
+        params = {k: float(attrs[k]) for k in RashbaFM.UNITS if k in attrs}
+        params.setdefault("impurity_strength", 1.0)  # a table dimension instead
+        if len(params) == len(RashbaFM.UNITS):
+            try:
+                RashbaFM(**params)
+            except ValueError as exc:
+                out.append(f"model attributes: {exc}")
+    return out
+
+
+def _data_problems(ds) -> list:
+    """Shapes, finiteness (first bad index) and the theta grid."""
+    out = []
+    for name, shape in (("K", (3, 2)), ("K_err", (3, 2)), ("sigma", (2, 2)), ("sigma_err", (2, 2))):
+        if ds[name].shape[-2:] != shape or "theta" not in ds[name].dims:
+            out.append(f"variable {name} must have dims (..., theta, {shape[0]}, {shape[1]}), "
+                       f"got {dict(ds[name].sizes)}")
+    for name, var in ds.variables.items():
+        if var.dtype.kind in "biufc" or var.dtype == object:
+            try:
+                a = np.asarray(var.values, dtype=float)
+            except (TypeError, ValueError):
+                out.append(f"variable {name} must hold numbers, got dtype {var.dtype}")
+                continue
+            bad = ~np.isfinite(a)
+            if bad.any():
+                idx = np.unravel_index(int(np.flatnonzero(bad)[0]), a.shape) if a.ndim else ()
+                out.append(f"variable {name} has a non-finite value ({float(a[idx])!r}) at index "
+                           f"{tuple(int(i) for i in idx)}")
+    th = np.asarray(ds["theta"].values)
+    if th.ndim != 1 or th.size < 2:
+        out.append(f"coordinate theta must hold >= 2 angles, got shape {th.shape}")
+    elif th.dtype.kind in "iuf":
+        d = np.diff(th.astype(float))
+        if np.any(d <= 0):
+            i = int(np.flatnonzero(d <= 0)[0])
+            what = "duplicated" if d[i] == 0 else "unsorted"
+            out.append(f"theta nodes must be strictly increasing: theta[{i + 1}] = "
+                       f"{float(th[i + 1])!r} after theta[{i}] = {float(th[i])!r} ({what})")
+    return out
+
+
+def _is_real(val) -> bool:
+    return (isinstance(val, (numbers.Real, np.floating, np.integer))
+            and not isinstance(val, (bool, np.bool_)))
+
+
+def _is_integral(val) -> bool:
+    return _is_real(val) and math.isfinite(float(val)) and float(val).is_integer()
 
 
 def select(ds: xr.Dataset, how: str = "", **values) -> xr.Dataset:

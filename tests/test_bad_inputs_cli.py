@@ -1,0 +1,284 @@
+"""Bad inputs through every CLI command, config key by config key and flag by flag.
+
+Each case is (command, key or flag, class of bad value); hypothesis draws the concrete value.
+Accepted outcomes only: exit status 2 with ONE line on stderr, no traceback, naming the key
+(``section.key`` or the library argument) or the flag; or exit status 0 (a valid value, e.g. a
+negative field component). An "internal error" (status 1), a traceback or a message that does
+not name the key fails. ``pytest tests/test_bad_inputs_cli.py -q`` prints the counts.
+"""
+from __future__ import annotations
+
+import copy
+import io
+import math
+import os
+import sys
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from llgsot.cli.config import sections
+from llgsot.cli.main import main
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "configs"
+SETTINGS = settings(max_examples=int(os.environ.get("LLGSOT_BAD_INPUT_EXAMPLES", 2)), deadline=None,
+                    derandomize=True, database=None, phases=[Phase.explicit, Phase.generate],
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+
+
+def _load(name):
+    with open(EXAMPLES / name, "rb") as f:
+        return tomllib.load(f)
+
+
+def _base_configs():
+    tb = _load("table_build.toml")
+    tb["table"]["theta"] = 3
+    sim = _load("simulate.toml")
+    sim["run"]["t_end"] = 2e-10
+    cc = _load("critical_current.toml")
+    cc["critical_current"].update(rtol=0.5, t_relax=1e-9, members=8)
+    dg = _load("diagram.toml")
+    dg["diagram"].update(currents=[2e12], fields=[0.01], t_relax=1e-9)
+    return {"table build": tb, "simulate": sim, "critical-current": cc, "diagram": dg}
+
+
+BASE = _base_configs()
+#: which command exercises each section's keys
+HOME = {"model": "table build", "table": "table build", "magnet": "simulate", "torque": "simulate",
+        "pulse": "simulate", "run": "simulate", "critical_current": "critical-current",
+        "diagram": "diagram"}
+
+
+# -- a minimal TOML writer (values: numbers incl. nan/inf, strings, bools, lists, tables) --
+def _toml_value(v):
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        if math.isnan(v):
+            return "nan"
+        if math.isinf(v):
+            return "inf" if v > 0 else "-inf"
+        return repr(v)
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, str):
+        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{k} = {_toml_value(x)}" for k, x in v.items()) + "}"
+    raise TypeError(v)
+
+
+def dump_toml(cfg) -> str:
+    out = []
+    for name, sec in cfg.items():
+        out.append(f"[{name}]")
+        out += [f"{k} = {_toml_value(v)}" for k, v in sec.items()]
+    return "\n".join(out) + "\n"
+
+
+def run_cli(argv):
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        rc = main([str(a) for a in argv])
+    return rc, out.getvalue(), err.getvalue()
+
+
+def check_outcome(rc, err, names):
+    assert "Traceback" not in err, err
+    assert rc in (0, 2), f"status {rc}: {err}"
+    if rc == 2:
+        assert len(err.strip().splitlines()) == 1, err
+        assert any(n in err for n in names), f"error does not name {names}: {err}"
+
+
+# -- config keys ---------------------------------------------------------------------------
+finite = st.floats(-1e3, 1e3, allow_nan=False)
+TOML_BAD = {
+    "nan": st.just(math.nan), "inf": st.sampled_from([math.inf, -math.inf]),
+    "negative": st.floats(-1e30, -1e-30), "zero": st.sampled_from([0, 0.0]),
+    "string": st.sampled_from(["", "abc", "1e3", "nan"]), "bool": st.booleans(),
+    "empty_list": st.just([]), "short_list": st.lists(finite, min_size=1, max_size=1),
+    "long_list": st.lists(finite, min_size=4, max_size=5), "table": st.just({"a": 1}),
+    "fraction": st.floats(0.1, 99.9).filter(lambda x: not x.is_integer()),
+}
+
+#: classes whose values can be valid numbers: their error may name another argument that the
+#: valid value makes inconsistent (a heavier mass -> the `cutoff` is too small)
+PLAUSIBLE = ("negative", "zero", "fraction")
+#: time keys (s): a valid "fraction" of seconds would simulate for ages; draw 1e-11 s units
+TIME_KEYS = {"t_relax", "t_end", "duration", "rise", "fall", "delay", "dt"}
+KEY_CASES = [(sec, key, cls) for sec, s in sections().items() for key in s.keys for cls in TOML_BAD]
+#: valid model values that put the Fermi level at a band edge: ZeroDivisionError in the solver
+#: (issue 8 item 1, the band-edge branch); the CLI reports it in one line, status 1
+#: (fixed on main by the band-edge branch); a tiny impurity strength (7e-91 eV nm^2, drawn for
+#: table.impurity_strength lists) still divides by zero there
+SOLVER_EDGE = {("model", "alpha", "negative"), ("model", "alpha", "fraction"),
+               ("model", "delta_xc", "fraction"), ("table", "fermi_energy", "fraction"),
+               ("table", "impurity_strength", "short_list"), ("table", "impurity_strength", "long_list")}
+
+
+def _key_param(sec, key, cls):
+    marks = []
+    if (sec, key, cls) in SOLVER_EDGE:
+        marks.append(pytest.mark.xfail(strict=False, reason="ZeroDivisionError at a band edge "
+                                                            "(solver, another branch)"))
+    return pytest.param(sec, key, cls, id=f"{sec}-{key}-{cls}", marks=marks)
+
+
+@pytest.mark.parametrize("sec,key,cls", [_key_param(*c) for c in KEY_CASES])
+def test_bad_config_value(tmp_path, sec, key, cls):
+    command = HOME[sec]
+    strategy = TOML_BAD[cls]
+    if key in TIME_KEYS and cls == "fraction":
+        strategy = strategy.map(lambda x: x * 1e-11)
+    if key == "Ms" and cls == "fraction":  # 1e3..1e6 A/m: tiny Ms means tiny steps
+        strategy = strategy.map(lambda x: x * 1e4)
+
+    @SETTINGS
+    @given(value=strategy)
+    def run(value):
+        cfg = copy.deepcopy(BASE[command])
+        cfg.setdefault(sec, {})[key] = value
+        path = tmp_path / "c.toml"
+        path.write_text(dump_toml(cfg))
+        argv = [*command.split(), path]
+        if command in ("table build", "diagram"):
+            argv += ["-o", tmp_path / "out.nc", "--no-progress"]
+        rc, _, err = run_cli(argv)
+        names = [f"{sec}.{key}", f"`{key}`", f"[{sec}]"]
+        if cls in PLAUSIBLE:  # a finite number may be valid and make another key wrong
+            names += [f"`{k}`" for s in sections().values() for k in s.keys]
+        check_outcome(rc, err, names)
+
+    run()
+
+
+# -- flags -------------------------------------------------------------------------------------
+RESPONSE = ["response", "--m-eff", "0.8", "--alpha", "1.7e-11", "--delta-xc", "5e-3",
+            "--impurity-density", "5e14", "--impurity-strength", "0.065", "--cutoff", "3",
+            "--fermi-energy", "5.5e-3", "--theta", "0.7", "--rtol", "1e-6"]
+FLAG_BAD = {
+    "nan": st.sampled_from(["nan", "NaN"]), "inf": st.sampled_from(["inf", "-inf", "1e999"]),
+    "negative": st.floats(-1e30, -1e-30).map(repr), "zero": st.sampled_from(["0", "-0.0", "0e0"]),
+    "word": st.sampled_from(["abc", "", "1,5", "--json"]),
+}
+RESPONSE_FLAGS = ["--m-eff", "--alpha", "--delta-xc", "--impurity-density", "--impurity-strength",
+                  "--cutoff", "--fermi-energy", "--theta", "--phi", "--approximation", "--regime",
+                  "--rtol"]
+EXPORT_FLAGS = ["--fermi-energy", "--impurity-strength", "--ms", "--thickness", "--nm-thickness",
+                "--current-density", "--direction", "--degree", "--max-error"]
+
+
+def _names(flag):
+    dest = flag.lstrip("-").replace("-", "_")
+    return [flag, f"`{dest}`", dest, {"ms": "`Ms`"}.get(dest, flag)]
+
+
+@pytest.mark.parametrize("flag,cls", [
+    pytest.param(f, c, id=f"{f}-{c}", marks=[pytest.mark.xfail(
+        strict=False, reason="ZeroDivisionError at a band edge (solver, another branch)")]
+        if (f, c) == ("--alpha", "negative") else []) for f in RESPONSE_FLAGS for c in FLAG_BAD])
+def test_bad_response_flag(flag, cls):
+    @SETTINGS
+    @given(value=FLAG_BAD[cls])
+    def run(value):
+        argv = list(RESPONSE)
+        if flag in argv:
+            argv[argv.index(flag) + 1] = value
+        else:
+            argv += [flag, value]
+        rc, out, err = run_cli(argv + ["--json"])
+        names = _names(flag)
+        if cls in ("negative", "zero"):  # may be valid and make another argument wrong
+            names += [f"`{k}`" for k in ("m_eff", "alpha", "delta_xc", "impurity_density",
+                                         "impurity_strength", "cutoff", "fermi_energy", "theta")]
+        check_outcome(rc, err, names)
+        if rc == 0:
+            import json
+
+            json.loads(out, parse_constant=lambda c: pytest.fail(f"non-strict JSON {c}"))
+
+    run()
+
+
+@pytest.fixture(scope="module")
+def table_file(tmp_path_factory):
+    d = tmp_path_factory.mktemp("tbl")
+    cfg = d / "t.toml"
+    cfg.write_text(dump_toml(BASE["table build"]))
+    assert run_cli(["table", "build", cfg, "-o", d / "t.nc", "--no-progress"])[0] == 0
+    return d / "t.nc"
+
+
+#: flags of `table export` whose bad values the exporters (another branch) do not check yet
+EXPORT_NOT_HANDLED = {("--current-density", "zero"): "IndexError in to_mumax3 for J = 0"}
+
+
+@pytest.mark.parametrize("flag,cls", [
+    pytest.param(f, c, id=f"{f}-{c}", marks=[pytest.mark.xfail(strict=False, reason=EXPORT_NOT_HANDLED[(f, c)])]
+                 if (f, c) in EXPORT_NOT_HANDLED else []) for f in EXPORT_FLAGS for c in FLAG_BAD])
+def test_bad_export_flag(tmp_path, table_file, flag, cls):
+    @SETTINGS
+    @given(value=FLAG_BAD[cls])
+    def run(value):
+        base = {"--ms": "1e6", "--thickness": "1e-9", "--nm-thickness": "5e-9",
+                "--current-density": "1e12", "--degree": "2", "--max-error": "1"}
+        base[flag] = value
+        argv = ["table", "export", table_file, "--format", "mumax3", "-o", tmp_path / "x.mx3"]
+        for k, v in base.items():
+            argv += [k, v]
+        rc, _, err = run_cli(argv)
+        check_outcome(rc, err, _names(flag))
+
+    run()
+
+
+# -- files and paths ---------------------------------------------------------------------------
+@pytest.mark.parametrize("action", ["show", "plot", "export"])
+@pytest.mark.parametrize("what", ["missing", "directory", "text", "empty"])
+def test_bad_table_file(tmp_path, action, what):
+    p = {"missing": tmp_path / "no.nc", "directory": tmp_path, "text": tmp_path / "a.nc",
+         "empty": tmp_path / "e.nc"}[what]
+    (tmp_path / "a.nc").write_text("not netcdf")
+    (tmp_path / "e.nc").write_bytes(b"")
+    argv = ["table", action, p]
+    if action == "plot":
+        argv += ["-o", tmp_path / "p.png"]
+    if action == "export":
+        argv += ["--format", "csv", "-o", tmp_path / "x.csv"]
+    rc, _, err = run_cli(argv)
+    check_outcome(rc, err, [str(p)])
+    assert rc == 2
+
+
+@pytest.mark.parametrize("command", ["table build", "simulate", "critical-current", "diagram"])
+@pytest.mark.parametrize("what", ["missing", "directory", "binary", "not_toml", "section_not_table",
+                                  "unknown_section"])
+def test_bad_config_file(tmp_path, command, what):
+    p = tmp_path / "c.toml"
+    if what == "directory":
+        p = tmp_path
+    elif what == "binary":
+        p.write_bytes(bytes(range(256)))
+    elif what == "not_toml":
+        p.write_text("[model\nx = ")
+    elif what == "section_not_table":
+        p.write_text("model = 3\nmagnet = 3\n")
+    elif what == "unknown_section":
+        p.write_text(dump_toml({**BASE[command], "colour": {"a": 1}}))
+    argv = [*command.split(), p] + (["-o", tmp_path / "o.nc"] if command in ("table build", "diagram") else [])
+    rc, _, err = run_cli(argv)
+    check_outcome(rc, err, [str(p), "[model]", "[magnet]", "[colour]", "[run]", "[critical_current]",
+                            "[diagram]"])
+    assert rc == 2
