@@ -62,3 +62,38 @@ def atomic_write_text(path, text: str) -> str:
     with atomic_path(path) as tmp, open(tmp, "w") as f:
         f.write(text)
     return os.fspath(path)
+
+
+def check_writable(name: str, path) -> str:
+    """Check, before any computation, that ``path`` can be written; ValueError naming ``name``
+    (TypeError for a path that is not a string or os.PathLike).
+
+    Refuses an empty path, an existing directory, a path below a file, and a folder where no
+    file can be created (read-only, /proc, no permission). Missing folders are fine (they are
+    created on writing) when the nearest existing one is writable.
+    """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"{name}: must be a file path (str or os.PathLike), got "
+                        f"{type(path).__name__} {path!r}")
+    p = os.fspath(path)
+    if not isinstance(p, str):
+        raise TypeError(f"{name}: must be a text file path, got {p!r}")
+    if not p or p.endswith(os.sep):
+        raise ValueError(f"{name}: {p!r} is not a file name")
+    if os.path.isdir(p):
+        raise ValueError(f"{name}: {p!r} is a directory, not a file")
+    folder = os.path.dirname(os.path.abspath(p))
+    probe = folder
+    while not os.path.exists(probe):
+        probe = os.path.dirname(probe)
+    if not os.path.isdir(probe):
+        raise ValueError(f"{name}: cannot write {p!r}: {probe!r} is a file, not a folder")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".llgsot-probe-", dir=probe)
+    except OSError as exc:
+        raise ValueError(f"{name}: cannot write {p!r} ({exc.strerror} in {probe!r})") from None
+    os.close(fd)
+    os.remove(tmp)
+    if os.path.exists(p) and not os.access(p, os.W_OK):
+        raise ValueError(f"{name}: cannot overwrite {p!r} (permission denied)")
+    return p

@@ -16,6 +16,10 @@ from . import _validate as v
 from .constants import HBAR2_2ME_MEV_NM2
 
 
+#: smallest |impurity_strength| (eV nm^2) whose scattering rates are representable
+MIN_IMPURITY_STRENGTH = 1e-20
+
+
 @dataclass(frozen=True)
 class InternalParams:
     """Model parameters in the solver's internal units (meV, nm, hbar = 1)."""
@@ -43,7 +47,7 @@ class RashbaFM:
     impurity_density : float
         Areal impurity density n, in m^-2 (> 0).
     impurity_strength : float
-        Impurity strength W~ = u R^2, in eV nm^2 (nonzero; negative means attractive).
+        Impurity strength W~ = u R^2, in eV nm^2 (|W~| >= 1e-20; negative means attractive).
     cutoff : float
         Momentum cutoff k_c of every momentum integral, in nm^-1 (> 0). The disc
         |k| < k_c is centred at k = 0 (docs/physics.md section 1).
@@ -72,6 +76,11 @@ class RashbaFM:
         set_(self, "delta_xc", v.nonnegative("delta_xc", self.delta_xc, "eV"))
         set_(self, "impurity_density", v.positive("impurity_density", self.impurity_density, "m^-2"))
         set_(self, "impurity_strength", v.nonzero("impurity_strength", self.impurity_strength, "eV nm^2"))
+        if abs(self.impurity_strength) < MIN_IMPURITY_STRENGTH:
+            # the scattering rates ~ n W~^2 and the T-matrix ~ W~^4 products underflow below
+            # this (1e-91 eV nm^2 divided by zero); 1e-20 is 1e-19 of the paper's scale
+            raise ValueError(f"`impurity_strength` must satisfy |W| >= {MIN_IMPURITY_STRENGTH:g} "
+                             f"(in eV nm^2), got {self.impurity_strength!r}")
         set_(self, "cutoff", v.positive("cutoff", self.cutoff, "nm^-1"))
         if self.alpha == 0 and self.delta_xc == 0:
             raise ValueError(

@@ -329,17 +329,7 @@ OLD_NOT_HANDLED = {
        for c in ("nan", "inf", "string", "none", "list", "fraction", "bool")},
 }
 #: the same for the Device/export API (the exporters branch)
-NEW_NOT_HANDLED = {
-    **{(e, "table", c): EXPORTER + " (`table` not checked: AttributeError/`source`)"
-       for e in ("export(csv)", "export(json)") for c in ("string", "none", "number", "dict")},
-    **{(e, "path", c): EXPORTER + " (raw OSError/TypeError, path not named)"
-       for e in ("export(csv)", "export(json)") for c in ("number", "list", "directory", "proc", "below_file")},
-    ("export(csv)", "format", "list"): EXPORTER + " (unhashable list: raw TypeError)",
-    **{("export(csv)", "device", c): EXPORTER + " (`device` not type-checked)"
-       for c in ("string", "number", "dict")},
-    **{("export(mumax3)", "degree", c): EXPORTER + " (int(degree): raw int() errors; 2.7 truncated)"
-       for c in ("nan", "inf", "string", "none", "list", "fraction", "bool")},
-}
+NEW_NOT_HANDLED = {}  # the export() API checks every argument (issue 8 item 2)
 NOT_HANDLED = NEW_NOT_HANDLED if NEW_EXPORT else OLD_NOT_HANDLED
 #: valid values of a physical argument whose documented outcome is an error about another
 #: argument (a zero field is physical; then the default bracket's upper end does not switch)

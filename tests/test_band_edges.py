@@ -1,4 +1,4 @@
-"""Band edges are ordinary inputs (issue 8 item 1; physics.md sec. 6; docs/theory.md "Band edges").
+"""Band edges are ordinary inputs (issue 8 item 1; docs/physics.md sec. 6; docs/theory.md "Band edges").
 
 A Fermi energy exactly at the bottom of the lower or of the upper band gives the one-sided
 value from above (the band occupied), evaluated at edge + {1e-10 .. 1e-6} s with the spread

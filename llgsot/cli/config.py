@@ -499,34 +499,11 @@ def pulse_from(cfg, name="pulse"):
 
 # -- output paths and JSON ------------------------------------------------------------------
 def output_path(flag: str, path) -> str:
-    """Check, before any computation, that ``path`` can be written; ValueError naming ``flag``.
+    """Check, before any computation, that ``path`` can be written; ValueError naming ``flag``
+    (:func:`llgsot._io.check_writable`)."""
+    from .._io import check_writable
 
-    Refuses an empty path, an existing directory, a path below a file, and a folder where no
-    file can be created (read-only, /proc, no permission). Missing folders are fine (they are
-    created on writing) when the nearest existing one is writable.
-    """
-    import tempfile
-
-    p = os.fspath(path)
-    if not p or p.endswith(os.sep):
-        raise ValueError(f"{flag}: {p!r} is not a file name")
-    if os.path.isdir(p):
-        raise ValueError(f"{flag}: {p!r} is a directory, not a file")
-    folder = os.path.dirname(os.path.abspath(p))
-    probe = folder
-    while not os.path.exists(probe):
-        probe = os.path.dirname(probe)
-    if not os.path.isdir(probe):
-        raise ValueError(f"{flag}: cannot write {p!r}: {probe!r} is a file, not a folder")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".llgsot-probe-", dir=probe)
-    except OSError as exc:
-        raise ValueError(f"{flag}: cannot write {p!r} ({exc.strerror} in {probe!r})") from None
-    os.close(fd)
-    os.remove(tmp)
-    if os.path.exists(p) and not os.access(p, os.W_OK):
-        raise ValueError(f"{flag}: cannot overwrite {p!r} (permission denied)")
-    return p
+    return check_writable(flag, path)
 
 
 def strict_json(obj) -> str:

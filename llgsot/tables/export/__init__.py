@@ -30,15 +30,27 @@ _LAZY = {"MagnumSOTField": "magnumnp", "write_magnumnp": "magnumnp", "write_muma
 
 def writer(format: str):
     """The writer function of ``format`` (a key of :data:`FORMATS`)."""
-    if format not in FORMATS:
+    if not isinstance(format, str) or format not in FORMATS:
         raise ValueError(f"`format` must be one of {', '.join(map(repr, FORMATS))}; got {format!r}")
     module, name = FORMATS[format]
     return getattr(import_module(f"{__name__}.{module}"), name)
 
 
 def export(table, path, format: str, device: Device | None = None, **options) -> str:
-    """Write ``table`` (a TorqueTable) to ``path`` in ``format`` (a key of :data:`FORMATS`)."""
+    """Write ``table`` (a TorqueTable) to ``path`` in ``format`` (a key of :data:`FORMATS`).
+
+    Every argument is checked before any work: ``table`` a TorqueTable, ``path`` a writable
+    file path, ``device`` a :class:`Device` (required by :data:`NEEDS_DEVICE`) or None.
+    """
+    from ..._io import check_writable
+    from ..interpolate import TorqueTable
+
     write = writer(format)
+    if not isinstance(table, TorqueTable):
+        raise TypeError(f"`table` must be a TorqueTable, got {type(table).__name__}")
+    check_writable("`path`", path)
+    if device is not None and not isinstance(device, Device):
+        raise TypeError(f"`device` must be an llgsot Device or None, got {type(device).__name__}")
     if format in NEEDS_DEVICE and device is None:
         raise ValueError(f"`device` is needed for format {format!r} (Ms, thickness, nm_thickness, "
                          "current_density, direction)")

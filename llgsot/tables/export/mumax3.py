@@ -392,9 +392,7 @@ def mumax3_script(table: TorqueTable, device: Device, degree: int = 8,
         table = TorqueTable(table)
     if not isinstance(device, Device):
         raise TypeError(f"`device` must be an llgsot Device, got {type(device).__name__}")
-    degree = int(degree)
-    if not 0 <= degree <= MAX_DEGREE:
-        raise ValueError(f"`degree` must lie in [0, {MAX_DEGREE}], got {degree}")
+    degree = v.count("degree", degree, min=0, max=MAX_DEGREE)
     if max_error is not None:
         max_error = v.positive("max_error", max_error)
     jump_width = v.in_range("jump_width", jump_width, 1e-4, 0.2, "rad")
