@@ -149,3 +149,20 @@ def test_sommerfeld_correction_where_smooth():
     # the check has teeth: the correction itself is resolved in the large entries
     big = [PACK.index(k) for k in ("Kxy", "Kyx", "sxx")]
     assert np.all(np.abs(som[big]) > 10 * tol[big])
+
+
+def test_build_table_passes_temperature_through():
+    """A table at T > 0 holds the thermally averaged response and records T in its attrs."""
+    from llgsot import build_table
+
+    m = RashbaFM(**FIG4)
+    ds = build_table(m, 20e-3, theta=[0.3, 0.6], regime="finite", executor="serial",
+                     progress=False, temperature=10.0, rtol=1e-7)
+    assert ds.attrs["temperature"] == 10.0
+    r = response(m, 20e-3, np.array([0.3, 0.6]), regime="finite", rtol=1e-7, temperature=10.0)
+    r0 = response(m, 20e-3, np.array([0.3, 0.6]), regime="finite", rtol=1e-7)
+    np.testing.assert_array_equal(ds.K.values, r.K)
+    # and it is not the zero-temperature table: the difference exceeds the errors
+    assert np.all(np.abs(ds.K.values - r0.K)[:, 0:2, 1] > 10 * (r.K_err + r0.K_err)[:, 0:2, 1])
+    with pytest.raises(ValueError, match="temperature"):
+        build_table(m, 20e-3, theta=[0.3], temperature=-1.0, progress=False)

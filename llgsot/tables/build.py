@@ -39,7 +39,7 @@ ACCEPT_FACTOR = 4.0
 
 
 # -- the work item ------------------------------------------------------------------------
-def _solve_chunk(model_params, eps, approximation, regime, rtol, thetas):
+def _solve_chunk(model_params, eps, approximation, regime, rtol, thetas, temperature=0.0):
     """Worker: solve one parameter set at several angles (module-level, picklable)."""
     from ..solver.response import response
 
@@ -47,7 +47,7 @@ def _solve_chunk(model_params, eps, approximation, regime, rtol, thetas):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         r = response(model, eps, np.asarray(thetas, float), approximation=approximation,
-                     regime=regime, rtol=rtol)
+                     regime=regime, rtol=rtol, temperature=temperature)
     out = []
     for i in range(len(thetas)):
         out.append({"K": r.K[i], "K_err": r.K_err[i], "sigma": r.sigma[i], "sigma_err": r.sigma_err[i],
@@ -59,8 +59,10 @@ def _solve_chunk(model_params, eps, approximation, regime, rtol, thetas):
 class _Evaluator:
     """Solves points through an executor, with the cache/checkpoint and a call count."""
 
-    def __init__(self, model, approximation, regime, rtol, executor, progress, checkpoint):
+    def __init__(self, model, approximation, regime, rtol, executor, progress, checkpoint,
+                 temperature=0.0):
         self.model = model
+        self.temperature = temperature
         self.approximation = approximation
         self.regime = regime
         self.rtol = rtol
@@ -69,6 +71,8 @@ class _Evaluator:
         self.reused = 0
         header = {"model": model.as_dict(), "approximation": approximation, "regime": regime,
                   "rtol": rtol}
+        if temperature:
+            header["temperature"] = temperature
         self.ckpt = Checkpoint(checkpoint, header) if checkpoint is not None else None
         self.cache = dict(self.ckpt.records) if self.ckpt else {}
         self.bar = None
@@ -98,7 +102,8 @@ class _Evaluator:
                 for chunk in np.array_split(np.array(ths), nchunk):
                     if len(chunk):
                         fut = self.executor.submit(_solve_chunk, params, eps, self.approximation,
-                                                   self.regime, self.rtol, chunk.tolist())
+                                                   self.regime, self.rtol, chunk.tolist(),
+                                                   self.temperature)
                         futures.append(((eps, w), chunk, fut))
             for (eps, w), chunk, fut in futures:
                 recs = fut.result()
@@ -202,7 +207,7 @@ def _refine(grids, ev, tol, max_calls):
 def build_table(model: RashbaFM, fermi_energy, theta=None, approximation: str = "tmatrix",
                 regime: str = "dilute", executor=None, progress: bool = True, checkpoint=None,
                 tol: float = 1e-4, rtol: float | None = None, impurity_strength=None,
-                max_calls: int = 5000) -> xr.Dataset:
+                max_calls: int = 5000, temperature: float = 0.0) -> xr.Dataset:
     """Tabulate K, sigma and the torque coefficients over theta in [0, pi] (azimuth 0).
 
     Parameters
@@ -233,6 +238,9 @@ def build_table(model: RashbaFM, fermi_energy, theta=None, approximation: str = 
         Impurity strengths W~ (eV nm^2) to tabulate (adds a dimension); default the model's.
     max_calls : int
         Safety limit on solver calls.
+    temperature : float
+        Temperature (K, >= 0): the response averaged over the Fermi window, as for
+        :func:`llgsot.response`; ``fermi_energy`` is then the chemical potential.
 
     Returns
     -------
@@ -249,6 +257,7 @@ def build_table(model: RashbaFM, fermi_energy, theta=None, approximation: str = 
     if rtol is None:
         rtol = min(1e-8, tol * 1e-3) if regime == "dilute" else tol * 1e-2
     rtol = v.in_range("rtol", rtol, 1e-14, 1e-2)
+    temperature = v.nonnegative("temperature", temperature, "K")
     eps_arr = np.atleast_1d(v.finite_array("fermi_energy", fermi_energy, "eV")).astype(float)
     w_given = impurity_strength is not None
     w_arr = (np.atleast_1d(v.finite_array("impurity_strength", impurity_strength, "eV nm^2"))
@@ -271,7 +280,7 @@ def build_table(model: RashbaFM, fermi_energy, theta=None, approximation: str = 
     est = len(eps_arr) * len(w_arr) * (60 if adaptive else len(theta)) * (
         0.001 if regime == "dilute" else 0.003)
     with resolve_executor(executor, expected_seconds=est) as ex:
-        ev = _Evaluator(model, approximation, regime, rtol, ex, progress, checkpoint)
+        ev = _Evaluator(model, approximation, regime, rtol, ex, progress, checkpoint, temperature)
         try:
             grids = [_Grid(e, w) for e in eps_arr for w in w_arr]
             if adaptive:
@@ -362,6 +371,7 @@ def build_table(model: RashbaFM, fermi_energy, theta=None, approximation: str = 
     ds.attrs.update({
         **md,
         "approximation": approximation, "regime": regime, "rtol": rtol,
+        "temperature": temperature,
         "tol": tol if adaptive else float("nan"), "grid": "adaptive" if adaptive else "given",
         "heldout_error_max": worst if adaptive else float("nan"),
         "interpolation_error_estimate": worst / ACCEPT_FACTOR if adaptive else float("nan"),
