@@ -29,6 +29,7 @@ _LAZY = {
     "switching_diagram": "llgsot.studies.diagrams",
     "precession_sweep": "llgsot.studies.diagrams",
     "switching_probability": "llgsot.studies.thermal",
+    "fit_torques": "llgsot.fitting",
 }
 
 __all__ = ["RashbaFM", "__version__", *_LAZY]
