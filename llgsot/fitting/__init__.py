@@ -6,5 +6,6 @@ identifiability diagnostics.
 """
 from .fit import FitWarning, fit_torques
 from .result import FitResult
+from .synthetic import synthetic_efficiencies
 
-__all__ = ["fit_torques", "FitResult", "FitWarning"]
+__all__ = ["fit_torques", "FitResult", "FitWarning", "synthetic_efficiencies"]
