@@ -152,3 +152,28 @@ def test_arguments_are_validated(synthetic, kw, match):
     args.update(kw)
     with pytest.raises(ValueError, match=match):
         fit_torques(**args)
+
+
+def test_cli_fit_json_and_plot(tmp_path, synthetic, capsys):
+    """`llgsot fit DATA.csv CONFIG.toml --json --plot`: strict JSON, the interval contains the
+    truth, the figure is written; a bad column is a one-line error (status 2)."""
+    from llgsot.cli.main import main
+
+    truth, th, data, sigma, _ = synthetic
+    rows = ["# test data", "theta,tau1e,tau1e_err,tau1o,tau1o_err"]
+    rows += [",".join(repr(float(x)) for x in (t, data['tau1e'][i], sigma['tau1e'][i], data['tau1o'][i], sigma['tau1o'][i]))
+             for i, t in enumerate(th)]
+    (tmp_path / "d.csv").write_text("\n".join(rows) + "\n")
+    model = "\n".join(f"{k} = {x!r}" for k, x in {**FIG4, "impurity_strength": 0.05}.items())
+    (tmp_path / "c.toml").write_text(f"[model]\n{model}\n[fit]\nfermi_energy = 5.2e-3\n"
+                                     'free = ["fermi_energy", "impurity_strength"]\nn_starts = 1\n')
+    png = tmp_path / "fit.png"
+    assert main(["fit", str(tmp_path / "d.csv"), str(tmp_path / "c.toml"), "--json",
+                 "--plot", str(png)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    lo, hi = out["ci"]["impurity_strength"]
+    assert lo < 0.065 < hi
+    assert out["dof"] == 14 and png.stat().st_size > 10000
+    (tmp_path / "bad.csv").write_text("theta,tau1e\n0.1,1.0\n")
+    assert main(["fit", str(tmp_path / "bad.csv"), str(tmp_path / "c.toml")]) == 2
+    assert "tau1e_err" in capsys.readouterr().err

@@ -12,6 +12,7 @@ from importlib import import_module
 
 SUBCOMMANDS = ["llgsot.cli.response_cmd", "llgsot.cli.table_cmd", "llgsot.cli.dynamics_cmd",
                "llgsot.cli.demo_cmd"]
+SUBCOMMANDS.append("llgsot.cli.fit_cmd")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -123,44 +123,6 @@ class FitResult:
     def plot(self, path=None, title=None):
         """Data (with error bars) against the best fit, one panel per quantity, and the
         Delta chi^2 profiles. Returns the matplotlib figure; saves it if ``path`` is given."""
-        import matplotlib
+        from .plotting import plot_fit
 
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-
-        keys = list(self.data)
-        k = len(self.free)
-        fig, axes = plt.subplots(2, max(len(keys), k), figsize=(3.6 * max(len(keys), k), 6.4),
-                                 constrained_layout=True, squeeze=False)
-        order = np.argsort(self.theta)
-        for i, key in enumerate(keys):
-            ax = axes[0, i]
-            ax.errorbar(self.theta, self.data[key], yerr=self.sigma[key], fmt="o", ms=3,
-                        color="k", label="data")
-            ax.plot(self.theta[order], np.asarray(self.best_fit[key])[order], "-", color="tab:red",
-                    label="fit")
-            ax.set_xlabel(r"$\theta$ (rad)")
-            ax.set_title(key + (" (1/(A m))" if self.quantity == "efficiency" else " (T)"))
-            if i == 0:
-                ax.legend(fontsize=8)
-        for i in range(len(keys), axes.shape[1]):
-            axes[0, i].axis("off")
-        for i, name in enumerate(self.free):
-            ax = axes[1, i]
-            pts = np.array(self.profiles.get(name, []), float).reshape(-1, 2)
-            if len(pts):
-                ax.plot(pts[:, 0], pts[:, 1], "o-", ms=3)
-            ax.axhline(3.84, color="0.6", ls="--", lw=0.8)
-            for end in self.ci[name]:
-                ax.axvline(end, color="tab:green", lw=0.8)
-            ax.set_xlabel(f"{name} ({self.units[name]})")
-            ax.set_ylabel(r"$\Delta\chi^2$ (profile)")
-        for i in range(k, axes.shape[1]):
-            axes[1, i].axis("off")
-        if title:
-            fig.suptitle(title)
-        if path is not None:
-            from ..plotting import savefig_atomic
-
-            savefig_atomic(fig, path)
-        return fig
+        return plot_fit(self, path=path, title=title)
