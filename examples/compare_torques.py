@@ -50,7 +50,7 @@ def main():
         const = constant_equivalent(torques["tmatrix table"], magnet)
         torques["constant (sphere-averaged T-matrix DL/FL)"] = const
         tt = torques["tmatrix table"].table
-        K, S = tt._both(np.array([0.0, 0.0, 1.0]))
+        K, S = tt.K_and_sigma(np.array([0.0, 0.0, 1.0]))
         s = K @ np.linalg.solve(S, [1.0, 0.0])
         lines += [f"## eps = {eps * 1e3} meV: at m = z, |K_xx/K_xy| = {abs(K[0, 0] / K[0, 1]):.3f} per field but "
                   f"|s_x/s_y| = {abs(s[0] / s[1]):.2e} per current; constant "

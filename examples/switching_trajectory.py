@@ -48,7 +48,7 @@ class SyntheticTable:
         val[:, 3], slo[:, 3] = val[:, 0], slo[:, 0]
         val[:, 4], slo[:, 4] = c_dl * f * s, c_dl * (f * c + df * s)
         val[:, 6] = val[:, 9] = SIGMA0
-        self._a = {"theta": th, "values": val, "slopes": slo, "delta_xc": DELTA_XC}
+        self._a = {"theta": th, "values": val, "slopes": slo, "delta_xc_J": DELTA_XC}
 
     def kernel_arrays(self):
         return dict(self._a)

@@ -23,7 +23,7 @@ class T:
         v[:, 0] = -np.cos(th) * 1e9; s[:, 0] = np.sin(th) * 1e9
         v[:, 1] = 3e10; v[:, 2] = -3e10; v[:, 4] = np.sin(th) * 1e9; s[:, 4] = np.cos(th) * 1e9
         v[:, 6] = v[:, 9] = 2e-3
-        return {"theta": th, "values": v, "slopes": s, "delta_xc": 8e-22}
+        return {"theta": th, "values": v, "slopes": s, "delta_xc_J": 8e-22}
 out = {}
 for meth in ("rk4", "heun", "dopri"):
     for name, tq in (("const", llgsot.ConstantSOT(0.2, 0.3)), ("table", llgsot.TableSOT(T(), 4e-9))):

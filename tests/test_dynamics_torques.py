@@ -14,7 +14,7 @@ class FakeTable:
     def __init__(self, theta, K0, dK0, s0, ds0, delta_xc, drop=()):
         values = np.concatenate([K0.reshape(-1, 6), s0.reshape(-1, 4)], axis=1)
         slopes = np.concatenate([dK0.reshape(-1, 6), ds0.reshape(-1, 4)], axis=1)
-        self.arrays = {"theta": theta, "values": values, "slopes": slopes, "delta_xc": delta_xc}
+        self.arrays = {"theta": theta, "values": values, "slopes": slopes, "delta_xc_J": delta_xc}
         for k in drop:
             del self.arrays[k]
 
@@ -63,7 +63,7 @@ def reference_field(table, m, J, t_nm, Ms, d, jhat):
     Km = R3 @ K0 @ R2.T
     sm = R2 @ s0 @ R2.T
     E = np.linalg.solve(sm, J * t_nm * np.asarray(jhat))
-    return a["delta_xc"] * (Km @ E) / (Ms * d)
+    return a["delta_xc_J"] * (Km @ E) / (Ms * d)
 
 
 def kernel_field(torque, mag, m, J):
@@ -176,7 +176,7 @@ def test_ensemble_direction_and_sign_conventions():
                                rtol=0, atol=1e-9 * np.max(np.abs(kernel_field(const_y, MAG, mm, 1e11))))
 
 
-@pytest.mark.parametrize("key", ["theta", "values", "slopes", "delta_xc"])
+@pytest.mark.parametrize("key", ["theta", "values", "slopes", "delta_xc_J"])
 def test_table_missing_variable_is_named(key):
     tab, _ = _equivalent_pair()
     a = tab.table.kernel_arrays()

@@ -1,5 +1,4 @@
 """Torque tables: adaptive accuracy, jumps, symmetry, files, checkpoints, parallel builds."""
-import json
 import math
 import os
 import subprocess
@@ -214,62 +213,14 @@ def test_checkpoint_of_another_build_is_refused(tmp_path, fig4):
         llgsot.build_table(fig4.with_(cutoff=4.0), 5.5e-3, theta=3, progress=False, checkpoint=ck)
 
 
-# --- exporters: each checked on what the target tool reads ---------------------------------
-def test_csv_and_json_exports(tmp_path, table_b):
-    from llgsot.tables.export import to_csv, to_json
-
-    tt = llgsot.TorqueTable(table_b)
-    to_csv(tt, tmp_path / "t.csv")
-    lines = (tmp_path / "t.csv").read_text().splitlines()
-    header = [ln for ln in lines if ln.startswith("#")]
-    assert any("delta_xc" in h for h in header) and any("created" in h for h in header)
-    body = [ln for ln in lines if not ln.startswith("#")]
-    names, units = body[0].split(","), body[1].split(",")
-    assert units[names.index("Kxy")] == "1/(V m)" and units[names.index("sxx")] == "S"
-    data = np.array([[float(x) for x in ln.split(",")] for ln in body[2:]])
-    np.testing.assert_array_equal(data[:, names.index("Kxy")], tt.values[:, 1])
-    to_json(tt, tmp_path / "t.json")
-    doc = json.loads((tmp_path / "t.json").read_text())
-    assert doc["units"]["tau1o"] == "1/(A m)"
-    np.testing.assert_array_equal(doc["columns"]["theta"], tt.theta)
-    assert doc["provenance"]["regime"] == "dilute"
-
-
-def test_mumax3_snippet_evaluated_by_a_mumax3_subset_interpreter(table_b):
-    from mumax3_interpreter import Mumax3Subset
-
-    from llgsot.tables.export.sotfield import SOTField
-    from llgsot.tables.export.mumax3 import to_mumax3
-
-    tt = llgsot.TorqueTable(table_b)
-    dev = dict(Ms=1.1e6, thickness=1.2e-9, nm_thickness=4e-9, current_density=-2e11, direction=0.4)
-    text = to_mumax3(tt, degree=10, max_error=1e-3, **dev)
-    err = float(text.split("over random m: ")[1].split()[0])
-    rng = np.random.default_rng(11)
-    m = rng.normal(size=(300, 3))
-    m /= np.linalg.norm(m, axis=1, keepdims=True)
-    B = Mumax3Subset(m).run(text)
-    B = B - np.sum(B * m, axis=1, keepdims=True) * m
-    ref = SOTField(tt, **dev).B_perp(m)
-    # the stated fit error is a max over other random samples: allow 2x for new samples
-    assert np.abs(B - ref).max() <= 2 * err * np.abs(ref).max()
-    assert err < 1e-3
-
-
-def test_mumax3_export_refuses_a_smeared_jump(table_a):
-    from llgsot.tables.export.mumax3 import to_mumax3
-
-    with pytest.warns(RuntimeWarning, match="jump"), pytest.raises(ValueError, match="max_error"):
-        to_mumax3(llgsot.TorqueTable(table_a), 1e6, 1e-9, 4e-9, 1e11, max_error=1e-3)
-
-
+# --- exporters: tests/test_exporters.py ----------------------------------------------------
 def test_magnumnp_term_evaluated_by_magnumnp(table_b):
     magnumnp = pytest.importorskip("magnumnp")
     import torch
 
-    from llgsot.tables.export.magnumnp import MagnumSOTField
-    from llgsot.tables.export.sotfield import SOTField
     from llgsot.constants import MU0
+    from llgsot.tables.export import Device
+    from llgsot.tables.export.magnumnp import MagnumSOTField
 
     tt = llgsot.TorqueTable(table_b)
     mesh = magnumnp.Mesh((3, 2, 1), (2e-9, 2e-9, 1e-9))
@@ -282,7 +233,7 @@ def test_magnumnp_term_evaluated_by_magnumnp(table_b):
     term = MagnumSOTField(tt, nm_thickness=4e-9, thickness=1e-9, current_density=1.5e11,
                           direction=0.0)
     h = term.h(state).cpu().numpy()
-    ref = SOTField(tt, 8e5, 1e-9, 4e-9, 1.5e11).B(m.reshape(-1, 3)).reshape(m.shape) / MU0
+    ref = Device(8e5, 1e-9, 4e-9, 1.5e11).field(tt, m.reshape(-1, 3)).reshape(m.shape) / MU0
     np.testing.assert_allclose(h, ref, rtol=1e-12, atol=0)
     # magnum.np's own LLG right-hand side, with the term next to one of its own field terms
     state.material = {"Ms": 8e5, "alpha": 0.1}  # magnum.np's name for the Gilbert damping

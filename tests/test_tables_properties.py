@@ -24,8 +24,8 @@ def test_rotation_covariance(angles, psi):
     c, s = math.cos(psi), math.sin(psi)
     R3 = np.array([[c, -s, 0], [s, c, 0], [0, 0, 1.0]])
     R2 = R3[:2, :2]
-    K, S = TABLE._both(m)
-    K2, S2 = TABLE._both(R3 @ m)
+    K, S = TABLE.K_and_sigma(m)
+    K2, S2 = TABLE.K_and_sigma(R3 @ m)
     scale = abs(TABLE.values[:, :6]).max()
     assert np.abs(K2 - R3 @ K @ R2.T).max() <= 1e-12 * scale
     assert np.abs(S2 - R2 @ S @ R2.T).max() <= 1e-12 * abs(TABLE.values[:, 6:]).max()

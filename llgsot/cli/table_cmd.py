@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..tables.export import FORMATS as EXPORT_FORMATS
 from .config import NUMBER, load_toml, model_from, section, unknown_sections
 
 TABLE_SPEC = {
@@ -37,7 +38,7 @@ def register(sub):
     pl.set_defaults(func=plot)
     e = tsub.add_parser("export", help="export a table for another tool")
     e.add_argument("file")
-    e.add_argument("--format", required=True, choices=["csv", "json", "mumax3", "magnumnp"])
+    e.add_argument("--format", required=True, choices=list(EXPORT_FORMATS))
     e.add_argument("-o", "--output", required=True)
     e.add_argument("--fermi-energy", type=float, help="select one value of an extra dimension (eV)")
     e.add_argument("--impurity-strength", type=float, help="select one value (eV nm^2)")
@@ -108,33 +109,27 @@ def plot(args) -> int:
 
 
 def export(args) -> int:
-    from ..tables.export import to_csv, to_json
-    from ..tables.export.magnumnp import to_magnumnp_script
-    from ..tables.export.mumax3 import to_mumax3
-    from .._io import atomic_write_text as _atomic_write
+    from ..tables.export import NEEDS_DEVICE, Device, export as write
     from ..tables.interpolate import TorqueTable
     from ..tables.store import load_table, select
 
     values = {"fermi_energy": args.fermi_energy, "impurity_strength": args.impurity_strength}
     ds = select(load_table(args.file), "choose one with --fermi-energy or --impurity-strength", **values)
-    sel = {k: v for k, v in values.items() if v is not None}
     tt = TorqueTable(ds)
-    if args.format == "csv":
-        to_csv(tt, args.output)
-    elif args.format == "json":
-        to_json(tt, args.output)
-    else:
-        need = {"--ms": args.ms, "--thickness": args.thickness, "--nm-thickness": args.nm_thickness,
-                "--current-density": args.current_density}
+    device = None
+    need = {"--ms": args.ms, "--thickness": args.thickness, "--nm-thickness": args.nm_thickness,
+            "--current-density": args.current_density}
+    if args.format in NEEDS_DEVICE or all(val is not None for val in need.values()):
         missing = [k for k, val in need.items() if val is None]
         if missing:
             raise ValueError(f"--format {args.format} needs {', '.join(missing)}")
-        if args.format == "mumax3":
-            text = to_mumax3(tt, args.ms, args.thickness, args.nm_thickness, args.current_density,
-                             args.direction, degree=args.degree, max_error=args.max_error)
-        else:
-            text = to_magnumnp_script(args.file, args.nm_thickness, args.thickness,
-                                      args.current_density, args.direction, **sel)
-        _atomic_write(args.output, text)
+        device = Device(args.ms, args.thickness, args.nm_thickness, args.current_density,
+                        args.direction)
+    options = {}
+    if args.format == "mumax3":
+        options = {"degree": args.degree, "max_error": args.max_error}
+    elif args.format == "magnumnp":
+        options = {"table_path": args.file, **{k: v for k, v in values.items() if v is not None}}
+    write(tt, args.output, args.format, device, **options)
     print(f"wrote {args.output}")
     return 0

@@ -30,15 +30,9 @@ LLG in Landau-Lifshitz form (physics.md sec. 5), a = damping:
 import math
 
 from .. import _jit
+from ..tables.schema import KXX, KXY, KYX, KYY, KZX, KZY, SXX, SXY, SYX, SYY  # noqa: F401
 
-
-def _inline(func):
-    """``_jit.njit`` with numba-IR inlining (``inline="always"``) of these small helpers.
-
-    Without it numba compiles each helper as a separate call and the RK4 step runs ~3x slower.
-    llgsot._jit's options are used as they are; only ``inline`` is added.
-    """
-    return _jit.njit(inline="always")(func)
+_inline = _jit.inline
 
 GAMMA_LL, DAMPING, BK, UX, UY, UZ, NX, NY, NZ = 0, 1, 2, 3, 4, 5, 6, 7, 8
 KIND, CDL, CFL, PX, PY, PZ, PREF, JX, JY, TAB_FAST = 9, 10, 11, 12, 13, 14, 15, 16, 17, 18
@@ -49,8 +43,8 @@ NPAR = 30
 
 KIND_NONE, KIND_CONSTANT, KIND_TABLE, KIND_TABLE4 = 0, 1, 2, 3
 
-# column order of the table's "values"/"slopes" (contract of TorqueTable.kernel_arrays)
-KXX, KXY, KYX, KYY, KZX, KZY, SXX, SXY, SYX, SYY = range(10)
+# the column order of the table's "values"/"slopes" (KXX ... SYY) is imported from
+# llgsot.tables.schema, its one home
 
 
 @_inline

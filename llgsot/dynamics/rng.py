@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from .kernels import _inline
+from .._jit import inline as _inline
 
 _ZIG_C = 128
 _ZIG_R = 3.442619855899

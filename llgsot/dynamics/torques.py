@@ -21,12 +21,14 @@ import math
 import numpy as np
 
 from .. import _validate as v
-from ..constants import E_CHARGE, HBAR
-from . import kernels as K
+from .. import spinorbit
+from ..constants import EV
+from ..tables.hermite import hermite_eval_nodes
+from ..tables.schema import TABLE_COLUMNS
+from . import kernels
 from .magnet import Macrospin, unit_vector
 
-REQUIRED_TABLE_KEYS = ("theta", "values", "slopes", "delta_xc")
-TABLE_COLUMNS = ("Kxx", "Kxy", "Kyx", "Kyy", "Kzx", "Kzy", "sxx", "sxy", "syx", "syy")
+REQUIRED_TABLE_KEYS = ("theta", "values", "slopes", "delta_xc_J")
 
 
 class ConstantSOT:
@@ -47,7 +49,7 @@ class ConstantSOT:
         polarization of a current along +x.
     """
 
-    kind = K.KIND_CONSTANT
+    kind = kernels.KIND_CONSTANT
 
     def __init__(self, spin_hall_angle, field_like_ratio=0.0, polarization=(0.0, 1.0, 0.0)):
         self.spin_hall_angle = v.finite_scalar("spin_hall_angle", spin_hall_angle)
@@ -56,14 +58,23 @@ class ConstantSOT:
 
     def damping_like_field(self, magnet: Macrospin, J: float) -> float:
         """b_DL (T) for the current density J (A/m^2): hbar theta_SH J / (2 |e| Ms d)."""
-        return HBAR * self.spin_hall_angle * J / (2.0 * E_CHARGE * magnet.Ms * magnet.thickness)
+        return float(spinorbit.spin_hall_field(self.spin_hall_angle, J, magnet.Ms, magnet.thickness))
+
+    def field(self, m, current_density, Ms, thickness):
+        """B_SOT(m) = b_DL (m x p) + b_FL p (..., 3) in tesla (the numpy reference).
+
+        m: unit vectors (..., 3); current_density J (A/m^2), Ms (A/m) and thickness d (m) of
+        the free layer: scalars or arrays broadcastable to m[..., 0].
+        """
+        b_dl = spinorbit.spin_hall_field(self.spin_hall_angle, current_density, Ms, thickness)
+        return spinorbit.constant_field(m, b_dl, self.field_like_ratio * b_dl, self.polarization)
 
     def kernel_setup(self, magnet: Macrospin):
         """(par entries, geom, coef) for the kernels."""
         cdl = self.damping_like_field(magnet, 1.0)
-        entries = {K.KIND: float(K.KIND_CONSTANT), K.CDL: cdl, K.CFL: self.field_like_ratio * cdl,
-                   K.PX: self.polarization[0], K.PY: self.polarization[1],
-                   K.PZ: self.polarization[2]}
+        entries = {kernels.KIND: float(kernels.KIND_CONSTANT), kernels.CDL: cdl,
+                   kernels.CFL: self.field_like_ratio * cdl, kernels.PX: self.polarization[0],
+                   kernels.PY: self.polarization[1], kernels.PZ: self.polarization[2]}
         return entries, *_empty_table()
 
     def max_field(self, magnet: Macrospin, J_max: float) -> float:
@@ -89,7 +100,7 @@ class TableSOT:
         ``kernel_arrays()`` must return "theta" (N,) nodes in [0, pi] (non-decreasing, a node
         repeated once marks a jump), "values" and "slopes" (N, 10): K_xx, K_xy, K_yx, K_yy,
         K_zx, K_zy (1/(V m)) and sigma_xx, sigma_xy, sigma_yx, sigma_yy (S) at azimuth 0 and
-        their theta-derivatives, and "delta_xc" (J).
+        their theta-derivatives, and "delta_xc_J" (the exchange splitting in J).
     nm_thickness : float
         Normal-metal thickness t_NM (m): the sheet current is J t_NM (A/m).
     current_direction : 2 or 3 numbers
@@ -107,7 +118,7 @@ class TableSOT:
         Nodes of the uniform m_z^2 grid of the "four-term" representation.
     """
 
-    kind = K.KIND_TABLE
+    kind = kernels.KIND_TABLE
 
     def __init__(self, table, nm_thickness, current_direction=(1.0, 0.0), representation="exact",
                  grid_points=16385):
@@ -126,7 +137,8 @@ class TableSOT:
             raise ValueError(f"`table` lacks the variable(s) {', '.join(missing)} needed by TableSOT "
                              f"(kernel_arrays() must provide {', '.join(REQUIRED_TABLE_KEYS)})")
         self.theta, self.values, self.slopes = _check_table(arrays)
-        self.delta_xc = v.positive("delta_xc", arrays["delta_xc"], "J")
+        #: exchange splitting Delta_xc (eV), as everywhere in the public API
+        self.delta_xc = v.positive("delta_xc_J", arrays["delta_xc_J"], "J") / EV
         self.table = table
         th = self.theta
         width = np.diff(th)
@@ -137,7 +149,8 @@ class TableSOT:
         self._geom = geom
         self._coef = hermite_power_coefficients(th, self.values, self.slopes)
         w = width.max()
-        self._fast = 2.0 if w <= K.TINY_SERIES_MAX_WIDTH else float(w <= K.FAST_SERIES_MAX_WIDTH)
+        self._fast = (2.0 if w <= kernels.TINY_SERIES_MAX_WIDTH
+                      else float(w <= kernels.FAST_SERIES_MAX_WIDTH))
         self.representation = v.choice("representation", representation, ("exact", "four-term"))
         if self.representation == "four-term":
             n = int(grid_points)
@@ -146,17 +159,42 @@ class TableSOT:
             self._coef4 = _four_term_coefficients(self, n)
             self._n4 = n
 
+    def prefactor(self, Ms, thickness):
+        """P = Delta_xc t_NM / (Ms d) (J m^2/A): B_SOT = P J K sigma^-1 jhat (tesla)."""
+        return spinorbit.sot_prefactor(self.delta_xc, self.nm_thickness, Ms, thickness)
+
+    def K_and_sigma(self, m):
+        """K(m) (..., 3, 2) in 1/(V m) and sigma(m) (..., 2, 2) in S from the table's exact
+        interpolant (the one the "exact" kernel evaluates), for unit m (..., 3)."""
+        m = np.asarray(m, float)
+        theta, phi = spinorbit.angles(m)
+        vals = hermite_eval_nodes(self.theta, self.values, self.slopes, theta.ravel())
+        vals = vals.reshape(theta.shape + (10,))
+        K0 = vals[..., :6].reshape(theta.shape + (3, 2))
+        S0 = vals[..., 6:].reshape(theta.shape + (2, 2))
+        return spinorbit.rotate(K0, S0, phi)
+
+    def field(self, m, current_density, Ms, thickness):
+        """B_SOT(m) = Delta_xc K(m) sigma(m)^-1 (J t_NM jhat) / (Ms d) (..., 3) in tesla: the
+        numpy reference of the compiled kernels (both representations) and the torch term.
+
+        m: unit vectors (..., 3); current_density J (A/m^2), Ms (A/m) and thickness d (m) of
+        the free layer: scalars or arrays broadcastable to m[..., 0].
+        """
+        K, S = self.K_and_sigma(m)
+        return spinorbit.table_field(K, S, current_density, self.current_direction,
+                                     self.prefactor(Ms, thickness))
+
     def kernel_setup(self, magnet: Macrospin):
+        pref = float(self.prefactor(magnet.Ms, magnet.thickness))
         if self.representation == "four-term":
-            entries = {K.KIND: float(K.KIND_TABLE4),
-                       K.PREF: self.delta_xc * self.nm_thickness / (magnet.Ms * magnet.thickness),
-                       K.JX: self.current_direction[0], K.JY: self.current_direction[1],
-                       K.TAB_N: float(self._n4), K.TAB_DU: 1.0 / (self._n4 - 1)}
+            entries = {kernels.KIND: float(kernels.KIND_TABLE4), kernels.PREF: pref,
+                       kernels.JX: self.current_direction[0], kernels.JY: self.current_direction[1],
+                       kernels.TAB_N: float(self._n4), kernels.TAB_DU: 1.0 / (self._n4 - 1)}
             return entries, self._geom, self._coef4
-        entries = {K.KIND: float(K.KIND_TABLE),
-                   K.PREF: self.delta_xc * self.nm_thickness / (magnet.Ms * magnet.thickness),
-                   K.JX: self.current_direction[0], K.JY: self.current_direction[1],
-                   K.TAB_FAST: self._fast}
+        entries = {kernels.KIND: float(kernels.KIND_TABLE), kernels.PREF: pref,
+                   kernels.JX: self.current_direction[0], kernels.JY: self.current_direction[1],
+                   kernels.TAB_FAST: self._fast}
         return entries, self._geom, self._coef
 
     def max_field(self, magnet: Macrospin, J_max: float) -> float:
@@ -166,14 +204,8 @@ class TableSOT:
         th = np.unique(np.concatenate([self.theta, 0.5 * (self.theta[1:] + self.theta[:-1])]))
         ph = np.linspace(0.0, 2 * np.pi, 16, endpoint=False)
         T, P = np.meshgrid(th, ph, indexing="ij")
-        m = np.stack([np.sin(T) * np.cos(P), np.sin(T) * np.sin(P), np.cos(T)], -1).reshape(-1, 3)
-        par = np.zeros(K.NPAR)
-        entries, geom, coef = self.kernel_setup(magnet)
-        for i, x in entries.items():
-            par[i] = x
-        out = np.empty_like(m)
-        K.sot_many(m, float(J_max), par, geom, coef, out)
-        return float(np.max(np.linalg.norm(out, axis=1)))
+        B = self.field(spinorbit.magnetization(T, P), J_max, magnet.Ms, magnet.thickness)
+        return float(np.max(np.linalg.norm(B, axis=-1)))
 
     def as_attrs(self) -> dict:
         return {"torque_model": "table", "torque_nm_thickness": self.nm_thickness,
@@ -186,62 +218,27 @@ class TableSOT:
                 f"current_direction={self.current_direction})")
 
 
-def _exact_response(sot, theta, direction):
-    """A e = K sigma^-1 e (n, 3) in 1/(A m) at m = (sin theta, 0, cos theta) from the exact
-    table kernel, for the in-plane unit vector e = direction."""
-    par = np.zeros(K.NPAR)
-    par[K.KIND] = float(K.KIND_TABLE)
-    par[K.PREF] = 1.0
-    par[K.JX], par[K.JY] = direction
-    par[K.TAB_FAST] = sot._fast
-    m = np.stack([np.sin(theta), np.zeros_like(theta), np.cos(theta)], -1)
-    out = np.empty_like(m)
-    K.sot_many(m, 1.0, par, sot._geom, sot._coef, out)
-    return out
-
-
-def _p3_coefficients(sot, theta):
-    """(P-3)/(P-4) coefficients (a1o, a2o, a1e, a2e) (n, 4) of A = K sigma^-1 at theta,
-    away from the poles (0 < theta < pi/2)."""
-    Ax = _exact_response(sot, theta, (1.0, 0.0))  # first column of A
-    Ay = _exact_response(sot, theta, (0.0, 1.0))  # second column
-    mx, mz = np.sin(theta), np.cos(theta)
-    t1e = Ay[:, 1] / mz
-    t2e = (Ax[:, 0] - Ay[:, 1]) / (mx**2 * mz) - Ax[:, 0] / mz - Ax[:, 2] / mx
-    t1o = Ay[:, 0] - (mx / mz) * Ay[:, 2]
-    t2o = ((Ay[:, 0] + Ax[:, 1]) / mx - Ay[:, 2] / mz) / mx
-    # (P-4) inverts (P-3) for T = m x (A e); the field form uses the same coefficients
-    return np.stack([t1o, t2o, t1e, t2e], -1)
-
-
-def _four_term_coefficients(sot, n, h=0.02):
-    """Linear-interpolation data (n - 1, 8) of a_i(u), u = m_z^2, on a uniform grid of n nodes:
-    columns 0-3 the values (a1o, a2o, a1e, a2e) at node i, 4-7 their slopes on cell i.
-
-    The removable poles of (P-4) at theta = 0 (u = 1) and pi/2 (u = 0) are handled as in the
-    solver: within h of a pole, a quadratic in (theta - pole)^2 through theta = pole + h, 2h, 3h.
-    A jump of the table becomes a linear ramp across one grid cell.
+def _four_term_coefficients(sot, n):
+    """Linear-interpolation data (n - 1, 8) of the (P-4) coefficients a_i(u), u = m_z^2, of
+    A = K sigma^-1 on a uniform grid of n nodes: columns 0-3 the values at node i in
+    :data:`llgsot.spinorbit.FOUR_TERM_ORDER`, 4-7 their slopes on cell i. The removable poles
+    at theta = 0 (u = 1) and pi/2 (u = 0) are limits (:func:`llgsot.spinorbit.coefficients`);
+    a jump of the table becomes a linear ramp across one grid cell.
     """
     u = np.linspace(0.0, 1.0, n)
     theta = np.arccos(np.sqrt(u))  # in [0, pi/2]
-    a = np.empty((n, 4))
-    inner = (theta > h) & (theta < np.pi / 2 - h)
-    a[inner] = _p3_coefficients(sot, theta[inner])
-    for pole, sign in ((0.0, 1.0), (np.pi / 2, -1.0)):
-        near = ~inner & (np.abs(theta - pole) <= h + 1e-15)
-        if not near.any():
-            continue
-        vals = _p3_coefficients(sot, pole + sign * h * np.array([1.0, 2.0, 3.0]))
-        s_nodes = (h * np.array([1.0, 2.0, 3.0])) ** 2
-        s = (theta[near] - pole) ** 2
-        acc = 0.0
-        for i in range(3):
-            w = np.ones_like(s)
-            for j in range(3):
-                if j != i:
-                    w *= (s - s_nodes[j]) / (s_nodes[i] - s_nodes[j])
-            acc = acc + w[:, None] * vals[i]
-        a[near] = acc
+    columns = []
+    for e in ((1.0, 0.0), (0.0, 1.0)):
+        def A_column(th, e=e):
+            K, S = sot.K_and_sigma(spinorbit.magnetization(th))
+            return spinorbit.response_per_current(K, S, e)
+        columns.append(A_column)
+
+    def A_of_theta(th):  # A = K sigma^-1 (k, 3, 2) at azimuth 0
+        return np.stack([columns[0](th), columns[1](th)], -1)
+
+    c = spinorbit.coefficients(A_of_theta, theta)
+    a = np.stack([c[name] for name in spinorbit.FOUR_TERM_ORDER], -1)
     coef = np.empty((n - 1, 8))
     coef[:, :4] = a[:-1]
     coef[:, 4:] = np.diff(a, axis=0) * (n - 1)

@@ -15,10 +15,10 @@ import numpy as np
 
 from .. import _validate as v
 from ..constants import ELECTRON_CHARGE, HBAR, MEV, NM
+from .. import spinorbit as _tq
 from ..model import RashbaFM
 from . import dilute as _dil
 from . import finite as _fin
-from . import torques as _tq
 from .scattering import BORN, TMATRIX
 
 APPROXIMATIONS = ("tmatrix", "born")
@@ -199,13 +199,8 @@ def response(model: RashbaFM, fermi_energy: float, theta, phi: float = 0.0,
     torque, torque_err = _torques(th, K, Kerr, S, stencils, solve)
 
     if phi != 0.0:
-        c, s = math.cos(phi), math.sin(phi)
-        R2 = np.array([[c, -s], [s, c]])
-        R3 = np.array([[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]])
-        K = np.einsum("ij,njk,lk->nil", R3, K, R2)
-        Kerr = np.einsum("ij,njk,lk->nil", abs(R3), Kerr, abs(R2))
-        S = np.einsum("ij,njk,lk->nil", R2, S, R2)
-        Serr = np.einsum("ij,njk,lk->nil", abs(R2), Serr, abs(R2))
+        Kerr, Serr = _tq.rotate(Kerr, Serr, phi, absolute=True)
+        K, S = _tq.rotate(K, S, phi)
 
     diagnostics = {k: np.array([d[k] for d in diags]) for k in diags[0]}
     if scalar:

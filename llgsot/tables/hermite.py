@@ -75,3 +75,21 @@ def hermite_eval(theta, values, slopes, jump_after, x):
         step = np.where(u < 0.5, f0, f1)
         out = np.where(jump[:, None], step, out)
     return out
+
+
+def hermite_eval_nodes(nodes, values, slopes, x):
+    """The same interpolant from the node form of ``TorqueTable.kernel_arrays()``: ``nodes``
+    (N,) non-decreasing, a node repeated twice marks a jump (left limit on the first copy,
+    right limit on the second; at the jump itself the right limit is returned, as the numba
+    kernels do). values, slopes: (N, C). x: (M,) clipped to [nodes[0], nodes[-1]]. Returns (M, C).
+    """
+    t = np.asarray(nodes, float)
+    x = np.clip(np.asarray(x, float), t[0], t[-1])
+    i = np.clip(np.searchsorted(t, x, side="right") - 1, 0, len(t) - 2)
+    i = np.where(t[i + 1] > t[i], i, i - 1)  # x == nodes[-1] after a jump copy: last real segment
+    h = t[i + 1] - t[i]
+    u = ((x - t[i]) / h)[:, None]
+    f0, f1 = values[i], values[i + 1]
+    d0, d1 = slopes[i] * h[:, None], slopes[i + 1] * h[:, None]
+    u2, u3 = u * u, u * u * u
+    return (2 * u3 - 3 * u2 + 1) * f0 + (u3 - 2 * u2 + u) * d0 + (-2 * u3 + 3 * u2) * f1 + (u3 - u2) * d1

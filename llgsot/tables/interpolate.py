@@ -2,7 +2,8 @@
 
 Interpolation in theta is piecewise cubic Hermite (:mod:`.hermite`), with exact parities at
 theta = 0 and pi and steps at bracketed jumps; azimuths follow from the rotation rule
-K(th, ph) = R3(ph) K(th, 0) R2(ph)^T, sigma(th, ph) = R2 sigma(th, 0) R2^T (physics.md sec. 3).
+K(th, ph) = R3(ph) K(th, 0) R2(ph)^T, sigma(th, ph) = R2 sigma(th, 0) R2^T
+(:func:`llgsot.spinorbit.rotate`).
 :meth:`TorqueTable.kernel_arrays` hands the same interpolant to the numba dynamics kernels.
 """
 from __future__ import annotations
@@ -12,6 +13,8 @@ import os
 import numpy as np
 import xarray as xr
 
+from ..constants import EV
+from .. import spinorbit
 from . import schema
 from .hermite import bessel_slopes, hermite_eval
 
@@ -27,9 +30,12 @@ class TorqueTable:
     """
 
     def __init__(self, source):
+        #: absolute path of the file the table was read from (None for an in-memory Dataset)
+        self.source_path = None
         if isinstance(source, (str, os.PathLike)):
             from .store import load_table
 
+            self.source_path = os.path.abspath(os.fspath(source))
             source = load_table(source)
         if not isinstance(source, xr.Dataset):
             raise ValueError(f"`source` must be an xarray.Dataset or a path, got {type(source).__name__}")
@@ -61,39 +67,34 @@ class TorqueTable:
     # -- any direction --------------------------------------------------------------------
     def K(self, m):
         """Spin-density response K(m) (..., 3, 2) in 1/(V m) for unit vectors m (..., 3)."""
-        return self._both(m)[0]
+        return self.K_and_sigma(m)[0]
 
     def sigma(self, m):
         """Sheet conductivity sigma(m) (..., 2, 2) in S for unit vectors m (..., 3)."""
-        return self._both(m)[1]
+        return self.K_and_sigma(m)[1]
 
-    def _both(self, m):
+    def K_and_sigma(self, m):
+        """(K(m), sigma(m)) for unit vectors m (..., 3), by the rotation rule of
+        :mod:`llgsot.spinorbit` from the interpolant at azimuth 0."""
         m = np.asarray(m, float)
-        if m.shape[-1] != 3:
+        if m.shape[-1:] != (3,):
             raise ValueError(f"`m` must have shape (..., 3), got {m.shape}")
         norm = np.linalg.norm(m, axis=-1)
         if np.any(np.abs(norm - 1) > 1e-6):
             raise ValueError("`m` must be unit vectors (|m| = 1 within 1e-6)")
-        theta = np.arccos(np.clip(m[..., 2] / norm, -1.0, 1.0))
-        phi = np.arctan2(m[..., 1], m[..., 0])
+        theta, phi = spinorbit.angles(m)
         vals = self.values_at(theta)
         K0 = vals[..., :6].reshape(vals.shape[:-1] + (3, 2))
         S0 = vals[..., 6:].reshape(vals.shape[:-1] + (2, 2))
-        c, s = np.cos(phi), np.sin(phi)
-        R2 = np.stack([np.stack([c, -s], -1), np.stack([s, c], -1)], -2)
-        R3 = np.zeros(phi.shape + (3, 3))
-        R3[..., :2, :2] = R2
-        R3[..., 2, 2] = 1.0
-        K = np.einsum("...ij,...jk,...lk->...il", R3, K0, R2)
-        S = np.einsum("...ij,...jk,...lk->...il", R2, S0, R2)
-        return K, S
+        return spinorbit.rotate(K0, S0, phi)
 
     def kernel_arrays(self):
         """The interpolant as plain arrays for numba kernels (contract of the dynamics layer).
 
         Returns dict: "theta" (N,) non-decreasing with a jump shown as a repeated node whose
         two copies carry the left and right limits; "values" (N, 10) and "slopes" (N, 10) at
-        phi = 0 (K entries in 1/(V m), then sigma entries in S); "delta_xc" in J.
+        phi = 0 (K entries in 1/(V m), then sigma entries in S, columns
+        :data:`llgsot.tables.schema.TABLE_COLUMNS`); "delta_xc_J" in J.
         """
         th, val, slo = [], [], []
         n = len(self.theta)
@@ -115,10 +116,8 @@ class TorqueTable:
                 th.append(self.theta[i + 1])
                 val.append(self.values[i + 1])
                 slo.append(self.slopes[i + 1])
-        from ..constants import EV
-
         return {"theta": np.array(th), "values": np.array(val), "slopes": np.array(slo),
-                "delta_xc": self.delta_xc * EV}
+                "delta_xc_J": self.delta_xc * EV}
 
     def __repr__(self):
         a = self.dataset.attrs

@@ -17,6 +17,10 @@ import numpy as np
 TABLE_VERSION = 1
 K_VARS = ("Kxx", "Kxy", "Kyx", "Kyy", "Kzx", "Kzy")
 SIGMA_VARS = ("sxx", "sxy", "syx", "syy")
+#: the 10-column layout of a table row at azimuth 0 (flat_values, TorqueTable.values,
+#: kernel_arrays() and the numba kernels' coefficient arrays)
+TABLE_COLUMNS = K_VARS + SIGMA_VARS
+KXX, KXY, KYX, KYY, KZX, KZY, SXX, SXY, SYX, SYY = range(10)
 #: f(pi - theta) = parity * f(theta) for (Kxx, Kxy, Kyx, Kyy, Kzx, Kzy, sxx, sxy, syx, syy)
 PARITY_HALF_PI = np.array([-1, 1, 1, -1, 1, -1, 1, -1, -1, 1], dtype=float)
 #: f(-theta) = parity * f(theta) (rotation by pi about z); same at theta = pi

@@ -1,16 +1,55 @@
 """Exporters: backends of one table model (TorqueTable) to files other tools read.
 
-* text (CSV, JSON): the tabulated data with units and provenance;
-* mumax3: an .mx3 snippet adding B_SOT(m) through AddFieldTerm, with the angular dependence
-  fitted as polynomials in m_z^2 (mumax3 has no table lookup);
-* magnumnp: a field term object evaluated from the table itself (no fit).
+One device description (:class:`Device`) and one signature for every format::
 
-OOMMF and Ubermag have no input for an m-dependent SOT field (their maintainers say so in
-ubermag/help#247), so llgsot offers no exporter for them rather than a wrong one.
+    export(table, path, format, device=None, **options) -> path
+
+* ``csv``, ``json``: the tabulated data with units and provenance (device optional);
+* ``mumax3``: an .mx3 snippet adding B_SOT(m) through AddFieldTerm, with the angular
+  dependence fitted as polynomials in m_z^2 (mumax3 has no table lookup);
+* ``magnumnp``: a Python snippet building a magnum.np field term evaluated from the table
+  itself (no fit).
+
+Every piece of table metadata enters an export through :func:`.metadata.inert` (data, never
+code). OOMMF and Ubermag have no input for an m-dependent SOT field (their maintainers say
+so in ubermag/help#247), so llgsot offers no exporter for them rather than a wrong one.
 """
-from .text import to_csv, to_json
-from .sotfield import SOTField
-from .magnumnp import MagnumSOTField, to_magnumnp_script
-from .mumax3 import to_mumax3
+from importlib import import_module
 
-__all__ = ["MagnumSOTField", "SOTField", "to_csv", "to_json", "to_magnumnp_script", "to_mumax3"]
+from .device import Device
+
+#: format name -> (module, writer); every writer is writer(table, path, device=None, **options)
+#: -> path. Modules load on first use, so the command line starts fast.
+FORMATS = {"csv": ("text", "write_csv"), "json": ("text", "write_json"),
+           "mumax3": ("mumax3", "write_mumax3"), "magnumnp": ("magnumnp", "write_magnumnp")}
+#: formats that need a device
+NEEDS_DEVICE = ("mumax3", "magnumnp")
+_LAZY = {"MagnumSOTField": "magnumnp", "write_magnumnp": "magnumnp", "write_mumax3": "mumax3",
+         "write_csv": "text", "write_json": "text"}
+
+
+def writer(format: str):
+    """The writer function of ``format`` (a key of :data:`FORMATS`)."""
+    if format not in FORMATS:
+        raise ValueError(f"`format` must be one of {', '.join(map(repr, FORMATS))}; got {format!r}")
+    module, name = FORMATS[format]
+    return getattr(import_module(f"{__name__}.{module}"), name)
+
+
+def export(table, path, format: str, device: Device | None = None, **options) -> str:
+    """Write ``table`` (a TorqueTable) to ``path`` in ``format`` (a key of :data:`FORMATS`)."""
+    write = writer(format)
+    if format in NEEDS_DEVICE and device is None:
+        raise ValueError(f"`device` is needed for format {format!r} (Ms, thickness, nm_thickness, "
+                         "current_density, direction)")
+    return write(table, path, device, **options)
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        return getattr(import_module(f"{__name__}.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["Device", "FORMATS", "MagnumSOTField", "export", "write_csv", "write_json",
+           "write_magnumnp", "write_mumax3", "writer"]

@@ -15,9 +15,12 @@ from __future__ import annotations
 import numpy as np
 
 from ... import _validate as v
+from ... import spinorbit
+from ..._io import atomic_write_text
 from ...constants import MU0
 from ..interpolate import TorqueTable
-from .sotfield import SOTField
+from .device import Device
+from .metadata import inert
 
 
 class MagnumSOTField:
@@ -54,9 +57,7 @@ class MagnumSOTField:
         self.current = current_density if callable(current_density) else (
             lambda t, J=v.finite_scalar("current_density", current_density, "A/m^2"): J)
         self.direction = v.finite_scalar("direction", direction, "rad")
-        # unit prefactor: response per unit sheet current, 1/(A m), times Delta_xc
-        self._unit = SOTField(table, 1.0, 1.0, 1.0, 1.0, self.direction)
-        self._dxc = table.kernel_arrays()["delta_xc"]
+        self._e = spinorbit.in_plane_direction(self.direction)
 
     def h(self, state):
         """SOT field in A/m on magnum.np's mesh (tensor of shape m.shape)."""
@@ -66,17 +67,21 @@ class MagnumSOTField:
         shape = m.shape
         mm = m.reshape(-1, 3)
         norm = np.linalg.norm(mm, axis=1, keepdims=True)
-        ok = norm[:, 0] > 0
-        resp = np.zeros_like(mm)
-        resp[ok] = self._unit.response_per_current(mm[ok] / norm[ok])  # 1/(A m)
+        ok = norm[:, 0] > 0  # empty cells (Ms = 0) carry m = 0 and get no field
         Ms = state.material["Ms"]
         Ms = Ms.detach().cpu().numpy() if hasattr(Ms, "detach") else np.asarray(Ms, float)
-        Ms = np.broadcast_to(Ms, shape[:-1] + (1,)).reshape(-1, 1)
+        Ms = np.broadcast_to(Ms, shape[:-1] + (1,)).reshape(-1)
         t = float(state.t) if hasattr(state, "t") else 0.0
         J = float(self.current(t))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            B = self._dxc * J * self.nm_thickness * resp / (Ms * self.thickness)
-        B = np.nan_to_num(B, nan=0.0, posinf=0.0, neginf=0.0)
+        B = np.zeros_like(mm)
+        if ok.any():
+            K, S = self.table.K_and_sigma(mm[ok] / norm[ok])
+            pref = spinorbit.sot_prefactor(self.table.delta_xc, self.nm_thickness, Ms[ok],
+                                           self.thickness)
+            B[ok] = spinorbit.table_field(K, S, J, self._e, pref)
+        if not np.all(np.isfinite(B)):
+            raise ValueError(f"the spin-orbit field is not finite at t = {t!r} s (J = {J!r} A/m^2): "
+                             "check Ms > 0 in every magnetic cell and the current")
         return torch.as_tensor((B / MU0).reshape(shape), dtype=state.m.dtype, device=state.m.device)
 
     def E(self, state):
@@ -86,15 +91,29 @@ class MagnumSOTField:
         return torch.zeros((), dtype=state.m.dtype, device=state.m.device)
 
 
-def to_magnumnp_script(table_path, nm_thickness, thickness, current_density, direction=0.0,
-                       **select) -> str:
-    """A Python snippet that builds the term for magnum.np from a table file."""
-    sel = "".join(f", {k}={val!r}" for k, val in select.items())
+def magnumnp_script(table_path, device: Device, **select) -> str:
+    """A Python snippet that builds the term for magnum.np from a table file (absolute path,
+    so the script runs from any working directory)."""
+    import os
+
+    path = os.path.abspath(os.fspath(table_path))
+    sel = "".join(f", {k}={float(val)!r}" for k, val in select.items() if val is not None)
     return (
         "# llgsot: table-driven spin-orbit field term for magnum.np (returns H in A/m)\n"
+        f"# table: {inert(path)}\n"
         "from llgsot.tables.export.magnumnp import MagnumSOTField\n\n"
-        f"sot = MagnumSOTField({str(table_path)!r}, nm_thickness={nm_thickness!r}, "
-        f"thickness={thickness!r},\n"
-        f"                     current_density={current_density!r}, direction={direction!r}{sel})\n"
+        f"sot = MagnumSOTField({path!r}, nm_thickness={device.nm_thickness!r}, "
+        f"thickness={device.thickness!r},\n"
+        f"                     current_density={device.current_density!r}, "
+        f"direction={device.direction!r}{sel})\n"
         "# add `sot` to the field terms of your magnum.np LLGSolver, e.g. LLGSolver([demag, exchange, sot])\n"
     )
+
+
+def write_magnumnp(table: TorqueTable, path, device: Device, table_path=None, **select) -> str:
+    """Write :func:`magnumnp_script` to ``path``. ``table_path``: the table file the script
+    loads (default: the file ``table`` was loaded from)."""
+    table_path = table_path or getattr(table, "source_path", None)
+    if table_path is None:
+        raise ValueError("`table_path` is needed: the magnum.np script loads the table file")
+    return atomic_write_text(path, magnumnp_script(table_path, device, **select))

@@ -21,34 +21,31 @@ import warnings
 import numpy as np
 
 from ... import _validate as v
+from ... import spinorbit
+from ..._io import atomic_write_text
 from ..interpolate import TorqueTable
-from .sotfield import SOTField
+from .device import Device
+from .metadata import inert
 
-
-def _basis(m, e):
-    """The four vectors of (P-3) for unit m (N, 3) and in-plane e (3,): V_1o, V_2o, V_1e, V_2e."""
-    z = np.array([0.0, 0.0, 1.0])
-    f = np.cross(z, e)
-    me = m @ e
-    zxm = np.cross(z, m)
-    return [np.cross(f, m), np.cross(m, zxm) * me[:, None], np.cross(m, np.cross(f, m)),
-            zxm * me[:, None]]
+X_AND_Y = (np.array([1.0, 0.0, 0.0]), np.array([0.0, 1.0, 0.0]))
 
 
 def fit_coefficients(table: TorqueTable, degree: int = 8, n_theta: int = 721):
-    """Least-squares polynomials in m_z^2 for a1o, a2o, a1e, a2e (units 1/(A m)).
+    """Least-squares polynomials in m_z^2 of the four-term coefficients (units 1/(A m)).
 
-    Returns (coeffs (4, degree+1), max_rel_error): coeffs[i, k] multiplies m_z^(2k).
+    Fitted so that the torque m x B_fit of :func:`llgsot.spinorbit.four_term_field` equals
+    m x (A e), A = K sigma^-1, for currents along x and y at m in the xz-plane.
+    Returns (coeffs (4, degree+1) in :data:`llgsot.spinorbit.FOUR_TERM_ORDER`,
+    max_rel_error): coeffs[i, k] multiplies m_z^(2k).
     """
-    field = SOTField(table, 1.0, 1.0, 1.0, 1.0)
     theta = np.linspace(0.0, math.pi, n_theta)
+    m = spinorbit.magnetization(theta)
+    K, S = table.K_and_sigma(m)
+    powers = np.stack([m[:, 2] ** (2 * k) for k in range(degree + 1)], -1)
     rows, rhs = [], []
-    for e in (np.array([1.0, 0, 0]), np.array([0, 1.0, 0])):
-        m = np.stack([np.sin(theta), np.zeros_like(theta), np.cos(theta)], -1)
-        field.e_J = e[:2]
-        target = np.cross(m, field.response_per_current(m))  # m x (A e)
-        V = _basis(m, e)
-        powers = np.stack([m[:, 2] ** (2 * k) for k in range(degree + 1)], -1)
+    for e in X_AND_Y:
+        target = np.cross(m, spinorbit.response_per_current(K, S, e))  # m x (A e)
+        V = np.cross(m, spinorbit.four_term_vectors(m, e))  # (4, N, 3) torque of each vector
         cols = [V[i][:, :, None] * powers[:, None, :] for i in range(4)]  # (N, 3, P)
         rows.append(np.concatenate(cols, axis=-1).reshape(-1, 4 * (degree + 1)))
         rhs.append(target.reshape(-1))
@@ -60,15 +57,11 @@ def fit_coefficients(table: TorqueTable, degree: int = 8, n_theta: int = 721):
 
 
 def model_field(coeffs, m, e):
-    """The fitted field / prefactor (equal to B_perp up to a component along m) at unit m (N, 3) for in-plane current direction e (3,)."""
-    z = np.array([0.0, 0.0, 1.0])
-    f = np.cross(z, e)
+    """The fitted field per unit prefactor (B_perp/(P J) up to a component along m) at unit
+    m (N, 3) for the in-plane current direction e (3,)."""
     mz2 = m[:, 2] ** 2
-    a = [np.polyval(c[::-1], mz2) for c in coeffs]
-    me = m @ e
-    zxm = np.cross(z, m)
-    return (-a[0][:, None] * f + a[1][:, None] * zxm * me[:, None] + a[2][:, None] * np.cross(f, m)
-            - a[3][:, None] * np.cross(m, zxm) * me[:, None])
+    a = np.stack([np.polyval(c[::-1], mz2) for c in coeffs], -1)
+    return spinorbit.four_term_field(a, m, e)
 
 
 def field_error(table, coeffs, n=400, seed=0):
@@ -76,33 +69,32 @@ def field_error(table, coeffs, n=400, seed=0):
     rng = np.random.default_rng(seed)
     m = rng.normal(size=(n, 3))
     m /= np.linalg.norm(m, axis=1, keepdims=True)
+    K, S = table.K_and_sigma(m)
     worst, big = 0.0, 0.0
     for psi in rng.uniform(0, 2 * math.pi, 4):
-        e = np.array([math.cos(psi), math.sin(psi), 0.0])
-        fld = SOTField(table, 1.0, 1.0, 1.0, 1.0, direction=psi)
-        ref = fld.B_perp(m) / fld.prefactor
-        fit = model_field(coeffs, m, e)
-        fit = fit - np.sum(fit * m, axis=1, keepdims=True) * m
+        e = spinorbit.in_plane_direction(psi)
+        ref = spinorbit.perpendicular(spinorbit.response_per_current(K, S, e), m)
+        fit = spinorbit.perpendicular(model_field(coeffs, m, e), m)
         worst = max(worst, np.abs(fit - ref).max())
         big = max(big, np.abs(ref).max())
     return worst / big
 
 
-def to_mumax3(table: TorqueTable, Ms: float, thickness: float, nm_thickness: float,
-              current_density: float, direction: float = 0.0, degree: int = 8,
-              max_error: float = 1e-3) -> str:
-    """Return the .mx3 snippet (text) adding B_SOT(m) for a constant current.
+def mumax3_script(table: TorqueTable, device: Device, degree: int = 8,
+                  max_error: float = 1e-3) -> str:
+    """Return the .mx3 snippet (text) adding B_SOT(m) for the device's constant current.
 
-    Parameters are those of :class:`SOTField` (SI), plus the polynomial ``degree`` in m_z^2
-    and ``max_error``, the largest accepted relative fit error of the field.
+    ``degree``: polynomial degree in m_z^2; ``max_error``: the largest accepted relative fit
+    error of the field perpendicular to m.
     """
     if not isinstance(table, TorqueTable):
         table = TorqueTable(table)
+    if not isinstance(device, Device):
+        raise TypeError(f"`device` must be an llgsot Device, got {type(device).__name__}")
     degree = int(degree)
     if not 0 <= degree <= 20:
         raise ValueError(f"`degree` must lie in [0, 20], got {degree}")
     max_error = v.positive("max_error", max_error)
-    fld = SOTField(table, Ms, thickness, nm_thickness, current_density, direction)
     coeffs, _ = fit_coefficients(table, degree)
     err = field_error(table, coeffs)
     jumps = int(table.jump_after.sum())
@@ -112,18 +104,22 @@ def to_mumax3(table: TorqueTable, Ms: float, thickness: float, nm_thickness: flo
     if err > max_error:
         raise ValueError(f"the polynomial fit misses B_SOT by {err:.3g} (relative) > max_error="
                          f"{max_error:g}: raise `degree` or `max_error`, or use a smoother table")
-    e = [float(math.cos(direction)), float(math.sin(direction)), 0.0]
+    e = [float(x) for x in device.e]
     f = [float(x) for x in np.cross([0.0, 0.0, 1.0], e)]
-    P = float(fld.prefactor)
+    P = device.prefactor(table)
     a = table.dataset.attrs
+    table_line = (f"table: {a.get('approximation')}/{a.get('regime')}, m_eff={a.get('m_eff')}, "
+                  f"alpha={a.get('alpha')} eV m, delta_xc={a.get('delta_xc')} eV, "
+                  f"n={a.get('impurity_density')} m^-2, "
+                  f"W={a.get('impurity_strength', 'per table')} eV nm^2, "
+                  f"k_c={a.get('cutoff')} nm^-1, created {a.get('created')}, "
+                  f"llgsot {a.get('llgsot_version')}")
     out = [
         "// llgsot: spin-orbit field B_SOT(m) of a torque table, for mumax3 (AddFieldTerm).",
-        f"// table: {a.get('approximation')}/{a.get('regime')}, m_eff={a.get('m_eff')}, "
-        f"alpha={a.get('alpha')} eV m, delta_xc={a.get('delta_xc')} eV, "
-        f"n={a.get('impurity_density')} m^-2, W={a.get('impurity_strength', 'per table')} eV nm^2, "
-        f"k_c={a.get('cutoff')} nm^-1, created {a.get('created')}, llgsot {a.get('llgsot_version')}",
-        f"// device: Ms={Ms:g} A/m, d={thickness:g} m, t_NM={nm_thickness:g} m, "
-        f"J={current_density:g} A/m^2 along angle {direction:g} rad",
+        "// " + inert(table_line, 2000),
+        f"// device: Ms={device.Ms:g} A/m, d={device.thickness:g} m, "
+        f"t_NM={device.nm_thickness:g} m, J={device.current_density:g} A/m^2 along angle "
+        f"{device.direction:g} rad",
         f"// fit: a_i(m_z^2) polynomials of degree {degree}; max relative error of the field "
         f"(perpendicular to m) over random m: {err:.3e}",
         "// Only B perpendicular to m is reproduced (the part that exerts a torque); the",
@@ -163,3 +159,9 @@ def to_mumax3(table: TorqueTable, Ms: float, thickness: float, nm_thickness: flo
         acc = f"sot_S{j}"
     out.append(f"AddFieldTerm({acc})")
     return "\n".join(out) + "\n"
+
+
+def write_mumax3(table: TorqueTable, path, device: Device, degree: int = 8,
+                 max_error: float = 1e-3) -> str:
+    """Write :func:`mumax3_script` to ``path`` (atomically). Returns the path."""
+    return atomic_write_text(path, mumax3_script(table, device, degree, max_error))

@@ -1,58 +1,88 @@
-"""CSV and JSON exports of a torque table, with units and provenance."""
+"""CSV and JSON exports of a torque table, with units and provenance.
+
+Every column of the table at azimuth 0 is written (theta, the 10 entries of K and sigma, the
+(P-3) coefficients, the efficiencies, jump_after); the provenance is the table's attributes
+made inert (:mod:`.metadata`), plus the device when one is given.
+"""
 from __future__ import annotations
 
 import json
 
 import numpy as np
 
-from ..._io import atomic_write_text as _atomic_write
-
+from ..._io import atomic_write_text
 from .. import schema
 from ..interpolate import TorqueTable
+from .metadata import provenance
 
 COLUMNS = [("theta", "rad")] + [(k, "1/(V m)") for k in schema.K_VARS] + \
           [(k, "S") for k in schema.SIGMA_VARS] + \
           [(k, "1/(V m)") for k in schema.TORQUE_NAMES] + [(k, "1/(A m)") for k in schema.EFF_NAMES] + \
           [("jump_after", "1")]
+JSON_FORMAT = "llgsot-torque-table-json-1"
 
 
-def _columns(table: TorqueTable):
+def columns(table: TorqueTable) -> dict:
+    """The exported columns (name -> (N,) array), in :data:`COLUMNS` order."""
     ds = table.dataset
     cols = {"theta": table.theta}
-    for i, k in enumerate(schema.K_VARS):
+    for i, k in enumerate(schema.TABLE_COLUMNS):
         cols[k] = table.values[:, i]
-    for i, k in enumerate(schema.SIGMA_VARS):
-        cols[k] = table.values[:, 6 + i]
     for k in (*schema.TORQUE_NAMES, *schema.EFF_NAMES):
-        cols[k] = np.asarray(ds[k].values)
-    cols["jump_after"] = np.asarray(ds["jump_after"].values)
-    return cols
+        cols[k] = np.asarray(ds[k].values, float)
+    cols["jump_after"] = np.asarray(ds["jump_after"].values, float)
+    return {name: cols[name] for name, _ in COLUMNS}
 
 
-def _provenance(table):
-    out = {}
-    for k, v in table.dataset.attrs.items():
-        out[k] = v.item() if hasattr(v, "item") else v
-    return out
+def _provenance(table, device):
+    prov = provenance(table.dataset.attrs)
+    if device is not None:
+        prov.update(provenance(device.as_attrs()))
+    return prov
 
 
-def to_csv(table: TorqueTable, path) -> str:
-    """Write the table as CSV: '#' header lines with provenance, then a units row."""
-    cols = _columns(table)
+def _finite(cols):
+    for name, col in cols.items():
+        bad = ~np.isfinite(col)
+        if bad.any():
+            raise ValueError(f"column {name!r} is not finite at row {int(np.argmax(bad))}: "
+                             "refusing to export")
+
+
+def write_csv(table: TorqueTable, path, device=None) -> str:
+    """Write the table as CSV: '#' header lines with provenance, a names row, a units row,
+    then one row per theta node (floats as repr, exact on reading). Returns the path."""
+    cols = columns(table)
+    _finite(cols)
     lines = ["# llgsot torque table (azimuth 0; other azimuths by K(th, ph) = R3 K(th, 0) R2^T)"]
-    lines += [f"# {k} = {v}" for k, v in _provenance(table).items()]
+    lines += [f"# {k} = {v!r}" if not isinstance(v, str) else f"# {k} = {v}"
+              for k, v in _provenance(table, device).items()]
     lines.append(",".join(name for name, _ in COLUMNS))
     lines.append(",".join(unit for _, unit in COLUMNS))
-    n = len(cols["theta"])
-    for i in range(n):
+    for i in range(len(cols["theta"])):
         lines.append(",".join(repr(float(cols[name][i])) for name, _ in COLUMNS))
-    return _atomic_write(path, "\n".join(lines) + "\n")
+    return atomic_write_text(path, "\n".join(lines) + "\n")
 
 
-def to_json(table: TorqueTable, path) -> str:
-    """Write the table as JSON: {"provenance", "units", "columns": {name: [...]}}."""
-    cols = _columns(table)
-    doc = {"format": "llgsot-torque-table-json-1", "provenance": _provenance(table),
-           "units": dict(COLUMNS),
-           "columns": {name: np.asarray(cols[name], float).tolist() for name, _ in COLUMNS}}
-    return _atomic_write(path, json.dumps(doc, indent=1, allow_nan=True))
+def write_json(table: TorqueTable, path, device=None) -> str:
+    """Write the table as strict JSON: {"format", "provenance", "units", "columns"}."""
+    cols = columns(table)
+    _finite(cols)
+    doc = {"format": JSON_FORMAT, "provenance": _provenance(table, device),
+           "units": dict(COLUMNS), "columns": {name: cols[name].tolist() for name, _ in COLUMNS}}
+    return atomic_write_text(path, json.dumps(doc, indent=1, allow_nan=False))
+
+
+def read_csv(path) -> dict:
+    """The columns of a CSV written by :func:`write_csv` (name -> array) and its units."""
+    with open(path, encoding="ascii") as f:
+        rows = [line.rstrip("\n") for line in f if not line.startswith("#")]
+    names = rows[0].split(",")
+    units = dict(zip(names, rows[1].split(",")))
+    data = np.array([[float(x) for x in r.split(",")] for r in rows[2:]])
+    return {n: data[:, i] for i, n in enumerate(names)}, units
+
+
+# the historical names
+to_csv = write_csv
+to_json = write_json
