@@ -29,7 +29,7 @@ import warnings
 import numpy as np
 
 from ..constants import K_B, EV
-from . import torques as _tq
+from .. import spinorbit as _so
 
 #: largest |x| = |eps - mu|/(k_B T) ever integrated; the default window is |x| <= ln(100/tol)
 X_MAX = 40.0
@@ -217,9 +217,9 @@ def thermal_point(model, mu_eV, kT_eV, theta, phi, approximation, regime, rtol):
             r = response(model, eps, theta, phi=phi, approximation=approximation, regime=regime,
                          rtol=rtol)
         caught.extend((str(x.message).split(" at theta")[0], eps) for x in w)
-        val = np.concatenate([r.K.ravel(), r.sigma.ravel(), [r.torque[k] for k in _tq.NAMES]])
+        val = np.concatenate([r.K.ravel(), r.sigma.ravel(), [r.torque[k] for k in _so.NAMES]])
         err = np.concatenate([r.K_err.ravel(), r.sigma_err.ravel(),
-                              [r.torque_err[k] for k in _tq.NAMES]])
+                              [r.torque_err[k] for k in _so.NAMES]])
         return val, err
 
     tol = max(rtol, 1e-12)
@@ -244,7 +244,7 @@ def thermal_response(model, mu_eV, theta, phi, approximation, regime, rtol, temp
     S, Se = V[:, 6:10].reshape(-1, 2, 2), E[:, 6:10].reshape(-1, 2, 2)
     torque, torque_err = {}, {}
     sxx, sxx_e = S[:, 0, 0], Se[:, 0, 0]
-    for i, name in enumerate(_tq.NAMES):
+    for i, name in enumerate(_so.NAMES):
         t, te = V[:, 10 + i], E[:, 10 + i]
         torque[name], torque_err[name] = t, te
         torque["tau" + name[1:]] = t / sxx
