@@ -41,7 +41,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
     model = RashbaFM(**FIG4)
     thc = brentq(lambda t: band_critical_energies(model, t)[-1] - MU, 0.3, 1.2, xtol=1e-13)
-    n = 8 if args.quick else 22
+    n = 8 if args.quick else 14
     th = np.unique(np.concatenate([np.linspace(0.0, math.pi / 2, n),
                                    thc + np.array([-0.03, -0.01, -1e-4, 1e-4, 0.01, 0.03])]))
     curves = {}

@@ -177,3 +177,58 @@ def test_cli_fit_json_and_plot(tmp_path, synthetic, capsys):
     (tmp_path / "bad.csv").write_text("theta,tau1e\n0.1,1.0\n")
     assert main(["fit", str(tmp_path / "bad.csv"), str(tmp_path / "c.toml")]) == 2
     assert "tau1e_err" in capsys.readouterr().err
+
+
+def test_hall_fields_from_the_response_by_hand():
+    """B = Delta_xc |e| t_NM J K sigma^-1 x / (Ms d): B_DL = B.(m x y), B_FL = B.y, with the
+    constant spin-Hall model giving B_DL = b_DL and B_FL = b_FL at every angle."""
+    from scipy.constants import e as qe
+
+    from llgsot import response
+    from llgsot.fitting.hall import HallModel
+
+    truth = RashbaFM(**FIG4)
+    th = np.array([0.2, 0.9, 2.0])
+    J, Ms, d, t = 2e11, 8e5, 1.2e-9, 5e-9
+    tm = HallModel(th, {"B_DL": np.ones(3), "B_FL": np.ones(3)}, {"B_DL": np.ones(3), "B_FL": np.ones(3)},
+                   truth, 5.5e-3, ["fermi_energy"], None, "finite", "tmatrix", 0.0, 1e-9,
+                   current_density=J, Ms=Ms, thickness=d, nm_thickness=t)
+    r = response(truth, 5.5e-3, th, regime="finite", rtol=1e-9)
+    val, err = tm.observe(r)
+    for i, a in enumerate(th):
+        E = np.linalg.solve(r.sigma[i], [1.0, 0.0])
+        B = 5e-3 * qe * t * J / (Ms * d) * (r.K[i] @ E)
+        m = np.array([math.sin(a), 0.0, math.cos(a)])
+        assert val["B_DL"][i] == pytest.approx(B @ np.cross(m, [0, 1, 0]), rel=1e-12, abs=0)
+        assert val["B_FL"][i] == pytest.approx(B[1], rel=1e-12, abs=0)
+        assert err["B_FL"][i] < 1e-6 * abs(val["B_FL"][i])
+    # the constant model B = b_DL m x y + b_FL y projects back onto (b_DL, b_FL)
+    m = np.stack([np.sin(th), 0 * th, np.cos(th)], -1)
+    Bc = 3e-3 * np.cross(m, [0, 1, 0]) + 7e-3 * np.array([0, 1, 0])
+    np.testing.assert_allclose(np.einsum("ni,ni->n", Bc, tm.u["B_DL"]), 3e-3, rtol=1e-12)
+    np.testing.assert_allclose(np.einsum("ni,ni->n", Bc, tm.u["B_FL"]), 7e-3, rtol=1e-12)
+
+
+def test_hall_fit_recovers_the_truth():
+    """A smoke test of one seeded trial (a 95 % interval misses about one seed in twenty; the
+    statistics are in test_fitting_coverage.py)."""
+    from llgsot import response
+    from llgsot.fitting import fit_hall_fields
+    from llgsot.fitting.hall import HallModel
+
+    truth = RashbaFM(**FIG4)
+    th = np.linspace(0.15, math.pi / 2 - 0.1, 6)
+    dev = dict(current_density=1e11, Ms=1e6, thickness=1e-9, nm_thickness=4e-9)
+    ones = {"B_DL": np.ones(6), "B_FL": np.ones(6)}
+    tm = HallModel(th, ones, ones, truth, 5.5e-3, ["fermi_energy"], None, "finite", "tmatrix",
+                   0.0, 1e-9, **dev)
+    exact, _ = tm.observe(response(truth, 5.5e-3, th, regime="finite", rtol=1e-9))
+    rng = np.random.default_rng(9)
+    sig = {k: np.full(6, 0.02 * np.abs(x).max()) for k, x in exact.items()}
+    data = {k: exact[k] + sig[k] * rng.standard_normal(6) for k in exact}
+    res = fit_hall_fields(th, data, sig, model=truth.with_(impurity_strength=0.05),
+                          fermi_energy=5.2e-3, free=["fermi_energy", "impurity_strength"],
+                          n_starts=1, **dev)
+    assert res.quantity == "field" and res.dof == 10 and res.converged
+    for name, true in (("fermi_energy", 5.5e-3), ("impurity_strength", 0.065)):
+        assert res.ci[name][0] < true < res.ci[name][1]

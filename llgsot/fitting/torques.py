@@ -37,6 +37,10 @@ PENALTY = 1e4
 class TorqueModel:
     """Maps transformed parameters x to the efficiencies at the data angles."""
 
+    QUANTITIES = EFFICIENCIES
+    UNIT = "1/(A m)"
+    quantity = "efficiency"
+
     def __init__(self, theta, data, sigma, model, fermi_energy, free, bounds, regime,
                  approximation, temperature, rtol):
         if not isinstance(model, RashbaFM):
@@ -47,22 +51,22 @@ class TorqueModel:
         if np.any((self.theta < 0) | (self.theta > math.pi)):
             raise ValueError("`theta` must lie in [0, pi] (rad)")
         if not isinstance(data, dict) or not data:
-            raise ValueError(f"`data` must be a non-empty mapping from {EFFICIENCIES} to arrays")
+            raise ValueError(f"`data` must be a non-empty mapping from {self.QUANTITIES} to arrays")
         if not isinstance(sigma, dict) or set(sigma) != set(data):
             raise ValueError(f"`sigma` must have the same keys as `data`, got {sorted(sigma) if isinstance(sigma, dict) else sigma!r}")
-        self.keys = [k for k in EFFICIENCIES if k in data]
-        unknown = set(data) - set(EFFICIENCIES)
+        self.keys = [k for k in self.QUANTITIES if k in data]
+        unknown = set(data) - set(self.QUANTITIES)
         if unknown:
-            raise ValueError(f"`data` keys must be among {EFFICIENCIES}, got {sorted(unknown)}")
+            raise ValueError(f"`data` keys must be among {self.QUANTITIES}, got {sorted(unknown)}")
         self.data, self.sigma = {}, {}
         for k in self.keys:
-            d = v.finite_array(f"data[{k!r}]", data[k], "1/(A m)").astype(float).ravel()
-            s = v.finite_array(f"sigma[{k!r}]", sigma[k], "1/(A m)").astype(float).ravel()
+            d = v.finite_array(f"data[{k!r}]", data[k], self.UNIT).astype(float).ravel()
+            s = v.finite_array(f"sigma[{k!r}]", sigma[k], self.UNIT).astype(float).ravel()
             if d.shape != self.theta.shape or s.shape != self.theta.shape:
                 raise ValueError(f"`data[{k!r}]` and `sigma[{k!r}]` must have one value per angle "
                                  f"({len(self.theta)}), got {d.size} and {s.size}")
             if np.any(s <= 0):
-                raise ValueError(f"`sigma[{k!r}]` must be > 0 (1/(A m)), got {s[s <= 0][0]!r}")
+                raise ValueError(f"`sigma[{k!r}]` must be > 0 ({self.UNIT}), got {s[s <= 0][0]!r}")
             self.data[k], self.sigma[k] = d, s
         free = list(free) if not isinstance(free, str) else [free]
         if not free:
@@ -171,8 +175,7 @@ class TorqueModel:
             for w in caught:
                 msg = str(w.message).split(" at theta")[0]
                 self.solver_warnings[msg] = self.solver_warnings.get(msg, 0) + 1
-            out = ({k: np.asarray(r.torque[k], float) for k in self.keys},
-                   {k: np.asarray(r.torque_err[k], float) for k in self.keys})
+            out = self.observe(r)
         except ValueError as exc:
             msg = "solver refused a parameter set: " + str(exc).split(" at theta")[0]
             self.solver_warnings[msg] = self.solver_warnings.get(msg, 0) + 1
@@ -180,6 +183,11 @@ class TorqueModel:
         if len(self.cache) < 4096:
             self.cache[key] = out
         return out
+
+    def observe(self, r):
+        """The fitted quantities and their errors from a Response (efficiencies here)."""
+        return ({k: np.asarray(r.torque[k], float) for k in self.keys},
+                {k: np.asarray(r.torque_err[k], float) for k in self.keys})
 
     def residuals(self, x):
         ev = self.evaluate(x)

@@ -189,7 +189,7 @@ def thermal_average(func, kT: float, mu: float, lo: float, hi: float, edges=(), 
         tail = tail + float(fermi(x_max)) * 2 * done[0][1][3]
     tail_w = float(fermi(xhi)) + (float(fermi(x_max)) if xlo <= -x_max + 1e-12 else 0.0)
     unconverged = len(done) >= MAX_PANELS
-    info = {"energy_nodes": nodes, "panels": len(done), "quadrature_error": qerr.reshape(shape),
+    info = {"energy_nodes": nodes, "lowest_values": done[0][1][3].reshape(shape), "panels": len(done), "quadrature_error": qerr.reshape(shape),
             "tail_error": tail.reshape(shape), "x_range": (xlo, xhi), "tail_weight": tail_w,
             "panel_limit_reached": unconverged}
     err = qerr + serr + tail
@@ -201,9 +201,16 @@ def thermal_point(model, mu_eV, kT_eV, theta, phi, approximation, regime, rtol):
     """Thermally averaged K, sigma and t (packed, see N_VAL) at one theta, with errors and info."""
     from .response import response
 
-    edges = band_critical_energies(model, theta)
-    bottom = float(edges.min())
-    top = cutoff_energy(model, theta)
+    # near a pole of (P-4) the solver also solves the stencil angles: their band edges count
+    angles = [theta]
+    pole, dist = _so.nearest_pole(theta)
+    if dist < _so.POLE_HALF_WIDTH * 0.999:
+        angles += list(_so.stencil(pole))
+    crit = [band_critical_energies(model, a) for a in angles]
+    edges = np.unique(np.concatenate(crit))
+    bottoms = [float(c.min()) for c in crit]
+    bottom, sliver = max(bottoms), max(bottoms) - min(bottoms)
+    top = min(cutoff_energy(model, a) for a in angles)
     top -= 1e-6 * (top - bottom)
     if mu_eV + X_MAX * kT_eV <= bottom:
         raise ValueError(
@@ -212,10 +219,17 @@ def thermal_point(model, mu_eV, kT_eV, theta, phi, approximation, regime, rtol):
     caught = []
 
     def func(eps):
-        with warnings.catch_warnings(record=True) as w:
-            warnings.simplefilter("always")
-            r = response(model, eps, theta, phi=phi, approximation=approximation, regime=regime,
-                         rtol=rtol)
+        try:
+            with warnings.catch_warnings(record=True) as w:
+                warnings.simplefilter("always")
+                r = response(model, eps, theta, phi=phi, approximation=approximation,
+                             regime=regime, rtol=rtol)
+        except ValueError:
+            # within rounding of the band bottom the quartic may lose its roots: the contour
+            # has shrunk to a point there (K = 0 below the bottom); anything else is an error
+            if eps - bottom < 1e-9 * (top - bottom):
+                return np.zeros(N_VAL), np.zeros(N_VAL)
+            raise
         caught.extend((str(x.message).split(" at theta")[0], eps) for x in w)
         val = np.concatenate([r.K.ravel(), r.sigma.ravel(), [r.torque[k] for k in _so.NAMES]])
         err = np.concatenate([r.K_err.ravel(), r.sigma_err.ravel(),
@@ -224,6 +238,9 @@ def thermal_point(model, mu_eV, kT_eV, theta, phi, approximation, regime, rtol):
 
     tol = max(rtol, 1e-12)
     val, err, info = thermal_average(func, kT_eV, mu_eV, bottom, top, edges=edges, tol=tol)
+    if sliver > 0:  # stencil angles' band bottoms differ: [min, max] bottom is left out
+        w = float(fermi((bottom - sliver - mu_eV) / kT_eV) - fermi((bottom - mu_eV) / kT_eV))
+        err = err + 2 * w * info["lowest_values"]
     info["edges"] = edges
     info["warnings"] = caught
     return val, err, info
