@@ -166,3 +166,32 @@ def test_build_table_passes_temperature_through():
     assert np.all(np.abs(ds.K.values - r0.K)[:, 0:2, 1] > 10 * (r.K_err + r0.K_err)[:, 0:2, 1])
     with pytest.raises(ValueError, match="temperature"):
         build_table(m, 20e-3, theta=[0.3], temperature=-1.0, progress=False)
+
+
+@pytest.mark.slow
+def test_fig4_jump_is_smeared_at_room_temperature():
+    """Fig. 4(a) (eps = 4.5 meV): at T = 0 tau1e jumps at theta_c, where the bottom E_0(theta)
+    of the upper band crosses mu. At temperature T that step enters as
+    Delta_tau f((E_0(theta) - mu)/k_B T): a ramp over an energy width 2 ln 9 k_B T = 4.39 k_B T
+    (10-90 %) in E_0, i.e. over Delta_theta = 4.39 k_B T / |dE_0/dtheta| in angle. Measure used
+    here: the change across theta_c +- d (d = 1e-6 rad). At 300 K the step part of it is
+    Delta_tau |E_0'| 2d / (4 k_B T) ~ 1e-8 Delta_tau: the jump must be gone (< 1e-4 of it)."""
+    m = RashbaFM(**FIG4)
+    mu = 4.5e-3
+    thc = brentq(lambda t: band_critical_energies(m, t)[-1] - mu, 0.5, 1.0, xtol=1e-14)
+    d = 1e-6
+    th = np.array([thc - d, thc + d])
+    r0 = response(m, mu, th, regime="finite", rtol=1e-7)
+    jump0 = r0.torque["tau1e"][1] - r0.torque["tau1e"][0]
+    assert abs(jump0) > 0.3 * abs(r0.torque["tau1e"][0])  # a ~50 % jump at T = 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # solver notes near the band bottom
+        rT = response(m, mu, th, regime="finite", rtol=1e-6, temperature=300.0)
+    jumpT = rT.torque["tau1e"][1] - rT.torque["tau1e"][0]
+    e0p = abs(band_critical_energies(m, thc + 1e-4)[-1] - band_critical_energies(m, thc - 1e-4)[-1]) / 2e-4
+    kT = kelvin_to_ev(300.0)
+    predicted = abs(jump0) * e0p * 2 * d / (4 * kT)
+    assert abs(jumpT) <= 1e-4 * abs(jump0) + predicted + rT.torque_err["tau1e"].sum()
+    # 10-90 % width of the ramp in angle: several radians already at 10 K
+    width = lambda T: 2 * math.log(9) * kelvin_to_ev(T) / e0p  # noqa: E731
+    assert width(10.0) > 1.0 and width(300.0) > 50.0
