@@ -146,6 +146,10 @@ def test_sommerfeld_correction_where_smooth():
     tol = eT + e0 + math.pi**2 / 6 * kT**2 * fd_err + 2 * 7 * math.pi**4 / 360 * kT**4 * np.abs(f4)
     dev = np.abs((fT - f0) - som)
     assert np.all(dev <= tol), (dev / tol)
+    # sharper: the remainder IS the next term (its K'''' from the same differences, ~10 %)
+    t4 = 7 * math.pi**4 / 360 * kT**4 * f4
+    rest = np.abs((fT - f0) - som - t4)
+    assert np.all(rest <= eT + e0 + math.pi**2 / 6 * kT**2 * fd_err + 0.1 * np.abs(t4)), rest / np.abs(t4)
     # the check has teeth: the correction itself is resolved in the large entries
     big = [PACK.index(k) for k in ("Kxy", "Kyx", "sxx")]
     assert np.all(np.abs(som[big]) > 10 * tol[big])
