@@ -82,7 +82,9 @@ def band_critical_energies(model, theta: float) -> np.ndarray:
 
         L = 1.05 * abs(a) / (2 * c) + 1e-12
         ks = np.linspace(-L, L, 4001)
-        d = np.array([dE(k) for k in ks])
+        r = np.sqrt((a * ks - dx) ** 2 + dz**2)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            d = 2 * c * ks + np.where(r > 0, s * a * (a * ks - dx) / r, 0.0)
         for i in np.nonzero(np.sign(d[:-1]) != np.sign(d[1:]))[0]:
             k0 = brentq(dE, ks[i], ks[i + 1], xtol=1e-15 * max(L, 1.0), maxiter=200)
             out.append(E(k0))
