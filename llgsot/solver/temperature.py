@@ -24,6 +24,7 @@ the neglected tails enter the error estimate as weight x the largest |value| at 
 from __future__ import annotations
 
 import math
+import re
 import warnings
 
 import numpy as np
@@ -268,13 +269,18 @@ def thermal_response(model, mu_eV, theta, phi, approximation, regime, rtol, temp
         torque[name], torque_err[name] = t, te
         torque["tau" + name[1:]] = t / sxx
         torque_err["tau" + name[1:]] = te / abs(sxx) + abs(t) * sxx_e / sxx**2
-    msgs = {}
+    msgs = {}  # one warning per kind (numbers in the message replaced by their range)
     for info in infos:
         for m, _ in info["warnings"]:
-            msgs[m] = msgs.get(m, 0) + 1
-    for m, count in msgs.items():
+            key = re.sub(r"-?\d+(\.\d+)?(e[-+]?\d+)?", "#", m)
+            nums = [float(x[0]) for x in re.finditer(r"-?\d+(\.\d+)?(e[-+]?\d+)?", m)]
+            count, lo, hi, example = msgs.get(key, (0, nums, nums, m))
+            msgs[key] = (count + 1, np.minimum(lo, nums).tolist() if nums else [],
+                         np.maximum(hi, nums).tolist() if nums else [], example)
+    for key, (count, lo, hi, example) in msgs.items():
+        rng = "" if lo == hi else f" (numbers ranging {lo} .. {hi})"
         warnings.warn(f"temperature={temperature:g} K: the zero-temperature solver warned at "
-                      f"{count} energy nodes: {m}", RuntimeWarning, stacklevel=3)
+                      f"{count} energy nodes: {example}{rng}", RuntimeWarning, stacklevel=3)
     diagnostics = {
         "energy_nodes": np.array([i["energy_nodes"] for i in infos]),
         "panels": np.array([i["panels"] for i in infos]),
