@@ -38,7 +38,15 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer angles")
     ap.add_argument("--out", default=OUT)
+    ap.add_argument("--replot", action="store_true", help="redraw from the saved .json")
     args = ap.parse_args(argv)
+    if args.replot:
+        with open(os.path.splitext(args.out)[0] + ".json") as fh:
+            d = json.load(fh)
+        curves = {float(T): {k: np.array(x) for k, x in c.items()} for T, c in d["curves"].items()}
+        _plot(np.array(d["theta"]), d["theta_c"], curves, args.out)
+        _report(np.array(d["theta"]), d["theta_c"], curves)
+        return
     model = RashbaFM(**FIG4)
     thc = brentq(lambda t: band_critical_energies(model, t)[-1] - MU, 0.3, 1.2, xtol=1e-13)
     n = 8 if args.quick else 14
@@ -57,18 +65,29 @@ def main(argv=None):
               f"{max(np.max(r.torque_err[k] / np.abs(r.torque[k])) for k in ('tau1o', 'tau1e')):.2g}")
         for m in msgs:
             print("   warning:", m)
-    i_lo, i_hi = np.searchsorted(th, thc) - 1, np.searchsorted(th, thc)
-    print(f"theta_c = {thc:.6f} rad; across theta_c +- 1e-4 rad:")
-    for T in TEMPERATURES:
-        c = curves[T]
-        print(f"  T = {T:5.0f} K: tau1o {c['tau1o'][i_lo]:.5e} -> {c['tau1o'][i_hi]:.5e}, "
-              f"tau1e {c['tau1e'][i_lo]:.5e} -> {c['tau1e'][i_hi]:.5e}")
+    _report(th, thc, curves)
     _plot(th, thc, curves, args.out)
     data = {"theta": th.tolist(), "theta_c": thc, "fermi_energy": MU, "model": FIG4,
             "curves": {str(T): c for T, c in curves.items()}}
     with open(os.path.splitext(args.out)[0] + ".json", "w") as fh:
         json.dump(data, fh)
     print("wrote", os.path.normpath(args.out))
+
+
+def _report(th, thc, curves):
+    i_lo, i_hi = np.searchsorted(th, thc) - 1, np.searchsorted(th, thc)
+    print(f"theta_c = {thc:.6f} rad; across theta_c +- 1e-4 rad:")
+    for T in TEMPERATURES:
+        c = curves[T]
+        print(f"  T = {T:5.0f} K: tau1o {c['tau1o'][i_lo]:.5e} -> {c['tau1o'][i_hi]:.5e}, "
+              f"tau1e {c['tau1e'][i_lo]:.5e} -> {c['tau1e'][i_hi]:.5e} "
+              f"(+- {c['tau1e_err'][i_lo]:.1e}, {c['tau1e_err'][i_hi]:.1e})")
+        for k in ("tau1o", "tau1e", "tau2e"):
+            rel = np.abs(np.array(c[k + "_err"]) / np.array(c[k]))
+            bad = np.nonzero(rel > 0.05)[0]
+            if len(bad):
+                print(f"    {k}: relative error > 5 % at theta = {np.round(th[bad], 4).tolist()} "
+                      f"(worst {rel.max():.2g})")
 
 
 def _plot(th, thc, curves, path):
@@ -85,6 +104,12 @@ def _plot(th, thc, curves, path):
     for T, c in curves.items():
         mirror = lambda y: np.concatenate([y, y[-2::-1]])  # noqa: E731 (symmetric about pi/2)
         lab = f"T = {T:g} K"
+        for k, ax in (("tau1o", axes[0]), ("tau1e", axes[1]), ("tau2e", axes[1])):
+            rel = np.abs(np.array(c[k + "_err"]) / np.array(c[k]))
+            bad = np.nonzero(rel > 0.05)[0]  # stated error > 5 %: open circles
+            y = np.array(c[k]) if k == "tau1o" else np.abs(c[k])
+            ax.plot(th[bad], y[bad] * 1e-12, "o", mfc="none", color=colors[T], ms=6)
+            ax.plot(math.pi - th[bad], y[bad] * 1e-12, "o", mfc="none", color=colors[T], ms=6)
         axes[0].plot(full, mirror(np.array(c["tau1o"])) * 1e-12, color=colors[T], label=lab)
         axes[1].plot(full, mirror(np.abs(c["tau1e"])) * 1e-12, color=colors[T], label=lab + r": $|\tau_{1e}|$")
         axes[1].plot(full, mirror(np.abs(c["tau2e"])) * 1e-12, color=colors[T], ls="--",
@@ -97,7 +122,7 @@ def _plot(th, thc, curves, path):
     axes[0].set_ylabel(r"$\tau_{1o}$ ($10^{12}$ A$^{-1}$ m$^{-1}$)")
     axes[1].set_ylabel(r"$|\tau_{1e}|$, $|\tau_{2e}|$ ($10^{12}$ A$^{-1}$ m$^{-1}$)")
     axes[0].set_title(r"Fig. 4(a) at finite T: $\varepsilon_F$ = 4.5 meV, finite regime")
-    axes[1].set_title("Fig. 4(b): the damping-like terms")
+    axes[1].set_title("Fig. 4(b): the damping-like terms (open circles: error > 5 %)")
     axes[0].legend(fontsize=8)
     axes[1].legend(fontsize=7, ncol=2)
     savefig_atomic(fig, path)
