@@ -102,18 +102,19 @@ def _plot(th, thc, curves, path):
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), constrained_layout=True)
     colors = dict(zip(TEMPERATURES, ("k", "tab:blue", "tab:orange", "tab:red")))
     for T, c in curves.items():
-        mirror = lambda y: np.concatenate([y, y[-2::-1]])  # noqa: E731 (symmetric about pi/2)
         lab = f"T = {T:g} K"
-        for k, ax in (("tau1o", axes[0]), ("tau1e", axes[1]), ("tau2e", axes[1])):
-            rel = np.abs(np.array(c[k + "_err"]) / np.array(c[k]))
-            bad = np.nonzero(rel > 0.05)[0]  # stated error > 5 %: open circles
+        for k, ax, ls in (("tau1o", axes[0], "-"), ("tau1e", axes[1], "-"), ("tau2e", axes[1], "--")):
             y = np.array(c[k]) if k == "tau1o" else np.abs(c[k])
-            ax.plot(th[bad], y[bad] * 1e-12, "o", mfc="none", color=colors[T], ms=6)
-            ax.plot(math.pi - th[bad], y[bad] * 1e-12, "o", mfc="none", color=colors[T], ms=6)
-        axes[0].plot(full, mirror(np.array(c["tau1o"])) * 1e-12, color=colors[T], label=lab)
-        axes[1].plot(full, mirror(np.abs(c["tau1e"])) * 1e-12, color=colors[T], label=lab + r": $|\tau_{1e}|$")
-        axes[1].plot(full, mirror(np.abs(c["tau2e"])) * 1e-12, color=colors[T], ls="--",
-                     label=r"$|\tau_{2e}|$")
+            rel = np.abs(np.array(c[k + "_err"]) / np.array(c[k]))
+            yy = np.concatenate([y, y[-2::-1]])  # symmetric about pi/2
+            ok = np.concatenate([rel, rel[-2::-1]]) <= 0.05
+            label = lab if k != "tau2e" else None
+            if k == "tau1e":
+                label = lab + r": $|\tau_{1e}|$ (solid), $|\tau_{2e}|$ (dashed)"
+            ax.plot(full[ok], yy[ok] * 1e-12, ls, color=colors[T], label=label)
+            # angles whose stated error exceeds 5 %: left out of the line, marked at the axis
+            ax.plot(full[~ok], np.full((~ok).sum(), 0.02), "x", color=colors[T], ms=5,
+                    transform=ax.get_xaxis_transform())
     for ax in axes:
         ax.axvline(thc, color="0.7", lw=0.8)
         ax.axvline(math.pi - thc, color="0.7", lw=0.8)
@@ -122,9 +123,9 @@ def _plot(th, thc, curves, path):
     axes[0].set_ylabel(r"$\tau_{1o}$ ($10^{12}$ A$^{-1}$ m$^{-1}$)")
     axes[1].set_ylabel(r"$|\tau_{1e}|$, $|\tau_{2e}|$ ($10^{12}$ A$^{-1}$ m$^{-1}$)")
     axes[0].set_title(r"Fig. 4(a) at finite T: $\varepsilon_F$ = 4.5 meV, finite regime")
-    axes[1].set_title("Fig. 4(b): the damping-like terms (open circles: error > 5 %)")
+    axes[1].set_title("Fig. 4(b) (x: stated error > 5 %, not drawn)")
     axes[0].legend(fontsize=8)
-    axes[1].legend(fontsize=7, ncol=2)
+    axes[1].legend(fontsize=7)
     savefig_atomic(fig, path)
     plt.close(fig)
 
