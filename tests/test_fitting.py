@@ -232,3 +232,22 @@ def test_hall_fit_recovers_the_truth():
     assert res.quantity == "field" and res.dof == 10 and res.converged
     for name, true in (("fermi_energy", 5.5e-3), ("impurity_strength", 0.065)):
         assert res.ci[name][0] < true < res.ci[name][1]
+
+
+@pytest.mark.slow
+def test_fit_at_finite_temperature():
+    """A 10 K fit (mu = 20 meV, away from the band edges) recovers the chemical potential,
+    and the same data fitted at T = 0 give a different answer than at 10 K."""
+    truth = RashbaFM(**FIG4)
+    th = np.array([0.3, 0.7, 1.1, 1.4])
+    data, sigma, _ = synthetic_efficiencies(truth, 20e-3, th, keys=("tau1e", "tau1o"),
+                                            rel_sigma=0.002, seed=4, temperature=10.0, rtol=1e-8)
+    res = fit_torques(th, data, sigma, truth, 19e-3, ["fermi_energy"], temperature=10.0,
+                      n_starts=1)
+    lo, hi = res.ci["fermi_energy"]
+    assert lo < 20e-3 < hi and res.converged
+    assert res.settings["temperature"] == 10.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FitWarning)
+        r0 = fit_torques(th, data, sigma, truth, 19e-3, ["fermi_energy"], n_starts=1)
+    assert not r0.ci["fermi_energy"][0] < 20e-3 < r0.ci["fermi_energy"][1] or r0.p_value < 1e-3
