@@ -33,6 +33,8 @@ _LAZY = {
     "analyze_harmonic_hall": "llgsot.measurements.hall_analysis",
     "st_fmr": "llgsot.measurements.st_fmr",
     "analyze_st_fmr": "llgsot.measurements.fmr_analysis",
+    "fit_torques": "llgsot.fitting",
+    "fit_hall_fields": "llgsot.fitting",
 }
 
 __all__ = ["RashbaFM", "__version__", *_LAZY]

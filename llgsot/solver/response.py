@@ -54,7 +54,9 @@ class Response:
     theta, phi : float or ndarray
         Magnetization polar and azimuthal angles (rad).
     fermi_energy : float
-        Fermi energy (eV).
+        Fermi energy (eV); at temperature > 0 the chemical potential.
+    temperature : float
+        Temperature (K); 0 for the Fermi-surface response itself.
     diagnostics : dict
         Quadrature nodes used, flags, conditioning, per angle.
     """
@@ -73,6 +75,7 @@ class Response:
     regime: str
     rtol: float
     diagnostics: dict = field(repr=False)
+    temperature: float = 0.0
 
     def csc_efficiency(self, fermi_velocity: float) -> np.ndarray:
         """Charge-to-spin conversion efficiencies theta_ab = -2 e v K_ab / sigma_xx (dimensionless).
@@ -97,6 +100,7 @@ class Response:
             "approximation": self.approximation,
             "regime": self.regime,
             "rtol": self.rtol,
+            "temperature": self.temperature,
         }
 
     def to_dict(self) -> dict:
@@ -116,7 +120,7 @@ class Response:
 
 def response(model: RashbaFM, fermi_energy: float, theta, phi: float = 0.0,
              approximation: str = "tmatrix", regime: str = "dilute",
-             rtol: float = 1e-8) -> Response:
+             rtol: float = 1e-8, temperature: float = 0.0) -> Response:
     """Spin-density and charge-current response of the Rashba ferromagnet (docs/physics.md sec. 2).
 
     Parameters
@@ -142,6 +146,11 @@ def response(model: RashbaFM, fermi_energy: float, theta, phi: float = 0.0,
     rtol : float
         Target relative accuracy of the angular quadrature, relative to the largest
         entry of K and of sigma (1e-14 < rtol < 1e-2).
+    temperature : float
+        Temperature T (K, >= 0). T > 0 averages K, sigma and the torque coefficients over
+        the Fermi window, K(T, mu) = int deps (-df/deps) K(eps), with ``fermi_energy`` the
+        chemical potential mu (physics.md sec. 6; :mod:`llgsot.solver.temperature`); the
+        energy quadrature splits at the band edges and its error enters the estimates.
 
     Returns
     -------
@@ -167,6 +176,7 @@ def response(model: RashbaFM, fermi_energy: float, theta, phi: float = 0.0,
     regime = v.choice("regime", regime, REGIMES)
     rtol = v.in_range("rtol", rtol, 1e-14, 1e-2)
     phi = v.finite_scalar("phi", phi, "rad")
+    temperature = v.nonnegative("temperature", temperature, "K")
     scalar = np.ndim(theta) == 0
     th = np.atleast_1d(v.finite_array("theta", theta, "rad")).astype(float)
     if th.ndim != 1:
@@ -177,6 +187,20 @@ def response(model: RashbaFM, fermi_energy: float, theta, phi: float = 0.0,
     if bad.any():
         raise ValueError(f"`theta` must lie in [0, pi] (rad), got {th[bad][0]!r}")
 
+    if temperature > 0:
+        from .temperature import thermal_response
+
+        K, Kerr, S, Serr, torque, torque_err, diagnostics = thermal_response(
+            model, eps_eV, th, phi, approximation, regime, rtol, temperature)
+        if scalar:
+            K, Kerr, S, Serr = K[0], Kerr[0], S[0], Serr[0]
+            torque = {k: float(x[0]) for k, x in torque.items()}
+            torque_err = {k: float(x[0]) for k, x in torque_err.items()}
+        return Response(K=K, K_err=Kerr, sigma=S, sigma_err=Serr, torque=torque,
+                        torque_err=torque_err, theta=float(th[0]) if scalar else th, phi=phi,
+                        fermi_energy=eps_eV, model=model, approximation=approximation,
+                        regime=regime, rtol=rtol, diagnostics=diagnostics,
+                        temperature=temperature)
     solve = _PointSolver(model, eps_eV, approximation, regime, rtol)
     # which angles to solve: the requested ones, plus pole stencils where needed
     stencils = {}

@@ -40,7 +40,7 @@ ACCEPT_FACTOR = 4.0
 
 
 # -- the work item ------------------------------------------------------------------------
-def _solve_chunk(model_params, eps, approximation, regime, rtol, thetas):
+def _solve_chunk(model_params, eps, approximation, regime, rtol, thetas, temperature=0.0):
     """Worker: solve one parameter set at several angles (module-level, picklable).
 
     The solver's warnings reach the caller through the work loop (:mod:`llgsot.parallel`).
@@ -49,7 +49,7 @@ def _solve_chunk(model_params, eps, approximation, regime, rtol, thetas):
 
     model = RashbaFM(**model_params)
     r = response(model, eps, np.asarray(thetas, float), approximation=approximation,
-                 regime=regime, rtol=rtol)
+                 regime=regime, rtol=rtol, temperature=temperature)
     out = []
     for i in range(len(thetas)):
         out.append({"K": r.K[i], "K_err": r.K_err[i], "sigma": r.sigma[i], "sigma_err": r.sigma_err[i],
@@ -62,8 +62,10 @@ class _Evaluator:
     """Solves points through the work loop (executor, checkpoint, progress), with a cache
     of every solved point and a call count. A context manager: it holds the loop."""
 
-    def __init__(self, model, approximation, regime, rtol, executor, progress, checkpoint):
+    def __init__(self, model, approximation, regime, rtol, executor, progress, checkpoint,
+                 temperature=0.0):
         self.model = model
+        self.temperature = temperature
         self.approximation = approximation
         self.regime = regime
         self.rtol = rtol
@@ -71,6 +73,8 @@ class _Evaluator:
         self.reused = 0
         header = {"model": model.as_dict(), "approximation": approximation, "regime": regime,
                   "rtol": rtol}
+        if temperature:
+            header["temperature"] = temperature
         self.loop = WorkLoop(executor, checkpoint=checkpoint, header=header, progress=progress,
                              desc="llgsot table", unit="solve")
         self.cache = {}
@@ -101,7 +105,7 @@ class _Evaluator:
             for part in np.array_split(np.array(ths), nchunk):
                 if len(part):
                     chunks.append(Chunk((params, eps, self.approximation, self.regime, self.rtol,
-                                         part.tolist()),
+                                         part.tolist(), self.temperature),
                                         keys=[point_key(eps, w, th) for th in part]))
         for chunk, recs in zip(chunks, self.loop.run(_solve_chunk, chunks)):
             self.cache.update(zip(chunk.keys, recs))
@@ -195,7 +199,7 @@ def _refine(grids, ev, tol, max_calls):
 def build_table(model: RashbaFM, fermi_energy, theta=None, approximation: str = "tmatrix",
                 regime: str = "dilute", executor=None, progress: bool = True, checkpoint=None,
                 tol: float = 1e-4, rtol: float | None = None, impurity_strength=None,
-                max_calls: int = 5000) -> xr.Dataset:
+                max_calls: int = 5000, temperature: float = 0.0) -> xr.Dataset:
     """Tabulate K, sigma and the torque coefficients over theta in [0, pi] (azimuth 0).
 
     Parameters
@@ -226,6 +230,9 @@ def build_table(model: RashbaFM, fermi_energy, theta=None, approximation: str = 
         Impurity strengths W~ (eV nm^2) to tabulate (adds a dimension); default the model's.
     max_calls : int
         Safety limit on solver calls.
+    temperature : float
+        Temperature (K, >= 0): the response averaged over the Fermi window, as for
+        :func:`llgsot.response`; ``fermi_energy`` is then the chemical potential.
 
     Returns
     -------
@@ -247,6 +254,7 @@ def build_table(model: RashbaFM, fermi_energy, theta=None, approximation: str = 
         raise TypeError(f"`progress` must be True or False, got {progress!r}")
     if checkpoint is not None and not isinstance(checkpoint, (str, os.PathLike)):
         raise TypeError(f"`checkpoint` must be a path or None, got {type(checkpoint).__name__}")
+    temperature = v.nonnegative("temperature", temperature, "K")
     eps_arr = v.nonempty_array("fermi_energy", fermi_energy, "eV")
     w_given = impurity_strength is not None
     w_arr = (v.nonempty_array("impurity_strength", impurity_strength, "eV nm^2")
@@ -267,7 +275,8 @@ def build_table(model: RashbaFM, fermi_energy, theta=None, approximation: str = 
     est = len(eps_arr) * len(w_arr) * (60 if adaptive else len(theta)) * (
         0.001 if regime == "dilute" else 0.003)
     with resolve_executor(executor, expected_seconds=est) as ex, \
-            _Evaluator(model, approximation, regime, rtol, ex, progress, checkpoint) as ev:
+            _Evaluator(model, approximation, regime, rtol, ex, progress, checkpoint,
+                       temperature) as ev:
         grids = [_Grid(e, w) for e in eps_arr for w in w_arr]
         if adaptive:
             ev.solve([(g.eps, g.w, t) for g in grids for t in g.nodes])
@@ -355,6 +364,7 @@ def build_table(model: RashbaFM, fermi_energy, theta=None, approximation: str = 
     ds.attrs.update({
         **md,
         "approximation": approximation, "regime": regime, "rtol": rtol,
+        "temperature": temperature,
         "tol": tol if adaptive else float("nan"), "grid": "adaptive" if adaptive else "given",
         "heldout_error_max": worst if adaptive else float("nan"),
         "interpolation_error_estimate": worst / ACCEPT_FACTOR if adaptive else float("nan"),

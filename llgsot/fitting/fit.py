@@ -1,0 +1,257 @@
+"""Fit the microscopic model to measured torque efficiencies: :func:`fit_torques`.
+
+Bounded least squares (scipy ``least_squares``, trust-region reflective) from several
+deterministic starts, then profile-likelihood 95 % intervals (:mod:`.profile`) and the
+linearised covariance. Identifiability problems are reported in ``FitResult.warnings`` and
+emitted once as a :class:`FitWarning`.
+"""
+from __future__ import annotations
+
+import itertools
+import math
+import time
+import warnings
+
+import numpy as np
+from scipy.optimize import least_squares
+
+from .. import _validate as v
+from .profile import DCHI2_95, profile_interval
+from .result import FitResult
+from .torques import FREE_UNITS, TorqueModel
+
+#: an |correlation| above this is reported as "not separable"
+CORR_LIMIT = 0.99
+
+
+class FitWarning(UserWarning):
+    """The data cannot separate some parameters, or the fit met a rugged chi^2 surface."""
+
+
+def fit_torques(theta, data, sigma, model, fermi_energy, free, bounds=None, regime="finite",
+                approximation="tmatrix", temperature=0.0, rtol=1e-6, n_starts=3,
+                profile=True) -> FitResult:
+    """Fit microscopic parameters to measured angle-dependent torque efficiencies.
+
+    Parameters
+    ----------
+    theta : array_like
+        Magnetization polar angles of the measurements (rad, in [0, pi]; azimuth 0).
+    data, sigma : dict
+        From any subset of ``"tau1e", "tau2e", "tau1o", "tau2o"`` to arrays (one value per
+        angle) of the measured efficiencies t/sigma_xx and their standard uncertainties
+        (1/(A m), the package's definition, P-34).
+    model : RashbaFM
+        Fixed parameters, and the start values of the free ones.
+    fermi_energy : float
+        Fermi energy (eV); its start value if ``"fermi_energy"`` is free.
+    free : sequence of str
+        Subset of ``fermi_energy`` (eV), ``impurity_strength`` (eV nm^2), ``impurity_density``
+        (m^-2), ``delta_xc`` (eV), ``alpha`` (eV m), ``m_eff`` (m_e).
+    bounds : dict, optional
+        ``{name: (low, high)}`` in the same units. Defaults: a factor 5 about the start for
+        the scale parameters (fitted in log space; the sign of ``impurity_strength`` and
+        ``alpha`` is kept), start +- max(|start|, delta_xc, 1 meV) for ``fermi_energy``.
+    regime, approximation : str
+        As for :func:`llgsot.response` (default: the finite regime, full T-matrix).
+    temperature : float
+        Temperature (K, >= 0) of the measurement: the model is the Fermi-window average.
+    rtol : float
+        Solver tolerance (1e-6 is ample: its error estimates enter the residuals).
+    n_starts : int
+        Deterministic starts: the model values, then all free parameters shifted by +-0.5
+        (log space) or +-0.5 D (Fermi energy), ... (1 <= n_starts <= 9).
+    profile : bool
+        Compute the profile-likelihood intervals (else ``ci`` holds Wald intervals).
+
+    Returns
+    -------
+    FitResult
+    """
+    n_starts = int(v.in_range("n_starts", n_starts, 1, 9))
+    tm = TorqueModel(theta, data, sigma, model, fermi_energy, free, bounds, regime,
+                     approximation, temperature, v.in_range("rtol", rtol, 1e-12, 1e-3))
+    from ..solver.response import APPROXIMATIONS, REGIMES
+
+    v.choice("regime", regime, REGIMES)
+    v.choice("approximation", approximation, APPROXIMATIONS)
+    return run_fit(tm, n_starts, profile, a_priori=_structural_warnings(tm))
+
+
+def run_fit(tm, n_starts=3, profile=True, a_priori=()) -> FitResult:
+    """The optimiser, intervals and diagnostics, for any forward model with the interface of
+    :class:`.torques.TorqueModel`."""
+    t0 = time.perf_counter()
+    k = len(tm.free)
+    starts = _starts(k, n_starts, tm.lower, tm.upper)
+    runs = []
+    for x0 in starts:
+        r = least_squares(tm.residuals, x0, bounds=(tm.lower, tm.upper), diff_step=1e-3,
+                          x_scale=1.0, xtol=1e-8, ftol=1e-8, gtol=1e-8, max_nfev=60 * (k + 1))
+        runs.append(r)
+    best = min(runs, key=lambda r: r.cost)
+    notes = list(a_priori)
+    for attempt in range(2):
+        x_best = best.x
+        chi2 = 2 * best.cost
+        cov_x = _cov(best.jac)
+        sig_x = np.sqrt(np.clip(np.diag(cov_x), 0, None))
+        ci_x, profiles, open_ends, better = {}, {}, {}, None
+        for j, name in enumerate(tm.free):
+            if profile:
+                (lo, hi), pts, opn, bet = profile_interval(tm, j, x_best, chi2, sig_x[j])
+                if bet is not None and (better is None or bet[0] < better[0]):
+                    better = bet
+            else:
+                lo = max(x_best[j] - 1.96 * sig_x[j], tm.lower[j])
+                hi = min(x_best[j] + 1.96 * sig_x[j], tm.upper[j])
+                pts, opn = [], [s for s, e, b in ((-1.0, lo, tm.lower[j]), (1.0, hi, tm.upper[j])) if e == b]
+            ci_x[name] = (lo, hi)
+            profiles[name] = pts
+            open_ends[name] = opn
+        if better is None or attempt == 1:
+            break
+        # the profile found a lower chi^2 than the fit: restart from there once
+        notes.append(f"a profile found chi2 lower by {chi2 - better[0]:.3g} than the first "
+                     "optimum: refitted from there (rugged chi^2 surface)")
+        r = least_squares(tm.residuals, better[1], bounds=(tm.lower, tm.upper), diff_step=1e-3,
+                          x_scale=1.0, xtol=1e-8, ftol=1e-8, gtol=1e-8, max_nfev=60 * (k + 1))
+        runs.append(r)
+        best = min(runs, key=lambda r: r.cost)
+
+    # public units
+    params = tm.to_params(x_best)
+    D = tm.dparams_dx(x_best)
+    cov = cov_x * np.outer(D, D)
+    sd = np.sqrt(np.clip(np.diag(cov), 0, None))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        corr = cov / np.outer(sd, sd)
+    ci, prof_pub, open_pub = {}, {}, {}
+    for j, name in enumerate(tm.free):
+        ends = []
+        for xe in ci_x[name]:
+            xx = np.array(x_best, float)
+            xx[j] = xe
+            ends.append(tm.to_params(xx)[name])
+        ci[name] = (min(ends), max(ends))
+        pts = []
+        for xj, d in profiles[name]:
+            xx = np.array(x_best, float)
+            xx[j] = xj
+            pts.append((tm.to_params(xx)[name], d))
+        prof_pub[name] = sorted(pts)
+        sign = 1.0 if tm.to_params(x_best + np.eye(k)[j] * 1e-6)[name] > params[name] else -1.0
+        open_pub[name] = sorted({"high" if s * sign > 0 else "low" for s in open_ends[name]})
+
+    notes += _data_warnings(tm, corr, open_pub, ci, params, cov)
+    ev = tm.evaluate(x_best)
+    best_fit = {k_: ev[0][k_].tolist() for k_ in tm.keys} if ev else {}
+    best_err = {k_: ev[1][k_].tolist() for k_ in tm.keys} if ev else {}
+    for msg, count in sorted(tm.solver_warnings.items()):
+        notes.append(f"solver ({count}x during the fit): {msg}")
+    converged = bool(best.status > 0) and ev is not None
+    tol_chi2 = max(1e-3 * chi2, 1e-6)
+    agree = sum(1 for r in runs if 2 * r.cost <= chi2 + tol_chi2)
+    if n_starts > 1 and agree < 2:
+        notes.append(f"only one of {len(runs)} starts reached the best chi2 = {chi2:.4g} "
+                     f"(others: {sorted(round(2 * r.cost, 3) for r in runs)[1:]}): rugged surface")
+    identifiability = [n for n in notes if not n.startswith("solver (")]
+    if identifiability:
+        warnings.warn("fit: " + "; ".join(identifiability), FitWarning, stacklevel=3)
+    return FitResult(
+        free=list(tm.free), params=params, ci=ci, covariance=cov, correlation=corr,
+        chi2=float(chi2), dof=int(tm.ndata - k), converged=converged, warnings=notes,
+        units={n: FREE_UNITS.get(n, "") for n in tm.free}, theta=tm.theta,
+        data={k_: tm.data[k_] for k_ in tm.keys}, sigma={k_: tm.sigma[k_] for k_ in tm.keys},
+        best_fit=best_fit, best_fit_err=best_err, fixed=tm.fixed_summary() if hasattr(tm, "fixed_summary") else {**tm.model.as_dict(), "fermi_energy": tm.fermi_energy},
+        settings={"regime": tm.regime, "approximation": tm.approximation,
+                  "temperature": tm.temperature, "rtol": tm.rtol, "n_starts": len(starts),
+                  "profile": bool(profile), "bounds_x": [tm.lower.tolist(), tm.upper.tolist()]},
+        open_ends=open_pub, profiles=prof_pub,
+        starts=[{"x0": s.tolist(), "chi2": 2 * r.cost, "status": r.status} for s, r in zip(starts, runs)],
+        nfev=tm.nfev, elapsed=time.perf_counter() - t0,
+        quantity=getattr(tm, "quantity", "efficiency"))
+
+
+def _starts(k, n, lo, hi):
+    """Deterministic starts: the origin (the model values), then the corners of +-0.5."""
+    out = [np.zeros(k)]
+    for signs in itertools.product((1.0, -1.0), repeat=k):
+        if len(out) >= n:
+            break
+        out.append(np.array(signs) * 0.5)
+    if len(out) < n:  # one parameter: add +-1
+        out += [np.full(k, s) for s in (1.0, -1.0)][: n - len(out)]
+    eps = 1e-9
+    return [np.clip(x, lo + eps * (hi - lo), hi - eps * (hi - lo)) for x in out[:n]]
+
+
+def _cov(J):
+    """(J^T J)^-1 by SVD; directions the data do not constrain get an infinite variance."""
+    U, s, Vt = np.linalg.svd(np.asarray(J, float), full_matrices=False)
+    if s.size == 0 or s[0] == 0:
+        return np.full((J.shape[1], J.shape[1]), np.inf)
+    inv = np.where(s > 1e-10 * s[0], 1.0 / np.where(s > 0, s, 1.0) ** 2, np.inf)
+    with np.errstate(invalid="ignore"):
+        cov = (Vt.T * inv) @ Vt
+    if np.isinf(inv).any():  # a flat direction: infinite variance along it
+        cov = np.where(np.abs(Vt[np.isinf(inv)]).sum(0)[:, None] * np.abs(Vt[np.isinf(inv)]).sum(0)[None, :] > 0,
+                       np.inf, cov)
+    return cov
+
+
+def _structural_warnings(tm):
+    """Combinations the model's structure makes unidentifiable, whatever the data."""
+    out = []
+    f = set(tm.free)
+    if tm.approximation == "born" and {"impurity_density", "impurity_strength"} <= f:
+        out.append("in the Born approximation impurity_density n and impurity_strength W~ enter "
+                    "only as n W~^2: fit one of them")
+    if tm.regime == "dilute" and "impurity_density" in f:
+        out.append("in the dilute regime K and sigma both scale as 1/n: the efficiencies t/sigma_xx "
+                   "do not depend on impurity_density")
+    if tm.regime == "dilute" and tm.approximation == "born" and "impurity_strength" in f:
+        out.append("in the dilute Born limit K and sigma both scale as 1/(n W~^2): the efficiencies "
+                   "do not depend on impurity_strength")
+    return out
+
+
+def _data_warnings(tm, corr, open_ends, ci, params, cov):
+    out = []
+    k = len(tm.free)
+    for i in range(k):
+        for j in range(i + 1, k):
+            c = corr[i, j]
+            if np.isfinite(c) and abs(c) > CORR_LIMIT:
+                out.append(f"{tm.free[i]} and {tm.free[j]} are not separable by these data "
+                           f"(correlation {c:+.4f})")
+    for n in tm.free:
+        if open_ends[n]:
+            out.append(f"the profile of {n} stays below Delta chi2 = {DCHI2_95:.2f} up to the "
+                       f"{' and '.join(open_ends[n])} bound: the data do not bound it there")
+    if not np.all(np.isfinite(np.diag(cov))):
+        out.append("the linearised covariance is singular: a combination of the free parameters "
+                   "is not constrained")
+    edge = _edge_crossing(tm, params)
+    if edge is not None:
+        out.append(edge)
+    return out
+
+
+def _edge_crossing(tm, params):
+    """Does the upper band's bottom cross the Fermi energy within the measured angles?"""
+    if not hasattr(tm, "rashba"):
+        return None
+    from ..solver.temperature import band_critical_energies
+
+    model = tm.rashba(params)
+    fe = params.get("fermi_energy", tm.fermi_energy)
+    th = np.unique(tm.theta)
+    grid = np.linspace(th.min(), th.max(), min(64, 4 * len(th)))
+    top = np.array([band_critical_energies(model, min(t, math.pi - t))[-1] for t in grid])
+    side = np.sign(top - fe)
+    if np.any(side != side[0]):
+        i = int(np.nonzero(side != side[0])[0][0])
+        return (f"the Fermi energy crosses the upper band's bottom near theta = {grid[i]:.3f} rad "
+                "within the data: the response and chi^2 jump there (intervals may be ragged)")
+    return None

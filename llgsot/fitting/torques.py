@@ -1,0 +1,208 @@
+"""The forward model of a torque fit: free parameters -> efficiencies at the measured angles.
+
+Free parameters are fitted in transformed coordinates x of order one: positive scale
+parameters (``impurity_density``, ``m_eff``, ``delta_xc``) and the signed couplings
+(``impurity_strength``, ``alpha``, whose sign is fixed by the start) as x = ln(|p| / |p0|);
+``fermi_energy`` linearly as x = (p - p0)/D with D = max(|p0|, delta_xc, 1 meV). All angles
+of one parameter set are solved in ONE :func:`llgsot.response` call.
+
+Residuals are (model - data)/sqrt(sigma^2 + model_err^2): the solver's error estimate adds
+in quadrature to the measurement uncertainty (it is ~rtol relative and normally negligible).
+"""
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+
+from .. import _validate as v
+from ..model import RashbaFM
+
+#: parameters that may be fitted, with their public units
+FREE_UNITS = {
+    "fermi_energy": "eV",
+    "impurity_strength": "eV nm^2",
+    "impurity_density": "m^-2",
+    "delta_xc": "eV",
+    "alpha": "eV m",
+    "m_eff": "m_e",
+}
+EFFICIENCIES = ("tau1e", "tau2e", "tau1o", "tau2o")
+LOG_PARAMS = ("impurity_strength", "impurity_density", "delta_xc", "alpha", "m_eff")
+#: residual of a parameter set the solver refuses (no Fermi surface, contour beyond k_c)
+PENALTY = 1e4
+
+
+class TorqueModel:
+    """Maps transformed parameters x to the efficiencies at the data angles."""
+
+    QUANTITIES = EFFICIENCIES
+    UNIT = "1/(A m)"
+    quantity = "efficiency"
+
+    def __init__(self, theta, data, sigma, model, fermi_energy, free, bounds, regime,
+                 approximation, temperature, rtol):
+        if not isinstance(model, RashbaFM):
+            raise ValueError(f"`model` must be a RashbaFM, got {type(model).__name__}")
+        self.theta = np.atleast_1d(v.finite_array("theta", theta, "rad")).astype(float)
+        if self.theta.ndim != 1 or len(self.theta) < 1:
+            raise ValueError(f"`theta` must be a 1-d array of angles (rad), got shape {np.shape(theta)}")
+        if np.any((self.theta < 0) | (self.theta > math.pi)):
+            raise ValueError("`theta` must lie in [0, pi] (rad)")
+        if not isinstance(data, dict) or not data:
+            raise ValueError(f"`data` must be a non-empty mapping from {self.QUANTITIES} to arrays")
+        if not isinstance(sigma, dict) or set(sigma) != set(data):
+            raise ValueError(f"`sigma` must have the same keys as `data`, got {sorted(sigma) if isinstance(sigma, dict) else sigma!r}")
+        self.keys = [k for k in self.QUANTITIES if k in data]
+        unknown = set(data) - set(self.QUANTITIES)
+        if unknown:
+            raise ValueError(f"`data` keys must be among {self.QUANTITIES}, got {sorted(unknown)}")
+        self.data, self.sigma = {}, {}
+        for k in self.keys:
+            d = v.finite_array(f"data[{k!r}]", data[k], self.UNIT).astype(float).ravel()
+            s = v.finite_array(f"sigma[{k!r}]", sigma[k], self.UNIT).astype(float).ravel()
+            if d.shape != self.theta.shape or s.shape != self.theta.shape:
+                raise ValueError(f"`data[{k!r}]` and `sigma[{k!r}]` must have one value per angle "
+                                 f"({len(self.theta)}), got {d.size} and {s.size}")
+            if np.any(s <= 0):
+                raise ValueError(f"`sigma[{k!r}]` must be > 0 ({self.UNIT}), got {s[s <= 0][0]!r}")
+            self.data[k], self.sigma[k] = d, s
+        free = list(free) if not isinstance(free, str) else [free]
+        if not free:
+            raise ValueError("`free` must name at least one parameter")
+        for name in free:
+            v.choice("free", name, tuple(FREE_UNITS))
+        if len(set(free)) != len(free):
+            raise ValueError(f"`free` lists a parameter twice: {free}")
+        self.free = free
+        self.model = model
+        self.fermi_energy = v.finite_scalar("fermi_energy", fermi_energy, "eV")
+        self.regime, self.approximation = regime, approximation
+        self.temperature = v.nonnegative("temperature", temperature, "K")
+        self.rtol = rtol
+        start = self.start_values()
+        for name in free:
+            if name in LOG_PARAMS and start[name] == 0:
+                raise ValueError(f"free `{name}` must start from a nonzero value (fitted in log space)")
+        self.p0 = start
+        self.D = max(abs(self.fermi_energy), model.delta_xc, 1e-3)
+        self.lower, self.upper = self._bounds(bounds or {})
+        self.nfev = 0
+        self.solver_warnings = {}
+        self.cache = {}
+
+    # -- parameter transforms -------------------------------------------------------------
+    def start_values(self):
+        d = self.model.as_dict()
+        d["fermi_energy"] = self.fermi_energy
+        return {k: d[k] for k in self.free}
+
+    def to_params(self, x):
+        out = {}
+        for name, xi in zip(self.free, np.asarray(x, float)):
+            p0 = self.p0[name]
+            out[name] = p0 + self.D * xi if name == "fermi_energy" else p0 * math.exp(xi)
+        return out
+
+    def to_x(self, params):
+        x = []
+        for name in self.free:
+            p, p0 = params[name], self.p0[name]
+            if name == "fermi_energy":
+                x.append((p - p0) / self.D)
+            else:
+                if p == 0 or np.sign(p) != np.sign(p0):
+                    raise ValueError(f"`{name}` = {p!r} must keep the sign of its start {p0!r} "
+                                     "(it is fitted in log space)")
+                x.append(math.log(p / p0))
+        return np.array(x)
+
+    def dparams_dx(self, x):
+        """d p / d x (diagonal), public units."""
+        p = self.to_params(x)
+        return np.array([self.D if n == "fermi_energy" else p[n] for n in self.free])
+
+    def _bounds(self, bounds):
+        unknown = set(bounds) - set(self.free)
+        if unknown:
+            raise ValueError(f"`bounds` names parameters that are not free: {sorted(unknown)}")
+        lo, hi = [], []
+        for name in self.free:
+            p0 = self.p0[name]
+            if name in bounds:
+                a, b = (v.finite_scalar(f"bounds[{name!r}]", z, FREE_UNITS[name]) for z in bounds[name])
+                if not a < b:
+                    raise ValueError(f"`bounds[{name!r}]` must be (low, high) with low < high, got {bounds[name]!r}")
+                if not a <= p0 <= b:
+                    raise ValueError(f"the start {name}={p0!r} {FREE_UNITS[name]} lies outside "
+                                     f"`bounds[{name!r}]` = {bounds[name]!r}")
+                if name == "fermi_energy":
+                    lo.append((a - p0) / self.D)
+                    hi.append((b - p0) / self.D)
+                else:
+                    if a * b <= 0:
+                        raise ValueError(f"`bounds[{name!r}]` = {bounds[name]!r} must not include 0 "
+                                         "(the parameter is fitted in log space)")
+                    xa, xb = math.log(a / p0), math.log(b / p0)
+                    lo.append(min(xa, xb))
+                    hi.append(max(xa, xb))
+            else:  # defaults: a factor of 5 for scales; +-D for the Fermi energy
+                lo.append(-1.0 if name == "fermi_energy" else -math.log(5.0))
+                hi.append(1.0 if name == "fermi_energy" else math.log(5.0))
+        return np.array(lo), np.array(hi)
+
+    # -- evaluation -------------------------------------------------------------------------------
+    def rashba(self, params):
+        d = {k: x for k, x in params.items() if k != "fermi_energy"}
+        return self.model.with_(**d)
+
+    def evaluate(self, x):
+        """Efficiencies and their errors at the data angles, or None where the solver refuses."""
+        key = tuple(np.round(np.asarray(x, float), 14))
+        if key in self.cache:
+            return self.cache[key]
+        from ..solver.response import response
+
+        params = self.to_params(x)
+        fe = params.get("fermi_energy", self.fermi_energy)
+        self.nfev += 1
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                r = response(self.rashba(params), fe, self.theta, approximation=self.approximation,
+                             regime=self.regime, rtol=self.rtol, temperature=self.temperature)
+            for w in caught:
+                msg = str(w.message).split(" at theta")[0]
+                self.solver_warnings[msg] = self.solver_warnings.get(msg, 0) + 1
+            out = self.observe(r)
+        except ValueError as exc:
+            msg = "solver refused a parameter set: " + str(exc).split(" at theta")[0]
+            self.solver_warnings[msg] = self.solver_warnings.get(msg, 0) + 1
+            out = None
+        if len(self.cache) < 4096:
+            self.cache[key] = out
+        return out
+
+    def observe(self, r):
+        """The fitted quantities and their errors from a Response (efficiencies here)."""
+        return ({k: np.asarray(r.torque[k], float) for k in self.keys},
+                {k: np.asarray(r.torque_err[k], float) for k in self.keys})
+
+    def residuals(self, x):
+        ev = self.evaluate(x)
+        n = len(self.theta) * len(self.keys)
+        if ev is None:
+            return np.full(n, PENALTY)
+        val, err = ev
+        res = [(val[k] - self.data[k]) / np.sqrt(self.sigma[k] ** 2 + err[k] ** 2) for k in self.keys]
+        res = np.concatenate(res)
+        return np.where(np.isfinite(res), res, PENALTY)
+
+    def chi2(self, x):
+        r = self.residuals(x)
+        return float(r @ r)
+
+    @property
+    def ndata(self):
+        return len(self.theta) * len(self.keys)
