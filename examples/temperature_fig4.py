@@ -10,7 +10,7 @@ spreads it over most of [0, pi/2].
     python examples/temperature_fig4.py [--quick]
 
 writes docs/figures/temperature_fig4.png (and a .json of the curves next to it).
-The curves are symmetric about pi/2 (physics.md sec. 4 item 6): [0, pi/2] is computed.
+The curves are symmetric about pi/2 (docs/physics.md sec. 4 item 6): [0, pi/2] is computed.
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Finite temperature (physics.md sec. 6): the Fermi-window average of the Fermi-surface term.
+"""Finite temperature (docs/physics.md sec. 6): the Fermi-window average of the Fermi-surface term.
 
 Checks against independent routes: the exact Fermi-window averages of a step and of a
 polynomial, the analytic band extrema, the T -> 0 limit of the solver, the Sommerfeld
@@ -88,8 +88,8 @@ def test_band_critical_energies_closed_forms():
 
 
 def test_temperature_is_validated(ta_model):
-    for bad in (-1.0, float("nan"), "warm"):
-        with pytest.raises(ValueError, match="temperature"):
+    for bad in (-1.0, float("nan"), "warm"):  # a wrong type is a TypeError, as everywhere
+        with pytest.raises((ValueError, TypeError), match="temperature"):
             response(ta_model, 0.0045, 0.3, temperature=bad)
 
 
@@ -160,11 +160,11 @@ def test_build_table_passes_temperature_through():
     from llgsot import build_table
 
     m = RashbaFM(**FIG4)
-    ds = build_table(m, 20e-3, theta=[0.3], regime="finite", executor="serial",
+    ds = build_table(m, 20e-3, theta=[0.3, 0.6], regime="finite", executor="serial",
                      progress=False, temperature=10.0, rtol=1e-6)
     assert ds.attrs["temperature"] == 10.0
-    r = response(m, 20e-3, np.array([0.3]), regime="finite", rtol=1e-6, temperature=10.0)
-    r0 = response(m, 20e-3, np.array([0.3]), regime="finite", rtol=1e-6)
+    r = response(m, 20e-3, np.array([0.3, 0.6]), regime="finite", rtol=1e-6, temperature=10.0)
+    r0 = response(m, 20e-3, np.array([0.3, 0.6]), regime="finite", rtol=1e-6)
     np.testing.assert_array_equal(ds.K.values, r.K)
     # and it is not the zero-temperature table: the difference exceeds the errors
     assert np.all(np.abs(ds.K.values - r0.K)[:, 0:2, 1] > 10 * (r.K_err + r0.K_err)[:, 0:2, 1])

@@ -2,7 +2,7 @@
 
 Convention (state it with the data): current density J along x in the normal metal, the
 magnetization m = (sin th, 0, cos th) in the xz-plane (the plane of the current and the
-normal). The spin-orbit field of the model is (physics.md sec. 3, :mod:`llgsot.spinorbit`)
+normal). The spin-orbit field of the model is (docs/physics.md sec. 3, :mod:`llgsot.spinorbit`)
 
     B_SOT(m) = Delta_xc K(m) sigma(m)^-1 (J t_NM x) / (Ms d)          (tesla)
 

@@ -149,7 +149,7 @@ def response(model: RashbaFM, fermi_energy: float, theta, phi: float = 0.0,
     temperature : float
         Temperature T (K, >= 0). T > 0 averages K, sigma and the torque coefficients over
         the Fermi window, K(T, mu) = int deps (-df/deps) K(eps), with ``fermi_energy`` the
-        chemical potential mu (physics.md sec. 6; :mod:`llgsot.solver.temperature`); the
+        chemical potential mu (docs/physics.md sec. 6; :mod:`llgsot.solver.temperature`); the
         energy quadrature splits at the band edges and its error enters the estimates.
 
     Returns

@@ -1,6 +1,6 @@
 """Finite temperature: the Fermi-surface response averaged over the Fermi window.
 
-physics.md sec. 6: at temperature T the Kubo-Streda I (Fermi-surface) term becomes
+docs/physics.md sec. 6: at temperature T the Kubo-Streda I (Fermi-surface) term becomes
 
     K(T, mu) = int deps (-df/deps)(eps - mu) K(eps),    f(x) = 1/(1 + exp(x/k_B T))
 
