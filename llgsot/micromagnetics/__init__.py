@@ -17,6 +17,8 @@ from importlib import import_module
 
 _LAZY = {
     "MagnumSOTField": "llgsot.micromagnetics.term",
+    "spin_orbit_torque_material": "llgsot.micromagnetics.term",
+    "magnumnp": "llgsot.micromagnetics.backend",
     "FreeLayer": "llgsot.micromagnetics.switching",
     "SwitchingRun": "llgsot.micromagnetics.switching",
     "run_switching": "llgsot.micromagnetics.switching",

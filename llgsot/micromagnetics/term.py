@@ -145,16 +145,24 @@ class MagnumSOTField:
         return float(np.sum(dz)) if np.ndim(dz) else float(mesh.n[2] * dz)
 
     def current_at(self, t, device=None):
-        """J(t) (A/m^2) as a 0-dim float64 tensor on ``device`` (t in s: number or tensor)."""
-        torch = _torch()
+        """J(t) (A/m^2) at the time t (s; a number or a 0-dim tensor).
+
+        On the CPU (or for a number t) a Python float from the waveform's own evaluation
+        (:meth:`~llgsot.dynamics.Waveform.at`); for a tensor t on another device a 0-dim
+        float64 tensor there (piecewise-linear interpolation by ``torch.searchsorted``, right
+        limit at a jump), so that the GPU is never synchronised.
+        """
         if self._current_callable is not None:
-            return torch.tensor(float(self._current_callable(float(t))), dtype=torch.float64,
-                                device=device)
-        tt = self._tensors(device, torch.float64)
+            return float(self._current_callable(float(t)))
+        wf = self._waveform
+        if wf.times.size == 1:
+            return float(wf.values[0])
+        torch = _torch()
+        if not isinstance(t, torch.Tensor) or t.device.type == "cpu":
+            return float(wf.at(float(t)))
+        tt = self._tensors(t.device, torch.float64)
         times, y = tt["times"], tt["currents"]
-        if times.numel() == 1:
-            return y[0]
-        t = torch.as_tensor(t, dtype=torch.float64, device=device).reshape(1)
+        t = t.to(torch.float64).reshape(1)
         i = torch.clamp(torch.searchsorted(times, t, right=True) - 1, 0, times.numel() - 2)
         t0, t1 = times[i], times[i + 1]
         w = torch.where(t1 > t0, (t - t0) / torch.where(t1 > t0, t1 - t0, 1.0), 1.0).clamp(0.0, 1.0)
@@ -166,7 +174,9 @@ class MagnumSOTField:
         torch = _torch()
         m = state.m
         device, dtype = m.device, m.dtype
-        J = self.current_at(getattr(state, "t", 0.0), device).to(dtype)
+        J = self.current_at(getattr(state, "t", 0.0))
+        if not isinstance(J, float):
+            J = J.to(dtype)
         Ms = torch.as_tensor(state.material["Ms"], dtype=dtype, device=device)
         d = self.layer_thickness(state.mesh)
         tt = self._tensors(device, dtype)
@@ -228,3 +238,29 @@ class MagnumSOTField:
         return (f"MagnumSOTField({self.torque!r}, current={self.current_description}, "
                 f"thickness={self.thickness!r}, mask={'yes' if self.mask is not None else 'no'})")
 
+
+
+def spin_orbit_torque_material(torque: ConstantSOT, current_density, thickness) -> dict:
+    """magnum.np ``SpinOrbitTorque`` material entries equivalent to ``torque`` (the mapping).
+
+    magnum.np: h = -(je hbar'/(2 e' mu0' Ms d)) [eta_damp (m x p') + eta_field p'] (A/m), with
+    its own constants hbar', e', mu0' (magnumnp.common.constants). llgsot:
+    H = B/mu0 = (hbar theta_SH J/(2 |e| mu0 Ms d)) [(m x p) + r p]. They agree for
+
+        je = J, d = d, p' = p,
+        eta_damp  = -kappa theta_SH,   eta_field = -kappa r theta_SH,
+        kappa = (hbar/(|e| mu0)) / (hbar'/(e' mu0'))   (1 - 1.6e-8 for magnum.np 2.2.0's constants)
+
+    i.e. magnum.np's efficiencies carry the opposite sign of the spin Hall angle for the same
+    polarization vector (with eta_damp > 0 its damping-like torque turns m toward -p').
+    Returns {"je", "d", "p", "eta_damp", "eta_field"} (SI, plain numbers).
+    """
+    from magnumnp.common import constants as mc
+
+    if not isinstance(torque, ConstantSOT):
+        raise ValueError(f"`torque` must be a ConstantSOT, got {type(torque).__name__}")
+    kappa = (HBAR / (E_CHARGE * MU0)) / (mc.hbar / (mc.e * mc.mu_0))
+    theta = torque.spin_hall_angle
+    return {"je": v.finite_scalar("current_density", current_density, "A/m^2"),
+            "d": v.positive("thickness", thickness, "m"), "p": list(torque.polarization),
+            "eta_damp": -kappa * theta, "eta_field": -kappa * torque.field_like_ratio * theta}
