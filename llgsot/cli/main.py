@@ -11,7 +11,8 @@ import warnings
 from importlib import import_module
 
 SUBCOMMANDS = ["llgsot.cli.response_cmd", "llgsot.cli.table_cmd", "llgsot.cli.dynamics_cmd",
-               "llgsot.cli.demo_cmd"]
+               "llgsot.cli.demo_cmd",
+               "llgsot.cli.micromag_cmd"]
 
 
 def build_parser() -> argparse.ArgumentParser:
