@@ -266,3 +266,92 @@ def test_single_cell_follows_macrospin_short(mn, fig4, which):
 def test_single_cell_follows_macrospin_1ns(mn, fig4, which):
     got, ref = single_cell_case(mn, fig4, which, 1e-9, 1e-10)
     assert np.abs(got - ref).max() <= 1e-6
+
+
+# -- the study and the command line ----------------------------------------------------------
+EXAMPLE_CONFIG = os.path.join(os.path.dirname(__file__), os.pardir, "examples", "configs",
+                              "micromag.toml")
+
+
+@needs_magnumnp
+def test_cli_micromag_example_config(mn, tmp_path, capsys):
+    """The example config (8 x 8 cells) end to end: the micromagnetic bracket's ends do what
+    the bisection claims, the macrospin value is llgsot.critical_current's, figures exist."""
+    import json
+
+    import torch
+
+    from llgsot.cli.main import main
+    from llgsot.cli.micromag_cmd import load_config
+    from llgsot.micromagnetics.switching import macrospin_of
+
+    threads = torch.get_num_threads()
+    try:
+        assert main(["micromag", EXAMPLE_CONFIG, "-o", str(tmp_path), "--no-progress"]) == 0
+    finally:
+        torch.set_num_threads(threads)
+    out = json.loads((tmp_path / "summary.json").read_text())
+    (row,) = out["results"]
+    layer, torques, pulse, st = load_config(EXAMPLE_CONFIG)
+    ref = llgsot.critical_current(macrospin_of(layer), torques[row["torque"]], pulse,
+                                  field=layer.field, bracket=tuple(st["macrospin_bracket"]),
+                                  rtol=st["macrospin_rtol"], t_relax=st["relax"])
+    assert row["macrospin_Jc"] == ref.value
+    lo, hi = row["micromagnetic_bracket"]
+    assert abs(hi - lo) <= st["rtol"] * abs(hi) and lo * hi > 0
+    text = capsys.readouterr().out
+    J_lo = [ln for ln in text.splitlines() if f"J = {lo:.4g} A/m^2" in ln]
+    J_hi = [ln for ln in text.splitlines() if f"J = {hi:.4g} A/m^2" in ln]
+    assert J_lo and "not switched" in J_lo[0] and J_hi and "-> switched" in J_hi[0]
+    for name in ("critical_currents.png", "mz.png", "snapshots_0.png", "summary.md"):
+        assert (tmp_path / name).stat().st_size > 0
+
+
+def test_micromag_config_errors_name_the_key(tmp_path, capsys):
+    from llgsot.cli.main import main
+
+    text = open(EXAMPLE_CONFIG).read().replace('table = "../../tables/fig4.nc"',
+                                               f'table = "{os.path.abspath(TABLES)}"')
+    for old, new, key in (("nx = 8", "nx = 0", "nx"), ("damping = 0.1", "damping = -1", "damping"),
+                          ("rtol = 0.5 ", "rtol = 0.5\nbogus = 1 ", "study.bogus"),
+                          ("tables = false", "tables = 3", "tables"),
+                          ("[pulse]", "[pulsar]", "pulsar")):
+        p = tmp_path / "c.toml"
+        p.write_text(text.replace(old, new))
+        assert main(["micromag", str(p), "-o", str(tmp_path / "o"), "--no-progress"]) == 2
+        assert key in capsys.readouterr().err
+
+
+def test_exported_magnumnp_script_runs_from_another_directory(fig4, tmp_path):
+    """`llgsot table export --format magnumnp` output: the table path in the script is
+    absolute, so it runs from any working directory and gives the reference field."""
+    pytest.importorskip("torch", reason="torch (optional extra `magnumnp`) is not installed")
+    from llgsot.cli.main import main
+
+    script = tmp_path / "sot_term.py"
+    rel = os.path.relpath(TABLES)  # relative to the test's cwd
+    assert main(["table", "export", rel, "--format", "magnumnp", "-o", str(script),
+                 "--ms", "8e5", "--thickness", "1e-9", "--nm-thickness", "5e-9",
+                 "--current-density", "1e11", "--fermi-energy", "4.5e-3"]) == 0
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    check = (
+        "import runpy, types, numpy as np, torch, llgsot\n"
+        f"ns = runpy.run_path({str(script)!r})\n"
+        "m = np.random.default_rng(4).normal(size=(30, 1, 1, 3))\n"
+        "m /= np.linalg.norm(m, axis=-1, keepdims=True)\n"
+        "state = types.SimpleNamespace(m=torch.tensor(m), t=0.0, "
+        "material={'Ms': torch.full((30, 1, 1, 1), 8e5, dtype=torch.float64)}, "
+        "mesh=types.SimpleNamespace(n=(30, 1, 1), dx=(2e-9, 2e-9, 1e-9)))\n"
+        "H = ns['sot'].h(state).numpy()\n"
+        "from llgsot.tables.export import Device\n"
+        "from llgsot.constants import MU0\n"
+        f"t = llgsot.TorqueTable(llgsot.load_table({os.path.abspath(TABLES)!r}).sel(fermi_energy=4.5e-3))\n"
+        "ref = Device(8e5, 1e-9, 5e-9, 1e11).field(t, m.reshape(-1, 3)).reshape(m.shape) / MU0\n"
+        "print(np.abs(H - ref).max() / np.abs(ref).max())\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [os.path.abspath(os.path.join(os.path.dirname(__file__), os.pardir)),
+         os.environ.get("PYTHONPATH", "")]))
+    out = subprocess.run([sys.executable, "-c", check], cwd=elsewhere, env=env, check=True,
+                         capture_output=True, text=True, timeout=300).stdout.split()
+    assert float(out[-1]) <= 1e-12

@@ -24,7 +24,8 @@ STUDY_SPEC = {"macrospin_bracket": (NUMBER, True, None), "rtol": (NUMBER, False,
               "macrospin_rtol": (NUMBER, False, 1e-3), "relax": (NUMBER, False, 1e-9),
               "sample": (NUMBER, False, 1e-11), "snapshot_times": (NUMBER, False, []),
               "solver_tol": (NUMBER, False, 1e-4), "threads": (int, False, 1),
-              "compile": (bool, False, False), "seed": (int, False, None)}
+              "compile": (bool, False, False), "seed": (int, False, None),
+              "widen": (NUMBER, False, [0.5, 1.5])}
 SECTIONS = ("layer", "torques", "pulse", "study")
 
 
@@ -84,6 +85,9 @@ def load_config(path):
             torques[f"constant {label}"] = constant_equivalent(sot, magnet)
     if not torques:
         raise ValueError("config: torques.tables and torques.constant_equivalent are both false")
+    w = st["widen"]
+    if not isinstance(w, list) or len(w) != 2 or not 0 < w[0] < 1 < w[1]:
+        raise ValueError(f"config: study.widen must be [a, b] with 0 < a < 1 < b, got {w!r}")
     mb = st["macrospin_bracket"]
     if not isinstance(mb, list) or len(mb) != 2:
         raise ValueError(f"config: study.macrospin_bracket must be 2 numbers (A/m^2), got {mb!r}")
@@ -131,6 +135,7 @@ def run_study(layer, torques, pulse, st, outdir, progress=True, echo=print) -> i
     echo(f"  {pulse.describe()}; torques: {', '.join(torques)}")
     results = compare(layer, torques, pulse, tuple(st["macrospin_bracket"]), rtol=st["rtol"],
                       macrospin_rtol=st["macrospin_rtol"], relax=st["relax"], on_run=on_run,
+                      widen=tuple(st["widen"]),
                       sample=st["sample"], snapshot_times=tuple(st["snapshot_times"]),
                       solver_tol=st["solver_tol"],
                       progress=on_progress if bar is not None else None)
