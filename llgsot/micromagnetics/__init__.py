@@ -24,6 +24,8 @@ _LAZY = {
     "run_switching": "llgsot.micromagnetics.switching",
     "micromagnetic_critical_current": "llgsot.micromagnetics.switching",
     "macrospin_of": "llgsot.micromagnetics.switching",
+    "demag_factors": "llgsot.micromagnetics.switching",
+    "compare": "llgsot.micromagnetics.study",
 }
 
 __all__ = list(_LAZY)
