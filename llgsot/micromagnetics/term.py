@@ -182,9 +182,10 @@ class MagnumSOTField:
         tt = self._tensors(device, dtype)
         mx, my, mz = m.unbind(-1)
         rho = torch.hypot(mx, my)
-        # J/(Ms d) per cell; zero in empty cells (Ms = 0 or m = 0)
+        # J/(Ms d) per cell; zero in empty cells (Ms = 0 or m = 0); no torch.where (slow on CPU)
         ok = (Ms[..., 0] > 0) & ((rho > 0) | (mz != 0))
-        w = torch.where(ok, J / (torch.where(ok, Ms[..., 0], 1.0) * d), 0.0)
+        ok = ok.to(dtype)
+        w = (J * ok) / (Ms[..., 0] * d + (1.0 - ok))
         if self.mask is not None:
             w = w * self._mask_tensor(state, device, dtype)[..., 0]
         if "rows" in tt:
@@ -214,10 +215,11 @@ class MagnumSOTField:
         val = val.T.reshape((10,) + th.shape)  # one contiguous block per entry
         kxx, kxy, kyx, kyy, kzx, kzy, sxx, sxy, syx, syy = val.unbind(0)
         # cos, sin of the azimuth phi (phi = 0 on the z axis, as the reference)
-        off_axis = rho > 0
-        rs = torch.where(off_axis, rho, 1.0)
-        cp = torch.where(off_axis, mx / rs, 1.0)
-        sp = torch.where(off_axis, my / rs, 0.0)
+        # (on the z axis rho = mx = my = 0: cos = 1, sin = 0)
+        on_axis = rho == 0
+        rs = rho + on_axis
+        cp = mx / rs + on_axis
+        sp = my / rs
         # e' = R2^T e, x = sigma0^-1 e' (adjugate / determinant), y = K0 x, A = R3 y
         e1 = cp * ex + sp * ey
         e2 = cp * ey - sp * ex
@@ -249,7 +251,7 @@ def spin_orbit_torque_material(torque: ConstantSOT, current_density, thickness) 
 
         je = J, d = d, p' = p,
         eta_damp  = -kappa theta_SH,   eta_field = -kappa r theta_SH,
-        kappa = (hbar/(|e| mu0)) / (hbar'/(e' mu0'))   (1 - 1.6e-8 for magnum.np 2.2.0's constants)
+        kappa = (hbar/(|e| mu0)) / (hbar'/(e' mu0'))   (1 - 7.5e-8 with magnum.np 2.2.0's constants)
 
     i.e. magnum.np's efficiencies carry the opposite sign of the spin Hall angle for the same
     polarization vector (with eta_damp > 0 its damping-like torque turns m toward -p').
