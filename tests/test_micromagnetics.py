@@ -355,3 +355,38 @@ def test_exported_magnumnp_script_runs_from_another_directory(fig4, tmp_path):
     out = subprocess.run([sys.executable, "-c", check], cwd=elsewhere, env=env, check=True,
                          capture_output=True, text=True, timeout=300).stdout.split()
     assert float(out[-1]) <= 1e-12
+
+
+def aharoni_nz(a, b, c):
+    """N_z of a rectangular prism of half sides a, b (in plane), c (along z): Aharoni,
+    J. Appl. Phys. 83, 3432 (1998), eq. (1)."""
+    r = math.sqrt(a * a + b * b + c * c)
+    rab, rbc, rac = math.hypot(a, b), math.hypot(b, c), math.hypot(a, c)
+    s = ((b * b - c * c) / (2 * b * c) * math.log((r - a) / (r + a))
+         + (a * a - c * c) / (2 * a * c) * math.log((r - b) / (r + b))
+         + b / (2 * c) * math.log((rab + a) / (rab - a))
+         + a / (2 * c) * math.log((rab + b) / (rab - b))
+         + c / (2 * a) * math.log((rbc - b) / (rbc + b))
+         + c / (2 * b) * math.log((rac - a) / (rac + a))
+         + 2 * math.atan(a * b / (c * r))
+         + (a**3 + b**3 - 2 * c**3) / (3 * a * b * c)
+         + (a * a + b * b - 2 * c * c) / (3 * a * b * c) * r
+         + c / (a * b) * (rac + rbc)
+         - (rab**3 + rbc**3 + rac**3) / (3 * a * b * c))
+    return s / math.pi
+
+
+@needs_magnumnp
+def test_macrospin_of_the_layer_has_the_prism_demag_factors(mn):
+    """The macrospin's demag factors (from magnum.np's demag field of uniform states) against
+    Aharoni's closed form for the same rectangular prism."""
+    from llgsot.micromagnetics import FreeLayer, macrospin_of
+
+    layer = FreeLayer(nx=12, ny=8, cell=4e-9, thickness=1e-9)
+    magnet = macrospin_of(layer)
+    a, b, c = 24e-9, 16e-9, 0.5e-9
+    Nx, Ny, Nz = magnet.demag
+    assert Nz == pytest.approx(aharoni_nz(a, b, c), rel=1e-4)
+    assert Nx == pytest.approx(aharoni_nz(b, c, a), rel=1e-3)  # x as the "z" of a rotated prism
+    assert Ny == pytest.approx(aharoni_nz(c, a, b), rel=1e-3)
+    assert magnet.area == pytest.approx(48e-9 * 32e-9, rel=1e-15) and magnet.Ku == layer.Ku
