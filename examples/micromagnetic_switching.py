@@ -8,10 +8,12 @@ for each table's constant equivalent (llgsot.studies.compare.constant_equivalent
 critical current of the macrospin (same material, magnum.np's demag factors and gamma) and of
 the micromagnetic layer, both by llgsot.studies.critical.bisect.
 
-    python examples/micromagnetic_switching.py [--workers 2] [--out docs]
+    python examples/micromagnetic_switching.py [--workers 2] [--out docs] [--scan-only]
 
 Runs the torques on ``--workers`` processes of one torch thread each (about 6-7 min on two
-free cores). Writes docs/figures/micromag_*.png and docs/micromagnetics_numbers.md.
+free cores). Writes docs/figures/micromag_*.png and docs/micromagnetics_numbers.md, and a
+macrospin switching map over the current (docs/micromagnetics_scan.md; --scan-only: only that,
+seconds): under a 0.5 ns pulse the macrospin switches precessionally, in windows of current.
 """
 import argparse
 import os
@@ -75,14 +77,42 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--out", default=os.path.join(HERE, os.pardir, "docs"))
+    ap.add_argument("--scan-only", action="store_true")
     args = ap.parse_args()
     sys.path.insert(0, os.path.join(HERE, os.pardir))
+    macrospin_scan(args.out)
+    if args.scan_only:
+        return
     names = ["table 4(a)", "constant 4(a)", "table 4(b)", "constant 4(b)"]
     t0 = time.perf_counter()
     with ProcessPoolExecutor(args.workers, mp_context=get_context("spawn")) as pool:
         results = list(pool.map(one_torque, names))
     wall = time.perf_counter() - t0
     write(results, args.out, wall, args.workers)
+
+
+def macrospin_scan(out, step=0.03e12):
+    """Switched (1) or not (0) for the macrospin of the layer at |J| = 0.30 ... 1.20e12 A/m^2."""
+    import numpy as np
+
+    import llgsot
+    from llgsot._io import atomic_write_text
+    from llgsot.micromagnetics import macrospin_of
+    from llgsot.studies.switching import switched_fraction
+
+    magnet = macrospin_of(layer())
+    pulse = llgsot.Pulse(**PULSE)
+    Js = -np.arange(0.30e12, 1.2e12 + step / 2, step)
+    lines = ["# Macrospin switching map of the micromagnetic study's layer and pulse", "",
+             f"{magnet!r}; pulse {PULSE}; relaxation {STUDY['relax']:g} s; 1 = switched, for "
+             f"|J| = {-Js[0] / 1e12:.2f}, {-Js[1] / 1e12:.2f}, ... {-Js[-1] / 1e12:.2f}e12 A/m^2", ""]
+    for name, tq in torques().items():
+        s = [switched_fraction(magnet, tq, pulse, J, layer().field, (0.0, 0.0, 1.0), None,
+                               STUDY["relax"])[0] for J in Js]
+        first = next((-J for J, k in zip(Js, s) if k), float("nan"))
+        lines.append(f"* {name}: `{''.join(map(str, s))}` (first switch at {first / 1e12:.2f}e12)")
+    atomic_write_text(os.path.join(out, "micromagnetics_scan.md"), "\n".join(lines) + "\n")
+    print("\n".join(lines))
 
 
 def write(results, out, wall, workers):
