@@ -84,7 +84,8 @@ def read_field(fmt, path, table):
         magnumnp = pytest.importorskip("magnumnp")
         import torch
 
-        src = open(path).read()
+        with open(path) as f:
+            src = f.read()
         _only_the_expected_call(src)
         namespace = {}
         exec(compile(src, str(path), "exec"), namespace)

@@ -147,7 +147,8 @@ def test_empty_cells_mask_thickness_and_pulse(fig4):
     mask[:2] = True  # the strip covers x-cells 0, 1 in both layers
     pulse = llgsot.Pulse(3e11, duration=1e-9, rise=0.2e-9, delay=0.1e-9)
     t = 0.15e-9
-    state = FakeState(m, Ms, torch.float64, t=torch.tensor(t, dtype=torch.float64), dx=(2e-9, 2e-9, 1.5e-9))
+    state = FakeState(m, Ms, torch.float64, t=torch.tensor(t, dtype=torch.float64),
+                      dx=(2e-9, 2e-9, 1.5e-9))
     H = MagnumSOTField(sot, pulse, mask=mask).h(state).numpy()
     assert np.all(np.isfinite(H))
     assert np.all(H[0, 0, 0] == 0) and np.all(H[1, 0, 1] == 0) and np.all(H[2:] == 0)
@@ -310,8 +311,9 @@ def test_cli_micromag_example_config(mn, tmp_path, capsys):
 def test_micromag_config_errors_name_the_key(tmp_path, capsys):
     from llgsot.cli.main import main
 
-    text = open(EXAMPLE_CONFIG).read().replace('table = "../../tables/fig4.nc"',
-                                               f'table = "{os.path.abspath(TABLES)}"')
+    with open(EXAMPLE_CONFIG) as f:
+        text = f.read().replace('table = "../../tables/fig4.nc"',
+                                f'table = "{os.path.abspath(TABLES)}"')
     for old, new, key in (("nx = 8", "nx = 0", "nx"), ("damping = 0.1", "damping = -1", "damping"),
                           ("rtol = 0.5 ", "rtol = 0.5\nbogus = 1 ", "study.bogus"),
                           ("tables = false", "tables = 3", "tables"),
@@ -346,7 +348,8 @@ def test_exported_magnumnp_script_runs_from_another_directory(fig4, tmp_path):
         "H = ns['sot'].h(state).numpy()\n"
         "from llgsot.tables.export import Device\n"
         "from llgsot.constants import MU0\n"
-        f"t = llgsot.TorqueTable(llgsot.load_table({os.path.abspath(TABLES)!r}).sel(fermi_energy=4.5e-3))\n"
+        f"t = llgsot.TorqueTable(llgsot.load_table({os.path.abspath(TABLES)!r})"
+        ".sel(fermi_energy=4.5e-3))\n"
         "ref = Device(8e5, 1e-9, 5e-9, 1e11).field(t, m.reshape(-1, 3)).reshape(m.shape) / MU0\n"
         "print(np.abs(H - ref).max() / np.abs(ref).max())\n")
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
