@@ -78,15 +78,38 @@ def critical_current(magnet, torque, pulse, field=(0.0, 0.0, 0.0), m0=(0.0, 0.0,
         history.append((float(J), bool(n), t))
         return bool(n)
 
-    if switches(lo):
+    lo, hi, _, converged = bisect(switches, lo, hi, rtol, max_evaluations)
+    return CriticalCurrent(value=0.5 * (lo + hi), bracket=(lo, hi), evaluations=len(history),
+                           details={"dt": fixed_dt if fixed_dt is not None else "auto per amplitude",
+                                    "t_relax": t_relax, "converged": converged,
+                                    "history": history, "temperature": 0.0})
+
+
+def bisect(switches, lo, hi, rtol, max_evaluations=80):
+    """The one threshold search of the critical-current studies (every backend uses it).
+
+    ``switches(J) -> bool`` runs one experiment at the amplitude J (A/m^2): the macrospin
+    (:func:`critical_current`) or a micromagnetic run (:mod:`llgsot.micromagnetics.switching`).
+    ``lo`` must not switch and ``hi`` must; the bracket is halved until
+    |hi - lo| <= rtol |hi| or ``max_evaluations`` experiments have run (a RuntimeWarning then).
+    Returns (lo, hi, evaluations, converged).
+    """
+    n = 0
+
+    def ask(J):
+        nonlocal n
+        n += 1
+        return bool(switches(J))
+
+    if ask(lo):
         raise ValueError(f"`bracket`[0] = {lo:g} A/m^2 already switches the magnet: choose a "
                          "smaller |current| for the lower end")
-    if not switches(hi):
+    if not ask(hi):
         raise ValueError(f"`bracket`[1] = {hi:g} A/m^2 does not switch the magnet: choose a "
                          "larger |current| (or the other polarity) for the upper end")
-    while abs(hi - lo) > rtol * abs(hi) and len(history) < max_evaluations:
+    while abs(hi - lo) > rtol * abs(hi) and n < max_evaluations:
         mid = 0.5 * (lo + hi)
-        if switches(mid):
+        if ask(mid):
             hi = mid
         else:
             lo = mid
@@ -94,9 +117,6 @@ def critical_current(magnet, torque, pulse, field=(0.0, 0.0, 0.0), m0=(0.0, 0.0,
     if not converged:
         import warnings
 
-        warnings.warn(f"critical_current stopped after {max_evaluations} evaluations with "
-                      f"bracket width {abs(hi - lo):g} A/m^2", RuntimeWarning, stacklevel=2)
-    return CriticalCurrent(value=0.5 * (lo + hi), bracket=(lo, hi), evaluations=len(history),
-                           details={"dt": fixed_dt if fixed_dt is not None else "auto per amplitude",
-                                    "t_relax": t_relax, "converged": converged,
-                                    "history": history, "temperature": 0.0})
+        warnings.warn(f"critical current search stopped after {max_evaluations} evaluations with "
+                      f"bracket width {abs(hi - lo):g} A/m^2", RuntimeWarning, stacklevel=3)
+    return lo, hi, n, converged

@@ -1,30 +1,32 @@
-"""magnum.np export: a field term whose ``h(state)`` returns the SOT field in A/m.
+"""magnum.np export: a script that builds the table-driven spin-orbit field term.
 
-magnum.np sums ``h(state)`` over its field terms (as for its own ``SpinOrbitTorque``); this
-term evaluates B_SOT(m) = Delta_xc K(m) sigma(m)^-1 J t_NM e_J/(Ms d) from the TorqueTable
-itself (no fit) in every cell and returns H = B/mu0. torch and magnum.np are imported only
-when a term is evaluated (optional extra ``magnumnp``; on the CPU: pip install torch==2.13.0).
+The term is :class:`llgsot.micromagnetics.MagnumSOTField` (torch-native, on the state's device
+and dtype) for a :class:`~llgsot.dynamics.TableSOT` of the table; :class:`MagnumSOTField` here
+only loads the table file and takes the device numbers as keywords, so the exported script is
+one call with constant arguments. torch and magnum.np are imported only when a term is
+evaluated (optional extra ``magnumnp``; on the CPU: pip install torch==2.13.0 from the CPU
+wheel index, see the README).
 
     from llgsot.tables.export.magnumnp import MagnumSOTField
-    sot = MagnumSOTField("tables/paper_fig4.nc", nm_thickness=5e-9, thickness=1e-9,
-                         current_density=lambda t: 1e11, direction=0.0, fermi_energy=5.5e-3)
+    sot = MagnumSOTField("/abs/path/tables/fig4.nc", nm_thickness=5e-9, thickness=1e-9,
+                         current_density=1e11, direction=0.0, fermi_energy=5.5e-3)
     llg = LLGSolver([demag, exchange, sot])
 """
 from __future__ import annotations
 
-import numpy as np
+import math
 
 from ... import _validate as v
-from ... import spinorbit
 from ..._io import atomic_write_text
-from ...constants import MU0
+from ...dynamics.torques import TableSOT
+from ...micromagnetics.term import MagnumSOTField as _Term
 from ..interpolate import TorqueTable
 from .device import Device
 from .metadata import inert
 
 
-class MagnumSOTField:
-    """A magnum.np field term for the table-driven spin-orbit field.
+class MagnumSOTField(_Term):
+    """The magnum.np term of a torque table file (H = B_SOT/mu0 in A/m per cell).
 
     Parameters
     ----------
@@ -35,9 +37,9 @@ class MagnumSOTField:
         Normal-metal thickness t_NM (m).
     thickness : float
         Free-layer thickness d (m).
-    current_density : float or callable t -> float
-        Charge current density in the normal metal J (A/m^2); a callable of the simulation
-        time (s) for pulses.
+    current_density : float, Pulse, Waveform or callable t -> float
+        Charge current density in the normal metal J (A/m^2), see
+        :class:`llgsot.micromagnetics.MagnumSOTField`.
     direction : float
         In-plane current angle from x (rad).
     """
@@ -52,43 +54,10 @@ class MagnumSOTField:
                 table = table.sel(**select)
             table = TorqueTable(table)
         self.table = table
-        self.nm_thickness = v.positive("nm_thickness", nm_thickness, "m")
-        self.thickness = v.positive("thickness", thickness, "m")
-        self.current = current_density if callable(current_density) else (
-            lambda t, J=v.finite_scalar("current_density", current_density, "A/m^2"): J)
         self.direction = v.finite_scalar("direction", direction, "rad")
-        self._e = spinorbit.in_plane_direction(self.direction)
-
-    def h(self, state):
-        """SOT field in A/m on magnum.np's mesh (tensor of shape m.shape)."""
-        import torch
-
-        m = state.m.detach().cpu().numpy().astype(float)
-        shape = m.shape
-        mm = m.reshape(-1, 3)
-        norm = np.linalg.norm(mm, axis=1, keepdims=True)
-        ok = norm[:, 0] > 0  # empty cells (Ms = 0) carry m = 0 and get no field
-        Ms = state.material["Ms"]
-        Ms = Ms.detach().cpu().numpy() if hasattr(Ms, "detach") else np.asarray(Ms, float)
-        Ms = np.broadcast_to(Ms, shape[:-1] + (1,)).reshape(-1)
-        t = float(state.t) if hasattr(state, "t") else 0.0
-        J = float(self.current(t))
-        B = np.zeros_like(mm)
-        if ok.any():
-            K, S = self.table.K_and_sigma(mm[ok] / norm[ok])
-            pref = spinorbit.sot_prefactor(self.table.delta_xc, self.nm_thickness, Ms[ok],
-                                           self.thickness)
-            B[ok] = spinorbit.table_field(K, S, J, self._e, pref)
-        if not np.all(np.isfinite(B)):
-            raise ValueError(f"the spin-orbit field is not finite at t = {t!r} s (J = {J!r} A/m^2): "
-                             "check Ms > 0 in every magnetic cell and the current")
-        return torch.as_tensor((B / MU0).reshape(shape), dtype=state.m.dtype, device=state.m.device)
-
-    def E(self, state):
-        """The spin-orbit torque is not conservative: no energy contribution (J)."""
-        import torch
-
-        return torch.zeros((), dtype=state.m.dtype, device=state.m.device)
+        torque = TableSOT(table, nm_thickness,
+                          current_direction=(math.cos(self.direction), math.sin(self.direction)))
+        super().__init__(torque, current_density, thickness=v.positive("thickness", thickness, "m"))
 
 
 def magnumnp_script(table_path, device: Device, **select) -> str:

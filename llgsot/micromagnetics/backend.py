@@ -1,0 +1,54 @@
+"""Import magnum.np (the optional extra) the way llgsot uses it.
+
+``import magnumnp`` has side effects: it sets torch's default dtype to float64 and its
+default device to the GPU with the most free memory (found by a subprocess that imports torch
+again, unless the environment variable CUDA_DEVICE names one), logs at INFO level, and
+compiles its field terms with ``torch.compile`` on first use (minutes on a CPU for a handful
+of terms). :func:`magnumnp` skips the subprocess when torch sees no GPU, lowers the log level
+and, with ``compile=False``, runs the compiled terms eagerly (torch._dynamo disabled for the
+process): on a CPU and for the small meshes of the studies, eager evaluation wins because
+the compilation costs more than the whole run.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import warnings
+
+MISSING = ("magnum.np is not installed: it is the optional extra `magnumnp` "
+           "(pip install 'llgsot[magnumnp]'; on a CPU-only machine install torch from the CPU "
+           "wheel index first, see the README)")
+
+
+def magnumnp(compile=None, quiet=True):
+    """The magnumnp module.
+
+    compile : bool or None
+        False: disable torch.compile (torch._dynamo) for this process, so magnum.np's terms run
+        eagerly; True: leave it on; None: leave the current setting.
+    quiet : bool
+        Log only magnum.np's warnings and errors.
+    """
+    try:
+        import torch
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError(MISSING) from exc
+    if "magnumnp" not in sys.modules and "CUDA_DEVICE" not in os.environ \
+            and not torch.cuda.is_available():
+        os.environ["CUDA_DEVICE"] = "-1"  # no GPU: skip magnum.np's probing subprocess
+    if compile is not None:
+        import torch._dynamo
+
+        torch._dynamo.config.disable = not compile
+    if quiet:
+        logging.getLogger("magnum.np").setLevel(logging.WARNING)
+    try:
+        with warnings.catch_warnings():  # torch's own deprecation notices while magnum.np loads
+            warnings.simplefilter("ignore", DeprecationWarning)
+            import magnumnp as mn
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError(MISSING) from exc
+    if quiet:
+        logging.getLogger("magnum.np").setLevel(logging.WARNING)
+    return mn
