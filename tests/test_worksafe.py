@@ -33,7 +33,7 @@ def _env():
     return env
 
 
-def _wait_for(predicate, timeout=60.0, what="condition"):
+def _wait_for(predicate, timeout=240.0, what="condition"):
     deadline = time.time() + timeout
     while time.time() < deadline:
         if predicate():

@@ -19,6 +19,7 @@ import numpy as np
 from ..dynamics.drive import Waveform
 from ..dynamics.simulate import simulate
 from .equilibrium import FieldModel, oersted_field
+from .hall_signal import hall_resistance, harmonics
 
 WAVEFORM_SAMPLES = 4096
 SAVE_PER_PERIOD = 256
@@ -30,7 +31,6 @@ def dynamic_harmonics(magnet, torque, J0, B, m_eq, R_ahe, R_phe, cd, t_nm, frequ
                       steps_per_period=None):
     """(R_0, R_1w, R_2w, attrs) over the fields B (A, F, 3), from the LLG at ``frequency`` (Hz)."""
     from .. import _validate as v
-    from .harmonic_hall import hall_resistance, harmonics
 
     f = v.positive("frequency", frequency, "Hz")
     periods = int(periods)

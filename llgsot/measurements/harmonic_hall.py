@@ -35,29 +35,13 @@ from .. import _validate as v
 from ..dynamics.magnet import Macrospin
 from ..dynamics.torques import ConstantSOT, TableSOT
 from .equilibrium import FieldModel, equilibrium
+from .hall_signal import hall_resistance, harmonics  # noqa: F401 (public here too)
 
 METHODS = ("quasistatic", "dynamic")
 #: number of current phases per period of the quasistatic method (a power of two)
 N_PHASES = 64
 #: equilibria with a relative torque residual above this are flagged (``converged`` = 0)
 RESIDUAL_FLAG = 1e-9
-
-
-def hall_resistance(m, R_ahe, R_phe, current_direction=0.0):
-    """R_H = R_ahe m_z + 2 R_phe m_x' m_y' (ohm) of unit m (..., 3); x' along the current."""
-    m = np.asarray(m, float)
-    c, s = math.cos(current_direction), math.sin(current_direction)
-    mx = c * m[..., 0] + s * m[..., 1]
-    my = -s * m[..., 0] + c * m[..., 1]
-    return R_ahe * m[..., 2] + 2.0 * R_phe * mx * my
-
-
-def harmonics(r, phases):
-    """(R_0, R_1w, R_2w) of samples r (..., N) of R_H at the phases w t_k = 2 pi k / N."""
-    v_ = r * np.sin(phases)
-    n = phases.size
-    return (v_.mean(-1), 2.0 / n * (v_ * np.sin(phases)).sum(-1),
-            2.0 / n * (v_ * np.cos(2 * phases)).sum(-1))
 
 
 def _field_vectors(fields, azimuth, polar):

@@ -191,7 +191,7 @@ def response(model: RashbaFM, fermi_energy: float, theta, phi: float = 0.0,
         from .temperature import thermal_response
 
         K, Kerr, S, Serr, torque, torque_err, diagnostics = thermal_response(
-            model, eps_eV, th, phi, approximation, regime, rtol, temperature)
+            model, eps_eV, th, phi, approximation, regime, rtol, temperature, response)
         if scalar:
             K, Kerr, S, Serr = K[0], Kerr[0], S[0], Serr[0]
             torque = {k: float(x[0]) for k, x in torque.items()}

@@ -200,10 +200,12 @@ def thermal_average(func, kT: float, mu: float, lo: float, hi: float, edges=(), 
 
 
 # -- the response at temperature T ---------------------------------------------------------------
-def thermal_point(model, mu_eV, kT_eV, theta, phi, approximation, regime, rtol):
-    """Thermally averaged K, sigma and t (packed, see N_VAL) at one theta, with errors and info."""
-    from .response import response
+def thermal_point(model, mu_eV, kT_eV, theta, phi, approximation, regime, rtol, response):
+    """Thermally averaged K, sigma and t (packed, see N_VAL) at one theta, with errors and info.
 
+    ``response``: the zero-temperature solver (:func:`llgsot.solver.response.response`, passed
+    in by it, so that this module does not import its caller).
+    """
     # near a pole of (P-4) the solver also solves the stencil angles: their band edges count
     angles = [theta]
     pole, dist = _so.nearest_pole(theta)
@@ -249,13 +251,16 @@ def thermal_point(model, mu_eV, kT_eV, theta, phi, approximation, regime, rtol):
     return val, err, info
 
 
-def thermal_response(model, mu_eV, theta, phi, approximation, regime, rtol, temperature):
-    """The body of ``response(..., temperature > 0)``: returns the Response fields as a dict."""
+def thermal_response(model, mu_eV, theta, phi, approximation, regime, rtol, temperature,
+                     response):
+    """The body of ``response(..., temperature > 0)``: returns the Response fields as a dict.
+    ``response`` is the zero-temperature solver it averages."""
     kT = kelvin_to_ev(temperature)
     th = np.atleast_1d(theta).astype(float)
     V, E, infos = [], [], []
     for t in th:
-        val, err, info = thermal_point(model, mu_eV, kT, float(t), phi, approximation, regime, rtol)
+        val, err, info = thermal_point(model, mu_eV, kT, float(t), phi, approximation, regime, rtol,
+                                       response)
         V.append(val)
         E.append(err)
         infos.append(info)
