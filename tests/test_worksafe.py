@@ -70,7 +70,7 @@ FAKE_SOLVER = textwrap.dedent("""
 
     MARK, DELAY = os.environ["MARK"], float(os.environ.get("DELAY", "0"))
 
-    def fake_chunk(model_params, eps, approximation, regime, rtol, thetas):
+    def fake_chunk(model_params, eps, approximation, regime, rtol, thetas, temperature=0.0):
         with open(MARK, "a") as f:
             f.write(" ".join(repr(float(t)) for t in thetas) + "\\n")
         time.sleep(DELAY)
