@@ -7,7 +7,10 @@ The old revision's ``llgsot`` package is extracted with ``git archive`` into a t
 folder and imported as ``llgsot_old`` (the package imports itself only relatively), so both
 versions run in one process, interleaved run by run (old, new, old, new, ...): a change of
 the machine's load hits both alike. Printed: the median wall time of the whole ``simulate``
-call for each version and their ratio new/old (< 1: the new one is faster), for the
+call for each version and their ratio new/old (< 1: the new one is faster), and the same for
+the process CPU time (``time.process_time``: on a loaded machine it counts the cycles the run
+got, not the time it waited for a core; for the ensemble it sums the threads) and the best
+wall time (the least disturbed run), for the
 single-trajectory RK4 paths (exact table, four-term table, constant SOT; one thread) and
 the thermal Heun ensemble (all threads). The problems are those of ``bench_llg.py``.
 """
@@ -49,6 +52,7 @@ def main(argv=None):
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--steps", type=int, default=400_000, help="RK4 steps per single run")
     ap.add_argument("--ensemble-steps", type=int, default=300)
+    ap.add_argument("--only", default="", help="run only the cases whose name contains this")
     args = ap.parse_args(argv)
     import bench_llg as B
     import llgsot as new
@@ -82,7 +86,10 @@ def main(argv=None):
                           "heun constant, 4096 (M member-steps/s)": (ens(const), 4096 * ne, 0)})
         all_threads = numba.config.NUMBA_NUM_THREADS
         for key in cases[0]:
+            if args.only not in key:
+                continue
             times = {"old": [], "new": []}
+            cpu = {"old": [], "new": []}
             work = cases[0][key][1]
             for label, c in zip(("old", "new"), cases):  # warm-up (compile or load the cache)
                 numba.set_num_threads(1 if c[key][2] else all_threads)
@@ -91,13 +98,20 @@ def main(argv=None):
                 for label, c in zip(("old", "new"), cases):
                     fn, _, single_thread = c[key]
                     numba.set_num_threads(1 if single_thread else all_threads)
+                    c0 = time.process_time()
                     t = time.perf_counter()
                     fn()
                     times[label].append(time.perf_counter() - t)
+                    cpu[label].append(time.process_time() - c0)
             numba.set_num_threads(all_threads)
             mo, mn = statistics.median(times["old"]), statistics.median(times["new"])
-            print(f"{key:48s} old {work / mo / 1e6:7.2f}  new {work / mn / 1e6:7.2f}  "
-                  f"time new/old = {mn / mo:.3f}")
+            co, cn = statistics.median(cpu["old"]), statistics.median(cpu["new"])
+            bo, bn = min(times["old"]), min(times["new"])
+            print(f"{key:46s} wall: old {work / mo / 1e6:6.2f} new {work / mn / 1e6:6.2f} "
+                  f"new/old {mn / mo:.3f} | cpu: old {work / co / 1e6:6.2f} new "
+                  f"{work / cn / 1e6:6.2f} new/old {cn / co:.3f} | best wall: old "
+                  f"{work / bo / 1e6:6.2f} new {work / bn / 1e6:6.2f} new/old {bn / bo:.3f}",
+                  flush=True)
         print(f"load average after: {os.getloadavg()}")
 
 

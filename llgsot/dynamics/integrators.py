@@ -32,7 +32,9 @@ import numpy as np
 from numba import prange
 
 from .._jit import inline, njit, pnjit
-from .kernels import Problem, Results, field_at, interp_linear, interp_linear3, llg, rhs, rhs_call
+from .kernels import (KIND_NONE, KIND_TABLE, KIND_TABLE4, Problem, Results, field_at,
+                      interp_linear, interp_linear3, linear_field, llg, rhs, rhs_call,
+                      sot_four_term, sot_table)
 from .rng import normal
 from .tableau import DOPRI_A, DOPRI_C, DOPRI_E, RK4_B, RK4_C
 
@@ -148,9 +150,48 @@ def rk4_ensemble(m0, t0, dt, n_steps, save_every, axis, pb, res):
                     Results(out, drift, t_cross, status, fail_t))
 
 
+@inline
+def _rk4_stage(mx, my, mz, kx, ky, kz, c, t, pb, par, g1, g2):
+    """dm/dt at y = m + c k and time t + c, arranged for the shortest dependency chain from k.
+
+    The linear part of the field is split as L y + b0 = (L m + b0) + (c L) k: L m + b0 and
+    c L need m and t only and run ahead (off the chain), so the chain from k to B is one mul
+    and two adds (instead of the mul-add of y and the mul and three adds of L y); then the
+    tabulated SOT at y, if any, and the LL right-hand side (five dependent operations).
+    """
+    ts = t + c
+    par_kind = par.kind
+    J = interp_linear(pb.cur_t, pb.cur_v, ts) if par_kind != KIND_NONE else 0.0
+    ex, ey, ez = interp_linear3(pb.fld_t, pb.fld_v, ts)
+    l00, l01, l02, l10, l11, l12, l20, l21, l22, b0x, b0y, b0z = linear_field(J, ex, ey, ez, par)
+    qx = (l00 * mx + l01 * my) + (l02 * mz + b0x)
+    qy = (l10 * mx + l11 * my) + (l12 * mz + b0y)
+    qz = (l20 * mx + l21 * my) + (l22 * mz + b0z)
+    bx = ((c * l00) * kx + (c * l01) * ky) + ((c * l02) * kz + qx)
+    by = ((c * l10) * kx + (c * l11) * ky) + ((c * l12) * kz + qy)
+    bz = ((c * l20) * kx + (c * l21) * ky) + ((c * l22) * kz + qz)
+    yx = mx + c * kx
+    yy = my + c * ky
+    yz = mz + c * kz
+    if par_kind == KIND_TABLE:
+        sx, sy, sz = sot_table(yx, yy, yz, J, par, pb.geom, pb.coef)
+        bx += sx
+        by += sy
+        bz += sz
+    elif par_kind == KIND_TABLE4:
+        sx, sy, sz = sot_four_term(yx, yy, yz, J, par, pb.coef)
+        bx += sx
+        by += sy
+        bz += sz
+    return llg(yx, yy, yz, bx, by, bz, g1, g2)
+
+
 @njit
 def _rk4_member(k, m0, t0, dt, n_steps, save_every, axis, pb, res):
     out = res.m
+    par = pb.par[0]
+    gll = par.gamma_ll
+    a = par.damping
     mx, my, mz, p_prev, sign0 = _begin(m0, k, axis, out)
     tc = np.nan
     maxd = 0.0
@@ -160,7 +201,8 @@ def _rk4_member(k, m0, t0, dt, n_steps, save_every, axis, pb, res):
     count = save_every
     for n in range(n_steps):
         t = t0 + n * dt
-        # the four stages as a loop over the tableau (one inlined copy of rhs)
+        # the four stages as a loop over the tableau (one inlined copy of the stage); in the
+        # first, c = 0 and k = 0 (the terms in c k are exact zeros)
         nx = mx
         ny = my
         nz = mz
@@ -169,7 +211,7 @@ def _rk4_member(k, m0, t0, dt, n_steps, save_every, axis, pb, res):
         kz = 0.0
         for st_i in range(4):
             c = _RK4_C[st_i] * dt
-            kx, ky, kz = rhs(mx + c * kx, my + c * ky, mz + c * kz, t + c, pb)
+            kx, ky, kz = _rk4_stage(mx, my, mz, kx, ky, kz, c, t, pb, par, gll, a)
             w = _RK4_B[st_i] * dt
             nx += w * kx
             ny += w * ky

@@ -329,12 +329,13 @@ def sot_constant(mx, my, mz, J, par):
 
 
 @_inline
-def field_at(mx, my, mz, J, ex, ey, ez, par, geom, coef):
-    """Deterministic effective field (T) at m for the current density J and external field e.
+def linear_field(J, ex, ey, ez, par):
+    """The part of the field linear in m, B_lin = L m + b0, at current density J and external
+    field e: L (row-major, 9 numbers) = anisotropy + demag + the constant model's damping-like
+    b_DL m x p; b0 (3 numbers) = e + the constant model's field-like b_FL p.
 
-    Everything linear in m (anisotropy, demag and the constant model's damping-like field
-    b_DL m x p) is one 3x3 matrix applied to m; its entries depend on t only, so the CPU
-    computes them off the dependency chain of m (the RK stages are latency-bound).
+    Its entries depend on t only: the CPU computes them off the dependency chain of m (the RK
+    stages are latency-bound).
     """
     kind = par.kind
     px = par.px
@@ -342,13 +343,22 @@ def field_at(mx, my, mz, J, ex, ey, ez, par, geom, coef):
     pz = par.pz
     bdl = par.cdl * J if kind == KIND_CONSTANT else 0.0
     bfl = par.cfl * J if kind == KIND_CONSTANT else 0.0
-    b0x = ex + bfl * px
-    b0y = ey + bfl * py
-    b0z = ez + bfl * pz
     # m x p = [[0, pz, -py], [-pz, 0, px], [py, -px, 0]] m
-    bx = b0x + par.a00 * mx + (par.a01 + bdl * pz) * my + (par.a02 - bdl * py) * mz
-    by = b0y + (par.a10 - bdl * pz) * mx + par.a11 * my + (par.a12 + bdl * px) * mz
-    bz = b0z + (par.a20 + bdl * py) * mx + (par.a21 - bdl * px) * my + par.a22 * mz
+    return (par.a00, par.a01 + bdl * pz, par.a02 - bdl * py,
+            par.a10 - bdl * pz, par.a11, par.a12 + bdl * px,
+            par.a20 + bdl * py, par.a21 - bdl * px, par.a22,
+            ex + bfl * px, ey + bfl * py, ez + bfl * pz)
+
+
+@_inline
+def field_at(mx, my, mz, J, ex, ey, ez, par, geom, coef):
+    """Deterministic effective field (T) at m for the current density J and external field e:
+    the linear part (:func:`linear_field`) plus a tabulated SOT."""
+    l00, l01, l02, l10, l11, l12, l20, l21, l22, b0x, b0y, b0z = linear_field(J, ex, ey, ez, par)
+    bx = (l00 * mx + l01 * my) + (l02 * mz + b0x)
+    by = (l10 * mx + l11 * my) + (l12 * mz + b0y)
+    bz = (l20 * mx + l21 * my) + (l22 * mz + b0z)
+    kind = par.kind
     if kind == KIND_TABLE:
         sx, sy, sz = sot_table(mx, my, mz, J, par, geom, coef)
         bx += sx
@@ -374,16 +384,21 @@ def field(mx, my, mz, t, pb):
 
 @_inline
 def llg(mx, my, mz, bx, by, bz, gll, a):
-    """Landau-Lifshitz right-hand side -gamma/(1+a^2) [m x B + a m x (m x B)]."""
+    """Landau-Lifshitz right-hand side -gamma/(1+a^2) [m x B + a m x (m x B)].
+
+    Written as g1 c + (g2 m) x c with c = m x B: g2 m is ready before c, so the chain from B
+    is mul-sub (c), mul-sub, add: five dependent operations instead of six.
+    """
     g1 = -gll
     g2 = -gll * a
+    hx = g2 * mx
+    hy = g2 * my
+    hz = g2 * mz
     cx = my * bz - mz * by
     cy = mz * bx - mx * bz
     cz = mx * by - my * bx
-    dx = my * cz - mz * cy
-    dy = mz * cx - mx * cz
-    dz = mx * cy - my * cx
-    return g1 * cx + g2 * dx, g1 * cy + g2 * dy, g1 * cz + g2 * dz
+    return (g1 * cx + (hy * cz - hz * cy), g1 * cy + (hz * cx - hx * cz),
+            g1 * cz + (hx * cy - hy * cx))
 
 
 @_inline
