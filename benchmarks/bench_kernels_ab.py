@@ -53,6 +53,10 @@ def main(argv=None):
     ap.add_argument("--steps", type=int, default=400_000, help="RK4 steps per single run")
     ap.add_argument("--ensemble-steps", type=int, default=300)
     ap.add_argument("--only", default="", help="run only the cases whose name contains this")
+    ap.add_argument("--cmtj", action="store_true",
+                    help="also the cmtj comparison of bench_llg.py (both problems, output every "
+                         "100 and 1000 steps), cmtj timed in the same interleaved rounds")
+    ap.add_argument("--cmtj-steps", type=int, default=200_000)
     args = ap.parse_args(argv)
     import bench_llg as B
     import llgsot as new
@@ -112,7 +116,44 @@ def main(argv=None):
                   f"{work / cn / 1e6:6.2f} new/old {cn / co:.3f} | best wall: old "
                   f"{work / bo / 1e6:6.2f} new {work / bn / 1e6:6.2f} new/old {bn / bo:.3f}",
                   flush=True)
+        if args.cmtj:
+            compare_cmtj(B, old, new, args.cmtj_steps, args.repeats)
         print(f"load average after: {os.getloadavg()}")
+
+
+def compare_cmtj(B, old, new, n, repeats):
+    """llgsot (old and new) / cmtj in steps per second, constant SOT, one thread, rounds of
+    (cmtj, old, new) so that all three see the same load; medians and best runs."""
+    import cmtj  # noqa: F401
+    numba.set_num_threads(1)
+    for label, ku in (("B_K,eff = 0.3 T (bench_llg)", B.KU), ("B_K,eff = 1 T (standard PMA)", B.KU_PMA)):
+        for save in (100, 1000):
+            runs = {"cmtj": lambda save=save, ku=ku: B.bench_cmtj(n, save, 1, Ku=ku)}
+            for name, lib in (("old", old), ("new", new)):
+                mag = lib.Macrospin(Ms=B.MS, thickness=B.D, area=B.AREA, damping=B.DAMPING, Ku=ku)
+                tq = lib.ConstantSOT(B.THETA_SH, B.FL_RATIO)
+                runs[name] = (lambda lib=lib, mag=mag, tq=tq, save=save: lib.simulate(
+                    mag, tq, B.J, field=B.FIELD, m0=B.M0, t_end=n * B.DT, dt=B.DT,
+                    save_every=save))
+            times = {k: [] for k in runs}
+            for fn in runs.values():
+                fn()
+            for _ in range(repeats):
+                for k, fn in runs.items():
+                    if k == "cmtj":  # bench_cmtj times its own run (after one warm-up)
+                        sps, _m = fn()
+                        times[k].append(n / sps)
+                    else:
+                        t = time.perf_counter()
+                        fn()
+                        times[k].append(time.perf_counter() - t)
+            med = {k: statistics.median(v) for k, v in times.items()}
+            best = {k: min(v) for k, v in times.items()}
+            print(f"cmtj, {label}, output every {save:4d}: cmtj {n / med['cmtj'] / 1e6:5.2f} M "
+                  f"steps/s; llgsot/cmtj median: old {med['cmtj'] / med['old']:.2f}x new "
+                  f"{med['cmtj'] / med['new']:.2f}x; best: old {best['cmtj'] / best['old']:.2f}x "
+                  f"new {best['cmtj'] / best['new']:.2f}x", flush=True)
+    numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
 
 
 if __name__ == "__main__":
