@@ -134,24 +134,13 @@ def _finish(res, k, j, mx, my, mz, st, maxd, tc, ft):
 
 # -- the methods
 
-# numba's parallel loops take arrays and scalars but no heterogeneous tuple: each ensemble
-# kernel unpacks the Problem and the Results before its prange and packs them again inside,
-# for the member function (free: a tuple of array views)
-
-@pnjit
-def rk4_ensemble(m0, t0, dt, n_steps, save_every, axis, pb, res):
-    """Classical RK4 with fixed step dt from t0, n_steps steps, every save_every-th kept,
-    m renormalised after each step; pb a Problem, res the Results."""
-    par, geom, coef, cur_t, cur_v, fld_t, fld_v = pb
-    out, drift, t_cross, status, fail_t = res
-    for k in prange(m0.shape[0]):
-        _rk4_member(k, m0, t0, dt, n_steps, save_every, axis,
-                    Problem(par, geom, coef, cur_t, cur_v, fld_t, fld_v),
-                    Results(out, drift, t_cross, status, fail_t))
-
+# numba's parallel loops take arrays and scalars but no heterogeneous tuple: each method is a
+# Python function taking the bundles that calls its parallel kernel with them unpacked (the
+# kernel packs them again for a member function: free, a tuple of array views)
 
 @inline
-def _rk4_stage(mx, my, mz, kx, ky, kz, c, t, pb, par, g1, g2):
+def _rk4_stage(mx, my, mz, kx, ky, kz, c, t, par, geom, coef, cur_t, cur_v, fld_t, fld_v,
+               g1, g2):
     """dm/dt at y = m + c k and time t + c, arranged for the shortest dependency chain from k.
 
     The linear part of the field is split as L y + b0 = (L m + b0) + (c L) k: L m + b0 and
@@ -161,8 +150,8 @@ def _rk4_stage(mx, my, mz, kx, ky, kz, c, t, pb, par, g1, g2):
     """
     ts = t + c
     par_kind = par.kind
-    J = interp_linear(pb.cur_t, pb.cur_v, ts) if par_kind != KIND_NONE else 0.0
-    ex, ey, ez = interp_linear3(pb.fld_t, pb.fld_v, ts)
+    J = interp_linear(cur_t, cur_v, ts) if par_kind != KIND_NONE else 0.0
+    ex, ey, ez = interp_linear3(fld_t, fld_v, ts)
     l00, l01, l02, l10, l11, l12, l20, l21, l22, b0x, b0y, b0z = linear_field(J, ex, ey, ez, par)
     qx = (l00 * mx + l01 * my) + (l02 * mz + b0x)
     qy = (l10 * mx + l11 * my) + (l12 * mz + b0y)
@@ -174,62 +163,115 @@ def _rk4_stage(mx, my, mz, kx, ky, kz, c, t, pb, par, g1, g2):
     yy = my + c * ky
     yz = mz + c * kz
     if par_kind == KIND_TABLE:
-        sx, sy, sz = sot_table(yx, yy, yz, J, par, pb.geom, pb.coef)
+        sx, sy, sz = sot_table(yx, yy, yz, J, par, geom, coef)
         bx += sx
         by += sy
         bz += sz
     elif par_kind == KIND_TABLE4:
-        sx, sy, sz = sot_four_term(yx, yy, yz, J, par, pb.coef)
+        sx, sy, sz = sot_four_term(yx, yy, yz, J, par, coef)
         bx += sx
         by += sy
         bz += sz
     return llg(yx, yy, yz, bx, by, bz, g1, g2)
 
 
-@njit
-def _rk4_member(k, m0, t0, dt, n_steps, save_every, axis, pb, res):
-    out = res.m
-    par = pb.par[0]
-    gll = par.gamma_ll
-    a = par.damping
-    mx, my, mz, p_prev, sign0 = _begin(m0, k, axis, out)
-    tc = np.nan
-    maxd = 0.0
-    st = OK
-    ft = np.nan
-    j = 1
-    count = save_every
-    for n in range(n_steps):
-        t = t0 + n * dt
-        # the four stages as a loop over the tableau (one inlined copy of the stage); in the
-        # first, c = 0 and k = 0 (the terms in c k are exact zeros)
-        nx = mx
-        ny = my
-        nz = mz
-        kx = 0.0
-        ky = 0.0
-        kz = 0.0
-        for st_i in range(4):
-            c = _RK4_C[st_i] * dt
-            kx, ky, kz = _rk4_stage(mx, my, mz, kx, ky, kz, c, t, pb, par, gll, a)
-            w = _RK4_B[st_i] * dt
-            nx += w * kx
-            ny += w * ky
-            nz += w * kz
-        ok, mx, my, mz, d = _project(nx, ny, nz, True)
-        if not ok:
-            st = NONFINITE
-            ft = t
-            break
-        if d > maxd:
-            maxd = d
-        p_prev, tc = _cross(mx, my, mz, axis, sign0, p_prev, tc, t, dt)
-        count -= 1
-        if count == 0:
-            count = save_every
-            _save(out, j, k, mx, my, mz)
+def rk4_ensemble(m0, t0, dt, n_steps, save_every, axis, pb, res):
+    """Classical RK4 with fixed step dt from t0, n_steps steps, every save_every-th kept,
+    m renormalised after each step; pb a Problem, res the Results."""
+    _rk4_kernel(m0, t0, dt, n_steps, save_every, axis, *pb, *res)
+
+
+@pnjit
+def _rk4_kernel(m0, t0, dt, n_steps, save_every, axis, par_a, geom, coef, cur_t, cur_v, fld_t,
+                fld_v, out, drift, t_cross, status, fail_t):
+    # The hot loop takes plain arrays and is written out in the prange body: with the member's
+    # loop in a separate function it ran 1.5-2x slower, and with the Results unpacked inside
+    # this function (numba 0.68) the writes to drift/t_cross/status/fail_t were lost.
+    for k in prange(m0.shape[0]):
+        par = par_a[0]
+        gll = par.gamma_ll
+        a = par.damping
+        mx = m0[k, 0]
+        my = m0[k, 1]
+        mz = m0[k, 2]
+        out[0, k, 0] = mx
+        out[0, k, 1] = my
+        out[0, k, 2] = mz
+        p0 = mx * axis[0] + my * axis[1] + mz * axis[2]
+        sign0 = 1.0 if p0 >= 0.0 else -1.0
+        p_prev = p0
+        tc = np.nan
+        maxd = 0.0
+        st = 0
+        ft = np.nan
+        j = 1
+        count = save_every
+        for n in range(n_steps):
+            t = t0 + n * dt
+            nx = mx
+            ny = my
+            nz = mz
+            kx = 0.0
+            ky = 0.0
+            kz = 0.0
+            for st_i in range(4):
+                c = _RK4_C[st_i] * dt
+                kx, ky, kz = _rk4_stage(mx, my, mz, kx, ky, kz, c, t, par, geom, coef, cur_t,
+                                        cur_v, fld_t, fld_v, gll, a)
+                w = _RK4_B[st_i] * dt
+                nx += w * kx
+                ny += w * ky
+                nz += w * kz
+            n2 = nx * nx + ny * ny + nz * nz
+            e2 = n2 - 1.0
+            if abs(e2) < _NEWTON_NORM:
+                f = 1.5 - 0.5 * n2
+                d = 0.5 * abs(e2)
+            else:
+                nrm = math.sqrt(n2)
+                if not (nrm > 0.0 and nrm < _MAXFLOAT):
+                    st = 1
+                    ft = t
+                    break
+                f = 1.0 / nrm
+                d = abs(nrm - 1.0)
+            if d > maxd:
+                maxd = d
+            mx = nx * f
+            my = ny * f
+            mz = nz * f
+            p = mx * axis[0] + my * axis[1] + mz * axis[2]
+            if p * sign0 < 0.0 and tc != tc:
+                tc = _crossing(p_prev, p, t, dt)  # as _cross
+            p_prev = p
+            count -= 1
+            if count == 0:
+                count = save_every
+                out[j, k, 0] = mx
+                out[j, k, 1] = my
+                out[j, k, 2] = mz
+                j += 1
+        if st == 0 and j < out.shape[0]:
+            out[j, k, 0] = mx
+            out[j, k, 1] = my
+            out[j, k, 2] = mz
             j += 1
-    _finish(res, k, j, mx, my, mz, st, maxd, tc, ft)
+        while j < out.shape[0]:
+            out[j, k, 0] = np.nan
+            out[j, k, 1] = np.nan
+            out[j, k, 2] = np.nan
+            j += 1
+        drift[k] = maxd
+        t_cross[k] = tc
+        status[k] = st
+        fail_t[k] = ft
+
+
+@njit
+def _crossing(p_prev, p, t_prev, h):
+    if p == p_prev:
+        return t_prev + h
+    return t_prev + h * p_prev / (p_prev - p)
 
 
 #: members integrated together by one thread in the Heun kernel: their steps are independent,
@@ -237,7 +279,6 @@ def _rk4_member(k, m0, t0, dt, n_steps, save_every, axis, pb, res):
 HEUN_BLOCK = 8
 
 
-@pnjit
 def heun_ensemble(m0, t0, dt, n_steps, save_every, axis, pb, res, sigma_th, seeds):
     """Heun (Stratonovich) for the stochastic LLG; sigma_th = 0 gives deterministic Heun.
 
@@ -246,10 +287,15 @@ def heun_ensemble(m0, t0, dt, n_steps, save_every, axis, pb, res, sigma_th, seed
     own SplitMix64 stream seeded with seeds[k] (three per step, in x, y, z order), so its
     trajectory does not depend on the block, the thread count or the ensemble size.
     """
+    _heun_kernel(m0, t0, dt, n_steps, save_every, axis, *pb, *res, sigma_th, seeds)
+
+
+@pnjit
+def _heun_kernel(m0, t0, dt, n_steps, save_every, axis, par, geom, coef, cur_t, cur_v, fld_t,
+                 fld_v, out, drift, t_cross, status, fail_t, sigma_th, seeds):
+    # the bundles are unpacked in Python (see _rk4_kernel) and packed again for the block
     n_members = m0.shape[0]
     n_blocks = (n_members + HEUN_BLOCK - 1) // HEUN_BLOCK
-    par, geom, coef, cur_t, cur_v, fld_t, fld_v = pb
-    out, drift, t_cross, status, fail_t = res
     for blk in prange(n_blocks):
         k0 = blk * HEUN_BLOCK
         k1 = min(n_members, k0 + HEUN_BLOCK)
@@ -262,9 +308,9 @@ def heun_ensemble(m0, t0, dt, n_steps, save_every, axis, pb, res, sigma_th, seed
 def _heun_block(k0, k1, m0, t0, dt, n_steps, save_every, axis, pb, res, sigma_th, seeds):
     nb = k1 - k0
     h2 = 0.5 * dt
+    # the arrays as plain locals (see kernels.field)
     par = pb.par[0]
-    geom = pb.geom
-    coef = pb.coef
+    geom, coef, cur_t, cur_v, fld_t, fld_v = pb.geom, pb.coef, pb.cur_t, pb.cur_v, pb.fld_t, pb.fld_v
     gll = par.gamma_ll
     a = par.damping
     out = res.m
@@ -309,10 +355,10 @@ def _heun_block(k0, k1, m0, t0, dt, n_steps, save_every, axis, pb, res, sigma_th
                 hy[b] = sigma_th * g2
                 hz[b] = sigma_th * g3
         # the drive and the external field are the same for every member: once per stage
-        J0 = interp_linear(pb.cur_t, pb.cur_v, t)
-        J1 = interp_linear(pb.cur_t, pb.cur_v, t + dt)
-        e0x, e0y, e0z = interp_linear3(pb.fld_t, pb.fld_v, t)
-        e1x, e1y, e1z = interp_linear3(pb.fld_t, pb.fld_v, t + dt)
+        J0 = interp_linear(cur_t, cur_v, t)
+        J1 = interp_linear(cur_t, cur_v, t + dt)
+        e0x, e0y, e0z = interp_linear3(fld_t, fld_v, t)
+        e1x, e1y, e1z = interp_linear3(fld_t, fld_v, t + dt)
         # predictor: k = f(m, t), p = m + dt k
         for b in range(nb):
             bx, by, bz = field_at(mx[b], my[b], mz[b], J0, e0x, e0y, e0z, par, geom, coef)
@@ -363,7 +409,7 @@ _DP_E = np.ascontiguousarray(DOPRI_E)
 
 
 @njit
-def _dopri_step(mx, my, mz, t, h, kk, pb):
+def _dopri_step(mx, my, mz, t, h, kk, par, geom, coef, cur_t, cur_v, fld_t, fld_v):
     """One DOPRI5 step from (m, t); kk[0] holds f(m, t) on entry, kk[6] = f(y5) on exit.
 
     Stages from the tableau as data (one inlined copy of rhs). Returns y5 and the error vector.
@@ -377,7 +423,8 @@ def _dopri_step(mx, my, mz, t, h, kk, pb):
             yx += aq * kk[q, 0]
             yy += aq * kk[q, 1]
             yz += aq * kk[q, 2]
-        fx, fy, fz = rhs(yx, yy, yz, t + _DP_C[i] * h, pb)
+        fx, fy, fz = rhs(yx, yy, yz, t + _DP_C[i] * h, par, geom, coef, cur_t, cur_v, fld_t,
+                         fld_v)
         kk[i, 0] = fx
         kk[i, 1] = fy
         kk[i, 2] = fz
@@ -392,7 +439,6 @@ def _dopri_step(mx, my, mz, t, h, kk, pb):
     return yx, yy, yz, ex, ey, ez
 
 
-@pnjit
 def dopri_ensemble(m0, out_times, h0, rtol, atol, max_steps, stops, axis, pb, res,
                    n_accepted, n_rejected):
     """Adaptive Dormand-Prince 5(4) with error control.
@@ -403,8 +449,15 @@ def dopri_ensemble(m0, out_times, h0, rtol, atol, max_steps, stops, axis, pb, re
     corners and jumps of the drive and field waveforms). Failure: step-size collapse when
     h < 64 eps max(|t|, t_end) (status 2), more than max_steps steps (status 3), NaN (1).
     """
-    par, geom, coef, cur_t, cur_v, fld_t, fld_v = pb
-    out, drift, t_cross, status, fail_t = res
+    _dopri_kernel(m0, out_times, h0, rtol, atol, max_steps, stops, axis, *pb, *res,
+                  n_accepted, n_rejected)
+
+
+@pnjit
+def _dopri_kernel(m0, out_times, h0, rtol, atol, max_steps, stops, axis, par, geom, coef,
+                  cur_t, cur_v, fld_t, fld_v, out, drift, t_cross, status, fail_t, n_accepted,
+                  n_rejected):
+    # the bundles are unpacked in Python (see _rk4_kernel) and packed again for the member
     for k in prange(m0.shape[0]):
         _dopri_member(k, m0, out_times, h0, rtol, atol, max_steps, stops, axis,
                       Problem(par, geom, coef, cur_t, cur_v, fld_t, fld_v),
@@ -414,6 +467,9 @@ def dopri_ensemble(m0, out_times, h0, rtol, atol, max_steps, stops, axis, pb, re
 @njit
 def _dopri_member(k, m0, out_times, h0, rtol, atol, max_steps, stops, axis, pb, res,
                   n_accepted, n_rejected):
+    # the arrays as plain locals (see kernels.field)
+    par = pb.par[0]
+    geom, coef, cur_t, cur_v, fld_t, fld_v = pb.geom, pb.coef, pb.cur_t, pb.cur_v, pb.fld_t, pb.fld_v
     out = res.m
     n_save = out.shape[0]
     n_stops = stops.shape[0]
@@ -430,7 +486,7 @@ def _dopri_member(k, m0, out_times, h0, rtol, atol, max_steps, stops, axis, pb, 
     while i_stop < n_stops and stops[i_stop] <= t:
         i_stop += 1
     kk = np.empty((7, 3))  # stage derivatives, allocated once per member
-    k1x, k1y, k1z = rhs_call(mx, my, mz, t, pb)
+    k1x, k1y, k1z = rhs_call(mx, my, mz, t, par, geom, coef, cur_t, cur_v, fld_t, fld_v)
     kk[0, 0] = k1x
     kk[0, 1] = k1y
     kk[0, 2] = k1z
@@ -447,7 +503,8 @@ def _dopri_member(k, m0, out_times, h0, rtol, atol, max_steps, stops, axis, pb, 
         if t + 1.01 * h >= t_target:
             h_try = t_target - t
             hit = True
-        yx, yy, yz, ex, ey, ez = _dopri_step(mx, my, mz, t, h_try, kk, pb)
+        yx, yy, yz, ex, ey, ez = _dopri_step(mx, my, mz, t, h_try, kk, par, geom, coef, cur_t,
+                                             cur_v, fld_t, fld_v)
         sx = atol + rtol * max(abs(mx), abs(yx))
         sy = atol + rtol * max(abs(my), abs(yy))
         sz = atol + rtol * max(abs(mz), abs(yz))

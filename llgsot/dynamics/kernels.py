@@ -373,13 +373,16 @@ def field_at(mx, my, mz, J, ex, ey, ez, par, geom, coef):
 
 
 @_inline
-def field(mx, my, mz, t, pb):
-    """Deterministic effective field B(m, t) in tesla (external + anisotropy + demag + SOT)
-    of the :class:`Problem` ``pb``."""
-    ex, ey, ez = interp_linear3(pb.fld_t, pb.fld_v, t)
-    par = pb.par[0]
-    J = interp_linear(pb.cur_t, pb.cur_v, t) if par.kind != KIND_NONE else 0.0
-    return field_at(mx, my, mz, J, ex, ey, ez, par, pb.geom, pb.coef)
+def field(mx, my, mz, t, par, geom, coef, cur_t, cur_v, fld_t, fld_v):
+    """Deterministic effective field B(m, t) in tesla (external + anisotropy + demag + SOT);
+    ``par`` the parameter record (``problem.par[0]``), the arrays those of a :class:`Problem`.
+
+    Hot loops take the arrays as plain locals, not through the named tuple: numba counts the
+    references of an array taken out of a tuple (atomic increments in the loop).
+    """
+    ex, ey, ez = interp_linear3(fld_t, fld_v, t)
+    J = interp_linear(cur_t, cur_v, t) if par.kind != KIND_NONE else 0.0
+    return field_at(mx, my, mz, J, ex, ey, ez, par, geom, coef)
 
 
 @_inline
@@ -402,10 +405,10 @@ def llg(mx, my, mz, bx, by, bz, gll, a):
 
 
 @_inline
-def rhs(mx, my, mz, t, pb):
-    """dm/dt of the deterministic LLG at (m, t) for the :class:`Problem` ``pb``."""
-    bx, by, bz = field(mx, my, mz, t, pb)
-    return llg(mx, my, mz, bx, by, bz, pb.par[0].gamma_ll, pb.par[0].damping)
+def rhs(mx, my, mz, t, par, geom, coef, cur_t, cur_v, fld_t, fld_v):
+    """dm/dt of the deterministic LLG at (m, t) (arguments as :func:`field`)."""
+    bx, by, bz = field(mx, my, mz, t, par, geom, coef, cur_t, cur_v, fld_t, fld_v)
+    return llg(mx, my, mz, bx, by, bz, par.gamma_ll, par.damping)
 
 
 #: the same right-hand side as a separately compiled function (a real call, not inlined):
@@ -416,8 +419,10 @@ rhs_call = _jit.njit(getattr(rhs, "py_func", rhs))
 @_jit.njit
 def field_many(m, t, pb, out):
     """Effective field at each row of m (n, 3) at time t into out (n, 3); for tests and checks."""
+    par, geom, coef, cur_t, cur_v, fld_t, fld_v = pb
     for k in range(m.shape[0]):
-        bx, by, bz = field(m[k, 0], m[k, 1], m[k, 2], t, pb)
+        bx, by, bz = field(m[k, 0], m[k, 1], m[k, 2], t, par[0], geom, coef,
+                           cur_t, cur_v, fld_t, fld_v)
         out[k, 0] = bx
         out[k, 1] = by
         out[k, 2] = bz
