@@ -33,8 +33,7 @@ from numba import prange
 
 from .._jit import inline, njit, pnjit
 from .kernels import (KIND_NONE, KIND_TABLE, KIND_TABLE4, Problem, Results, field_at,
-                      interp_linear, interp_linear3, linear_field, llg, rhs, rhs_call,
-                      sot_four_term, sot_table)
+                      interp_linear, interp_linear3, linear_field, llg, rhs, rhs_call)
 from .rng import normal
 from .tableau import DOPRI_A, DOPRI_C, DOPRI_E, RK4_B, RK4_C
 
@@ -141,17 +140,24 @@ def _finish(res, k, j, mx, my, mz, st, maxd, tc, ft):
 @inline
 def _rk4_stage(mx, my, mz, kx, ky, kz, c, t, par, geom, coef, cur_t, cur_v, fld_t, fld_v,
                g1, g2):
-    """dm/dt at y = m + c k and time t + c, arranged for the shortest dependency chain from k.
+    """dm/dt at y = m + c k and time t + c.
 
-    The linear part of the field is split as L y + b0 = (L m + b0) + (c L) k: L m + b0 and
-    c L need m and t only and run ahead (off the chain), so the chain from k to B is one mul
-    and two adds (instead of the mul-add of y and the mul and three adds of L y); then the
-    tabulated SOT at y, if any, and the LL right-hand side (five dependent operations).
+    Without a tabulated torque (the field linear in m: L y + b0), arranged for the shortest
+    dependency chain from k: L y + b0 = (L m + b0) + (c L) k, where L m + b0 and c L need m and
+    t only and run ahead, so the chain from k to B is one mul and two adds (instead of the
+    mul-add of y and the mul and three adds of L y). With a table, whose own chain is longer,
+    the extra multiplies of that split cost more than they save: B = field_at(y) there.
     """
     ts = t + c
-    par_kind = par.kind
-    J = interp_linear(cur_t, cur_v, ts) if par_kind != KIND_NONE else 0.0
+    kind = par.kind
+    J = interp_linear(cur_t, cur_v, ts) if kind != KIND_NONE else 0.0
     ex, ey, ez = interp_linear3(fld_t, fld_v, ts)
+    yx = mx + c * kx
+    yy = my + c * ky
+    yz = mz + c * kz
+    if kind == KIND_TABLE or kind == KIND_TABLE4:
+        bx, by, bz = field_at(yx, yy, yz, J, ex, ey, ez, par, geom, coef)
+        return llg(yx, yy, yz, bx, by, bz, g1, g2)
     l00, l01, l02, l10, l11, l12, l20, l21, l22, b0x, b0y, b0z = linear_field(J, ex, ey, ez, par)
     qx = (l00 * mx + l01 * my) + (l02 * mz + b0x)
     qy = (l10 * mx + l11 * my) + (l12 * mz + b0y)
@@ -159,19 +165,6 @@ def _rk4_stage(mx, my, mz, kx, ky, kz, c, t, par, geom, coef, cur_t, cur_v, fld_
     bx = ((c * l00) * kx + (c * l01) * ky) + ((c * l02) * kz + qx)
     by = ((c * l10) * kx + (c * l11) * ky) + ((c * l12) * kz + qy)
     bz = ((c * l20) * kx + (c * l21) * ky) + ((c * l22) * kz + qz)
-    yx = mx + c * kx
-    yy = my + c * ky
-    yz = mz + c * kz
-    if par_kind == KIND_TABLE:
-        sx, sy, sz = sot_table(yx, yy, yz, J, par, geom, coef)
-        bx += sx
-        by += sy
-        bz += sz
-    elif par_kind == KIND_TABLE4:
-        sx, sy, sz = sot_four_term(yx, yy, yz, J, par, coef)
-        bx += sx
-        by += sy
-        bz += sz
     return llg(yx, yy, yz, bx, by, bz, g1, g2)
 
 
