@@ -177,30 +177,25 @@ def rk4_ensemble(m0, t0, dt, n_steps, save_every, axis, pb, res):
 @pnjit
 def _rk4_kernel(m0, t0, dt, n_steps, save_every, axis, par_a, geom, coef, cur_t, cur_v, fld_t,
                 fld_v, out, drift, t_cross, status, fail_t):
-    # The hot loop takes plain arrays and is written out in the prange body: with the member's
-    # loop in a separate function it ran 1.5-2x slower, and with the Results unpacked inside
-    # this function (numba 0.68) the writes to drift/t_cross/status/fail_t were lost.
+    # The hot loop takes plain arrays and runs in the prange body with the shared inlined
+    # helpers: with the member's loop in a separate function it ran 1.5-2x slower; the end of
+    # the member is _finish written out, because writes through a Results tuple built inside a
+    # prange body (or unpacked inside this function) were lost in numba 0.68.
     for k in prange(m0.shape[0]):
         par = par_a[0]
         gll = par.gamma_ll
         a = par.damping
-        mx = m0[k, 0]
-        my = m0[k, 1]
-        mz = m0[k, 2]
-        out[0, k, 0] = mx
-        out[0, k, 1] = my
-        out[0, k, 2] = mz
-        p0 = mx * axis[0] + my * axis[1] + mz * axis[2]
-        sign0 = 1.0 if p0 >= 0.0 else -1.0
-        p_prev = p0
+        mx, my, mz, p_prev, sign0 = _begin(m0, k, axis, out)
         tc = np.nan
         maxd = 0.0
-        st = 0
+        st = OK
         ft = np.nan
         j = 1
         count = save_every
         for n in range(n_steps):
             t = t0 + n * dt
+            # the four stages as a loop over the tableau (one inlined copy of the stage); in
+            # the first, c = 0 and k = 0 (the terms in c k are exact zeros)
             nx = mx
             ny = my
             nz = mz
@@ -215,56 +210,29 @@ def _rk4_kernel(m0, t0, dt, n_steps, save_every, axis, par_a, geom, coef, cur_t,
                 nx += w * kx
                 ny += w * ky
                 nz += w * kz
-            n2 = nx * nx + ny * ny + nz * nz
-            e2 = n2 - 1.0
-            if abs(e2) < _NEWTON_NORM:
-                f = 1.5 - 0.5 * n2
-                d = 0.5 * abs(e2)
-            else:
-                nrm = math.sqrt(n2)
-                if not (nrm > 0.0 and nrm < _MAXFLOAT):
-                    st = 1
-                    ft = t
-                    break
-                f = 1.0 / nrm
-                d = abs(nrm - 1.0)
+            ok, mx, my, mz, d = _project(nx, ny, nz, True)
+            if not ok:
+                st = NONFINITE
+                ft = t
+                break
             if d > maxd:
                 maxd = d
-            mx = nx * f
-            my = ny * f
-            mz = nz * f
-            p = mx * axis[0] + my * axis[1] + mz * axis[2]
-            if p * sign0 < 0.0 and tc != tc:
-                tc = _crossing(p_prev, p, t, dt)  # as _cross
-            p_prev = p
+            p_prev, tc = _cross(mx, my, mz, axis, sign0, p_prev, tc, t, dt)
             count -= 1
             if count == 0:
                 count = save_every
-                out[j, k, 0] = mx
-                out[j, k, 1] = my
-                out[j, k, 2] = mz
+                _save(out, j, k, mx, my, mz)
                 j += 1
-        if st == 0 and j < out.shape[0]:
-            out[j, k, 0] = mx
-            out[j, k, 1] = my
-            out[j, k, 2] = mz
+        if st == OK and j < out.shape[0]:
+            _save(out, j, k, mx, my, mz)
             j += 1
         while j < out.shape[0]:
-            out[j, k, 0] = np.nan
-            out[j, k, 1] = np.nan
-            out[j, k, 2] = np.nan
+            _save(out, j, k, np.nan, np.nan, np.nan)
             j += 1
         drift[k] = maxd
         t_cross[k] = tc
         status[k] = st
         fail_t[k] = ft
-
-
-@njit
-def _crossing(p_prev, p, t_prev, h):
-    if p == p_prev:
-        return t_prev + h
-    return t_prev + h * p_prev / (p_prev - p)
 
 
 #: members integrated together by one thread in the Heun kernel: their steps are independent,
