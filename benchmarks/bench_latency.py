@@ -18,7 +18,8 @@ code of ``llgsot.dynamics.integrators._rk4_stage`` and ``kernels.llg``, no FMA c
 of c L k (add, add), the LL right-hand side (c = y x B: mul, sub; (g2 y) x c: mul, sub;
 + g1 c: add) = 10; stages 2-4 from k: (c L) k + q (mul, add, add) and the LL right-hand side
 (5) = 8 each; the last update n += w k4 (mul, add) = 2; the renormalisation |n|^2 (mul, add,
-add), f = 1.5 - |n|^2/2 (mul, sub), n f (mul) = 6: 42 in all, 16 multiplies and 26 adds. Medians and best (least disturbed) of
+add), f = 1.5 - |n|^2/2 (mul, sub), n f (mul) = 6: 42 in all, 16 multiplies and 26 adds.
+Medians and best (least disturbed) of
 ``--repeats`` runs; the machine is shared, so the best is the better estimate of the kernel.
 """
 from __future__ import annotations

@@ -30,8 +30,8 @@ loops take arrays, not heterogeneous tuples) built by :func:`make_params`:
     tab_du     its spacing 1/(tab_n - 1)
 
 The arrays travel with it in one :class:`Problem` named tuple (``par``: that 1-element
-array; ``geom``, ``coef``: the torque table; ``cur_t``, ``cur_v``: the current waveform; ``fld_t``, ``fld_v``: the field
-waveform), the one argument the right-hand side and every integrator take.
+array; ``geom``, ``coef``: the torque table; ``cur_t``, ``cur_v``: the current waveform;
+``fld_t``, ``fld_v``: the field waveform), the one argument the integrators take.
 
 LLG in Landau-Lifshitz form (docs/physics.md sec. 5), a = damping:
 
@@ -68,8 +68,8 @@ Results = namedtuple("Results", ("m", "drift", "t_cross", "status", "fail_t"))
 
 
 def make_params(**fields) -> np.ndarray:
-    """A 1-element array of :data:`PARAMS` from keyword fields (missing ones are 0); the linear part a00..a22 is
-    computed here from bk, ux..uz and nx..nz: A = bk u u^T + diag(nx, ny, nz)."""
+    """A 1-element array of :data:`PARAMS` from keyword fields (missing ones are 0); the linear
+    part a00..a22 is computed here from bk, ux..uz and nx..nz: A = bk u u^T + diag(nx, ny, nz)."""
     unknown = set(fields) - set(PARAMS.names)
     if unknown:
         raise ValueError(f"unknown kernel parameter(s) {sorted(unknown)}; known: {PARAMS.names}")
