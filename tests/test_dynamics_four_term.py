@@ -21,9 +21,7 @@ MAG = llgsot.Macrospin(Ms=1e6, thickness=1e-9, area=(50e-9) ** 2, damping=0.05, 
 
 def _field(tq, m, J=1e12):
     entries, geom, coef = tq.kernel_setup(MAG)
-    par = np.zeros(K.NPAR)
-    for i, x in entries.items():
-        par[i] = x
+    par = K.make_params(**entries)
     out = np.empty_like(m)
     K.sot_many(m, J, par, geom, coef, out)
     return out - np.sum(out * m, axis=1, keepdims=True) * m

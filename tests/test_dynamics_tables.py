@@ -28,9 +28,7 @@ def test_table_sot_matches_torque_table_api(table):
     m /= np.linalg.norm(m, axis=1)[:, None]
     J = 3e11
     entries, geom, coef = tq.kernel_setup(mag)
-    par = np.zeros(K.NPAR)
-    for i, x in entries.items():
-        par[i] = x
+    par = K.make_params(**entries)
     got = np.empty_like(m)
     K.sot_many(m, J, par, geom, coef, got)
     Km, Sm = table.K(m), table.sigma(m)

@@ -68,9 +68,7 @@ def reference_field(table, m, J, t_nm, Ms, d, jhat):
 
 def kernel_field(torque, mag, m, J):
     entries, geom, coef = torque.kernel_setup(mag)
-    par = np.zeros(K.NPAR)
-    for i, x in entries.items():
-        par[i] = x
+    par = K.make_params(**entries)
     out = np.empty_like(m)
     K.sot_many(np.ascontiguousarray(m), float(J), par, geom, coef, out)
     return out

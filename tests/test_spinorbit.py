@@ -24,9 +24,7 @@ TA = dict(m_eff=0.8, alpha=1.7e-11, delta_xc=5e-3, impurity_density=5e14,
 
 def kernel_field(torque, m, J):
     entries, geom, coef = torque.kernel_setup(MAG)
-    par = np.zeros(kernels.NPAR)
-    for i, x in entries.items():
-        par[i] = x
+    par = kernels.make_params(**entries)
     out = np.empty_like(m)
     kernels.sot_many(np.ascontiguousarray(m), float(J), par, geom, coef, out)
     return out

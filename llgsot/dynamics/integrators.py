@@ -2,32 +2,38 @@
 Heun (Stratonovich) for the stochastic LLG with Brown's thermal field.
 
 Every kernel integrates an ensemble (members in parallel with ``prange``; each member's whole
-trajectory runs on one thread, so a member's result does not depend on the thread count) and
-returns, per member:
+trajectory runs on one thread, so a member's result does not depend on the thread count) of
+one :class:`~.kernels.Problem` (parameters, table, waveforms) from the initial states ``m0``
+(members, 3), and fills one :class:`~.kernels.Results` ``res``, per member:
 
-* ``out[j, k, :]``: m at the saved times (every ``save_every`` steps; for DOPRI5, every
+* ``res.m[j, k, :]`` (``out`` below): m at the saved times (every ``save_every`` steps; for DOPRI5, every
   ``save_every * dt`` of time, steps are clipped to land on them),
-* ``drift[k]``: max over steps of | |m| - 1 | *before* renormalisation. Norm keeping method:
+* ``res.drift[k]``: max over steps of | |m| - 1 | *before* renormalisation. Norm keeping method:
   after every accepted step m is divided by |m| (projection back onto the sphere; RK4 uses
   1/|m| = (3 - |m|^2)/2 when | |m|^2 - 1 | < 1e-8, where it is exact to rounding);
-* ``t_cross[k]``: first time m.axis changes sign relative to its initial sign (linear
+* ``res.t_cross[k]``: first time m.axis changes sign relative to its initial sign (linear
   interpolation between steps), NaN if never;
-* ``status[k]``: 0 ok, 1 m became non-finite (NaN/inf), 2 step-size collapse (DOPRI5),
-  3 too many steps (DOPRI5); the step index or time of failure is in ``fail_t[k]``.
+* ``res.status[k]``: 0 ok, 1 m became non-finite (NaN/inf), 2 step-size collapse (DOPRI5),
+  3 too many steps (DOPRI5); the step index or time of failure is in ``res.fail_t[k]``.
 
 Thermal field (Brown), Stratonovich, integrated by Heun: in each step of length dt a field
 B_th = sigma_th * (N1, N2, N3) with independent standard normals and
 sigma_th = sqrt(2 a k_B T / (gamma Ms V dt)) is drawn once and held fixed in both the predictor
 and the corrector stage. The normals come from member k's own SplitMix64 stream seeded with
 ``seeds[k]`` (uint64) through a ziggurat (:mod:`.rng`).
+
+The per-member bookkeeping (first sample and initial sign, projection back onto the sphere,
+crossing detection, the final sample and the NaN fill after a failure, the results) is one set
+of inlined helpers that the three methods share; only the stepping differs.
 """
 import math
 
 import numpy as np
 from numba import prange
 
-from .._jit import njit, pnjit
-from .kernels import DAMPING, GAMMA_LL, field_at, interp_linear, interp_linear3, llg, rhs, rhs_call
+from .._jit import inline, njit, pnjit
+from .kernels import (KIND_NONE, KIND_TABLE, KIND_TABLE4, Problem, Results, field_at,
+                      interp_linear, interp_linear3, linear_field, llg, rhs, rhs_call)
 from .rng import normal
 from .tableau import DOPRI_A, DOPRI_C, DOPRI_E, RK4_B, RK4_C
 
@@ -48,38 +54,148 @@ _MAXFLOAT = 1.7976931348623157e308
 _NEWTON_NORM = 1e-8
 
 
-@njit
-def _crossing(p_prev, p, t_prev, h, sign0):
-    """Time where the projection goes from p_prev to p (opposite signs), by linear interpolation."""
-    if p == p_prev:
-        return t_prev + h
-    return t_prev + h * p_prev / (p_prev - p)
+# -- the per-member bookkeeping shared by the three methods
+
+@inline
+def _begin(m0, k, axis, out):
+    """Member k's initial state: write it as sample 0; return m, its projection on the axis
+    and the sign of that projection."""
+    mx = m0[k, 0]
+    my = m0[k, 1]
+    mz = m0[k, 2]
+    out[0, k, 0] = mx
+    out[0, k, 1] = my
+    out[0, k, 2] = mz
+    p0 = mx * axis[0] + my * axis[1] + mz * axis[2]
+    return mx, my, mz, p0, (1.0 if p0 >= 0.0 else -1.0)
+
+
+@inline
+def _project(nx, ny, nz, newton):
+    """(ok, m / |m|, | |m| - 1 |): back onto the sphere; ok is False for a zero or non-finite m.
+
+    ``newton`` (a constant at each call site): near |m| = 1 use 1/|m| = (3 - |m|^2)/2, one
+    Newton step with error < 4e-17 there, shorter on the dependency chain than a square root
+    and a division (RK4's latency-bound single trajectories).
+    """
+    n2 = nx * nx + ny * ny + nz * nz
+    e2 = n2 - 1.0
+    if newton and abs(e2) < _NEWTON_NORM:
+        f = 1.5 - 0.5 * n2
+        d = 0.5 * abs(e2)
+        return True, nx * f, ny * f, nz * f, d
+    nrm = math.sqrt(n2)
+    if not (nrm > 0.0 and nrm < _MAXFLOAT):
+        return False, nx, ny, nz, 0.0
+    if newton:
+        f = 1.0 / nrm
+        return True, nx * f, ny * f, nz * f, abs(nrm - 1.0)
+    return True, nx / nrm, ny / nrm, nz / nrm, abs(nrm - 1.0)
+
+
+@inline
+def _cross(mx, my, mz, axis, sign0, p_prev, tc, t_prev, h):
+    """(projection p of m on the axis, first crossing time): tc is set, by linear
+    interpolation over the step [t_prev, t_prev + h], when p first has the sign opposite to
+    sign0; once set (not NaN) it stays."""
+    p = mx * axis[0] + my * axis[1] + mz * axis[2]
+    if p * sign0 < 0.0 and tc != tc:
+        if p == p_prev:
+            tc = t_prev + h
+        else:
+            tc = t_prev + h * p_prev / (p_prev - p)
+    return p, tc
+
+
+@inline
+def _save(out, j, k, mx, my, mz):
+    out[j, k, 0] = mx
+    out[j, k, 1] = my
+    out[j, k, 2] = mz
+
+
+@inline
+def _finish(res, k, j, mx, my, mz, st, maxd, tc, ft):
+    """Member k's end: the final state as sample j if it ran to the end and there is room
+    (n_steps % save_every != 0), NaN in the remaining samples after a failure; results."""
+    out = res.m
+    if st == OK and j < out.shape[0]:
+        _save(out, j, k, mx, my, mz)
+        j += 1
+    while j < out.shape[0]:
+        _save(out, j, k, np.nan, np.nan, np.nan)
+        j += 1
+    res.drift[k] = maxd
+    res.t_cross[k] = tc
+    res.status[k] = st
+    res.fail_t[k] = ft
+
+
+# -- the methods
+
+# numba's parallel loops take arrays and scalars but no heterogeneous tuple: each method is a
+# Python function taking the bundles that calls its parallel kernel with them unpacked (the
+# kernel packs them again for a member function: free, a tuple of array views)
+
+@inline
+def _rk4_stage(mx, my, mz, kx, ky, kz, c, t, par, geom, coef, cur_t, cur_v, fld_t, fld_v,
+               g1, g2):
+    """dm/dt at y = m + c k and time t + c.
+
+    Without a tabulated torque (the field linear in m: L y + b0), arranged for the shortest
+    dependency chain from k: L y + b0 = (L m + b0) + (c L) k, where L m + b0 and c L need m and
+    t only and run ahead, so the chain from k to B is one mul and two adds (instead of the
+    mul-add of y and the mul and three adds of L y). With a table, whose own chain is longer,
+    the extra multiplies of that split cost more than they save: B = field_at(y) there.
+    """
+    ts = t + c
+    kind = par.kind
+    J = interp_linear(cur_t, cur_v, ts) if kind != KIND_NONE else 0.0
+    ex, ey, ez = interp_linear3(fld_t, fld_v, ts)
+    yx = mx + c * kx
+    yy = my + c * ky
+    yz = mz + c * kz
+    if kind == KIND_TABLE or kind == KIND_TABLE4:
+        bx, by, bz = field_at(yx, yy, yz, J, ex, ey, ez, par, geom, coef)
+        return llg(yx, yy, yz, bx, by, bz, g1, g2)
+    l00, l01, l02, l10, l11, l12, l20, l21, l22, b0x, b0y, b0z = linear_field(J, ex, ey, ez, par)
+    qx = (l00 * mx + l01 * my) + (l02 * mz + b0x)
+    qy = (l10 * mx + l11 * my) + (l12 * mz + b0y)
+    qz = (l20 * mx + l21 * my) + (l22 * mz + b0z)
+    bx = ((c * l00) * kx + (c * l01) * ky) + ((c * l02) * kz + qx)
+    by = ((c * l10) * kx + (c * l11) * ky) + ((c * l12) * kz + qy)
+    bz = ((c * l20) * kx + (c * l21) * ky) + ((c * l22) * kz + qz)
+    return llg(yx, yy, yz, bx, by, bz, g1, g2)
+
+
+def rk4_ensemble(m0, t0, dt, n_steps, save_every, axis, pb, res):
+    """Classical RK4 with fixed step dt from t0, n_steps steps, every save_every-th kept,
+    m renormalised after each step; pb a Problem, res the Results."""
+    _rk4_kernel(m0, t0, dt, n_steps, save_every, axis, *pb, *res)
 
 
 @pnjit
-def rk4_ensemble(m0, t0, dt, n_steps, save_every, axis, par, geom, coef,
-                 cur_t, cur_v, fld_t, fld_v, out, drift, t_cross, status, fail_t):
-    """Classical RK4 with fixed step dt, m renormalised after each step."""
-    n_members = m0.shape[0]
-    for k in prange(n_members):
-        mx = m0[k, 0]
-        my = m0[k, 1]
-        mz = m0[k, 2]
-        out[0, k, 0] = mx
-        out[0, k, 1] = my
-        out[0, k, 2] = mz
-        p0 = mx * axis[0] + my * axis[1] + mz * axis[2]
-        sign0 = 1.0 if p0 >= 0.0 else -1.0
-        p_prev = p0
+def _rk4_kernel(m0, t0, dt, n_steps, save_every, axis, par_a, geom, coef, cur_t, cur_v, fld_t,
+                fld_v, out, drift, t_cross, status, fail_t):
+    # The hot loop takes plain arrays and runs in the prange body with the shared inlined
+    # helpers: with the member's loop in a separate function it ran 1.5-2x slower; the end of
+    # the member is _finish written out, because writes through a Results tuple built inside a
+    # prange body (or unpacked inside this function) were lost in numba 0.68.
+    for k in prange(m0.shape[0]):
+        par = par_a[0]
+        gll = par.gamma_ll
+        a = par.damping
+        mx, my, mz, p_prev, sign0 = _begin(m0, k, axis, out)
         tc = np.nan
         maxd = 0.0
-        st = 0
+        st = OK
         ft = np.nan
         j = 1
         count = save_every
         for n in range(n_steps):
             t = t0 + n * dt
-            # the four stages as a loop over the tableau (one inlined copy of rhs)
+            # the four stages as a loop over the tableau (one inlined copy of the stage); in
+            # the first, c = 0 and k = 0 (the terms in c k are exact zeros)
             nx = mx
             ny = my
             nz = mz
@@ -88,52 +204,30 @@ def rk4_ensemble(m0, t0, dt, n_steps, save_every, axis, par, geom, coef,
             kz = 0.0
             for st_i in range(4):
                 c = _RK4_C[st_i] * dt
-                kx, ky, kz = rhs(mx + c * kx, my + c * ky, mz + c * kz, t + c, par, geom, coef,
-                                 cur_t, cur_v, fld_t, fld_v)
+                kx, ky, kz = _rk4_stage(mx, my, mz, kx, ky, kz, c, t, par, geom, coef, cur_t,
+                                        cur_v, fld_t, fld_v, gll, a)
                 w = _RK4_B[st_i] * dt
                 nx += w * kx
                 ny += w * ky
                 nz += w * kz
-            n2 = nx * nx + ny * ny + nz * nz
-            e2 = n2 - 1.0
-            if abs(e2) < _NEWTON_NORM:
-                # |m|^-1 = 1 - e2/2 + 3 e2^2/8 - ...: one Newton step, error < 4e-17 here,
-                # shorter on the dependency chain than a square root and a division
-                f = 1.5 - 0.5 * n2
-                d = 0.5 * abs(e2)
-            else:
-                nrm = math.sqrt(n2)
-                if not (nrm > 0.0 and nrm < _MAXFLOAT):
-                    st = 1
-                    ft = t
-                    break
-                f = 1.0 / nrm
-                d = abs(nrm - 1.0)
+            ok, mx, my, mz, d = _project(nx, ny, nz, True)
+            if not ok:
+                st = NONFINITE
+                ft = t
+                break
             if d > maxd:
                 maxd = d
-            mx = nx * f
-            my = ny * f
-            mz = nz * f
-            p = mx * axis[0] + my * axis[1] + mz * axis[2]
-            if p * sign0 < 0.0 and tc != tc:
-                tc = _crossing(p_prev, p, t, dt, sign0)
-            p_prev = p
+            p_prev, tc = _cross(mx, my, mz, axis, sign0, p_prev, tc, t, dt)
             count -= 1
             if count == 0:
                 count = save_every
-                out[j, k, 0] = mx
-                out[j, k, 1] = my
-                out[j, k, 2] = mz
+                _save(out, j, k, mx, my, mz)
                 j += 1
-        if st == 0 and j < out.shape[0]:  # the final state when n_steps % save_every != 0
-            out[j, k, 0] = mx
-            out[j, k, 1] = my
-            out[j, k, 2] = mz
+        if st == OK and j < out.shape[0]:
+            _save(out, j, k, mx, my, mz)
             j += 1
-        while j < out.shape[0]:  # after a failure: fill the rest with NaN
-            out[j, k, 0] = np.nan
-            out[j, k, 1] = np.nan
-            out[j, k, 2] = np.nan
+        while j < out.shape[0]:
+            _save(out, j, k, np.nan, np.nan, np.nan)
             j += 1
         drift[k] = maxd
         t_cross[k] = tc
@@ -146,9 +240,7 @@ def rk4_ensemble(m0, t0, dt, n_steps, save_every, axis, par, geom, coef,
 HEUN_BLOCK = 8
 
 
-@pnjit
-def heun_ensemble(m0, t0, dt, n_steps, save_every, axis, par, geom, coef,
-                  cur_t, cur_v, fld_t, fld_v, sigma_th, seeds, out, drift, t_cross, status, fail_t):
+def heun_ensemble(m0, t0, dt, n_steps, save_every, axis, pb, res, sigma_th, seeds):
     """Heun (Stratonovich) for the stochastic LLG; sigma_th = 0 gives deterministic Heun.
 
     Members are processed in blocks of HEUN_BLOCK by one thread, phase by phase (noise,
@@ -156,23 +248,33 @@ def heun_ensemble(m0, t0, dt, n_steps, save_every, axis, par, geom, coef,
     own SplitMix64 stream seeded with seeds[k] (three per step, in x, y, z order), so its
     trajectory does not depend on the block, the thread count or the ensemble size.
     """
+    _heun_kernel(m0, t0, dt, n_steps, save_every, axis, *pb, *res, sigma_th, seeds)
+
+
+@pnjit
+def _heun_kernel(m0, t0, dt, n_steps, save_every, axis, par, geom, coef, cur_t, cur_v, fld_t,
+                 fld_v, out, drift, t_cross, status, fail_t, sigma_th, seeds):
+    # the bundles are unpacked in Python (see _rk4_kernel) and packed again for the block
     n_members = m0.shape[0]
     n_blocks = (n_members + HEUN_BLOCK - 1) // HEUN_BLOCK
     for blk in prange(n_blocks):
         k0 = blk * HEUN_BLOCK
         k1 = min(n_members, k0 + HEUN_BLOCK)
-        _heun_block(k0, k1, m0, t0, dt, n_steps, save_every, axis, par, geom, coef,
-                    cur_t, cur_v, fld_t, fld_v, sigma_th, seeds, out, drift, t_cross, status,
-                    fail_t)
+        _heun_block(k0, k1, m0, t0, dt, n_steps, save_every, axis,
+                    Problem(par, geom, coef, cur_t, cur_v, fld_t, fld_v),
+                    Results(out, drift, t_cross, status, fail_t), sigma_th, seeds)
 
 
 @njit
-def _heun_block(k0, k1, m0, t0, dt, n_steps, save_every, axis, par, geom, coef,
-                cur_t, cur_v, fld_t, fld_v, sigma_th, seeds, out, drift, t_cross, status, fail_t):
+def _heun_block(k0, k1, m0, t0, dt, n_steps, save_every, axis, pb, res, sigma_th, seeds):
     nb = k1 - k0
     h2 = 0.5 * dt
-    gll = par[GAMMA_LL]
-    a = par[DAMPING]
+    # the arrays as plain locals (see kernels.field)
+    par = pb.par[0]
+    geom, coef, cur_t, cur_v, fld_t, fld_v = pb.geom, pb.coef, pb.cur_t, pb.cur_v, pb.fld_t, pb.fld_v
+    gll = par.gamma_ll
+    a = par.damping
+    out = res.m
     thermal = sigma_th > 0.0
     B = HEUN_BLOCK
     mx = np.empty(B)
@@ -196,15 +298,7 @@ def _heun_block(k0, k1, m0, t0, dt, n_steps, save_every, axis, par, geom, coef,
     ft = np.full(B, np.nan)
     for b in range(nb):
         k = k0 + b
-        mx[b] = m0[k, 0]
-        my[b] = m0[k, 1]
-        mz[b] = m0[k, 2]
-        out[0, k, 0] = mx[b]
-        out[0, k, 1] = my[b]
-        out[0, k, 2] = mz[b]
-        p0 = mx[b] * axis[0] + my[b] * axis[1] + mz[b] * axis[2]
-        sign0[b] = 1.0 if p0 >= 0.0 else -1.0
-        p_prev[b] = p0
+        mx[b], my[b], mz[b], p_prev[b], sign0[b] = _begin(m0, k, axis, out)
         rs[b] = seeds[k]
     j = 1
     count = save_every
@@ -238,62 +332,36 @@ def _heun_block(k0, k1, m0, t0, dt, n_steps, save_every, axis, par, geom, coef,
             pz[b] = mz[b] + dt * fz
         # corrector: m + dt/2 (k + f(p, t + dt)), then back onto the sphere
         for b in range(nb):
-            if st[b] != 0:
+            if st[b] != OK:
                 continue
             bx, by, bz = field_at(px[b], py[b], pz[b], J1, e1x, e1y, e1z, par, geom, coef)
             fx, fy, fz = llg(px[b], py[b], pz[b], bx + hx[b], by + hy[b], bz + hz[b], gll, a)
-            nx = mx[b] + h2 * (kx[b] + fx)
-            ny = my[b] + h2 * (ky[b] + fy)
-            nz = mz[b] + h2 * (kz[b] + fz)
-            nrm = math.sqrt(nx * nx + ny * ny + nz * nz)
-            if not (nrm > 0.0 and nrm < _MAXFLOAT):
-                st[b] = 1
+            ok, ux, uy, uz, d = _project(mx[b] + h2 * (kx[b] + fx), my[b] + h2 * (ky[b] + fy),
+                                         mz[b] + h2 * (kz[b] + fz), False)
+            if not ok:
+                st[b] = NONFINITE
                 ft[b] = t
                 n_alive -= 1
                 continue
-            d = abs(nrm - 1.0)
             if d > maxd[b]:
                 maxd[b] = d
-            mx[b] = nx / nrm
-            my[b] = ny / nrm
-            mz[b] = nz / nrm
-            p = mx[b] * axis[0] + my[b] * axis[1] + mz[b] * axis[2]
-            if p * sign0[b] < 0.0 and tc[b] != tc[b]:
-                tc[b] = _crossing(p_prev[b], p, t, dt, sign0[b])
-            p_prev[b] = p
+            mx[b] = ux
+            my[b] = uy
+            mz[b] = uz
+            p_prev[b], tc[b] = _cross(ux, uy, uz, axis, sign0[b], p_prev[b], tc[b], t, dt)
         count -= 1
         if count == 0:
             count = save_every
             for b in range(nb):
-                k = k0 + b
-                if st[b] == 0:
-                    out[j, k, 0] = mx[b]
-                    out[j, k, 1] = my[b]
-                    out[j, k, 2] = mz[b]
+                if st[b] == OK:
+                    _save(out, j, k0 + b, mx[b], my[b], mz[b])
                 else:
-                    out[j, k, 0] = np.nan
-                    out[j, k, 1] = np.nan
-                    out[j, k, 2] = np.nan
+                    _save(out, j, k0 + b, np.nan, np.nan, np.nan)
             j += 1
         if n_alive == 0:
             break
     for b in range(nb):
-        k = k0 + b
-        jj = j
-        if st[b] == 0 and jj < out.shape[0]:  # the final state when n_steps % save_every != 0
-            out[jj, k, 0] = mx[b]
-            out[jj, k, 1] = my[b]
-            out[jj, k, 2] = mz[b]
-            jj += 1
-        while jj < out.shape[0]:
-            out[jj, k, 0] = np.nan
-            out[jj, k, 1] = np.nan
-            out[jj, k, 2] = np.nan
-            jj += 1
-        drift[k] = maxd[b]
-        t_cross[k] = tc[b]
-        status[k] = st[b]
-        fail_t[k] = ft[b]
+        _finish(res, k0 + b, j, mx[b], my[b], mz[b], st[b], maxd[b], tc[b], ft[b])
 
 
 _DP_A = np.ascontiguousarray(DOPRI_A)
@@ -316,8 +384,8 @@ def _dopri_step(mx, my, mz, t, h, kk, par, geom, coef, cur_t, cur_v, fld_t, fld_
             yx += aq * kk[q, 0]
             yy += aq * kk[q, 1]
             yz += aq * kk[q, 2]
-        fx, fy, fz = rhs(yx, yy, yz, t + _DP_C[i] * h, par, geom, coef, cur_t, cur_v,
-                         fld_t, fld_v)
+        fx, fy, fz = rhs(yx, yy, yz, t + _DP_C[i] * h, par, geom, coef, cur_t, cur_v, fld_t,
+                         fld_v)
         kk[i, 0] = fx
         kk[i, 1] = fy
         kk[i, 2] = fz
@@ -332,9 +400,7 @@ def _dopri_step(mx, my, mz, t, h, kk, par, geom, coef, cur_t, cur_v, fld_t, fld_
     return yx, yy, yz, ex, ey, ez
 
 
-@pnjit
-def dopri_ensemble(m0, out_times, h0, rtol, atol, max_steps, stops, axis, par, geom, coef,
-                   cur_t, cur_v, fld_t, fld_v, out, drift, t_cross, status, fail_t,
+def dopri_ensemble(m0, out_times, h0, rtol, atol, max_steps, stops, axis, pb, res,
                    n_accepted, n_rejected):
     """Adaptive Dormand-Prince 5(4) with error control.
 
@@ -344,116 +410,113 @@ def dopri_ensemble(m0, out_times, h0, rtol, atol, max_steps, stops, axis, par, g
     corners and jumps of the drive and field waveforms). Failure: step-size collapse when
     h < 64 eps max(|t|, t_end) (status 2), more than max_steps steps (status 3), NaN (1).
     """
-    n_members = m0.shape[0]
+    _dopri_kernel(m0, out_times, h0, rtol, atol, max_steps, stops, axis, *pb, *res,
+                  n_accepted, n_rejected)
+
+
+@pnjit
+def _dopri_kernel(m0, out_times, h0, rtol, atol, max_steps, stops, axis, par, geom, coef,
+                  cur_t, cur_v, fld_t, fld_v, out, drift, t_cross, status, fail_t, n_accepted,
+                  n_rejected):
+    # the bundles are unpacked in Python (see _rk4_kernel) and packed again for the member
+    for k in prange(m0.shape[0]):
+        _dopri_member(k, m0, out_times, h0, rtol, atol, max_steps, stops, axis,
+                      Problem(par, geom, coef, cur_t, cur_v, fld_t, fld_v),
+                      Results(out, drift, t_cross, status, fail_t), n_accepted, n_rejected)
+
+
+@njit
+def _dopri_member(k, m0, out_times, h0, rtol, atol, max_steps, stops, axis, pb, res,
+                  n_accepted, n_rejected):
+    # the arrays as plain locals (see kernels.field)
+    par = pb.par[0]
+    geom, coef, cur_t, cur_v, fld_t, fld_v = pb.geom, pb.coef, pb.cur_t, pb.cur_v, pb.fld_t, pb.fld_v
+    out = res.m
     n_save = out.shape[0]
     n_stops = stops.shape[0]
     eps = 2.220446049250313e-16
-    for k in prange(n_members):
-        mx = m0[k, 0]
-        my = m0[k, 1]
-        mz = m0[k, 2]
-        out[0, k, 0] = mx
-        out[0, k, 1] = my
-        out[0, k, 2] = mz
-        p0 = mx * axis[0] + my * axis[1] + mz * axis[2]
-        sign0 = 1.0 if p0 >= 0.0 else -1.0
-        p_prev = p0
-        tc = np.nan
-        maxd = 0.0
-        st = 0
-        ft = np.nan
-        t = out_times[0]
-        h = h0
-        j = 1
-        i_stop = 0
-        while i_stop < n_stops and stops[i_stop] <= t:
-            i_stop += 1
-        kk = np.empty((7, 3))  # stage derivatives, allocated once per member
-        k1x, k1y, k1z = rhs_call(mx, my, mz, t, par, geom, coef, cur_t, cur_v, fld_t,
-                                 fld_v)
-        kk[0, 0] = k1x
-        kk[0, 1] = k1y
-        kk[0, 2] = k1z
-        acc = 0
-        rej = 0
-        while j < n_save:
-            t_target = out_times[j]
-            is_out = True
-            if i_stop < n_stops and stops[i_stop] < t_target:
-                t_target = stops[i_stop]
-                is_out = False
-            hit = False
-            h_try = h
-            if t + 1.01 * h >= t_target:
-                h_try = t_target - t
-                hit = True
-            yx, yy, yz, ex, ey, ez = _dopri_step(mx, my, mz, t, h_try, kk, par, geom, coef,
-                                                 cur_t, cur_v, fld_t, fld_v)
-            sx = atol + rtol * max(abs(mx), abs(yx))
-            sy = atol + rtol * max(abs(my), abs(yy))
-            sz = atol + rtol * max(abs(mz), abs(yz))
-            err = math.sqrt(((ex / sx) ** 2 + (ey / sy) ** 2 + (ez / sz) ** 2) / 3.0)
-            if not (err < _MAXFLOAT):  # NaN or inf in the stages
-                if not (abs(yx) + abs(yy) + abs(yz) < _MAXFLOAT) or err != err:
-                    st = 1
-                    ft = t
-                    break
-            if err <= 1.0:
-                nrm = math.sqrt(yx * yx + yy * yy + yz * yz)
-                if not (nrm > 0.0 and nrm < _MAXFLOAT):
-                    st = 1
-                    ft = t
-                    break
-                d = abs(nrm - 1.0)
-                if d > maxd:
-                    maxd = d
-                mx = yx / nrm
-                my = yy / nrm
-                mz = yz / nrm
-                kk[0, 0] = kk[6, 0]  # FSAL
-                kk[0, 1] = kk[6, 1]
-                kk[0, 2] = kk[6, 2]
-                t_prev = t
-                t = t_target if hit else t + h_try
-                p = mx * axis[0] + my * axis[1] + mz * axis[2]
-                if p * sign0 < 0.0 and tc != tc:
-                    tc = _crossing(p_prev, p, t_prev, t - t_prev, sign0)
-                p_prev = p
-                acc += 1
-                if hit:
-                    if is_out:
-                        out[j, k, 0] = mx
-                        out[j, k, 1] = my
-                        out[j, k, 2] = mz
-                        j += 1
-                    else:
-                        i_stop += 1
-                        while i_stop < n_stops and stops[i_stop] <= t:
-                            i_stop += 1
-                fac = 5.0 if err == 0.0 else min(5.0, max(0.2, 0.9 * err ** -0.2))
-                if hit:  # a clipped step says nothing about a larger h: only shrink it
-                    h = h * min(1.0, fac)
-                else:
-                    h = h_try * fac
-            else:
-                rej += 1
-                h = h_try * max(0.2, 0.9 * err ** -0.2)
-                if h < 64.0 * eps * max(abs(t), out_times[n_save - 1]):
-                    st = 2
-                    ft = t
-                    break
-            if acc + rej >= max_steps:
-                st = 3
+    mx, my, mz, p_prev, sign0 = _begin(m0, k, axis, out)
+    tc = np.nan
+    maxd = 0.0
+    st = OK
+    ft = np.nan
+    t = out_times[0]
+    h = h0
+    j = 1
+    i_stop = 0
+    while i_stop < n_stops and stops[i_stop] <= t:
+        i_stop += 1
+    kk = np.empty((7, 3))  # stage derivatives, allocated once per member
+    k1x, k1y, k1z = rhs_call(mx, my, mz, t, par, geom, coef, cur_t, cur_v, fld_t, fld_v)
+    kk[0, 0] = k1x
+    kk[0, 1] = k1y
+    kk[0, 2] = k1z
+    acc = 0
+    rej = 0
+    while j < n_save:
+        t_target = out_times[j]
+        is_out = True
+        if i_stop < n_stops and stops[i_stop] < t_target:
+            t_target = stops[i_stop]
+            is_out = False
+        hit = False
+        h_try = h
+        if t + 1.01 * h >= t_target:
+            h_try = t_target - t
+            hit = True
+        yx, yy, yz, ex, ey, ez = _dopri_step(mx, my, mz, t, h_try, kk, par, geom, coef, cur_t,
+                                             cur_v, fld_t, fld_v)
+        sx = atol + rtol * max(abs(mx), abs(yx))
+        sy = atol + rtol * max(abs(my), abs(yy))
+        sz = atol + rtol * max(abs(mz), abs(yz))
+        err = math.sqrt(((ex / sx) ** 2 + (ey / sy) ** 2 + (ez / sz) ** 2) / 3.0)
+        if not (err < _MAXFLOAT):  # NaN or inf in the stages
+            if not (abs(yx) + abs(yy) + abs(yz) < _MAXFLOAT) or err != err:
+                st = NONFINITE
                 ft = t
                 break
-        while j < n_save:
-            out[j, k, 0] = np.nan
-            out[j, k, 1] = np.nan
-            out[j, k, 2] = np.nan
-            j += 1
-        drift[k] = maxd
-        t_cross[k] = tc
-        status[k] = st
-        fail_t[k] = ft
-        n_accepted[k] = acc
-        n_rejected[k] = rej
+        if err <= 1.0:
+            ok, ux, uy, uz, d = _project(yx, yy, yz, False)
+            if not ok:
+                st = NONFINITE
+                ft = t
+                break
+            if d > maxd:
+                maxd = d
+            mx = ux
+            my = uy
+            mz = uz
+            kk[0, 0] = kk[6, 0]  # FSAL
+            kk[0, 1] = kk[6, 1]
+            kk[0, 2] = kk[6, 2]
+            t_prev = t
+            t = t_target if hit else t + h_try
+            p_prev, tc = _cross(mx, my, mz, axis, sign0, p_prev, tc, t_prev, t - t_prev)
+            acc += 1
+            if hit:
+                if is_out:
+                    _save(out, j, k, mx, my, mz)
+                    j += 1
+                else:
+                    i_stop += 1
+                    while i_stop < n_stops and stops[i_stop] <= t:
+                        i_stop += 1
+            fac = 5.0 if err == 0.0 else min(5.0, max(0.2, 0.9 * err ** -0.2))
+            if hit:  # a clipped step says nothing about a larger h: only shrink it
+                h = h * min(1.0, fac)
+            else:
+                h = h_try * fac
+        else:
+            rej += 1
+            h = h_try * max(0.2, 0.9 * err ** -0.2)
+            if h < 64.0 * eps * max(abs(t), out_times[n_save - 1]):
+                st = STEP_COLLAPSE
+                ft = t
+                break
+        if acc + rej >= max_steps:
+            st = TOO_MANY_STEPS
+            ft = t
+            break
+    _finish(res, k, j, mx, my, mz, st, maxd, tc, ft)
+    n_accepted[k] = acc
+    n_rejected[k] = rej

@@ -1,26 +1,37 @@
 """numba kernels of the macrospin effective field and the LLG right-hand side.
 
-Plain functions on floats and arrays only (no xarray, no dataclasses, no units): the Python
-layer (:mod:`llgsot.dynamics.simulate`) validates, converts to the SI numbers packed here,
-and wraps the results. Everything is SI: fields in tesla, time in s, current in A/m^2.
+Plain functions on floats, arrays and named tuples only (no xarray, no dataclasses, no
+units): the Python layer (:mod:`llgsot.dynamics.simulate`) validates, converts to the SI
+numbers packed here, and wraps the results. Everything is SI: fields in tesla, time in s,
+current in A/m^2.
 
-The parameter vector ``par`` (float64) holds, at the indices named below:
+The parameters are one record of the structured dtype :data:`PARAMS` (float64 fields and
+int64 kinds, read by name: ``par.gamma_ll``), held as a 1-element array (numba's parallel
+loops take arrays, not heterogeneous tuples) built by :func:`make_params`:
 
-    GAMMA_LL   gamma / (1 + damping^2)                    (rad s^-1 T^-1)
-    DAMPING    Gilbert damping a                           (1)
-    BK         2 Ku / Ms, uniaxial anisotropy field scale  (T)
-    UX..UZ     easy axis (unit vector)
-    NX..NZ     -mu0 Ms N_i, demagnetising field per m_i    (T)
-    KIND       torque model: 0 none, 1 constant, 2 table
-    CDL, CFL   constant model: damping-/field-like field per unit current (T m^2/A)
-    PX..PZ     constant model: spin polarization sigma (unit vector)
-    PREF       table model: Delta_xc t_NM / (Ms d)         (J m^2/A), so that
-               B_SOT = PREF K(m) sigma(m)^-1 (J jhat) with K in 1/(V m), sigma in S, J in A/m^2
-    JX, JY     table model: in-plane current direction jhat (unit vector)
-    TAB_FAST   table model: 2 (1) if every segment is narrower than TINY_SERIES_MAX_WIDTH
-               (FAST_SERIES_MAX_WIDTH): series for the segment offset; 0: atan2
-    A00..A22   the linear part B = A m: A = (2 Ku/Ms) u u^T - mu0 Ms N (T), row-major
-               (set by :func:`set_linear_part` from BK, U and N)
+    gamma_ll   gamma / (1 + damping^2)                    (rad s^-1 T^-1)
+    damping    Gilbert damping a                           (1)
+    bk         2 Ku / Ms, uniaxial anisotropy field scale  (T)
+    ux..uz     easy axis (unit vector)
+    nx..nz     -mu0 Ms N_i, demagnetising field per m_i    (T)
+    kind       torque model (int): KIND_NONE, KIND_CONSTANT, KIND_TABLE (exact interpolant),
+               KIND_TABLE4 (four-term representation)
+    cdl, cfl   constant model: damping-/field-like field per unit current (T m^2/A)
+    px..pz     constant model: spin polarization sigma (unit vector)
+    pref       table models: Delta_xc t_NM / (Ms d)         (J m^2/A), so that
+               B_SOT = pref K(m) sigma(m)^-1 (J jhat) with K in 1/(V m), sigma in S, J in A/m^2
+    jx, jy     table models: in-plane current direction jhat (unit vector)
+    tab_fast   exact table (int): SERIES_TINY (SERIES_SMALL) if every segment is narrower than
+               TINY_SERIES_MAX_WIDTH (FAST_SERIES_MAX_WIDTH): series for the segment offset;
+               SERIES_NONE: atan2
+    a00..a22   the linear part B = A m: A = (2 Ku/Ms) u u^T - mu0 Ms N (T), row-major
+               (computed by :func:`make_params` from bk, u and n)
+    tab_n      four-term table (int): number of nodes of the uniform grid in u = m_z^2
+    tab_du     its spacing 1/(tab_n - 1)
+
+The arrays travel with it in one :class:`Problem` named tuple (``par``: that 1-element
+array; ``geom``, ``coef``: the torque table; ``cur_t``, ``cur_v``: the current waveform;
+``fld_t``, ``fld_v``: the field waveform), the one argument the integrators take.
 
 LLG in Landau-Lifshitz form (docs/physics.md sec. 5), a = damping:
 
@@ -28,20 +39,63 @@ LLG in Landau-Lifshitz form (docs/physics.md sec. 5), a = damping:
     B = B_ext(t) + (2 Ku/Ms)(m.u) u - mu0 Ms N m + B_SOT(m, J(t)) [+ B_th]
 """
 import math
+from collections import namedtuple
+
+import numpy as np
 
 from .. import _jit
 from ..tables.schema import KXX, KXY, KYX, KYY, KZX, KZY, SXX, SXY, SYX, SYY  # noqa: F401
 
 _inline = _jit.inline
 
-GAMMA_LL, DAMPING, BK, UX, UY, UZ, NX, NY, NZ = 0, 1, 2, 3, 4, 5, 6, 7, 8
-KIND, CDL, CFL, PX, PY, PZ, PREF, JX, JY, TAB_FAST = 9, 10, 11, 12, 13, 14, 15, 16, 17, 18
-A00, A01, A02, A10, A11, A12, A20, A21, A22 = 19, 20, 21, 22, 23, 24, 25, 26, 27
-TAB_N = 28  # four-term table: number of nodes of the uniform grid in u = m_z^2
-TAB_DU = 29  # its spacing 1/(TAB_N - 1)
-NPAR = 30
-
 KIND_NONE, KIND_CONSTANT, KIND_TABLE, KIND_TABLE4 = 0, 1, 2, 3
+#: ``tab_fast``: how the exact-table kernel computes the offset in its segment
+SERIES_NONE, SERIES_SMALL, SERIES_TINY = 0, 1, 2
+
+_FLOAT_FIELDS = ("gamma_ll", "damping", "bk", "ux", "uy", "uz", "nx", "ny", "nz",
+                 "cdl", "cfl", "px", "py", "pz", "pref", "jx", "jy",
+                 "a00", "a01", "a02", "a10", "a11", "a12", "a20", "a21", "a22", "tab_du")
+_INT_FIELDS = ("kind", "tab_fast", "tab_n")
+
+#: the kernel parameters (see the module docstring); build with :func:`make_params`
+#: (np.record: its elements read by name in plain Python too, as under NUMBA_DISABLE_JIT)
+PARAMS = np.dtype((np.record, np.dtype([(k, np.float64) for k in _FLOAT_FIELDS]
+                                       + [(k, np.int64) for k in _INT_FIELDS], align=True)))
+#: the parameters with the arrays of one problem: what the right-hand side and integrators take
+Problem = namedtuple("Problem", ("par", "geom", "coef", "cur_t", "cur_v", "fld_t", "fld_v"))
+#: the per-member results every integrator fills (see :mod:`.integrators`)
+Results = namedtuple("Results", ("m", "drift", "t_cross", "status", "fail_t"))
+
+
+def make_params(**fields) -> np.ndarray:
+    """A 1-element array of :data:`PARAMS` from keyword fields (missing ones are 0); the linear
+    part a00..a22 is computed here from bk, ux..uz and nx..nz: A = bk u u^T + diag(nx, ny, nz)."""
+    unknown = set(fields) - set(PARAMS.names)
+    if unknown:
+        raise ValueError(f"unknown kernel parameter(s) {sorted(unknown)}; known: {PARAMS.names}")
+    if any(k.startswith("a") and len(k) == 3 and k[1:].isdigit() for k in fields):
+        raise ValueError("the linear part a00..a22 is computed from bk, ux..uz, nx..nz")
+    vals = {k: 0.0 for k in _FLOAT_FIELDS}
+    vals.update({k: 0 for k in _INT_FIELDS})
+    for k, x in fields.items():
+        vals[k] = int(x) if k in _INT_FIELDS else float(x)
+    u = (vals["ux"], vals["uy"], vals["uz"])
+    n = (vals["nx"], vals["ny"], vals["nz"])
+    for i in range(3):
+        for j in range(3):
+            vals[f"a{i}{j}"] = vals["bk"] * u[i] * u[j] + (n[i] if i == j else 0.0)
+    par = np.zeros(1, dtype=PARAMS)
+    for k, x in vals.items():
+        par[k] = x
+    return par
+
+
+def empty_table():
+    """(geom, coef) placeholders for a problem without a tabulated torque."""
+    geom, coef = np.zeros((2, 3)), np.zeros((2, 40))
+    geom[1, 0] = np.pi
+    return geom, coef
+
 
 # the column order of the table's "values"/"slopes" (KXX ... SYY) is imported from
 # llgsot.tables.schema, its one home
@@ -179,10 +233,10 @@ def sot_table(mx, my, mz, J, par, geom, coef):
         i = mid if rho * geom[mid, 1] - mz * geom[mid, 2] >= 0.0 else i
         n -= half
     sd = rho * geom[i, 1] - mz * geom[i, 2]
-    fast = par[TAB_FAST]
-    if fast == 2.0:
+    fast = par.tab_fast
+    if fast == SERIES_TINY:
         d = _asin_tiny(sd * inv_m)
-    elif fast == 1.0:
+    elif fast == SERIES_SMALL:
         d = _asin_small(sd * inv_m)
     else:
         d = math.atan2(sd, mz * geom[i, 1] + rho * geom[i, 2])
@@ -198,12 +252,12 @@ def sot_table(mx, my, mz, J, par, geom, coef):
     syx = (coef[i, SYX] + d * coef[i, 10 + SYX]) + d2 * (coef[i, 20 + SYX] + d * coef[i, 30 + SYX])
     syy = (coef[i, SYY] + d * coef[i, 10 + SYY]) + d2 * (coef[i, 20 + SYY] + d * coef[i, 30 + SYY])
     # sheet current (per unit t_NM, folded into PREF) rotated into the phi = 0 frame: R2^T j
-    jx = par[JX] * J
-    jy = par[JY] * J
+    jx = par.jx * J
+    jy = par.jy * J
     jpx = c * jx + s * jy
     jpy = c * jy - s * jx
     # E' = sigma0^-1 j' = adj(sigma0) j' / det: the division runs alongside K0 adj j'
-    idet = par[PREF] / (sxx * syy - sxy * syx)
+    idet = par.pref / (sxx * syy - sxy * syx)
     ex = syy * jpx - sxy * jpy
     ey = sxx * jpy - syx * jpx
     spx = kxx * ex + kxy * ey
@@ -221,28 +275,28 @@ def sot_four_term(mx, my, mz, J, par, coef):
     with e the current direction, f = z x e, and a_i(u), u = m_z^2, the (P-3) coefficients of
     A = K sigma^-1 (every one is even about theta = pi/2 and about the poles, hence a smooth
     function of m_z^2), linear on a fine uniform grid in u: ``coef[i, k]`` is a_k at node i
-    and ``coef[i, 4 + k]`` its slope on cell i (N = par[TAB_N] nodes). No square root, no
+    and ``coef[i, 4 + k]`` its slope on cell i (N = par.tab_n nodes). No square root, no
     inverse trigonometric function, no search and no 2x2 solve: one FMA per coefficient on
     the dependency chain, which is what a single (latency-bound) trajectory pays for.
     """
     if J == 0.0:
         return 0.0, 0.0, 0.0
     u = mz * mz
-    n1 = par[TAB_N] - 1.0
+    n1 = float(par.tab_n - 1)
     x = u * n1
     # clamp in integers: a NaN m (a failing run, reported by the integrator) converts to a
     # negative integer and must not index outside the table
     i = max(min(int(x), int(n1) - 1), 0)
-    d = (x - i) * par[TAB_DU]
+    d = (x - i) * par.tab_du
     a1o = coef[i, 0] + d * coef[i, 4]
     a2o = coef[i, 1] + d * coef[i, 5]
     a1e = coef[i, 2] + d * coef[i, 6]
     a2e = coef[i, 3] + d * coef[i, 7]
     # everything below that does not involve a_i is off the dependency chain of the lookup:
     # the m-polynomials of the four vectors, pre-scaled by q = PREF J
-    q = par[PREF] * J
-    ex = par[JX]
-    ey = par[JY]
+    q = par.pref * J
+    ex = par.jx
+    ey = par.jy
     fx = -ey * q
     fy = ex * q
     me = (mx * ex + my * ey) * q
@@ -264,52 +318,53 @@ def sot_constant(mx, my, mz, J, par):
     """B_SOT = b_DL (m x sigma) + b_FL sigma with b_DL = CDL J, b_FL = CFL J (constant efficiencies)."""
     if J == 0.0:
         return 0.0, 0.0, 0.0
-    bdl = par[CDL] * J
-    bfl = par[CFL] * J
-    px = par[PX]
-    py = par[PY]
-    pz = par[PZ]
+    bdl = par.cdl * J
+    bfl = par.cfl * J
+    px = par.px
+    py = par.py
+    pz = par.pz
     return (bdl * (my * pz - mz * py) + bfl * px,
             bdl * (mz * px - mx * pz) + bfl * py,
             bdl * (mx * py - my * px) + bfl * pz)
 
 
-def set_linear_part(par):
-    """Fill A = BK u u^T + diag(NX, NY, NZ) into par (from the entries BK, UX..UZ, NX..NZ)."""
-    u = (par[UX], par[UY], par[UZ])
-    n = (par[NX], par[NY], par[NZ])
-    for i in range(3):
-        for j in range(3):
-            par[A00 + 3 * i + j] = par[BK] * u[i] * u[j] + (n[i] if i == j else 0.0)
+@_inline
+def linear_field(J, ex, ey, ez, par):
+    """The part of the field linear in m, B_lin = L m + b0, at current density J and external
+    field e: L (row-major, 9 numbers) = anisotropy + demag + the constant model's damping-like
+    b_DL m x p; b0 (3 numbers) = e + the constant model's field-like b_FL p.
+
+    Its entries depend on t only: the CPU computes them off the dependency chain of m (the RK
+    stages are latency-bound).
+    """
+    kind = par.kind
+    px = par.px
+    py = par.py
+    pz = par.pz
+    bdl = par.cdl * J if kind == KIND_CONSTANT else 0.0
+    bfl = par.cfl * J if kind == KIND_CONSTANT else 0.0
+    # m x p = [[0, pz, -py], [-pz, 0, px], [py, -px, 0]] m
+    return (par.a00, par.a01 + bdl * pz, par.a02 - bdl * py,
+            par.a10 - bdl * pz, par.a11, par.a12 + bdl * px,
+            par.a20 + bdl * py, par.a21 - bdl * px, par.a22,
+            ex + bfl * px, ey + bfl * py, ez + bfl * pz)
 
 
 @_inline
 def field_at(mx, my, mz, J, ex, ey, ez, par, geom, coef):
-    """Deterministic effective field (T) at m for the current density J and external field e.
-
-    Everything linear in m (anisotropy, demag and the constant model's damping-like field
-    b_DL m x p) is one 3x3 matrix applied to m; its entries depend on t only, so the CPU
-    computes them off the dependency chain of m (the RK stages are latency-bound).
-    """
-    kind = par[KIND]
-    px = par[PX]
-    py = par[PY]
-    pz = par[PZ]
-    bdl = par[CDL] * J if kind == 1.0 else 0.0
-    bfl = par[CFL] * J if kind == 1.0 else 0.0
-    b0x = ex + bfl * px
-    b0y = ey + bfl * py
-    b0z = ez + bfl * pz
-    # m x p = [[0, pz, -py], [-pz, 0, px], [py, -px, 0]] m
-    bx = b0x + par[A00] * mx + (par[A01] + bdl * pz) * my + (par[A02] - bdl * py) * mz
-    by = b0y + (par[A10] - bdl * pz) * mx + par[A11] * my + (par[A12] + bdl * px) * mz
-    bz = b0z + (par[A20] + bdl * py) * mx + (par[A21] - bdl * px) * my + par[A22] * mz
-    if kind == 2.0:
+    """Deterministic effective field (T) at m for the current density J and external field e:
+    the linear part (:func:`linear_field`) plus a tabulated SOT."""
+    l00, l01, l02, l10, l11, l12, l20, l21, l22, b0x, b0y, b0z = linear_field(J, ex, ey, ez, par)
+    bx = (l00 * mx + l01 * my) + (l02 * mz + b0x)
+    by = (l10 * mx + l11 * my) + (l12 * mz + b0y)
+    bz = (l20 * mx + l21 * my) + (l22 * mz + b0z)
+    kind = par.kind
+    if kind == KIND_TABLE:
         sx, sy, sz = sot_table(mx, my, mz, J, par, geom, coef)
         bx += sx
         by += sy
         bz += sz
-    elif kind == 3.0:
+    elif kind == KIND_TABLE4:
         sx, sy, sz = sot_four_term(mx, my, mz, J, par, coef)
         bx += sx
         by += sy
@@ -319,31 +374,41 @@ def field_at(mx, my, mz, J, ex, ey, ez, par, geom, coef):
 
 @_inline
 def field(mx, my, mz, t, par, geom, coef, cur_t, cur_v, fld_t, fld_v):
-    """Deterministic effective field B(m, t) in tesla (external + anisotropy + demag + SOT)."""
+    """Deterministic effective field B(m, t) in tesla (external + anisotropy + demag + SOT);
+    ``par`` the parameter record (``problem.par[0]``), the arrays those of a :class:`Problem`.
+
+    Hot loops take the arrays as plain locals, not through the named tuple: numba counts the
+    references of an array taken out of a tuple (atomic increments in the loop).
+    """
     ex, ey, ez = interp_linear3(fld_t, fld_v, t)
-    J = interp_linear(cur_t, cur_v, t) if par[KIND] != 0.0 else 0.0
+    J = interp_linear(cur_t, cur_v, t) if par.kind != KIND_NONE else 0.0
     return field_at(mx, my, mz, J, ex, ey, ez, par, geom, coef)
 
 
 @_inline
 def llg(mx, my, mz, bx, by, bz, gll, a):
-    """Landau-Lifshitz right-hand side -gamma/(1+a^2) [m x B + a m x (m x B)]."""
+    """Landau-Lifshitz right-hand side -gamma/(1+a^2) [m x B + a m x (m x B)].
+
+    Written as g1 c + (g2 m) x c with c = m x B: g2 m is ready before c, so the chain from B
+    is mul-sub (c), mul-sub, add: five dependent operations instead of six.
+    """
     g1 = -gll
     g2 = -gll * a
+    hx = g2 * mx
+    hy = g2 * my
+    hz = g2 * mz
     cx = my * bz - mz * by
     cy = mz * bx - mx * bz
     cz = mx * by - my * bx
-    dx = my * cz - mz * cy
-    dy = mz * cx - mx * cz
-    dz = mx * cy - my * cx
-    return g1 * cx + g2 * dx, g1 * cy + g2 * dy, g1 * cz + g2 * dz
+    return (g1 * cx + (hy * cz - hz * cy), g1 * cy + (hz * cx - hx * cz),
+            g1 * cz + (hx * cy - hy * cx))
 
 
 @_inline
 def rhs(mx, my, mz, t, par, geom, coef, cur_t, cur_v, fld_t, fld_v):
-    """dm/dt of the deterministic LLG at (m, t)."""
+    """dm/dt of the deterministic LLG at (m, t) (arguments as :func:`field`)."""
     bx, by, bz = field(mx, my, mz, t, par, geom, coef, cur_t, cur_v, fld_t, fld_v)
-    return llg(mx, my, mz, bx, by, bz, par[GAMMA_LL], par[DAMPING])
+    return llg(mx, my, mz, bx, by, bz, par.gamma_ll, par.damping)
 
 
 #: the same right-hand side as a separately compiled function (a real call, not inlined):
@@ -352,10 +417,11 @@ rhs_call = _jit.njit(getattr(rhs, "py_func", rhs))
 
 
 @_jit.njit
-def field_many(m, t, par, geom, coef, cur_t, cur_v, fld_t, fld_v, out):
+def field_many(m, t, pb, out):
     """Effective field at each row of m (n, 3) at time t into out (n, 3); for tests and checks."""
+    par, geom, coef, cur_t, cur_v, fld_t, fld_v = pb
     for k in range(m.shape[0]):
-        bx, by, bz = field(m[k, 0], m[k, 1], m[k, 2], t, par, geom, coef,
+        bx, by, bz = field(m[k, 0], m[k, 1], m[k, 2], t, par[0], geom, coef,
                            cur_t, cur_v, fld_t, fld_v)
         out[k, 0] = bx
         out[k, 1] = by
@@ -363,14 +429,17 @@ def field_many(m, t, par, geom, coef, cur_t, cur_v, fld_t, fld_v, out):
 
 
 @_jit.njit
-def sot_many(m, J, par, geom, coef, out):
-    """B_SOT alone at each row of m (n, 3) for the current density J (A/m^2); for tests."""
+def sot_many(m, J, params, geom, coef, out):
+    """B_SOT alone at each row of m (n, 3) for the current density J (A/m^2); for tests.
+
+    ``params``: the 1-element :data:`PARAMS` array of :func:`make_params`."""
+    par = params[0]
     for k in range(m.shape[0]):
-        if par[KIND] == 1.0:
+        if par.kind == KIND_CONSTANT:
             bx, by, bz = sot_constant(m[k, 0], m[k, 1], m[k, 2], J, par)
-        elif par[KIND] == 2.0:
+        elif par.kind == KIND_TABLE:
             bx, by, bz = sot_table(m[k, 0], m[k, 1], m[k, 2], J, par, geom, coef)
-        elif par[KIND] == 3.0:
+        elif par.kind == KIND_TABLE4:
             bx, by, bz = sot_four_term(m[k, 0], m[k, 1], m[k, 2], J, par, coef)
         else:
             bx, by, bz = 0.0, 0.0, 0.0

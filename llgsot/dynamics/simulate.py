@@ -12,8 +12,8 @@ import xarray as xr
 from .. import _validate as v
 from ..constants import K_B, MU0
 from . import events
-from . import integrators as I
-from . import kernels as K
+from . import integrators
+from . import kernels
 from .drive import as_current, as_field
 from .magnet import Macrospin
 from .torques import ConstantSOT, TableSOT
@@ -150,20 +150,15 @@ def simulate(magnet: Macrospin, torque=None, current=0.0, field=(0.0, 0.0, 0.0),
     times = save_idx * dt
 
     # -- parameters for the kernels
-    par = np.zeros(K.NPAR)
-    par[K.GAMMA_LL] = magnet.gamma / (1.0 + magnet.damping**2)
-    par[K.DAMPING] = magnet.damping
-    par[K.BK] = magnet.anisotropy_field
-    par[K.UX:K.UZ + 1] = magnet.easy_axis
-    par[K.NX:K.NZ + 1] = -MU0 * magnet.Ms * np.asarray(magnet.demag)
-    K.set_linear_part(par)
     if torque is None:
-        geom, coef = np.zeros((2, 3)), np.zeros((2, 40))
-        geom[1, 0] = np.pi
+        entries, (geom, coef) = {"kind": kernels.KIND_NONE}, kernels.empty_table()
     else:
         entries, geom, coef = torque.kernel_setup(magnet)
-        for i, x in entries.items():
-            par[i] = x
+    ux, uy, uz = magnet.easy_axis
+    nx, ny, nz = -MU0 * magnet.Ms * np.asarray(magnet.demag)
+    par = kernels.make_params(gamma_ll=magnet.gamma / (1.0 + magnet.damping**2),
+                              damping=magnet.damping, bk=magnet.anisotropy_field,
+                              ux=ux, uy=uy, uz=uz, nx=nx, ny=ny, nz=nz, **entries)
     cur_t, cur_v = cur.kernel_arrays()
     fld_t, fld_v = fld.kernel_arrays()
     sigma_th = 0.0
@@ -178,32 +173,29 @@ def simulate(magnet: Macrospin, torque=None, current=0.0, field=(0.0, 0.0, 0.0),
     # not depend on the ensemble size)
     seeds = ss.generate_state(members, dtype=np.uint64)
 
-    out = np.empty((n_save, members, 3))
-    drift = np.zeros(members)
-    t_cross = np.full(members, np.nan)
-    status = np.zeros(members, dtype=np.int64)
-    fail_t = np.full(members, np.nan)
+    pb = kernels.Problem(par, geom, coef, *cur.kernel_arrays(), *fld.kernel_arrays())
+    res = kernels.Results(np.empty((n_save, members, 3)), np.zeros(members),
+                          np.full(members, np.nan), np.zeros(members, dtype=np.int64),
+                          np.full(members, np.nan))
     extra = {}
     wall = _time.perf_counter()
     if method == "rk4":
-        I.rk4_ensemble(m0, 0.0, dt, n_steps, save_every, axis, par, geom, coef,
-                       cur_t, cur_v, fld_t, fld_v, out, drift, t_cross, status, fail_t)
+        integrators.rk4_ensemble(m0, 0.0, dt, n_steps, save_every, axis, pb, res)
     elif method == "heun":
-        I.heun_ensemble(m0, 0.0, dt, n_steps, save_every, axis, par, geom, coef,
-                        cur_t, cur_v, fld_t, fld_v, sigma_th, seeds, out, drift, t_cross, status,
-                        fail_t)
+        integrators.heun_ensemble(m0, 0.0, dt, n_steps, save_every, axis, pb, res, sigma_th,
+                                  seeds)
     else:
         stops = np.unique(np.concatenate([cur.breakpoints(), fld.breakpoints()]))
         stops = np.ascontiguousarray(stops[stops > 0.0])
         h0 = min(dt, 0.05 / omega) if omega > 0 else dt
         n_acc = np.zeros(members, dtype=np.int64)
         n_rej = np.zeros(members, dtype=np.int64)
-        I.dopri_ensemble(m0, times, h0, rtol, atol, max_steps, stops, axis, par,
-                         geom, coef, cur_t, cur_v, fld_t, fld_v, out, drift, t_cross,
-                         status, fail_t, n_acc, n_rej)
+        integrators.dopri_ensemble(m0, times, h0, rtol, atol, max_steps, stops, axis, pb, res,
+                                   n_acc, n_rej)
         extra = {"n_accepted": n_acc, "n_rejected": n_rej}
     wall = _time.perf_counter() - wall
 
+    out, drift, t_cross, status, fail_t = res
     ds = _wrap(magnet, torque, out, times, axis, cur, fld, drift, t_cross, status, fail_t, seeds,
                settle_tol, extra, switching_threshold)
     ds.attrs.update(magnet.as_attrs())
@@ -234,7 +226,7 @@ def simulate(magnet: Macrospin, torque=None, current=0.0, field=(0.0, 0.0, 0.0),
         ds.attrs.update({"rtol": rtol, "atol": atol})
     bad = np.flatnonzero(status)
     if bad.size:
-        msg = "; ".join(f"member {k}: {I.STATUS_MESSAGES[int(status[k])]} at t = {fail_t[k]:.6g} s"
+        msg = "; ".join(f"member {k}: {integrators.STATUS_MESSAGES[int(status[k])]} at t = {fail_t[k]:.6g} s"
                         for k in bad[:5])
         msg = f"integration failed for {bad.size} of {members} member(s): {msg}"
         if on_failure == "raise":

@@ -70,12 +70,12 @@ class ConstantSOT:
         return spinorbit.constant_field(m, b_dl, self.field_like_ratio * b_dl, self.polarization)
 
     def kernel_setup(self, magnet: Macrospin):
-        """(par entries, geom, coef) for the kernels."""
+        """(fields of :data:`~.kernels.PARAMS` by name, geom, coef) for the kernels."""
         cdl = self.damping_like_field(magnet, 1.0)
-        entries = {kernels.KIND: float(kernels.KIND_CONSTANT), kernels.CDL: cdl,
-                   kernels.CFL: self.field_like_ratio * cdl, kernels.PX: self.polarization[0],
-                   kernels.PY: self.polarization[1], kernels.PZ: self.polarization[2]}
-        return entries, *_empty_table()
+        px, py, pz = self.polarization
+        entries = dict(kind=kernels.KIND_CONSTANT, cdl=cdl, cfl=self.field_like_ratio * cdl,
+                       px=px, py=py, pz=pz)
+        return entries, *kernels.empty_table()
 
     def max_field(self, magnet: Macrospin, J_max: float) -> float:
         """Largest |B_SOT| (T) at |J| <= J_max."""
@@ -149,8 +149,9 @@ class TableSOT:
         self._geom = geom
         self._coef = hermite_power_coefficients(th, self.values, self.slopes)
         w = width.max()
-        self._fast = (2.0 if w <= kernels.TINY_SERIES_MAX_WIDTH
-                      else float(w <= kernels.FAST_SERIES_MAX_WIDTH))
+        self._fast = (kernels.SERIES_TINY if w <= kernels.TINY_SERIES_MAX_WIDTH
+                      else kernels.SERIES_SMALL if w <= kernels.FAST_SERIES_MAX_WIDTH
+                      else kernels.SERIES_NONE)
         self.representation = v.choice("representation", representation, ("exact", "four-term"))
         if self.representation == "four-term":
             n = v.count("grid_points", grid_points, min=16)
@@ -184,15 +185,14 @@ class TableSOT:
                                      self.prefactor(Ms, thickness))
 
     def kernel_setup(self, magnet: Macrospin):
+        """(fields of :data:`~.kernels.PARAMS` by name, geom, coef) for the kernels."""
         pref = float(self.prefactor(magnet.Ms, magnet.thickness))
+        jx, jy = self.current_direction
         if self.representation == "four-term":
-            entries = {kernels.KIND: float(kernels.KIND_TABLE4), kernels.PREF: pref,
-                       kernels.JX: self.current_direction[0], kernels.JY: self.current_direction[1],
-                       kernels.TAB_N: float(self._n4), kernels.TAB_DU: 1.0 / (self._n4 - 1)}
+            entries = dict(kind=kernels.KIND_TABLE4, pref=pref, jx=jx, jy=jy,
+                           tab_n=self._n4, tab_du=1.0 / (self._n4 - 1))
             return entries, self._geom, self._coef4
-        entries = {kernels.KIND: float(kernels.KIND_TABLE), kernels.PREF: pref,
-                   kernels.JX: self.current_direction[0], kernels.JY: self.current_direction[1],
-                   kernels.TAB_FAST: self._fast}
+        entries = dict(kind=kernels.KIND_TABLE, pref=pref, jx=jx, jy=jy, tab_fast=self._fast)
         return entries, self._geom, self._coef
 
     def max_field(self, magnet: Macrospin, J_max: float) -> float:
@@ -241,12 +241,6 @@ def _four_term_coefficients(sot, n):
     coef[:, :4] = a[:-1]
     coef[:, 4:] = np.diff(a, axis=0) * (n - 1)
     return np.ascontiguousarray(coef)
-
-
-def _empty_table():
-    geom = np.zeros((2, 3))
-    geom[1, 0] = np.pi
-    return geom, np.zeros((2, 40))
 
 
 def hermite_power_coefficients(theta, values, slopes):

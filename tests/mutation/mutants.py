@@ -32,7 +32,7 @@ MUTANTS = [
      "cols[k] = table.values[:, i]", "cols[k] = table.values[:, i] * (1e3 if k[0] == 's' else 1)",
      "tests/test_exporters.py -k csv"),
     ("table kernel: wrong determinant of sigma", "llgsot/dynamics/kernels.py",
-     "idet = par[PREF] / (sxx * syy - sxy * syx)", "idet = par[PREF] / (sxx * syy + sxy * syx)",
+     "idet = par.pref / (sxx * syy - sxy * syx)", "idet = par.pref / (sxx * syy + sxy * syx)",
      "tests/test_spinorbit.py -k exact_kernel"),
     ("constant kernel: damping-like field reversed", "llgsot/dynamics/kernels.py",
      "return (bdl * (my * pz - mz * py) + bfl * px,", "return (bdl * (mz * py - my * pz) + bfl * px,",
