@@ -23,7 +23,8 @@ SWITCHING_THRESHOLD = 0.5
 def final_state(p_end: np.ndarray) -> np.ndarray:
     """+1 / -1: the hemisphere (sign of m.axis) of the last saved sample; 0 if exactly in-plane
     or failed (NaN)."""
-    return np.sign(np.nan_to_num(p_end, nan=0.0)).astype(np.int8)
+    p_end = np.asarray(p_end, float)
+    return np.where(np.isfinite(p_end), np.sign(p_end), 0.0).astype(np.int8)  # failed: 0
 
 
 def switching_time(time: np.ndarray, p: np.ndarray, threshold: float = SWITCHING_THRESHOLD,
