@@ -97,3 +97,15 @@ def check_writable(name: str, path) -> str:
     if os.path.exists(p) and not os.access(p, os.W_OK):
         raise ValueError(f"{name}: cannot overwrite {p!r} (permission denied)")
     return p
+
+
+def save_dataset(ds, path) -> str:
+    """Write an xarray Dataset to netCDF atomically; attributes netCDF cannot hold (dicts,
+    booleans, None) are stored as text. Returns the path."""
+    clean = ds.copy()
+    for k, val in list(clean.attrs.items()):
+        if isinstance(val, (dict, bool)) or val is None:
+            clean.attrs[k] = str(val)
+    with atomic_path(path, suffix=".nc.tmp") as tmp:
+        clean.to_netcdf(tmp, engine="netcdf4")
+    return os.fspath(path)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 
+from .._io import save_dataset
 from .config import load_toml, magnet_from, output_path, pulse_from, section, strict_json, torque_from, unknown_sections
 
 SECTIONS = ("magnet", "torque", "pulse", "model", "run", "critical_current", "diagram")
@@ -68,7 +69,7 @@ def simulate_cmd(args) -> int:
           f"switched: {int(ds['switched'].values.sum())}/{members}; "
           f"switching time (member 0): {float(ds['switching_time'].values[0]):.4g} s")
     if args.output is not None:
-        _save(ds, args.output)
+        save_dataset(ds, args.output)
         print(f"wrote {args.output}")
     if args.plot is not None:
         from ..plotting import plot_trajectory
@@ -76,18 +77,6 @@ def simulate_cmd(args) -> int:
         plot_trajectory(ds, args.plot)
         print(f"wrote {args.plot}")
     return 0
-
-
-def _save(ds, path):
-    """netCDF, atomically; attributes netCDF cannot hold are stored as text."""
-    from .._io import atomic_path
-
-    clean = ds.copy()
-    for k, val in list(clean.attrs.items()):
-        if isinstance(val, (dict, bool)) or val is None:
-            clean.attrs[k] = str(val)
-    with atomic_path(path, suffix=".nc.tmp") as tmp:
-        clean.to_netcdf(tmp, engine="netcdf4")
 
 
 def critical_cmd(args) -> int:
@@ -115,7 +104,7 @@ def diagram_cmd(args) -> int:
     cfg, d, magnet, torque = _common(args.config, "diagram")
     ds = switching_diagram(magnet, torque, pulse_from(cfg), checkpoint=args.checkpoint,
                            progress=not args.no_progress, **d)
-    _save(ds, args.output)
+    save_dataset(ds, args.output)
     print(f"wrote {args.output} ({ds['switched'].size} points)")
     if args.plot is not None:
         from ..plotting import plot_diagram

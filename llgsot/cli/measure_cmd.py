@@ -27,11 +27,12 @@ table built on the fly), and [harmonic_hall] or [st_fmr]:
 """
 from __future__ import annotations
 
-import json
 import math
 import os
 
-from .config import NUMBER, grid_values, load_toml, magnet_from, section, torque_from, unknown_sections
+from .._io import save_dataset
+from .config import (NUMBER, grid_values, load_toml, magnet_from, section, strict_json,
+                     torque_from, unknown_sections)
 
 GRID = (int, float, dict)
 HH_SPEC = {"current": (NUMBER, True, None), "fields": (GRID, True, None),
@@ -108,40 +109,16 @@ def st_fmr_cmd(args) -> int:
     return _finish(args, ds, res, "ST-FMR", line)
 
 
-def _strict(obj):
-    """JSON-ready copy: NaN/inf become null (strict JSON)."""
-    if isinstance(obj, dict):
-        return {str(k): _strict(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_strict(v) for v in obj]
-    if isinstance(obj, float) or hasattr(obj, "dtype"):
-        x = float(obj)
-        return x if math.isfinite(x) else None
-    return obj
-
-
-def _save(ds, path):
-    """netCDF, atomically; attributes netCDF cannot hold are stored as text."""
-    from .._io import atomic_path
-
-    clean = ds.copy()
-    for k, val in list(clean.attrs.items()):
-        if isinstance(val, (dict, bool)) or val is None:
-            clean.attrs[k] = str(val)
-    with atomic_path(path, suffix=".nc.tmp") as tmp:
-        clean.to_netcdf(tmp, engine="netcdf4")
-
-
 def _finish(args, ds, res, what, line):
     n = ds["field"].size
     if args.output:
-        _save(ds, args.output)
+        save_dataset(ds, args.output)
     if args.plot:
         from ..measurements import plots
 
         (plots.plot_harmonic_hall if "R_2w" in ds else plots.plot_st_fmr)(ds, args.plot)
     if args.json:
-        print(json.dumps(_strict(res or {}), allow_nan=False))
+        print(strict_json(res or {}))
         return 0
     print(f"simulated {what}: {n} fields")
     if res is not None:
