@@ -109,3 +109,29 @@ def save_dataset(ds, path) -> str:
     with atomic_path(path, suffix=".nc.tmp") as tmp:
         clean.to_netcdf(tmp, engine="netcdf4")
     return os.fspath(path)
+
+
+def json_ready(obj):
+    """A strict-JSON-ready copy of ``obj``: dicts, lists and arrays recursively, numpy scalars
+    as plain numbers, non-finite numbers as None (RFC 8259 has no NaN/Infinity), anything
+    else unknown as its str()."""
+    import math
+
+    import numpy as np
+
+    if isinstance(obj, dict):
+        return {str(k): json_ready(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [json_ready(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return json_ready(obj.tolist())
+    if isinstance(obj, (bool, np.bool_)):
+        return bool(obj)
+    if isinstance(obj, (int, np.integer)):
+        return int(obj)
+    if isinstance(obj, (float, np.floating)):
+        x = float(obj)
+        return x if math.isfinite(x) else None
+    if obj is None or isinstance(obj, str):
+        return obj
+    return str(obj)

@@ -511,25 +511,6 @@ def strict_json(obj) -> str:
     as plain numbers and lists."""
     import json
 
-    return json.dumps(_plain(obj), allow_nan=False)
+    from .._io import json_ready
 
-
-def _plain(obj):
-    import numpy as np
-
-    if isinstance(obj, dict):
-        return {str(k): _plain(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_plain(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return _plain(obj.tolist())
-    if isinstance(obj, (bool, np.bool_)):
-        return bool(obj)
-    if isinstance(obj, (int, np.integer)):
-        return int(obj)
-    if isinstance(obj, (float, np.floating)):
-        x = float(obj)
-        return x if math.isfinite(x) else None
-    if obj is None or isinstance(obj, str):
-        return obj
-    return str(obj)
+    return json.dumps(json_ready(obj), allow_nan=False)

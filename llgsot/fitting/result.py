@@ -1,10 +1,11 @@
 """The result of a fit: best values, profile-likelihood intervals, covariance, diagnostics."""
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from .._io import json_ready
 
 
 @dataclass
@@ -95,22 +96,7 @@ class FitResult:
     def to_dict(self) -> dict:
         """Strict-JSON-ready dict (non-finite numbers become None)."""
 
-        def clean(x):
-            if isinstance(x, dict):
-                return {str(k): clean(y) for k, y in x.items()}
-            if isinstance(x, (list, tuple)):
-                return [clean(y) for y in x]
-            if isinstance(x, np.ndarray):
-                return clean(x.tolist())
-            if isinstance(x, (float, np.floating)):
-                return float(x) if math.isfinite(x) else None
-            if isinstance(x, (np.integer,)):
-                return int(x)
-            if isinstance(x, (np.bool_,)):
-                return bool(x)
-            return x
-
-        return clean({
+        return json_ready({
             "free": self.free, "params": self.params, "ci": self.ci, "open_ends": self.open_ends,
             "stderr": self.stderr, "covariance": self.covariance, "correlation": self.correlation,
             "chi2": self.chi2, "dof": self.dof, "p_value": self.p_value,
