@@ -300,16 +300,7 @@ def section(cfg: dict, name: str, spec=None, required: bool = True, defaults: bo
     if isinstance(spec, dict):
         return _legacy_section(cfg, name, spec, required)
     spec = spec or sections()[name]
-    if name not in cfg:
-        if required:
-            raise ValueError(f"config: missing section [{name}]")
-        cfg = {name: {}}
-    sec = cfg[name]
-    if not isinstance(sec, dict):
-        raise ValueError(f"config: [{name}] must be a table (a [{name}] section), got {sec!r}")
-    unknown = sorted(set(sec) - set(spec.keys))
-    if unknown:
-        raise ValueError(f"config: unknown key {name}.{unknown[0]} (allowed: {', '.join(spec.keys)})")
+    sec = _raw_section(cfg, name, list(spec.keys), required)
     out = {}
     for key in spec.keys.values():
         if key.name in sec:
@@ -395,18 +386,24 @@ def grid_values(name, val):
     raise ValueError(f"config: {name} must be a list of numbers or {{start, stop, num}}, got {val!r}")
 
 
-def _legacy_section(cfg, name, spec, required):
-    """Old-style spec {key: (types, required, default)} (kept for subcommands not yet ported)."""
+def _raw_section(cfg, name, allowed, required):
+    """cfg[name] as a dict ({} when absent and not required), with no key outside ``allowed``."""
     if name not in cfg:
         if required:
             raise ValueError(f"config: missing section [{name}]")
-        cfg = {name: {}}
+        return {}
     sec = cfg[name]
     if not isinstance(sec, dict):
-        raise ValueError(f"config: [{name}] must be a table")
-    unknown = sorted(set(sec) - set(spec))
+        raise ValueError(f"config: [{name}] must be a table (a [{name}] section), got {sec!r}")
+    unknown = sorted(set(sec) - set(allowed))
     if unknown:
-        raise ValueError(f"config: unknown key {name}.{unknown[0]} (allowed: {', '.join(sorted(spec))})")
+        raise ValueError(f"config: unknown key {name}.{unknown[0]} (allowed: {', '.join(allowed)})")
+    return sec
+
+
+def _legacy_section(cfg, name, spec, required):
+    """Old-style spec {key: (types, required, default)} (kept for subcommands not yet ported)."""
+    sec = _raw_section(cfg, name, sorted(spec), required)
     out = {}
     for key, (types, req, default) in spec.items():
         if key not in sec:
