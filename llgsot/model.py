@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import math
+
 import numpy as np
 
 from . import _validate as v
@@ -167,12 +169,43 @@ def band_minima(c: float, alpha: float, dx: float, dz: float) -> tuple:
 
 
 def band_critical_energies(c: float, alpha: float, dx: float, dz: float) -> np.ndarray:
-    """Sorted energies (meV) of both bands at every critical point on the k_y axis: the band
-    bottoms, the top of the Mexican hat of the lower band, the touching point. At these a
-    Fermi contour is born, vanishes or changes topology, possibly through the polar centre."""
-    ky = _axis_stationary(c, alpha, dx, dz)
-    lo, up = _axis_bands(c, alpha, dx, dz, ky)
-    return np.unique(np.concatenate([lo, up]))
+    """Sorted, unique energies (meV) of both bands at every critical point on the k_y axis:
+    the band bottoms, the top of the Mexican hat of the lower band, the point where the bands
+    touch (a cusp extremum, dz = 0). At these a Fermi contour is born, vanishes or changes
+    topology, possibly through the polar centre.
+
+    On the axis E_pm = c k^2 pm sqrt((alpha k_y - dx)^2 + dz^2); a critical point satisfies
+    |2 c k_y| <= |alpha|, so a scan of the derivative of each band over that interval (4001
+    points) with a bracketing refinement (brentq to 1e-15 of the interval) finds every one,
+    cusps included. (The candidates of :func:`_axis_stationary` are not used here: near a
+    cusp with dz -> 0 their quartic is ill-conditioned, and they mix the two bands.)
+    """
+    from scipy.optimize import brentq
+
+    a = float(alpha)
+    out = []
+    for s in (1.0, -1.0):
+        def dE(k, s=s):
+            r = math.sqrt((a * k - dx) ** 2 + dz**2)
+            return 2 * c * k + (s * a * (a * k - dx) / r if r > 0 else 0.0)  # r = 0: the cusp
+
+        def E(k, s=s):
+            return c * k * k + s * math.sqrt((a * k - dx) ** 2 + dz**2)
+
+        L = 1.05 * abs(a) / (2 * c) + 1e-12
+        ks = np.linspace(-L, L, 4001)
+        r = np.sqrt((a * ks - dx) ** 2 + dz**2)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            d = 2 * c * ks + np.where(r > 0, s * a * (a * ks - dx) / r, 0.0)
+        for i in np.nonzero(np.sign(d[:-1]) != np.sign(d[1:]))[0]:
+            k0 = brentq(dE, ks[i], ks[i + 1], xtol=1e-15 * max(L, 1.0), maxiter=200)
+            out.append(E(k0))
+        if not out or a == 0.0:
+            out.append(E(0.0))
+    e = np.sort(np.array(out))
+    # one energy for an extremum found from both bands (the cusp where they touch)
+    tol = 1e-13 * max(float(np.abs(e).max()), abs(dx) + abs(dz), 1e-300)
+    return e[np.concatenate([[True], np.diff(e) > tol])]
 
 
 def lower_band_minimum(c: float, alpha: float, dx: float, dz: float) -> float:

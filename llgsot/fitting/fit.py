@@ -242,13 +242,11 @@ def _edge_crossing(tm, params):
     """Does the upper band's bottom cross the Fermi energy within the measured angles?"""
     if not hasattr(tm, "rashba"):
         return None
-    from ..solver.temperature import band_critical_energies
-
     model = tm.rashba(params)
     fe = params.get("fermi_energy", tm.fermi_energy)
     th = np.unique(tm.theta)
     grid = np.linspace(th.min(), th.max(), min(64, 4 * len(th)))
-    top = np.array([band_critical_energies(model, min(t, math.pi - t))[-1] for t in grid])
+    top = np.array([model.band_edges(min(t, math.pi - t))[1] for t in grid])
     side = np.sign(top - fe)
     if np.any(side != side[0]):
         i = int(np.nonzero(side != side[0])[0][0])

@@ -30,6 +30,7 @@ import warnings
 import numpy as np
 
 from ..constants import K_B, EV
+from .. import model as _model
 from .. import spinorbit as _so
 
 #: largest |x| = |eps - mu|/(k_B T) ever integrated; the default window is |x| <= ln(100/tol)
@@ -61,37 +62,11 @@ def fermi(x):
 # -- band critical energies -----------------------------------------------------------------
 def band_critical_energies(model, theta: float) -> np.ndarray:
     """Critical values (eV) of E_+(k) and E_-(k) at magnetization polar angle ``theta`` (rad),
-    azimuth 0: band minima, the local maximum and the saddle of E_-. Sorted, unique.
-
-    On the k_y axis E_pm = c k^2 +- sqrt((alpha k_y - Delta_x)^2 + Delta_z^2); a critical point
-    satisfies |2 c k_y| <= |alpha|, so a dense scan of the derivative on that interval with a
-    bracketing refinement finds every one (cusps at Delta = 0 included).
-    """
-    from scipy.optimize import brentq
-
+    azimuth 0: band minima, the local maximum and the saddle of E_-. Sorted, unique
+    (:func:`llgsot.model.band_critical_energies`, in eV)."""
     p = model.internal()
-    c, a = p.c, p.alpha
-    dx, dz = p.delta * math.sin(theta), p.delta * math.cos(theta)
-    out = []
-    for s in (1.0, -1.0):
-        def dE(k, s=s):
-            r = math.sqrt((a * k - dx) ** 2 + dz**2)
-            return 2 * c * k + (s * a * (a * k - dx) / r if r > 0 else 0.0)  # r = 0: the cusp
-
-        def E(k, s=s):
-            return c * k * k + s * math.sqrt((a * k - dx) ** 2 + dz**2)
-
-        L = 1.05 * abs(a) / (2 * c) + 1e-12
-        ks = np.linspace(-L, L, 4001)
-        r = np.sqrt((a * ks - dx) ** 2 + dz**2)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            d = 2 * c * ks + np.where(r > 0, s * a * (a * ks - dx) / r, 0.0)
-        for i in np.nonzero(np.sign(d[:-1]) != np.sign(d[1:]))[0]:
-            k0 = brentq(dE, ks[i], ks[i + 1], xtol=1e-15 * max(L, 1.0), maxiter=200)
-            out.append(E(k0))
-        if not out or a == 0.0:
-            out.append(E(0.0))
-    return np.unique(np.round(np.array(out) * 1e-3, 15))
+    return 1e-3 * _model.band_critical_energies(p.c, p.alpha, p.delta * math.sin(theta),
+                                                p.delta * math.cos(theta))
 
 
 def cutoff_energy(model, theta: float) -> float:
