@@ -255,3 +255,25 @@ def test_magnumnp_term_evaluated_by_magnumnp(table_b):
     mxh = np.cross(m, H)
     np.testing.assert_allclose(dm, -g * mxh - 0.1 * g * np.cross(m, mxh), rtol=1e-10,
                                atol=1e-12 * np.abs(g * mxh).max())
+
+
+def test_results_from_a_table_name_their_table(tmp_path):
+    """A results file made from a table says which table: the selected Fermi energy, the
+    model, the approximation and the file, whatever route built the TorqueTable."""
+    path = os.path.join(os.path.dirname(__file__), "..", "tables", "fig4.nc")
+    sel = llgsot.load_table(path).sel(fermi_energy=0.0055)
+    for table in (llgsot.TorqueTable(sel), llgsot.TorqueTable(sel.copy())):
+        prov = table.provenance()
+        assert prov["fermi_energy"] == 0.0055
+        assert prov["source_path"] == os.path.abspath(path)
+        assert prov["approximation"] == sel.attrs["approximation"]
+        assert prov["m_eff"] == sel.attrs["m_eff"]
+    mag = llgsot.Macrospin(Ms=1e6, thickness=1e-9, area=1e-16, damping=0.05, Ku=1.2e6)
+    ds = llgsot.harmonic_hall(mag, llgsot.TableSOT(llgsot.TorqueTable(sel), 5e-9), 1e11, [0.02, 0.05])
+    assert ds.attrs["torque_table_fermi_energy"] == 0.0055
+    assert ds.attrs["torque_table_source_path"] == os.path.abspath(path)
+    out = tmp_path / "hh.nc"
+    ds.to_netcdf(out)  # every provenance value is a netCDF attribute type
+    import xarray as xr
+    with xr.open_dataset(out) as back:
+        assert back.attrs["torque_table_regime"] == sel.attrs["regime"]

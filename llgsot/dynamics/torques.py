@@ -209,7 +209,15 @@ class TableSOT:
         return {"torque_model": "table", "torque_nm_thickness": self.nm_thickness,
                 "torque_current_direction": list(self.current_direction),
                 "torque_delta_xc": self.delta_xc, "torque_table_nodes": int(self.theta.size),
-                "torque_table": repr(self.table)[:200]}
+                "torque_table": repr(self.table)[:200], **self._table_provenance()}
+
+    def _table_provenance(self) -> dict:
+        """The table's provenance (:meth:`TorqueTable.provenance`) under ``torque_table_*``
+        keys, for tables that have it (any object with ``kernel_arrays()`` is accepted)."""
+        prov = getattr(self.table, "provenance", None)
+        if prov is None:
+            return {}
+        return {f"torque_table_{k}": val for k, val in prov().items()}
 
     def __repr__(self):
         return (f"TableSOT({self.theta.size}-node table, nm_thickness={self.nm_thickness:g}, "

@@ -123,6 +123,25 @@ class TorqueTable:
         return {"theta": np.array(th), "values": np.array(val), "slopes": np.array(slo),
                 "delta_xc_J": self.delta_xc * EV}
 
+    #: dataset attributes a table's provenance repeats (model, approximation, build)
+    PROVENANCE_ATTRS = ("m_eff", "alpha", "delta_xc", "impurity_density", "impurity_strength",
+                        "cutoff", "approximation", "regime", "temperature", "llgsot_version",
+                        "created", "title")
+
+    def provenance(self) -> dict:
+        """Where this table comes from, as flat scalars for a results file's attrs: the
+        model and build attributes of the dataset (:data:`PROVENANCE_ATTRS`, units as in
+        the table file: eV, eV nm, eV nm^2, m^-2, nm^-1), every scalar coordinate (the
+        selected ``fermi_energy`` in eV, ``impurity_strength``) and the source file."""
+        a = self.dataset.attrs
+        out = {k: a[k] for k in self.PROVENANCE_ATTRS if k in a}
+        for name, c in self.dataset.coords.items():
+            if c.ndim == 0:
+                out[name] = c.values.item()
+        src = self.source_path or self.dataset.encoding.get("source")  # xarray keeps the file
+        out["source_path"] = os.path.abspath(src) if src else "(in-memory dataset)"
+        return out
+
     def __repr__(self):
         a = self.dataset.attrs
         return (f"TorqueTable({len(self.theta)} angles, {a.get('approximation')}/{a.get('regime')}, "
