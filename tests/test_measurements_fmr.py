@@ -113,3 +113,35 @@ def test_dc_bias_table_torque_equals_constant(mag):
     z = llgsot.st_fmr(mag, const, 1e9, 6e9, B, nm_thickness=t_nm).V_mix.values
     assert np.abs(c - z).max() > 0.05 * np.abs(c).max()  # the dc bias matters
     np.testing.assert_allclose(a, c, rtol=0, atol=1e-6 * np.abs(c).max())
+
+
+def test_analysis_refuses_what_it_cannot_fit():
+    """A sweep that misses the resonance, too few fields, or a harmonic Hall dataset give an
+    error naming the problem instead of confident numbers (the fit would stall at the sweep's
+    edge: the resonance here lies at ~0.044 T)."""
+    mag = llgsot.Macrospin(Ms=8e5, thickness=2e-9, area=1e-16, damping=0.01)
+    tq = llgsot.ConstantSOT(0.1)
+    far = llgsot.st_fmr(mag, tq, 1e10, 6e9, np.linspace(0.2, 0.4, 41), nm_thickness=6e-9)
+    with pytest.raises(ValueError, match="not inside the swept fields"):
+        llgsot.analyze_st_fmr(far)
+    few = llgsot.st_fmr(mag, tq, 1e10, 6e9, np.linspace(0.03, 0.06, 5), nm_thickness=6e-9)
+    with pytest.raises(ValueError, match="5 fields"):
+        llgsot.analyze_st_fmr(few)
+    hh = llgsot.harmonic_hall(llgsot.Macrospin(Ms=1e6, thickness=1e-9, area=1e-16, damping=0.05,
+                                               Ku=1.2e6), tq, 1e11, np.linspace(0.02, 0.1, 9),
+                              field_azimuth=[0.0, math.pi / 2], nm_thickness=5e-9)
+    with pytest.raises(ValueError, match="llgsot.st_fmr"):
+        llgsot.analyze_st_fmr(hh)
+    with pytest.raises(ValueError, match="llgsot.harmonic_hall"):
+        llgsot.analyze_harmonic_hall(far)
+    for bad in (0, -1, 1.5):
+        with pytest.raises((ValueError, TypeError), match="degree"):
+            llgsot.analyze_harmonic_hall(hh, degree=bad)
+    with pytest.raises(ValueError, match="9 fields; `degree` = 7"):
+        llgsot.analyze_harmonic_hall(hh, degree=7)
+    flat = hh.assign(R_1w=hh["R_1w"] * 0 + 1.0)
+    with pytest.raises(ValueError, match="no curvature"):
+        llgsot.analyze_harmonic_hall(flat)
+    flagged = hh.assign(converged=hh["converged"].where(hh["field"] != hh["field"][0], 0))
+    with pytest.warns(UserWarning, match="converged = 0"):
+        llgsot.analyze_harmonic_hall(flagged)

@@ -40,6 +40,10 @@ from scipy.optimize import least_squares
 
 from .. import _validate as v
 from ..constants import E_CHARGE, HBAR, MU0
+from .checks import check_dataset
+
+#: fewest swept fields of a lineshape fit (5 parameters and at least 3 degrees of freedom)
+MIN_FIELDS = 8
 
 
 def _basis(B, B0, D):
@@ -124,6 +128,7 @@ def analyze_st_fmr(ds, effective_field=None) -> dict:
     dimension; ``effective_field`` (T), ``gamma``; with >= 2 frequencies ``damping_eff`` and
     ``linewidth_0`` (inhomogeneous part, T).
     """
+    check_dataset(ds, "st_fmr", ("V_mix",), "analyze_st_fmr")
     a = ds.attrs
     t_nm = float(a.get("nm_thickness", 0.0))
     if t_nm <= 0:
@@ -133,11 +138,21 @@ def analyze_st_fmr(ds, effective_field=None) -> dict:
     if not (np.all(B > 0) or np.all(B < 0)):
         raise ValueError("analyze_st_fmr: the fields must all have one sign")
     Bm = np.abs(B)
+    if B.size < MIN_FIELDS:
+        raise ValueError(f"analyze_st_fmr: `ds` has {B.size} fields; the lineshape fit needs "
+                         f">= {MIN_FIELDS} across the resonance")
     multi = "frequency" in ds.dims
     freqs = np.atleast_1d(ds["frequency"].values)
     Vs = ds["V_mix"].values.reshape(freqs.size, B.size)
     fits = [fit_lineshape(Bm, Vs[i]) for i in range(freqs.size)]
     S, A, C, B0, D = (np.array([f[k] for f in fits]) for k in range(5))
+    lo, hi = float(Bm.min()), float(Bm.max())
+    for i in range(freqs.size):  # a resonance the sweep does not cross gives no lineshape
+        if not (lo < B0[i] < hi) or D[i] >= hi - lo:
+            raise ValueError(
+                f"analyze_st_fmr: at frequency {freqs[i]:.6g} Hz the fitted resonance "
+                f"(B0 = {B0[i]:.6g} T, half width {D[i]:.3g} T) is not inside the swept fields "
+                f"[{lo:.6g}, {hi:.6g}] T: sweep across the resonance")
     err = np.array([f[5] for f in fits])
     gamma = float(a["magnet_gamma"])
     if effective_field is None:

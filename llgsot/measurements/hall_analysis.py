@@ -53,6 +53,7 @@ import numpy as np
 
 from .. import _validate as v
 from ..constants import MU0
+from .checks import check_dataset
 
 METHODS = ("hayashi", "avci")
 
@@ -78,7 +79,10 @@ def _ratio(ds, a, field_range, degree):
     B = sub["field"].values
     keep = np.abs(B) <= field_range if field_range is not None else np.ones(B.size, bool)
     if keep.sum() < degree + 3:
-        raise ValueError(f"`field_range` keeps {int(keep.sum())} fields; need >= {degree + 3}")
+        where = (f"`field_range` = {field_range!r} T keeps {int(keep.sum())} of the {B.size} fields"
+                 if field_range is not None else f"the sweep has {B.size} fields")
+        raise ValueError(f"hayashi: {where}; `degree` = {degree} needs >= {degree + 3} "
+                         f"(sweep more fields or lower `degree`, >= 1)")
     x = B[keep]
     scale = np.max(np.abs(x))
     t = x / scale
@@ -86,6 +90,9 @@ def _ratio(ds, a, field_range, degree):
     c2, e2 = _polyfit(t, sub["R_2w"].values[keep], list(range(degree + 1)))
     curv = 2 * c1[1] / scale**2
     slope = c2[1] / scale
+    if abs(c1[1]) <= 1e-9 * float(np.max(np.abs(sub["R_1w"].values[keep]), initial=0.0)):
+        raise ValueError("hayashi: R_1w has no curvature over the sweep (R_ahe = 0, or m does not "
+                         "tilt): the analysis divides by d^2 R_1w/dB^2")
     r = -2 * slope / curv
     err = abs(r) * math.hypot(e2[1] / c2[1] if c2[1] else 0.0, e1[1] / c1[1])
     return r, err, {"d2R1w_dB2": curv, "dR2w_dB": slope, "fit_fields": int(x.size)}
@@ -119,12 +126,16 @@ def analyze_harmonic_hall(ds, method="hayashi", planar_hall_ratio=None, field_ra
     and ``details`` (the intermediate fit numbers); all plain floats / lists (JSON-ready).
     """
     method = v.choice("method", method, METHODS)
+    check_dataset(ds, "harmonic_hall", ("R_1w", "R_2w", "m"), "analyze_harmonic_hall")
+    degree = v.count("degree", degree, min=1)
     if "field_azimuth" not in ds.dims:
         raise ValueError("`ds` must have a field_azimuth dimension (harmonic_hall with an array "
                          "field_azimuth)")
     B_oe = float(ds.attrs.get("oersted_field", 0.0))
     if method == "hayashi":
-        out = _hayashi(ds, planar_hall_ratio, field_range, int(degree))
+        if field_range is not None:
+            field_range = v.positive("field_range", field_range, "T")
+        out = _hayashi(ds, planar_hall_ratio, field_range, degree)
     else:
         out = _avci(ds, R_ahe, effective_field)
     out["B_FL_sot"] = out["B_FL"] + B_oe
