@@ -393,3 +393,60 @@ def test_macrospin_of_the_layer_has_the_prism_demag_factors(mn):
     assert Nx == pytest.approx(aharoni_nz(b, c, a), rel=1e-3)  # x as the "z" of a rotated prism
     assert Ny == pytest.approx(aharoni_nz(c, a, b), rel=1e-3)
     assert magnet.area == pytest.approx(48e-9 * 32e-9, rel=1e-15) and magnet.Ku == layer.Ku
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("which", ["default", "largest allowed"])
+def test_thermal_field_gives_the_langevin_equilibrium(mn, which):
+    """magnum.np's ThermalField with the adaptive RKF45 solver, as run_switching uses it
+    (its default solver_tol, and the largest one it accepts with a thermal field): 256
+    uncoupled 3 nm cubes (no exchange or demag term) in B = 1 T along z at 300 K. Their
+    stationary <m_z> must be the Langevin function coth(x) - 1/x, x = Ms V B / (k_B T)
+    (the Boltzmann distribution), within 4 standard errors of the time average (blocks of
+    20 samples, 10 relaxation times each). Measured: +0.00024 +- 0.00061 at 1e-5 and
+    +0.00093 +- 0.00069 at 1e-4; at 1e-3 the bias is +0.0048 +- 0.0005, refused."""
+    import inspect
+
+    import torch
+    from scipy.constants import k as k_B
+
+    from llgsot.micromagnetics.switching import THERMAL_MAX_SOLVER_TOL, run_switching
+
+    tol = (inspect.signature(run_switching).parameters["solver_tol"].default
+           if which == "default" else THERMAL_MAX_SOLVER_TOL)
+    Ms, a, T, B = 1e6, 3e-9, 300.0, 1.0
+    x = Ms * a**3 * B / (k_B * T)
+    langevin = 1 / math.tanh(x) - 1 / x
+    before = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    try:
+        state = mn.State(mn.Mesh((16, 16, 1), (a, a, a)))
+        state.material = {"Ms": Ms, "A": 1e-11, "alpha": 0.1}
+        state.m = state.Constant([0.0, 0.0, 1.0])
+        state.T = T
+        torch.manual_seed(2)
+        llg = mn.LLGSolver([mn.ExternalField([0.0, 0.0, B / MU0]), mn.ThermalField()],
+                           solver=mn.RKF45, atol=tol, rtol=tol)
+        mz = []
+        for _ in range(1500):  # 15 ns; relaxation time 1/(damping gamma B) = 57 ps
+            llg.step(state, 10e-12)
+            mz.append(state.m[..., 2].mean().item())
+    finally:
+        torch.set_default_dtype(before)
+    blocks = np.asarray(mz[100:]).reshape(-1, 20).mean(1)  # 1 ns discarded
+    err = blocks.std(ddof=1) / math.sqrt(blocks.size)
+    assert abs(blocks.mean() - langevin) < 4 * err, (blocks.mean(), langevin, err)
+    assert err < 1.5e-3  # the test resolves the 0.5 % bias of a too loose tolerance
+
+
+@needs_magnumnp
+def test_loose_solver_tolerance_refused_with_a_thermal_field():
+    from llgsot.micromagnetics import FreeLayer
+    from llgsot.micromagnetics.switching import run_switching
+
+    layer = FreeLayer(nx=2, ny=2, temperature=300.0)
+    pulse = llgsot.Pulse(amplitude=1e11, duration=1e-10)
+    with pytest.raises(ValueError, match="solver_tol.*temperature = 300 K"):
+        run_switching(layer, llgsot.ConstantSOT(0.1), pulse, solver_tol=1e-3)
+    with pytest.raises(ValueError, match="solver_tol"):
+        run_switching(layer, llgsot.ConstantSOT(0.1), pulse, solver_tol=-1.0)
