@@ -83,7 +83,8 @@ def st_fmr(magnet, torque, current, frequency, fields, field_azimuth=math.pi / 4
     rf_current : float
         Device current amplitude I_rf (A); it only scales the voltage (V_mix ~ I_rf J0).
     m0 : 3 numbers or None
-        Initial guess of the equilibrium (default: along the field).
+        Initial guess of the equilibrium, any nonzero vector (normalised; default: along the
+        field).
     dc_current : float
         A dc current density J_dc (A/m^2) added to the rf one (dc-biased ST-FMR): the
         equilibrium includes its SOT and Oersted fields, and the linearisation the derivative
@@ -110,7 +111,8 @@ def st_fmr(magnet, torque, current, frequency, fields, field_azimuth=math.pi / 4
     I_rf = v.positive("rf_current", rf_current, "A")
     hat = np.array([math.cos(az), math.sin(az), 0.0])
     B_ext = fields[:, None] * hat
-    guess = np.where((fields >= 0)[:, None], hat, -hat) if m0 is None else np.asarray(m0, float)
+    guess = (np.where((fields >= 0)[:, None], hat, -hat) if m0 is None
+             else np.asarray(v.direction("m0", m0)))
     J_dc = v.finite_scalar("dc_current", dc_current, "A/m^2")
     m_eq, res, mB = equilibrium(FieldModel(magnet, torque if J_dc else None, B_ext, J_dc, t_nm, cd), guess)
     L, vv, e1, e2 = linear_response(magnet, torque, J0, B_ext, m_eq, t_nm, cd, J_dc)
