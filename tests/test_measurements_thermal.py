@@ -160,8 +160,10 @@ def test_refusals():
         llgsot.harmonic_hall(MAG, TQ, J0, [0.4], temperature=300.0, **KW)
     with pytest.raises(ValueError, match=r"`members` must be an integer >= 2, got 1"):
         _quick(members=1)
-    with pytest.raises(ValueError, match=r"`seed` must be an integer >= 0, got -1"):
+    with pytest.raises(ValueError, match=r"`seed` must be an integer in \[0, 9223372036854775807\], got -1"):
         _quick(seed=-1)
+    with pytest.raises(ValueError, match=r"`seed` must be an integer in .*, got 9223372036854775808"):
+        _quick(seed=2**63)
     with pytest.raises(TypeError, match="`members`"):
         _quick(members="many")
     with pytest.raises(ValueError, match=r"`steps_per_period` = 256 is too small.*allowed: >= "):

@@ -21,6 +21,8 @@ Conventions (stated once, used by :mod:`llgsot.measurements.hall_analysis`):
   (Hayashi's Eq. with the minus sign).
 * Oersted field of a normal metal BELOW the ferromagnet: -(mu0 J t_NM / 2)(z x jhat)
   (:func:`llgsot.measurements.equilibrium.oersted_field`).
+* temperature T > 0 (``method="dynamic"`` only): ensemble means of the harmonics of the
+  stochastic LLG with their standard errors (:mod:`llgsot.measurements.hall_dynamic`).
 """
 from __future__ import annotations
 
@@ -42,6 +44,8 @@ METHODS = ("quasistatic", "dynamic")
 N_PHASES = 64
 #: equilibria with a relative torque residual above this are flagged (``converged`` = 0)
 RESIDUAL_FLAG = 1e-9
+#: largest root seed (it is stored as a 64-bit signed integer attribute)
+SEED_MAX = 2**63 - 1
 
 
 def _field_vectors(fields, azimuth, polar):
@@ -148,8 +152,8 @@ def harmonic_hall(magnet, torque, current, fields, field_azimuth=0.0, field_pola
         T > 0: ensemble size (>= 2; default 64). The standard errors scale as
         1/sqrt(members). Validated but unused at T = 0.
     seed : int or None
-        T > 0: root seed (>= 0) of the noise; the same seed gives identical results. None
-        draws one (recorded in ``attrs["seed"]``). Validated but unused at T = 0.
+        T > 0: root seed (0 <= seed <= 2^63 - 1) of the noise; the same seed gives identical
+        results. None draws one (recorded in ``attrs["seed"]``). Validated but unused at T = 0.
 
     Returns
     -------
@@ -157,18 +161,19 @@ def harmonic_hall(magnet, torque, current, fields, field_azimuth=0.0, field_pola
     (equilibrium at J = 0 and T = 0, component x, y, z), ``m_dot_B`` (T), ``converged``
     (0/1); conventions, inputs and provenance in attrs. A scalar ``field_azimuth`` is
     squeezed. At T > 0 only: R_0, R_1w, R_2w are ensemble means, ``R_1w_error`` and
-    ``R_2w_error`` (ohm) their standard errors std(ddof=1)/sqrt(members), and the attrs add
-    ``members``, ``seed`` (the root seed used) and ``integrator``. The T = 0 output has
-    neither the error variables nor these attrs (it is unchanged).
+    ``R_2w_error`` (ohm) their standard errors std(ddof=1)/sqrt(members), the attrs add
+    ``members``, ``seed`` (the root seed used) and ``thermal_kick_per_step`` (rad), and
+    ``integrator`` names Heun. The T = 0 output has neither the error variables nor these
+    attrs (it is unchanged).
     """
     method = v.choice("method", method, METHODS)
     J0, fields, az, polar, cd, t_nm, temp = _check(magnet, torque, current, fields, field_azimuth,
                                                    field_polar, current_direction, nm_thickness,
                                                    temperature, method)
     members = v.count("members", members, min=2)
-    seed = v.seed("seed", seed)
+    seed = None if seed is None else v.count("seed", seed, min=0, max=SEED_MAX)
     if temp > 0 and seed is None:  # drawn here so that it can be recorded and reused
-        seed = int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> np.uint64(1))
+        seed = int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> np.uint64(1))  # <= SEED_MAX
     R_ahe = v.finite_scalar("R_ahe", R_ahe, "ohm")
     R_phe = v.finite_scalar("R_phe", R_phe, "ohm")
     n = int(n_phases)
