@@ -21,6 +21,8 @@ Conventions (stated once, used by :mod:`llgsot.measurements.hall_analysis`):
   (Hayashi's Eq. with the minus sign).
 * Oersted field of a normal metal BELOW the ferromagnet: -(mu0 J t_NM / 2)(z x jhat)
   (:func:`llgsot.measurements.equilibrium.oersted_field`).
+* temperature T > 0 (``method="dynamic"`` only): ensemble means of the harmonics of the
+  stochastic LLG with their standard errors (:mod:`llgsot.measurements.hall_dynamic`).
 """
 from __future__ import annotations
 
@@ -42,6 +44,8 @@ METHODS = ("quasistatic", "dynamic")
 N_PHASES = 64
 #: equilibria with a relative torque residual above this are flagged (``converged`` = 0)
 RESIDUAL_FLAG = 1e-9
+#: largest root seed (it is stored as a 64-bit signed integer attribute)
+SEED_MAX = 2**63 - 1
 
 
 def _field_vectors(fields, azimuth, polar):
@@ -51,7 +55,7 @@ def _field_vectors(fields, azimuth, polar):
 
 
 def _check(magnet, torque, current, fields, field_azimuth, field_polar, current_direction,
-           nm_thickness, temperature):
+           nm_thickness, temperature, method):
     if not isinstance(magnet, Macrospin):
         raise ValueError(f"`magnet` must be a Macrospin, got {type(magnet).__name__}")
     if not isinstance(torque, (ConstantSOT, TableSOT)):
@@ -74,16 +78,20 @@ def _check(magnet, torque, current, fields, field_azimuth, field_polar, current_
         t_nm = torque.nm_thickness if isinstance(torque, TableSOT) else 0.0
     else:
         t_nm = v.nonnegative("nm_thickness", nm_thickness, "m")
-    if v.nonnegative("temperature", temperature, "K") > 0:
-        raise ValueError(f"`temperature` > 0 is not implemented (thermal averaging of the "
-                         f"harmonics); got temperature={temperature!r} K, allowed: 0")
-    return current, fields, az, polar, cd, t_nm
+    temperature = v.nonnegative("temperature", temperature, "K")
+    if temperature > 0 and method != "dynamic":
+        raise ValueError(f"`temperature` = {temperature!r} K > 0 needs `method` = 'dynamic' "
+                         f"(the stochastic LLG), got method={method!r}: with a damping-like torque "
+                         f"the thermal state of the macrospin is not a Boltzmann distribution, so "
+                         f"there is no quasistatic route; allowed with {method!r}: temperature = 0")
+    return current, fields, az, polar, cd, t_nm, temperature
 
 
 def harmonic_hall(magnet, torque, current, fields, field_azimuth=0.0, field_polar=math.pi / 2,
                   R_ahe=1.0, R_phe=0.0, current_direction=0.0, nm_thickness=None,
                   temperature=0.0, method="quasistatic", m0=None, n_phases=N_PHASES,
-                  frequency=1e7, periods=3, steps_per_period=None) -> xr.Dataset:
+                  frequency=1e7, periods=3, steps_per_period=None, members=64,
+                  seed=None) -> xr.Dataset:
     """Simulated first and second harmonic Hall resistances of a macrospin.
 
     Parameters
@@ -109,14 +117,26 @@ def harmonic_hall(magnet, torque, current, fields, field_azimuth=0.0, field_pola
         normal metal below the ferromagnet. None: the TableSOT's t_NM, or no Oersted field
         for a ConstantSOT; 0 switches it off.
     temperature : float
-        Only 0 is implemented (a ValueError names ``temperature`` otherwise).
+        Temperature T (K) of Brown's thermal field, >= 0. T > 0 needs ``method="dynamic"``
+        (a ValueError names ``temperature`` and ``method`` otherwise): with a damping-like
+        torque the stationary state of the stochastic LLG is not a Boltzmann distribution
+        (the torque is not conservative), so no cheap exact quasistatic average exists. At
+        T > 0 the dynamic method integrates the stochastic LLG (Heun, Stratonovich) for
+        ``members`` independent members, all started at the T = 0, J = 0 equilibrium, and
+        returns the ensemble means of each member's R_0, R_1w, R_2w with their standard
+        errors. The first period is discarded: it must hold the thermal relaxation, i.e. the
+        relaxation time (1 + damping^2)/(damping gamma B_eff) (B_eff the stiffness field,
+        e.g. the effective anisotropy field) must be << 1/``frequency``; then the ensemble
+        follows the drive quasistatically and, with conservative fields only (no SOT), its
+        instantaneous state is the Boltzmann distribution at the instantaneous field.
+        Barrier crossings between wells happen only if the run is long enough to hold them.
     method : "quasistatic" | "dynamic"
         "quasistatic": m is the equilibrium at each instantaneous J(t), sampled at
         ``n_phases`` phases 2 pi k / N; the projections are exact up to aliasing of the
         harmonics >= N - 2 of the smooth function R_H(J(t)) sin(w t) (exponentially small).
         "dynamic": the LLG (:func:`llgsot.simulate`, RK4) under J0 sin(2 pi f t) at
         ``frequency`` f (Hz), started at the J = 0 equilibrium, projected over the last
-        ``periods - 1`` periods (the first is discarded).
+        ``periods - 1`` periods (the first is discarded); Heun with the thermal field at T > 0.
     m0 : 3 numbers or None
         Initial guess of the J = 0 equilibrium, which selects the branch of a bistable magnet
         (e.g. m_z > 0 or < 0). Default: the easy axis if Ku > 0, else along the field.
@@ -124,18 +144,36 @@ def harmonic_hall(magnet, torque, current, fields, field_azimuth=0.0, field_pola
         Quasistatic: phases per period (multiple of 4, >= 8; default 64).
     frequency, periods, steps_per_period :
         Dynamic: drive frequency (Hz, default 10 MHz), periods integrated (>= 2, the first
-        discarded) and RK4 steps per period (a multiple of 256; default from a rotation of
-        0.25 rad per step at the largest field scale).
+        discarded) and RK4 (T > 0: Heun) steps per period (a multiple of 256; default from a
+        rotation of 0.25 rad per step at the largest field scale and, at T > 0, an rms
+        thermal kick sqrt(2 damping k_B T gamma dt / (Ms V)) of at most 0.05 rad per step;
+        a value whose thermal kick exceeds 0.5 rad is refused).
+    members : int
+        T > 0: ensemble size (>= 2; default 64). The standard errors scale as
+        1/sqrt(members). Validated but unused at T = 0.
+    seed : int or None
+        T > 0: root seed (0 <= seed <= 2^63 - 1) of the noise; the same seed gives identical
+        results. None draws one (recorded in ``attrs["seed"]``). Validated but unused at T = 0.
 
     Returns
     -------
     xarray.Dataset over (field_azimuth, field): ``R_1w``, ``R_2w``, ``R_0`` (ohm), ``m``
-    (equilibrium at J = 0, component x, y, z), ``m_dot_B`` (T), ``converged`` (0/1);
-    conventions, inputs and provenance in attrs. A scalar ``field_azimuth`` is squeezed.
+    (equilibrium at J = 0 and T = 0, component x, y, z), ``m_dot_B`` (T), ``converged``
+    (0/1); conventions, inputs and provenance in attrs. A scalar ``field_azimuth`` is
+    squeezed. At T > 0 only: R_0, R_1w, R_2w are ensemble means, ``R_1w_error`` and
+    ``R_2w_error`` (ohm) their standard errors std(ddof=1)/sqrt(members), the attrs add
+    ``members``, ``seed`` (the root seed used) and ``thermal_kick_per_step`` (rad), and
+    ``integrator`` names Heun. The T = 0 output has neither the error variables nor these
+    attrs (it is unchanged).
     """
     method = v.choice("method", method, METHODS)
-    J0, fields, az, polar, cd, t_nm = _check(magnet, torque, current, fields, field_azimuth,
-                                             field_polar, current_direction, nm_thickness, temperature)
+    J0, fields, az, polar, cd, t_nm, temp = _check(magnet, torque, current, fields, field_azimuth,
+                                                   field_polar, current_direction, nm_thickness,
+                                                   temperature, method)
+    members = v.count("members", members, min=2)
+    seed = None if seed is None else v.count("seed", seed, min=0, max=SEED_MAX)
+    if temp > 0 and seed is None:  # drawn here so that it can be recorded and reused
+        seed = int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> np.uint64(1))  # <= SEED_MAX
     R_ahe = v.finite_scalar("R_ahe", R_ahe, "ohm")
     R_phe = v.finite_scalar("R_phe", R_phe, "ohm")
     n = int(n_phases)
@@ -175,9 +213,10 @@ def harmonic_hall(magnet, torque, current, fields, field_azimuth=0.0, field_pola
         from .hall_dynamic import dynamic_harmonics
 
         R0, R1, R2, extra = dynamic_harmonics(magnet, torque, J0, B, m_eq, R_ahe, R_phe, cd, t_nm,
-                                              frequency, periods, steps_per_period)
+                                              frequency, periods, steps_per_period, temp, members, seed)
         conv = (res0 <= RESIDUAL_FLAG) & (mB > 0)
     dims = ("field_azimuth", "field")
+    errors = extra.pop("errors", {})
     ds = xr.Dataset(
         {"R_1w": (dims, R1, {"units": "ohm", "long_name": "first harmonic Hall resistance (sin wt)"}),
          "R_2w": (dims, R2, {"units": "ohm", "long_name": "second harmonic Hall resistance (cos 2wt)"}),
@@ -187,6 +226,9 @@ def harmonic_hall(magnet, torque, current, fields, field_azimuth=0.0, field_pola
          "converged": (dims, conv.astype(np.int8), {"units": "1"})},
         coords={"field_azimuth": ("field_azimuth", azs, {"units": "rad"}),
                 "field": ("field", fields, {"units": "T"}), "component": ["x", "y", "z"]})
+    for name, err in errors.items():  # T > 0 only
+        ds[name] = (dims, err, {"units": "ohm", "long_name": f"standard error of {name[:-6]} "
+                                "(std over members, ddof = 1, / sqrt(members))"})
     if np.ndim(az) == 0:
         ds = ds.squeeze("field_azimuth")
     ds.attrs.update(magnet.as_attrs())
@@ -206,6 +248,10 @@ def harmonic_hall(magnet, torque, current, fields, field_azimuth=0.0, field_pola
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         **{k: val for k, val in extra.items()},
     })
+    if temp > 0:
+        ds.attrs.update({"temperature": temp, "members": members, "seed": seed,
+                         "thermal_note": "ensemble means over `members` independent members; the "
+                                         "first period (thermal relaxation) discarded"})
     return ds
 
 
