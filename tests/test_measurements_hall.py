@@ -122,3 +122,17 @@ def test_dynamic_equals_quasistatic_at_low_frequency():
     d = llgsot.harmonic_hall(mag, tq, J, B, R_phe=0.3, nm_thickness=5e-9, method="dynamic", frequency=1e7)
     np.testing.assert_allclose(d.R_1w.values, q.R_1w.values, rtol=1e-6, atol=0)
     np.testing.assert_allclose(d.R_2w.values, q.R_2w.values, rtol=1e-4, atol=0)
+
+
+def test_polarization_off_the_current_frame_warns_and_m0_is_a_direction():
+    """A ConstantSOT whose polarization is not z x jhat (the analyses' assumption) warns, naming
+    both; with the matching polarization nothing is said. m0 must be a nonzero 3-vector."""
+    mag = llgsot.Macrospin(Ms=1e6, thickness=1e-9, area=1e-16, damping=0.05, Ku=1.2e6)
+    B = np.linspace(-0.05, 0.05, 9)
+    with pytest.warns(UserWarning, match="polarization .* is not z x jhat"):
+        llgsot.harmonic_hall(mag, llgsot.ConstantSOT(0.1, 0.5), 1e11, B, current_direction=0.7)
+    p = (-math.sin(0.7), math.cos(0.7), 0.0)
+    llgsot.harmonic_hall(mag, llgsot.ConstantSOT(0.1, 0.5, polarization=p), 1e11, B, current_direction=0.7)
+    for bad in ([0, 0, 0], [1, 0]):
+        with pytest.raises(ValueError, match="m0"):
+            llgsot.harmonic_hall(mag, llgsot.ConstantSOT(0.1), 1e11, B, m0=bad)

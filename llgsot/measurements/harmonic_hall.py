@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import warnings
 
 import numpy as np
 import xarray as xr
@@ -55,7 +56,9 @@ def _field_vectors(fields, azimuth, polar):
 
 
 def _check(magnet, torque, current, fields, field_azimuth, field_polar, current_direction,
-           nm_thickness, temperature, method):
+           nm_thickness):
+    """The checks harmonic_hall and st_fmr share; returns (J0, fields, azimuth, polar,
+    current direction, t_NM)."""
     if not isinstance(magnet, Macrospin):
         raise ValueError(f"`magnet` must be a Macrospin, got {type(magnet).__name__}")
     if not isinstance(torque, (ConstantSOT, TableSOT)):
@@ -78,13 +81,24 @@ def _check(magnet, torque, current, fields, field_azimuth, field_polar, current_
         t_nm = torque.nm_thickness if isinstance(torque, TableSOT) else 0.0
     else:
         t_nm = v.nonnegative("nm_thickness", nm_thickness, "m")
+    if isinstance(torque, ConstantSOT):
+        p_std = (-math.sin(cd), math.cos(cd), 0.0)  # z x jhat
+        if max(abs(a - b) for a, b in zip(torque.polarization, p_std)) > 1e-9:
+            warnings.warn(f"the ConstantSOT's polarization {tuple(torque.polarization)} is not z x jhat = "
+                          f"({p_std[0]:.6g}, {p_std[1]:.6g}, 0) for current_direction = {cd!r} rad: "
+                          "the simulation uses it as given, but the standard analyses assume "
+                          "p = z x jhat", stacklevel=3)
+    return current, fields, az, polar, cd, t_nm
+
+
+def _check_temperature(temperature, method):
     temperature = v.nonnegative("temperature", temperature, "K")
     if temperature > 0 and method != "dynamic":
         raise ValueError(f"`temperature` = {temperature!r} K > 0 needs `method` = 'dynamic' "
                          f"(the stochastic LLG), got method={method!r}: with a damping-like torque "
                          f"the thermal state of the macrospin is not a Boltzmann distribution, so "
                          f"there is no quasistatic route; allowed with {method!r}: temperature = 0")
-    return current, fields, az, polar, cd, t_nm, temperature
+    return temperature
 
 
 def harmonic_hall(magnet, torque, current, fields, field_azimuth=0.0, field_polar=math.pi / 2,
@@ -138,8 +152,8 @@ def harmonic_hall(magnet, torque, current, fields, field_azimuth=0.0, field_pola
         ``frequency`` f (Hz), started at the J = 0 equilibrium, projected over the last
         ``periods - 1`` periods (the first is discarded); Heun with the thermal field at T > 0.
     m0 : 3 numbers or None
-        Initial guess of the J = 0 equilibrium, which selects the branch of a bistable magnet
-        (e.g. m_z > 0 or < 0). Default: the easy axis if Ku > 0, else along the field.
+        Initial guess of the J = 0 equilibrium (a nonzero vector, normalised), which selects
+        the branch of a bistable magnet (e.g. m_z > 0 or < 0). Default: the easy axis if Ku > 0, else along the field.
     n_phases : int
         Quasistatic: phases per period (multiple of 4, >= 8; default 64).
     frequency, periods, steps_per_period :
@@ -167,9 +181,9 @@ def harmonic_hall(magnet, torque, current, fields, field_azimuth=0.0, field_pola
     attrs (it is unchanged).
     """
     method = v.choice("method", method, METHODS)
-    J0, fields, az, polar, cd, t_nm, temp = _check(magnet, torque, current, fields, field_azimuth,
-                                                   field_polar, current_direction, nm_thickness,
-                                                   temperature, method)
+    J0, fields, az, polar, cd, t_nm = _check(magnet, torque, current, fields, field_azimuth,
+                                             field_polar, current_direction, nm_thickness)
+    temp = _check_temperature(temperature, method)
     members = v.count("members", members, min=2)
     seed = None if seed is None else v.count("seed", seed, min=0, max=SEED_MAX)
     if temp > 0 and seed is None:  # drawn here so that it can be recorded and reused
@@ -182,7 +196,7 @@ def harmonic_hall(magnet, torque, current, fields, field_azimuth=0.0, field_pola
     azs = np.atleast_1d(az)
     B = _field_vectors(fields, azs, polar)  # (A, F, 3)
     if m0 is not None:
-        guess = np.asarray(m0, float)
+        guess = np.asarray(v.direction("m0", m0))
     elif magnet.Ku > 0:
         guess = np.asarray(magnet.easy_axis)
     else:  # no easy axis: start along the field (at zero field: the easy_axis vector)

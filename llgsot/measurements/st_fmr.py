@@ -100,7 +100,7 @@ def st_fmr(magnet, torque, current, frequency, fields, field_azimuth=math.pi / 4
     field), ``dm_abs`` (|dm| amplitude, 1), ``converged``; conventions in attrs.
     """
     J0, fields, az, _, cd, t_nm = _check(magnet, torque, current, fields, field_azimuth,
-                                         math.pi / 2, current_direction, nm_thickness, 0.0)
+                                         math.pi / 2, current_direction, nm_thickness)
     if np.ndim(az):
         raise ValueError("`field_azimuth` must be a number (rad) for st_fmr")
     az = float(az)
