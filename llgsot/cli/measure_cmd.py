@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import os
 
+import numpy as np
+
 from .._io import save_dataset
 from .config import (_call, command_sections, load_toml, magnet_from, output_path, section,
                      sections, strict_json, torque_from, unknown_sections)
@@ -75,7 +77,7 @@ def st_fmr_cmd(args) -> int:
     res = None if analysis == "none" else _call("st_fmr", analyze_st_fmr, ds=ds)
 
     def line(r):
-        xi = r["xi_fmr"] if not isinstance(r["xi_fmr"], list) else r["xi_fmr_mean"]
+        xi = r["xi_fmr_mean"] if "xi_fmr_mean" in r else np.mean(r["xi_fmr"])  # 1 or more
         return (f"xi_FMR = {xi:.6g}, B_M = mu0 M_eff = {r['effective_field']:.6g} T"
                 + (f", damping_eff = {r['damping_eff']:.4g}" if "damping_eff" in r else ""))
 

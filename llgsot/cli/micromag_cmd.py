@@ -52,8 +52,8 @@ def load_config(path):
     if not (tables or const):
         raise ValueError("config: torques.tables and torques.constant_equivalent are both false")
     name = t.pop("table")
-    ds = load_table(name if os.path.isabs(name) else
-                    os.path.join(os.path.dirname(os.path.abspath(path)), name))
+    name = name if os.path.isabs(name) else os.path.join(os.path.dirname(os.path.abspath(path)), name)
+    ds = _call("torques", load_table, path=name)
     magnet = None
     torques = {}
     for fe in energies:
@@ -80,11 +80,20 @@ def micromag_cmd(args) -> int:
     return run_study(layer, torques, pulse, st, args.output, progress=not args.no_progress)
 
 
+def study_results(layer, torques, pulse, st, **callbacks) -> list:
+    """:func:`llgsot.micromagnetics.study.compare` with the [study] options of ``st``
+    (``callbacks``: on_run, progress)."""
+    from ..micromagnetics.study import compare
+
+    options = {k: val for k, val in st.items() if k not in CLI_STUDY_KEYS}
+    return _call("study", compare, layer=layer, torques=torques, pulse=pulse, **callbacks,
+                 **options)
+
+
 def run_study(layer, torques, pulse, st, outdir, progress=True, echo=print) -> int:
     """Run the comparison and write summary.json, summary.md and the figures to ``outdir``."""
     from .._io import atomic_write_text
     from ..micromagnetics import plots
-    from ..micromagnetics.study import compare
 
     os.makedirs(outdir, exist_ok=True)
     bar = None
@@ -106,9 +115,8 @@ def run_study(layer, torques, pulse, st, outdir, progress=True, echo=print) -> i
 
     echo(f"llgsot micromag: {layer.describe()}")
     echo(f"  {pulse.describe()}; torques: {', '.join(torques)}")
-    options = {k: val for k, val in st.items() if k not in CLI_STUDY_KEYS}
-    results = _call("study", compare, layer=layer, torques=torques, pulse=pulse, on_run=on_run,
-                    progress=on_progress if bar is not None else None, **options)
+    results = study_results(layer, torques, pulse, st, on_run=on_run,
+                            progress=on_progress if bar is not None else None)
     if bar is not None:
         bar.close()
     rows = [r.row() for r in results]
