@@ -6,10 +6,9 @@ the keys, which of them are required and their defaults come from ``dataclasses.
 build_table, simulate, critical_current, switching_diagram, harmonic_hall, st_fmr,
 fit_torques, the micromagnetic compare/run_switching), and each key's description from the
 object's numpydoc "Parameters" section. Nothing is copied: a key the config leaves out is
-simply not passed, so the library's own default applies. A few keys belong to the command
-line only (a table file, which analysis to run, torch threads); they are :class:`Key` s
-too, and say so. ``docs/gen_cli.py`` writes the reference page ``docs/cli.md`` from the
-same :func:`sections` and :data:`COMMANDS`.
+simply not passed, so the library's own default applies. Keys of the command line alone (a
+table file, the analysis, torch threads) say so. ``docs/gen_cli.py`` writes ``docs/cli.md``
+from the same :func:`sections` and :data:`COMMANDS`.
 
 Errors are one line and name the key (``config: magnet.Ms must be a number, got 'big'``).
 """
@@ -279,10 +278,9 @@ def _measurement_sections(kinds) -> dict:
     fmr["analysis"] = Key("analysis", "string", "liu", "Command line only: \"liu\" "
                           "(`llgsot.analyze_st_fmr`, Liu's S/A analysis) or \"none\".",
                           ("liu", "none"))
-    return {"harmonic_hall": Section("harmonic_hall", "llgsot.harmonic_hall",
-                                     "A simulated harmonic Hall sweep (`llgsot harmonic-hall`).", hh),
-            "st_fmr": Section("st_fmr", "llgsot.st_fmr",
-                              "A simulated ST-FMR sweep (`llgsot st-fmr`).", fmr)}
+    return {"harmonic_hall": Section("harmonic_hall", "llgsot.harmonic_hall", "A simulated "
+                                     "harmonic Hall sweep (`llgsot harmonic-hall`).", hh),
+            "st_fmr": Section("st_fmr", "llgsot.st_fmr", "A simulated ST-FMR sweep.", fmr)}
 
 
 def _fit_sections(kinds, approx) -> dict:
@@ -315,11 +313,9 @@ def _micromag_sections(kinds) -> dict:
                                 "Fermi energies (eV) selected from the table, one torque each"),
           **from_library(TableSOT, exclude=_NOT_KEYS, kinds=kinds,
                          choices={"representation": ("exact", "four-term")}),
-          "tables": Key("tables", "boolean", True, "Command line only: compare each table "
-                        "torque itself"),
+          "tables": Key("tables", "boolean", True, "Command line only: compare each table torque"),
           "constant_equivalent": Key("constant_equivalent", "boolean", True, "Command line only: "
-                                     "compare each table's constant equivalent "
-                                     "(`llgsot.studies.compare.constant_equivalent`)")}
+                                     "compare each table's constant equivalent")}
     study = from_library(compare, exclude=_NOT_KEYS, kinds={**kinds, "macrospin_bracket": "pair"})
     study.update(from_library(run_switching, exclude=_NOT_KEYS + ("relax",), kinds=kinds))
     study.update(from_library(magnumnp, ["compile"], kinds={"compile": "boolean"},
@@ -334,10 +330,9 @@ def _micromag_sections(kinds) -> dict:
             "torques": Section("torques", "llgsot.TableSOT",
                                "The torques compared by `llgsot micromag`: the tables of a file "
                                "at several Fermi energies and/or their constant equivalents.", tq),
-            "study": Section("study", "llgsot.micromagnetics.study.compare",
-                             "The micromagnetic vs macrospin critical-current study "
-                             "(`llgsot micromag`; run options of "
-                             "`llgsot.micromagnetics.switching.run_switching` included).", study)}
+            "study": Section("study", "llgsot.micromagnetics.study.compare", "The critical-current "
+                             "study; run options of `llgsot.micromagnetics.switching.run_switching` "
+                             "included.", study)}
 
 
 _CACHE: dict = {}
