@@ -1,10 +1,17 @@
 """Bad inputs through every CLI command, config key by config key and flag by flag.
 
 Each case is (command, key or flag, class of bad value); hypothesis draws the concrete value.
-Accepted outcomes only: exit status 2 with ONE line on stderr, no traceback, naming the key
+Accepted outcomes only: exit status 2 with ONE error line on stderr (after any one-line
+``warning:`` lines), no traceback, naming the key
 (``section.key`` or the library argument) or the flag; or exit status 0 (a valid value, e.g. a
 negative field component). An "internal error" (status 1), a traceback or a message that does
 not name the key fails. ``pytest tests/test_bad_inputs_cli.py -q`` prints the counts.
+
+``llgsot micromag`` runs dry here: the micromagnetic runs (magnum.np) are replaced by a stub
+that never switches, so the config is parsed, the layer, torques and pulse are built and
+:func:`llgsot.micromagnetics.study.compare` runs with its macrospin searches, but the run
+options that only ``run_switching`` reads (sample, snapshot_times, solver_tol, settle, seed,
+max_wall) are checked for type and finiteness by the parser, not for range.
 """
 from __future__ import annotations
 
@@ -48,14 +55,82 @@ def _base_configs():
     cc["critical_current"].update(rtol=0.5, t_relax=1e-9, members=8)
     dg = _load("diagram.toml")
     dg["diagram"].update(currents=[2e12], fields=[0.01], t_relax=1e-9)
-    return {"table build": tb, "simulate": sim, "critical-current": cc, "diagram": dg}
+    hh = _load("harmonic_hall.toml")
+    hh["torque"]["table"] = str((EXAMPLES / hh["torque"]["table"]).resolve())
+    hh["harmonic_hall"]["fields"] = {"start": -0.1, "stop": 0.1, "num": 9}
+    fmr = _load("st_fmr.toml")
+    fit = _load("fit.toml")  # one free parameter, one start, Wald intervals: seconds, not minutes
+    fit["fit"].update(fermi_energy=5.3e-3, free=["fermi_energy"], n_starts=1, profile=False)
+    fit["bounds"] = {"fermi_energy": [3e-3, 9e-3]}
+    mm = _load("micromag.toml")
+    mm["torques"]["table"] = str((EXAMPLES / mm["torques"]["table"]).resolve())
+    mm["study"]["macrospin_rtol"] = 0.05
+    return {"table build": tb, "simulate": sim, "critical-current": cc, "diagram": dg,
+            "harmonic-hall": hh, "st-fmr": fmr, "fit": fit, "micromag": mm}
 
 
 BASE = _base_configs()
 #: which command exercises each section's keys
 HOME = {"model": "table build", "table": "table build", "magnet": "simulate", "torque": "simulate",
         "pulse": "simulate", "run": "simulate", "critical_current": "critical-current",
-        "diagram": "diagram"}
+        "diagram": "diagram", "harmonic_hall": "harmonic-hall", "st_fmr": "st-fmr", "fit": "fit",
+        "bounds": "fit", "layer": "micromag", "torques": "micromag", "study": "micromag"}
+#: 4 angles and 2 efficiencies of examples/fit_data.csv (made with fermi_energy 5.5e-3 eV)
+FIT_DATA = """theta,tau1e,tau1e_err,tau2o,tau2o_err
+0.05,1.3436199803e+12,5.6254831186e+10,-1.3113829198e+12,1.6988727506e+11
+0.8504191194,1.4618404652e+12,5.6254831186e+10,-2.2253273277e+12,1.6988727506e+11
+1.650838239,2.7317214623e+12,5.6254831186e+10,-8.5688978001e+12,1.6988727506e+11
+2.451257358,1.3367827556e+12,5.6254831186e+10,-2.0812680292e+12,1.6988727506e+11
+"""
+
+
+def command_argv(command, config, tmp_path):
+    """The command line that runs ``config`` (writing any output into ``tmp_path``)."""
+    if command == "fit":
+        data = tmp_path / "data.csv"
+        data.write_text(FIT_DATA)
+        return ["fit", data, config, "--json"]
+    argv = [*command.split(), config]
+    if command in ("table build", "diagram"):
+        argv += ["-o", tmp_path / "out.nc", "--no-progress"]
+    if command == "micromag":
+        argv += ["-o", tmp_path / "mm", "--no-progress"]
+    return argv
+
+
+@pytest.fixture
+def dry_micromag(monkeypatch):
+    """``llgsot micromag`` without magnum.np runs (see the module docstring); torch's thread
+    count and compile switch are restored afterwards."""
+    from types import SimpleNamespace
+
+    import llgsot.cli.micromag_cmd as mm
+    import llgsot.micromagnetics.backend
+    import llgsot.micromagnetics.study
+
+    def run_switching(layer, torque, pulse, amplitude=None, **options):
+        return SimpleNamespace(switched=False, amplitude=amplitude)
+
+    def critical(layer, torque, pulse, bracket, rtol=0.02, **options):
+        return SimpleNamespace(value=0.5 * (bracket[0] + bracket[1]), bracket=tuple(bracket))
+
+    def run_study(layer, torques, pulse, st, outdir, progress=True, echo=print):
+        assert mm.study_results(layer, torques, pulse, st)
+        return 0
+
+    try:  # imported here, once: its INFO banner on import is a line of stderr (backend.py)
+        llgsot.micromagnetics.backend.magnumnp()
+    except ImportError as exc:
+        pytest.skip(str(exc))
+    monkeypatch.setattr(llgsot.micromagnetics.study, "run_switching", run_switching)
+    monkeypatch.setattr(llgsot.micromagnetics.study, "micromagnetic_critical_current", critical)
+    monkeypatch.setattr(llgsot.micromagnetics.backend, "magnumnp", lambda **kw: None)
+    monkeypatch.setattr(mm, "run_study", run_study)
+    import torch
+
+    threads = torch.get_num_threads()
+    yield
+    torch.set_num_threads(threads)
 
 
 # -- a minimal TOML writer (values: numbers incl. nan/inf, strings, bools, lists, tables) --
@@ -95,11 +170,14 @@ def run_cli(argv):
 
 
 def check_outcome(rc, err, names):
+    """Status 0, or status 2 with one error line naming one of ``names`` (after any one-line
+    warnings the command printed on the way, e.g. an analysis flagging its input)."""
     assert "Traceback" not in err, err
     assert rc in (0, 2), f"status {rc}: {err}"
     if rc == 2:
-        assert len(err.strip().splitlines()) == 1, err
-        assert any(n in err for n in names), f"error does not name {names}: {err}"
+        lines = [ln for ln in err.strip().splitlines() if not ln.startswith("warning: ")]
+        assert len(lines) == 1, err
+        assert any(n in lines[0] for n in names), f"error does not name {names}: {err}"
 
 
 # -- config keys ---------------------------------------------------------------------------
@@ -116,9 +194,17 @@ TOML_BAD = {
 #: classes whose values can be valid numbers: their error may name another argument that the
 #: valid value makes inconsistent (a heavier mass -> the `cutoff` is too small)
 PLAUSIBLE = ("negative", "zero", "fraction")
+#: the same for lists of finite numbers given to keys that take lists of any length
+LISTS, LIST_KINDS = ("short_list", "long_list"), ("numbers", "grid", "list", "count_or_numbers")
 #: time keys (s): a valid "fraction" of seconds would simulate for ages; draw 1e-11 s units
-TIME_KEYS = {"t_relax", "t_end", "duration", "rise", "fall", "delay", "dt"}
+TIME_KEYS = {"t_relax", "t_end", "duration", "rise", "fall", "delay", "dt", "relax", "sample"}
+#: length keys (m): a valid "fraction" of metres makes a table torque's field (~ t_NM) huge and
+#: the macrospin step tiny; draw nm units
+LENGTH_KEYS = {"nm_thickness", "thickness", "cell"}
 KEY_CASES = [(sec, key, cls) for sec, s in sections().items() for key in s.keys for cls in TOML_BAD]
+#: valid values that make a case take minutes: run with the slow tests only
+SLOW_CASES = {("fit", "temperature", "fraction"):  # the Fermi-window average, ~1 min at 0.5 K
+              "a fit at a finite temperature takes minutes"}
 #: valid model values that put the Fermi level at a band edge: ZeroDivisionError in the solver
 #: (issue 8 item 1, the band-edge branch); the CLI reports it in one line, status 1
 #: (fixed on main by the band-edge branch); a tiny impurity strength (7e-91 eV nm^2, drawn for
@@ -126,8 +212,21 @@ KEY_CASES = [(sec, key, cls) for sec, s in sections().items() for key in s.keys 
 SOLVER_EDGE = set()  # all handled now: band edges are one-sided limits, |W~| >= 1e-20 checked
 
 
+#: valid config values that the library (outside llgsot/cli) does not handle yet: an internal
+#: error (status 1) instead of a one-line ValueError naming the argument
+LIBRARY_GAPS = {
+    ("harmonic_hall", "R_ahe", "zero"): "analyze_harmonic_hall (hayashi) divides by the dataset's "
+                                        "R_ahe: ZeroDivisionError (llgsot/measurements/hall_analysis.py)",
+}
+
+
 def _key_param(sec, key, cls):
     marks = []
+    if (sec, key, cls) in LIBRARY_GAPS:
+        marks.append(pytest.mark.xfail(strict=True, raises=AssertionError,
+                                       reason=LIBRARY_GAPS[(sec, key, cls)]))
+    if (sec, key, cls) in SLOW_CASES:
+        marks.append(pytest.mark.slow)
     if (sec, key, cls) in SOLVER_EDGE:
         marks.append(pytest.mark.xfail(strict=False, reason="ZeroDivisionError at a band edge "
                                                             "(solver, another branch)"))
@@ -135,11 +234,15 @@ def _key_param(sec, key, cls):
 
 
 @pytest.mark.parametrize("sec,key,cls", [_key_param(*c) for c in KEY_CASES])
-def test_bad_config_value(tmp_path, sec, key, cls):
+def test_bad_config_value(request, tmp_path, sec, key, cls):
     command = HOME[sec]
+    if command == "micromag":
+        request.getfixturevalue("dry_micromag")
     strategy = TOML_BAD[cls]
     if key in TIME_KEYS and cls == "fraction":
         strategy = strategy.map(lambda x: x * 1e-11)
+    if key in LENGTH_KEYS and cls == "fraction":
+        strategy = strategy.map(lambda x: x * 1e-9)
     if key == "Ms" and cls == "fraction":  # 1e3..1e6 A/m: tiny Ms means tiny steps
         strategy = strategy.map(lambda x: x * 1e4)
 
@@ -150,13 +253,12 @@ def test_bad_config_value(tmp_path, sec, key, cls):
         cfg.setdefault(sec, {})[key] = value
         path = tmp_path / "c.toml"
         path.write_text(dump_toml(cfg))
-        argv = [*command.split(), path]
-        if command in ("table build", "diagram"):
-            argv += ["-o", tmp_path / "out.nc", "--no-progress"]
-        rc, _, err = run_cli(argv)
-        names = [f"{sec}.{key}", f"`{key}`", f"[{sec}]"]
-        if cls in PLAUSIBLE:  # a finite number may be valid and make another key wrong
-            names += [f"`{k}`" for s in sections().values() for k in s.keys]
+        rc, _, err = run_cli(command_argv(command, path, tmp_path))
+        names = [f"{sec}.{key}", f"`{key}`", f"[{sec}]", f"{sec}[{key!r}]"]
+        if cls in PLAUSIBLE or (cls in LISTS and sections()[sec].keys[key].kind in LIST_KINDS):
+            # a finite number (or list) may be valid and make another key wrong
+            names += [n for s in sections().values() for k in s.keys
+                      for n in (f"`{k}`", f"{s.name}[{k!r}]")]
         check_outcome(rc, err, names)
 
     run()
@@ -258,7 +360,7 @@ def test_bad_table_file(tmp_path, action, what):
     assert rc == 2
 
 
-@pytest.mark.parametrize("command", ["table build", "simulate", "critical-current", "diagram"])
+@pytest.mark.parametrize("command", list(BASE))
 @pytest.mark.parametrize("what", ["missing", "directory", "binary", "not_toml", "section_not_table",
                                   "unknown_section"])
 def test_bad_config_file(tmp_path, command, what):
@@ -273,8 +375,39 @@ def test_bad_config_file(tmp_path, command, what):
         p.write_text("model = 3\nmagnet = 3\n")
     elif what == "unknown_section":
         p.write_text(dump_toml({**BASE[command], "colour": {"a": 1}}))
-    argv = [*command.split(), p] + (["-o", tmp_path / "o.nc"] if command in ("table build", "diagram") else [])
-    rc, _, err = run_cli(argv)
+    rc, _, err = run_cli(command_argv(command, p, tmp_path))
     check_outcome(rc, err, [str(p), "[model]", "[magnet]", "[colour]", "[run]", "[critical_current]",
-                            "[diagram]"])
+                            "[diagram]", "[harmonic_hall]", "[st_fmr]"])
+    assert rc == 2
+
+
+#: bad data files of `llgsot fit`: (what, file text or None for a directory); the error names
+#: the file or the column
+BAD_FIT_DATA = {
+    "missing": "", "directory": None, "empty": "", "header_only": "theta,tau1e,tau1e_err\n",
+    "no_theta": "angle,tau1e,tau1e_err\n0.1,1e12,1e10\n",
+    "no_efficiency": "theta\n0.1\n", "no_err": "theta,tau1e\n0.1,1e12\n",
+    "unknown_column": "theta,tau1e,tau1e_err,colour\n0.1,1e12,1e10,3\n",
+    "word": "theta,tau1e,tau1e_err\n0.1,big,1e10\n",
+    "ragged": "theta,tau1e,tau1e_err\n0.1,1e12\n",
+    "nan": "theta,tau1e,tau1e_err\n0.1,nan,1e10\n",
+    "inf_err": "theta,tau1e,tau1e_err\n0.1,1e12,inf\n",
+    "zero_err": "theta,tau1e,tau1e_err\n0.1,1e12,0\n",
+    "negative_err": "theta,tau1e,tau1e_err\n0.1,1e12,-1e10\n",
+    "theta_range": "theta,tau1e,tau1e_err\n4.0,1e12,1e10\n",
+    "theta_nan": "theta,tau1e,tau1e_err\nnan,1e12,1e10\n",
+}
+
+
+@pytest.mark.parametrize("what", list(BAD_FIT_DATA))
+def test_bad_fit_data(tmp_path, what):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(dump_toml(BASE["fit"]))
+    data = tmp_path / "d.csv"
+    if what == "directory":
+        data = tmp_path
+    elif what != "missing":
+        data.write_text(BAD_FIT_DATA[what])
+    rc, _, err = run_cli(["fit", data, cfg, "--json"])
+    check_outcome(rc, err, [repr(str(data)), "`theta`", "`data['tau1e']`", "`sigma['tau1e']`"])
     assert rc == 2

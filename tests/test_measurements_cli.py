@@ -49,3 +49,79 @@ def test_config_errors_name_the_key(tmp_path, capsys, text, word):
                    "[torque]\nkind = 'constant'\nspin_hall_angle = 0.1\n" + text)
     assert main(["harmonic-hall", str(cfg)]) == 2
     assert word in capsys.readouterr().err
+
+
+# -- the sections are the library's signatures (docs/cli.md) -------------------------------
+def test_sections_are_the_library_signatures():
+    """Every keyword of harmonic_hall / st_fmr / fit_torques / FreeLayer / compare and
+    run_switching is a key with the library's default; the command-line-only keys are few."""
+    import dataclasses
+    import inspect
+
+    from llgsot import fit_torques, harmonic_hall, st_fmr
+    from llgsot.cli.config import REQUIRED, sections
+    from llgsot.micromagnetics.study import compare
+    from llgsot.micromagnetics.switching import FreeLayer, run_switching
+
+    secs = sections()
+
+    def check(section, fn, skip, cli_only):
+        params = {n: p for n, p in inspect.signature(fn).parameters.items() if n not in skip
+                  and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)}
+        keys = secs[section].keys
+        assert set(params) <= set(keys) and set(keys) - set(params) <= set(cli_only), section
+        for n, p in params.items():
+            want = REQUIRED if p.default is inspect.Parameter.empty else p.default
+            assert keys[n].default == want, (section, n)
+
+    check("harmonic_hall", harmonic_hall, {"magnet", "torque"}, {"analysis"})
+    check("st_fmr", st_fmr, {"magnet", "torque"}, {"analysis"})
+    check("fit", fit_torques, {"theta", "data", "sigma", "model", "bounds"}, ())
+    check("study", compare, {"layer", "torques", "pulse", "on_run"},
+          set(inspect.signature(run_switching).parameters) | {"threads", "compile"})
+    check("study", run_switching, {"layer", "torque", "pulse", "amplitude", "progress"},
+          set(inspect.signature(compare).parameters) | {"threads", "compile"})
+    layer = secs["layer"].keys
+    assert [f.name for f in dataclasses.fields(FreeLayer)] == list(layer)
+    assert all(layer[f.name].default == f.default for f in dataclasses.fields(FreeLayer))
+
+
+def test_a_new_library_parameter_becomes_a_key(monkeypatch):
+    import llgsot.cli.config as config
+    import llgsot.measurements
+
+    def harmonic_hall(magnet, torque, current, fields, knob=2.5, seed=None):
+        """Stand-in.
+
+        Parameters
+        ----------
+        knob : float
+            A new keyword (units).
+        """
+
+    monkeypatch.setattr(llgsot.measurements, "harmonic_hall", harmonic_hall)
+    monkeypatch.setattr(config, "_CACHE", {})
+    keys = config.sections()["harmonic_hall"].keys
+    assert list(keys) == ["current", "fields", "knob", "seed", "analysis"]
+    assert keys["knob"].default == 2.5 and keys["knob"].help == "A new keyword (units)."
+    assert keys["seed"].kind == "integer" and keys["fields"].kind == "grid"
+
+
+def test_a_key_left_out_is_not_passed(tmp_path, monkeypatch, capsys):
+    import llgsot.measurements
+
+    seen = {}
+
+    def record(**kw):
+        seen.update(kw)
+        raise ValueError("recorded")
+
+    monkeypatch.setattr(llgsot.measurements, "harmonic_hall", record)
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("[magnet]\nMs = 1e6\nthickness = 1e-9\narea = 1e-16\ndamping = 0.01\nKu = 1.2e6\n"
+                   "[torque]\nkind = 'constant'\nspin_hall_angle = 0.1\n"
+                   "[harmonic_hall]\ncurrent = 1e10\nfields = [0.1, 0.2]\nm0 = [0, 0, 1]\n")
+    assert main(["harmonic-hall", str(cfg)]) == 2
+    assert "config [harmonic_hall]: recorded" in capsys.readouterr().err
+    assert set(seen) == {"magnet", "torque", "current", "fields", "m0"}
+    assert seen["m0"] == (0.0, 0.0, 1.0) and list(seen["fields"]) == [0.1, 0.2]

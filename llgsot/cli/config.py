@@ -2,11 +2,13 @@
 
 Every config section is a :class:`Section` built from the library object it configures:
 the keys, which of them are required and their defaults come from ``dataclasses.fields``
-(RashbaFM, Macrospin, Pulse) or ``inspect.signature`` (ConstantSOT, TableSOT, build_table,
-simulate, critical_current, switching_diagram), and each key's description from the
+(RashbaFM, Macrospin, Pulse, FreeLayer) or ``inspect.signature`` (ConstantSOT, TableSOT,
+build_table, simulate, critical_current, switching_diagram, harmonic_hall, st_fmr,
+fit_torques, the micromagnetic compare/run_switching), and each key's description from the
 object's numpydoc "Parameters" section. Nothing is copied: a key the config leaves out is
-simply not passed, so the library's own default applies. ``docs/gen_cli.py`` writes the
-reference page ``docs/cli.md`` from the same :data:`SECTIONS`.
+simply not passed, so the library's own default applies. Keys of the command line alone (a
+table file, the analysis, torch threads) say so. ``docs/gen_cli.py`` writes ``docs/cli.md``
+from the same :func:`sections` and :data:`COMMANDS`.
 
 Errors are one line and name the key (``config: magnet.Ms must be a number, got 'big'``).
 """
@@ -24,7 +26,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-NUMBER = (int, float)
 REQUIRED = object()  # marker: the key has no default
 AUTO = "automatic"  # shown for library defaults of None that mean "chosen for you"
 
@@ -33,12 +34,15 @@ KINDS = {
     "number": "number",
     "integer": "integer",
     "string": "string",
+    "boolean": "true or false",
+    "strings": "string or non-empty list of strings",
     "path": "string (a file path, relative to the config file)",
     "vector3": "list of 3 numbers",
     "direction3": "list of 3 numbers (a direction: any nonzero vector, normalised)",
     "direction2": "list of 2 numbers (an in-plane direction, normalised)",
     "pair": "list of 2 numbers [lo, hi]",
     "numbers": "number or list of numbers",
+    "list": "list of numbers (may be empty)",
     "count_or_numbers": "integer (a count) or list of numbers",
     "grid": "list of numbers, or a table {start, stop, num}",
 }
@@ -75,8 +79,10 @@ def _param_docs(obj) -> dict:
     """{name: one-paragraph description} from a numpydoc "Parameters" section."""
     doc = inspect.getdoc(obj) or ""
     m = re.search(r"^Parameters\n-+\n(.*?)(?:\n\n[A-Z][a-z]+\n-+\n|\Z)", doc, re.S | re.M)
-    if not m:
-        return {}
+    if not m:  # "name : type" entries right after the summary, without the header
+        m = re.search(r"\n\n(.*?)(?:\n\n[A-Z][a-z]+\n-+\n|\Z)", doc, re.S)
+        if not m:
+            return {}
     out, names, text = {}, [], []
 
     def flush():
@@ -86,7 +92,7 @@ def _param_docs(obj) -> dict:
     for line in m.group(1).splitlines():
         if line and not line[0].isspace():
             flush()
-            head = line.split(" : ")[0]
+            head = line.split(":")[0]
             names, text = [n.strip() for n in head.split(",")], []
         elif line.strip():
             text.append(line.strip())
@@ -108,31 +114,37 @@ def _library_defaults(obj) -> dict:
         return out
     sig = inspect.signature(obj.__init__ if inspect.isclass(obj) else obj)
     return {n: (REQUIRED if p.default is inspect.Parameter.empty else p.default)
-            for n, p in sig.parameters.items() if n != "self"}
+            for n, p in sig.parameters.items()
+            if n != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
 
 
 def _kind_of(default) -> str:
     if isinstance(default, bool):
-        return "string"
+        return "boolean"
     if isinstance(default, int):
         return "integer"
     if isinstance(default, float):
         return "number"
     if isinstance(default, str):
         return "string"
-    if isinstance(default, tuple) and len(default) == 3:
-        return "vector3"
+    if isinstance(default, tuple):
+        return {3: "vector3", 2: "pair"}.get(len(default), "list")
     return "number"
 
 
-def from_library(obj, names, kinds=None, overrides=None, choices=None, docs=None) -> dict:
+def from_library(obj, names=None, kinds=None, overrides=None, choices=None, docs=None,
+                 exclude=()) -> dict:
     """Keys ``names`` of the library object ``obj``, with defaults and descriptions from it.
 
-    ``kinds`` fixes value kinds the defaults do not reveal (vectors, None defaults);
-    ``overrides`` replaces a default where the command line differs on purpose (documented
-    in the key's help).
+    ``names=None``: every parameter (field) of ``obj`` but those in ``exclude`` (objects
+    built from other sections, callbacks), so a parameter added to the library becomes a
+    key without an edit here. ``kinds`` fixes value kinds the defaults do not reveal
+    (vectors, None defaults); ``overrides`` replaces a default where the command line
+    differs on purpose (documented in the key's help).
     """
     defaults = _library_defaults(obj)
+    if names is None:
+        names = [n for n in defaults if n not in exclude]
     helps = _param_docs(obj)
     kinds, overrides, choices, docs = kinds or {}, overrides or {}, choices or {}, docs or {}
     keys = {}
@@ -205,7 +217,8 @@ def _sections() -> dict:
                          overrides={"amplitude": 0.0},
                          docs={"amplitude": "Peak charge current density J (A/m^2) for "
                                "`llgsot simulate`; ignored (searched or swept) by "
-                               "`critical-current` and `diagram`, hence optional here"})
+                               "`critical-current`, `diagram` and `micromag`, hence optional "
+                               "here"})
     S["pulse"] = Section("pulse", "llgsot.Pulse",
                          "The current pulse (trapezoid). `simulate` without [pulse] applies the "
                          "constant run.current.", pulse)
@@ -237,7 +250,89 @@ def _sections() -> dict:
     S["diagram"] = Section("diagram", "llgsot.studies.switching_diagram",
                            "A switching diagram over (current, field) or (current, duration) "
                            "(`llgsot diagram`); give exactly one of fields and durations.", dg)
+    S.update(_measurement_sections(kinds))
+    S.update(_fit_sections(kinds, approx))
+    S.update(_micromag_sections(kinds))
     return S
+
+
+#: the objects built from other sections, and callbacks: never config keys
+_NOT_KEYS = ("magnet", "torque", "torques", "layer", "pulse", "model", "table", "theta", "data",
+             "sigma", "bounds", "amplitude", "on_run", "progress")
+
+
+def _measurement_sections(kinds) -> dict:
+    from ..measurements import analyze_harmonic_hall, harmonic_hall, st_fmr
+    from ..measurements.hall_analysis import METHODS as HH_ANALYSES
+    from ..measurements.harmonic_hall import METHODS as HH_METHODS
+
+    sweep = {**kinds, "fields": "grid", "current_direction": "number", "field_azimuth": "number",
+             "steps_per_period": "integer", "members": "integer"}
+    hh = from_library(harmonic_hall, exclude=_NOT_KEYS, kinds={**sweep, "field_azimuth": "numbers"},
+                      choices={"method": HH_METHODS})
+    hh["analysis"] = Key("analysis", "string", _library_defaults(analyze_harmonic_hall)["method"],
+                         "Command line only: the analysis of the sweeps "
+                         "(`llgsot.analyze_harmonic_hall` method), or \"none\".",
+                         HH_ANALYSES + ("none",))
+    fmr = from_library(st_fmr, exclude=_NOT_KEYS, kinds={**sweep, "frequency": "numbers"})
+    fmr["analysis"] = Key("analysis", "string", "liu", "Command line only: \"liu\" "
+                          "(`llgsot.analyze_st_fmr`, Liu's S/A analysis) or \"none\".",
+                          ("liu", "none"))
+    return {"harmonic_hall": Section("harmonic_hall", "llgsot.harmonic_hall", "A simulated "
+                                     "harmonic Hall sweep (`llgsot harmonic-hall`).", hh),
+            "st_fmr": Section("st_fmr", "llgsot.st_fmr", "A simulated ST-FMR sweep.", fmr)}
+
+
+def _fit_sections(kinds, approx) -> dict:
+    from ..fitting import fit_torques
+    from ..fitting.torques import FREE_UNITS
+
+    fit = from_library(fit_torques, exclude=_NOT_KEYS, kinds={**kinds, "free": "strings"},
+                       choices=approx)
+    bounds_help = _param_docs(fit_torques).get("bounds", "")  # "... Defaults: ..."
+    bounds_help = bounds_help[bounds_help.find("Defaults:"):]
+    bounds = {n: Key(n, "pair", None, f"[low, high] ({unit}) of {n} when fit.free names it. "
+                     + bounds_help) for n, unit in FREE_UNITS.items()}
+    return {"fit": Section("fit", "llgsot.fit_torques",
+                           "The fit of the data file's efficiencies (`llgsot fit DATA.csv CONFIG`), "
+                           "with [model] holding the fixed values and the starts.", fit),
+            "bounds": Section("bounds", "llgsot.fit_torques(bounds=...)",
+                              "Search intervals of the free parameters.", bounds)}
+
+
+def _micromag_sections(kinds) -> dict:
+    from ..dynamics import TableSOT
+    from ..micromagnetics.backend import magnumnp
+    from ..micromagnetics.study import compare
+    from ..micromagnetics.switching import FreeLayer, run_switching
+
+    layer = from_library(FreeLayer, kinds=kinds)
+    tq = {"table": Key("table", "path", REQUIRED, "Command line only: the torque table file "
+                       "(netCDF from `llgsot table build`), relative to the config file"),
+          "fermi_energies": Key("fermi_energies", "numbers", REQUIRED, "Command line only: "
+                                "Fermi energies (eV) selected from the table, one torque each"),
+          **from_library(TableSOT, exclude=_NOT_KEYS, kinds=kinds,
+                         choices={"representation": ("exact", "four-term")}),
+          "tables": Key("tables", "boolean", True, "Command line only: compare each table torque"),
+          "constant_equivalent": Key("constant_equivalent", "boolean", True, "Command line only: "
+                                     "compare each table's constant equivalent")}
+    study = from_library(compare, exclude=_NOT_KEYS, kinds={**kinds, "macrospin_bracket": "pair"})
+    study.update(from_library(run_switching, exclude=_NOT_KEYS + ("relax",), kinds=kinds))
+    study.update(from_library(magnumnp, ["compile"], kinds={"compile": "boolean"},
+                              overrides={"compile": False},
+                              docs={"compile": "false (the command line's default): magnum.np's "
+                                    "terms run eagerly (torch.compile costs minutes on a CPU); "
+                                    "true: compiled"}))
+    study["threads"] = Key("threads", "integer", 1, "Command line only: torch threads "
+                           "(`torch.set_num_threads`, >= 1)")
+    return {"layer": Section("layer", "llgsot.micromagnetics.FreeLayer",
+                             "The micromagnetic free layer (`llgsot micromag`).", layer),
+            "torques": Section("torques", "llgsot.TableSOT",
+                               "The torques compared by `llgsot micromag`: the tables of a file "
+                               "at several Fermi energies and/or their constant equivalents.", tq),
+            "study": Section("study", "llgsot.micromagnetics.study.compare", "The critical-current "
+                             "study; run options of `llgsot.micromagnetics.switching.run_switching` "
+                             "included.", study)}
 
 
 _CACHE: dict = {}
@@ -256,7 +351,17 @@ COMMANDS = {
     "simulate": (("magnet", "torque", "run"), ("pulse", "model")),
     "critical-current": (("magnet", "torque", "pulse", "critical_current"), ("model",)),
     "diagram": (("magnet", "torque", "pulse", "diagram"), ("model",)),
+    "harmonic-hall": (("magnet", "torque", "harmonic_hall"), ("model",)),
+    "st-fmr": (("magnet", "torque", "st_fmr"), ("model",)),
+    "fit": (("model", "fit"), ("bounds",)),
+    "micromag": (("layer", "torques", "pulse", "study"), ()),
 }
+
+
+def command_sections(command) -> tuple:
+    """Every section ``command`` reads (required, then optional)."""
+    req, opt = COMMANDS[command]
+    return req + opt
 
 
 # -- reading ----------------------------------------------------------------------------
@@ -290,17 +395,25 @@ def unknown_sections(cfg: dict, allowed) -> None:
 
 
 def section(cfg: dict, name: str, spec=None, required: bool = True, defaults: bool = False) -> dict:
-    """Validate ``cfg[name]`` against its schema; return {key: parsed value} of the keys given.
+    """Validate ``cfg[name]`` against its :class:`Section` (default: ``sections()[name]``);
+    return {key: parsed value} of the keys given ({} for an absent optional section).
 
-    ``spec`` is a :class:`Section` (default: ``sections()[name]``) or, for subcommands not yet
-    ported, an old-style {key: (types, required, default)} dict (then every key is returned,
-    with its default). With ``defaults=True`` absent optional keys are returned with the
-    library default too.
+    With ``defaults=True`` absent optional keys are returned with their default (the
+    library's) too.
     """
-    if isinstance(spec, dict):
-        return _legacy_section(cfg, name, spec, required)
     spec = spec or sections()[name]
-    sec = _raw_section(cfg, name, list(spec.keys), required)
+    if name not in cfg:
+        if required:
+            raise ValueError(f"config: missing section [{name}]")
+        sec = {}
+    else:
+        sec = cfg[name]
+    if not isinstance(sec, dict):
+        raise ValueError(f"config: [{name}] must be a table (a [{name}] section), got {sec!r}")
+    unknown = sorted(set(sec) - set(spec.keys))
+    if unknown:
+        raise ValueError(f"config: unknown key {name}.{unknown[0]} "
+                         f"(allowed: {', '.join(spec.keys)})")
     out = {}
     for key in spec.keys.values():
         if key.name in sec:
@@ -321,6 +434,20 @@ def parse_value(where: str, key: Key, val):
         if not isinstance(val, str):
             raise ValueError(f"config: {where} must be a string, got {val!r}")
         out = val
+    elif k == "boolean":
+        if not isinstance(val, bool):
+            raise ValueError(f"config: {where} must be true or false, got {val!r}")
+        out = val
+    elif k == "strings":
+        items = val if isinstance(val, list) else [val]
+        if not items or not all(isinstance(x, str) for x in items):
+            raise ValueError(f"config: {where} must be a string or a non-empty list of strings, "
+                             f"got {val!r}")
+        out = val
+    elif k == "list":
+        if not isinstance(val, list):
+            raise ValueError(f"config: {where} must be a list of numbers, got {val!r}")
+        out = tuple(float(_number(where, x)) for x in val)
     elif k in ("vector3", "direction3"):
         out = vector(where, val, 3)
     elif k == "direction2":
@@ -384,41 +511,6 @@ def grid_values(name, val):
     if isinstance(val, list):
         return np.asarray(vector(name, val, None), float)
     raise ValueError(f"config: {name} must be a list of numbers or {{start, stop, num}}, got {val!r}")
-
-
-def _raw_section(cfg, name, allowed, required):
-    """cfg[name] as a dict ({} when absent and not required), with no key outside ``allowed``."""
-    if name not in cfg:
-        if required:
-            raise ValueError(f"config: missing section [{name}]")
-        return {}
-    sec = cfg[name]
-    if not isinstance(sec, dict):
-        raise ValueError(f"config: [{name}] must be a table (a [{name}] section), got {sec!r}")
-    unknown = sorted(set(sec) - set(allowed))
-    if unknown:
-        raise ValueError(f"config: unknown key {name}.{unknown[0]} (allowed: {', '.join(allowed)})")
-    return sec
-
-
-def _legacy_section(cfg, name, spec, required):
-    """Old-style spec {key: (types, required, default)} (kept for subcommands not yet ported)."""
-    sec = _raw_section(cfg, name, sorted(spec), required)
-    out = {}
-    for key, (types, req, default) in spec.items():
-        if key not in sec:
-            if req:
-                raise ValueError(f"config: missing key {name}.{key}")
-            out[key] = default
-            continue
-        val = sec[key]
-        items = val if isinstance(val, list) else [val]
-        bad = [x for x in items if not isinstance(x, types) or isinstance(x, bool)]
-        if bad:
-            tn = "/".join(t.__name__ for t in (types if isinstance(types, tuple) else (types,)))
-            raise ValueError(f"config: {name}.{key} must be {tn} (or a list of them), got {bad[0]!r}")
-        out[key] = val
-    return out
 
 
 # -- building library objects -------------------------------------------------------------

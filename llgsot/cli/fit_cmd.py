@@ -5,9 +5,10 @@ of tau1e, tau2e, tau1o, tau2o (1/(A m)), the value column ``NAME`` and its stand
 uncertainty ``NAME_err``. Lines starting with ``#`` are comments.
 
 CONFIG.toml: ``[model]`` (the fixed values and the starts of the free ones, as for the other
-commands), ``[fit]`` with ``fermi_energy`` (eV, the start if free), ``free`` (list of names)
-and optionally ``regime``, ``approximation``, ``temperature`` (K), ``rtol``, ``n_starts``;
-``[bounds]`` optionally ``NAME = [low, high]`` in the parameter's units.
+commands), ``[fit]`` with the keyword parameters of :func:`llgsot.fit_torques`
+(``fermi_energy`` in eV, the start if free, and ``free``, a list of names, required), and
+optionally ``[bounds]`` with ``NAME = [low, high]`` in the parameter's units for free
+parameters (every key: docs/cli.md).
 """
 from __future__ import annotations
 
@@ -16,15 +17,9 @@ import json
 
 import numpy as np
 
-from .config import NUMBER, load_toml, model_from, section, unknown_sections
+from .config import command_sections, load_toml, model_from, output_path, section, unknown_sections
 
 EFFICIENCIES = ("tau1e", "tau2e", "tau1o", "tau2o")
-FIT_SPEC = {
-    "fermi_energy": (NUMBER, True, None), "free": (str, True, None),
-    "regime": (str, False, "finite"), "approximation": (str, False, "tmatrix"),
-    "temperature": (NUMBER, False, 0.0), "rtol": (NUMBER, False, 1e-6),
-    "n_starts": (int, False, 3),
-}
 
 
 def register(sub):
@@ -78,24 +73,22 @@ def run(args) -> int:
 
     from ..fitting import FitWarning, fit_torques
 
+    if args.plot is not None:
+        output_path("--plot", args.plot)
     theta, data, sigma = read_data(args.data)
     cfg = load_toml(args.config)
-    unknown_sections(cfg, ("model", "fit", "bounds"))
+    unknown_sections(cfg, command_sections("fit"))
+    fit = section(cfg, "fit")
+    bounds = section(cfg, "bounds", required=False)
     model = model_from(cfg)
-    fit = section(cfg, "fit", FIT_SPEC)
     free = fit["free"] if isinstance(fit["free"], list) else [fit["free"]]
-    bounds = cfg.get("bounds", {})
-    for k, b in bounds.items():
-        if not (isinstance(b, list) and len(b) == 2 and all(isinstance(x, NUMBER) for x in b)):
-            raise ValueError(f"config: bounds.{k} must be [low, high], got {b!r}")
+    for k in bounds:
+        if k not in free:
+            raise ValueError(f"config: bounds.{k} is given but {k} is not in fit.free {free}")
     with warnings.catch_warnings():
         if args.json:  # the warnings are in the JSON
             warnings.simplefilter("ignore", FitWarning)
-        res = fit_torques(theta, data, sigma, model, fit["fermi_energy"], free,
-                          bounds={k: tuple(b) for k, b in bounds.items()} or None,
-                          regime=fit["regime"], approximation=fit["approximation"],
-                          temperature=fit["temperature"], rtol=fit["rtol"],
-                          n_starts=fit["n_starts"])
+        res = fit_torques(theta, data, sigma, model, bounds=bounds or None, **fit)
     if args.plot:
         from ..fitting.plotting import plot_fit
 
