@@ -214,10 +214,7 @@ SOLVER_EDGE = set()  # all handled now: band edges are one-sided limits, |W~| >=
 
 #: valid config values that the library (outside llgsot/cli) does not handle yet: an internal
 #: error (status 1) instead of a one-line ValueError naming the argument
-LIBRARY_GAPS = {
-    ("harmonic_hall", "R_ahe", "zero"): "analyze_harmonic_hall (hayashi) divides by the dataset's "
-                                        "R_ahe: ZeroDivisionError (llgsot/measurements/hall_analysis.py)",
-}
+LIBRARY_GAPS = {}  # none left: R_ahe = 0 (hayashi divided by it) is now a ValueError
 
 
 def _key_param(sec, key, cls):

@@ -154,6 +154,9 @@ def _hayashi(ds, xi, field_range, degree):
                          "current direction + pi/2 (sweeps along x' and y')")
     if xi is None:
         ra = float(ds.attrs["R_ahe"])
+        if ra == 0.0:
+            raise ValueError("hayashi: the dataset's R_ahe is 0: the analysis needs an anomalous "
+                             "Hall signal (its curvature, and xi = R_phe/R_ahe)")
         xi = float(ds.attrs.get("R_phe", 0.0)) / ra
     xi = v.finite_scalar("planar_hall_ratio", xi)
     if abs(abs(xi) - 0.5) < 1e-6:
