@@ -125,3 +125,19 @@ def test_a_key_left_out_is_not_passed(tmp_path, monkeypatch, capsys):
     assert "config [harmonic_hall]: recorded" in capsys.readouterr().err
     assert set(seen) == {"magnet", "torque", "current", "fields", "m0"}
     assert seen["m0"] == (0.0, 0.0, 1.0) and list(seen["fields"]) == [0.1, 0.2]
+
+
+def test_simulation_is_written_before_an_analysis_that_fails(tmp_path, capsys):
+    """One field azimuth cannot be analysed (Hayashi needs two sweeps): status 2 with the
+    reason, but the dataset and the plot are on disk and the message says so."""
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("[magnet]\nMs = 1e6\nthickness = 1e-9\narea = 1e-16\ndamping = 0.01\nKu = 1.2e6\n"
+                   "[torque]\nkind = 'constant'\nspin_hall_angle = 0.1\n"
+                   "[harmonic_hall]\ncurrent = 1e10\nfields = [-0.05, 0.0, 0.05]\n")
+    out, png = tmp_path / "hh.nc", tmp_path / "hh.png"
+    assert main(["harmonic-hall", str(cfg), "-o", str(out), "--plot", str(png)]) == 2
+    err = capsys.readouterr().err
+    assert "field_azimuth" in err and "the simulation was written" in err and str(out) in err
+    with xr.open_dataset(out) as ds:
+        assert ds.R_1w.dims == ("field",)
+    assert png.stat().st_size > 1000

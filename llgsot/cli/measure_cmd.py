@@ -62,9 +62,9 @@ def harmonic_hall_cmd(args) -> int:
 
     magnet, torque, c, analysis = _common(args, "harmonic-hall", "harmonic_hall")
     ds = _call("harmonic_hall", harmonic_hall, magnet=magnet, torque=torque, **c)
-    res = None if analysis == "none" else _call("harmonic_hall", analyze_harmonic_hall, ds=ds,
-                                                method=analysis)
-    return _finish(args, ds, res, "harmonic Hall",
+    analyze = None if analysis == "none" else (
+        lambda: _call("harmonic_hall", analyze_harmonic_hall, ds=ds, method=analysis))
+    return _finish(args, ds, analyze, "harmonic Hall",
                    lambda r: f"B_DL = {r['B_DL']:.6g} T +- {r['B_DL_err']:.2g}, B_FL = {r['B_FL']:.6g} T "
                              f"(SOT part {r['B_FL_sot']:.6g} T) +- {r['B_FL_err']:.2g} ({r['method']})")
 
@@ -74,17 +74,19 @@ def st_fmr_cmd(args) -> int:
 
     magnet, torque, c, analysis = _common(args, "st-fmr", "st_fmr")
     ds = _call("st_fmr", st_fmr, magnet=magnet, torque=torque, **c)
-    res = None if analysis == "none" else _call("st_fmr", analyze_st_fmr, ds=ds)
+    analyze = None if analysis == "none" else (lambda: _call("st_fmr", analyze_st_fmr, ds=ds))
 
     def line(r):
         xi = r["xi_fmr_mean"] if "xi_fmr_mean" in r else np.mean(r["xi_fmr"])  # 1 or more
         return (f"xi_FMR = {xi:.6g}, B_M = mu0 M_eff = {r['effective_field']:.6g} T"
                 + (f", damping_eff = {r['damping_eff']:.4g}" if "damping_eff" in r else ""))
 
-    return _finish(args, ds, res, "ST-FMR", line)
+    return _finish(args, ds, analyze, "ST-FMR", line)
 
 
-def _finish(args, ds, res, what, line):
+def _finish(args, ds, analyze, what, line):
+    """Write the dataset and the plot first, then analyse: a simulation is never lost to an
+    analysis that cannot fit it."""
     n = ds["field"].size
     if args.output:
         save_dataset(ds, args.output)
@@ -92,6 +94,11 @@ def _finish(args, ds, res, what, line):
         from ..measurements import plots
 
         (plots.plot_harmonic_hall if "R_2w" in ds else plots.plot_st_fmr)(ds, args.plot)
+    try:
+        res = None if analyze is None else analyze()
+    except ValueError as exc:
+        kept = [p for p in (args.output, args.plot) if p]
+        raise ValueError(f"{exc}" + (f" (the simulation was written: {', '.join(kept)})" if kept else "")) from None
     if args.json:
         print(strict_json(res or {}))
         return 0
