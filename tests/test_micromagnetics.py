@@ -450,3 +450,7 @@ def test_loose_solver_tolerance_refused_with_a_thermal_field():
         run_switching(layer, llgsot.ConstantSOT(0.1), pulse, solver_tol=1e-3)
     with pytest.raises(ValueError, match="solver_tol"):
         run_switching(layer, llgsot.ConstantSOT(0.1), pulse, solver_tol=-1.0)
+    for key, bad in (("settle", 0.0), ("settle", 2.0), ("snapshot_times", [1e-10, -1e-10]),
+                     ("max_wall", 0.0), ("seed", -1)):
+        with pytest.raises((ValueError, TypeError), match=key):
+            run_switching(layer, llgsot.ConstantSOT(0.1), pulse, **{key: bad})

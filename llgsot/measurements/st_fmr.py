@@ -73,6 +73,9 @@ def st_fmr(magnet, torque, current, frequency, fields, field_azimuth=math.pi / 4
         Drive frequency (Hz); an array adds a ``frequency`` dimension.
     fields : 1-D array
         In-plane field strengths (T), signed, at azimuth ``field_azimuth`` (rad from x).
+    field_azimuth : float
+        Azimuth of the in-plane field (rad from x; default pi/4, where both the AMR signal
+        and the torques are large).
     nm_thickness : float or None
         t_NM (m) of the Oersted field -(mu0 J t_NM/2)(z x jhat); None: the TableSOT's, or
         none for a ConstantSOT; 0 switches it off.

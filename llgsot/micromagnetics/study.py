@@ -53,6 +53,8 @@ def compare(layer: FreeLayer, torques: dict, pulse, macrospin_bracket, rtol=0.05
     widen : (a, b)
         The micromagnetic search starts from (a Jc, b Jc), Jc the macrospin value; an end
         that behaves wrongly is moved by the factor a (or b) again, at most ``max_widen`` times.
+    max_widen : int
+        How often an end of the micromagnetic bracket may be moved (>= 0).
     relax : float
         Relaxation after the pulse (s), for both backends.
     on_run : callable(name, SwitchingRun), optional
@@ -63,6 +65,7 @@ def compare(layer: FreeLayer, torques: dict, pulse, macrospin_bracket, rtol=0.05
     from ..studies.critical import critical_current
 
     rtol = v.in_range("rtol", rtol, 1e-6, 0.5)
+    max_widen = v.count("max_widen", max_widen, min=0)
     magnet = macrospin_of(layer)
     out = []
     for name, torque in torques.items():

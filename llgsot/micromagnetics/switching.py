@@ -189,6 +189,9 @@ def run_switching(layer: FreeLayer, torque, pulse: Pulse, amplitude=None, relax=
         Output interval (s) of the mean magnetization.
     snapshot_times : sequence of float
         Times (s) at which the m_z map is kept (rounded to the sample grid).
+    settle : float
+        The run stops once |mean m_z| > 0.5 and it changed by less than this over the last
+        0.1 ns (after the pulse); 0 < settle <= 1.
     solver_tol : float
         Absolute and relative tolerance of magnum.np's adaptive RKF45 solver (on m). With a
         thermal field at most :data:`THERMAL_MAX_SOLVER_TOL`: the thermal equilibrium of
@@ -207,6 +210,13 @@ def run_switching(layer: FreeLayer, torque, pulse: Pulse, amplitude=None, relax=
     relax = v.positive("relax", relax, "s")
     sample = v.positive("sample", sample, "s")
     solver_tol = v.positive("solver_tol", solver_tol)
+    settle = v.in_range("settle", settle, 0.0, 1.0)
+    if settle == 0.0:
+        raise ValueError("`settle` must lie in (0, 1], got 0.0")
+    snapshot_times = [v.nonnegative("snapshot_times", ts, "s") for ts in np.atleast_1d(snapshot_times)]
+    if max_wall is not None:
+        max_wall = v.positive("max_wall", max_wall, "s")
+    seed = v.seed("seed", seed)
     if layer.temperature > 0 and solver_tol > THERMAL_MAX_SOLVER_TOL:
         raise ValueError(f"`solver_tol` = {solver_tol!r} is too loose for a thermal field "
                          f"(temperature = {layer.temperature:g} K): allowed <= "
