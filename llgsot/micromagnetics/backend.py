@@ -21,6 +21,13 @@ MISSING = ("magnum.np is not installed: it is the optional extra `magnumnp` "
            "wheel index first, see the README)")
 
 
+class _BelowWarning(logging.Filter):
+    """Drops records below WARNING (magnum.np's banner and per-step INFO lines)."""
+
+    def filter(self, record):
+        return record.levelno >= logging.WARNING
+
+
 def magnumnp(compile=None, quiet=True):
     """The magnumnp module.
 
@@ -41,8 +48,11 @@ def magnumnp(compile=None, quiet=True):
         import torch._dynamo
 
         torch._dynamo.config.disable = not compile
-    if quiet:
-        logging.getLogger("magnum.np").setLevel(logging.WARNING)
+    log = logging.getLogger("magnum.np")
+    for f in [f for f in log.filters if isinstance(f, _BelowWarning)]:
+        log.removeFilter(f)
+    if quiet:  # a filter, not a level: magnum.np resets its logger's level to INFO on import
+        log.addFilter(_BelowWarning())
     try:
         with warnings.catch_warnings():  # torch's own deprecation notices while magnum.np loads
             warnings.simplefilter("ignore", DeprecationWarning)
