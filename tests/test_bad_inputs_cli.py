@@ -74,7 +74,8 @@ BASE = _base_configs()
 HOME = {"model": "table build", "table": "table build", "magnet": "simulate", "torque": "simulate",
         "pulse": "simulate", "run": "simulate", "critical_current": "critical-current",
         "diagram": "diagram", "harmonic_hall": "harmonic-hall", "st_fmr": "st-fmr", "fit": "fit",
-        "bounds": "fit", "layer": "micromag", "torques": "micromag", "study": "micromag"}
+        "bounds": "fit", "layer": "micromag", "torques": "micromag", "study": "micromag",
+        "hall_analysis": "harmonic-hall", "fmr_analysis": "st-fmr"}
 #: 4 angles and 2 efficiencies of examples/fit_data.csv (made with fermi_energy 5.5e-3 eV)
 FIT_DATA = """theta,tau1e,tau1e_err,tau2o,tau2o_err
 0.05,1.3436199803e+12,5.6254831186e+10,-1.3113829198e+12,1.6988727506e+11

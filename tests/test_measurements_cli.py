@@ -141,3 +141,26 @@ def test_simulation_is_written_before_an_analysis_that_fails(tmp_path, capsys):
     with xr.open_dataset(out) as ds:
         assert ds.R_1w.dims == ("field",)
     assert png.stat().st_size > 1000
+
+
+def test_analysis_options_section(tmp_path, capsys):
+    """[hall_analysis] passes its keys to analyze_harmonic_hall: field_range keeps 21 of the
+    example's 41 fields (|B| <= 0.05 T) and the result matches the library call."""
+    import llgsot
+
+    with open(os.path.join(CONFIGS, "harmonic_hall.toml")) as f:
+        src = f.read()
+    src = src.replace('table = "../../tables/fig4.nc"',
+                      f'table = {os.path.abspath(os.path.join(CONFIGS, os.pardir, os.pardir, "tables", "fig4.nc"))!r}')
+    cfg = tmp_path / "hh.toml"
+    cfg.write_text(src + "\n[hall_analysis]\nfield_range = 0.05\ndegree = 1\n")
+    out = tmp_path / "hh.nc"
+    assert main(["harmonic-hall", str(cfg), "--json", "-o", str(out)]) == 0
+    res = json.loads(capsys.readouterr().out)
+    assert res["details"]["sweep_x"]["fit_fields"] == 21
+    with xr.open_dataset(out) as ds:
+        ref = llgsot.analyze_harmonic_hall(ds.load(), field_range=0.05, degree=1)
+    assert res["B_DL"] == ref["B_DL"] and res["B_FL"] == ref["B_FL"]
+    cfg.write_text(src + "\n[hall_analysis]\ndegree = 40\n")
+    assert main(["harmonic-hall", str(cfg)]) == 2
+    assert "hall_analysis" in capsys.readouterr().err

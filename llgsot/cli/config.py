@@ -262,7 +262,7 @@ _NOT_KEYS = ("magnet", "torque", "torques", "layer", "pulse", "model", "table", 
 
 
 def _measurement_sections(kinds) -> dict:
-    from ..measurements import analyze_harmonic_hall, harmonic_hall, st_fmr
+    from ..measurements import analyze_harmonic_hall, analyze_st_fmr, harmonic_hall, st_fmr
     from ..measurements.hall_analysis import METHODS as HH_ANALYSES
     from ..measurements.harmonic_hall import METHODS as HH_METHODS
 
@@ -278,9 +278,18 @@ def _measurement_sections(kinds) -> dict:
     fmr["analysis"] = Key("analysis", "string", "liu", "Command line only: \"liu\" "
                           "(`llgsot.analyze_st_fmr`, Liu's S/A analysis) or \"none\".",
                           ("liu", "none"))
+    analysis_kinds = {"degree": "integer", "field_range": "number", "planar_hall_ratio": "number",
+                      "R_ahe": "number", "effective_field": "number"}
+    ha = from_library(analyze_harmonic_hall, exclude=_NOT_KEYS + ("ds", "method"), kinds=analysis_kinds)
+    fa = from_library(analyze_st_fmr, exclude=_NOT_KEYS + ("ds",), kinds=analysis_kinds)
     return {"harmonic_hall": Section("harmonic_hall", "llgsot.harmonic_hall", "A simulated "
                                      "harmonic Hall sweep (`llgsot harmonic-hall`).", hh),
-            "st_fmr": Section("st_fmr", "llgsot.st_fmr", "A simulated ST-FMR sweep.", fmr)}
+            "hall_analysis": Section("hall_analysis", "llgsot.analyze_harmonic_hall",
+                                     "Options of the harmonic Hall analysis (optional; the "
+                                     "method is `harmonic_hall.analysis`).", ha),
+            "st_fmr": Section("st_fmr", "llgsot.st_fmr", "A simulated ST-FMR sweep.", fmr),
+            "fmr_analysis": Section("fmr_analysis", "llgsot.analyze_st_fmr",
+                                    "Options of the ST-FMR analysis (optional).", fa)}
 
 
 def _fit_sections(kinds, approx) -> dict:
@@ -351,8 +360,8 @@ COMMANDS = {
     "simulate": (("magnet", "torque", "run"), ("pulse", "model")),
     "critical-current": (("magnet", "torque", "pulse", "critical_current"), ("model",)),
     "diagram": (("magnet", "torque", "pulse", "diagram"), ("model",)),
-    "harmonic-hall": (("magnet", "torque", "harmonic_hall"), ("model",)),
-    "st-fmr": (("magnet", "torque", "st_fmr"), ("model",)),
+    "harmonic-hall": (("magnet", "torque", "harmonic_hall"), ("model", "hall_analysis")),
+    "st-fmr": (("magnet", "torque", "st_fmr"), ("model", "fmr_analysis")),
     "fit": (("model", "fit"), ("bounds",)),
     "micromag": (("layer", "torques", "pulse", "study"), ()),
 }

@@ -43,8 +43,8 @@ def register(sub):
 
 
 def _common(args, command, name):
-    """(magnet, torque, {library keyword: value} of [name], the analysis); the output paths
-    are checked first."""
+    """(magnet, torque, {library keyword: value} of [name], the analysis, its options); the
+    output paths are checked first."""
     for flag, out in (("-o/--output", args.output), ("--plot", args.plot)):
         if out is not None:
             output_path(flag, out)
@@ -54,16 +54,17 @@ def _common(args, command, name):
     c = section(cfg, name)  # the sweep's own keys first: no table is built for a typo there
     base = os.path.dirname(os.path.abspath(path))
     analysis = c.pop("analysis", sections()[name].keys["analysis"].default)
-    return magnet_from(cfg), torque_from(cfg, base), c, analysis
+    options = section(cfg, command_sections(command)[-1], required=False)
+    return magnet_from(cfg), torque_from(cfg, base), c, analysis, options
 
 
 def harmonic_hall_cmd(args) -> int:
     from ..measurements import analyze_harmonic_hall, harmonic_hall
 
-    magnet, torque, c, analysis = _common(args, "harmonic-hall", "harmonic_hall")
+    magnet, torque, c, analysis, options = _common(args, "harmonic-hall", "harmonic_hall")
     ds = _call("harmonic_hall", harmonic_hall, magnet=magnet, torque=torque, **c)
     analyze = None if analysis == "none" else (
-        lambda: _call("harmonic_hall", analyze_harmonic_hall, ds=ds, method=analysis))
+        lambda: _call("hall_analysis", analyze_harmonic_hall, ds=ds, method=analysis, **options))
     return _finish(args, ds, analyze, "harmonic Hall",
                    lambda r: f"B_DL = {r['B_DL']:.6g} T +- {r['B_DL_err']:.2g}, B_FL = {r['B_FL']:.6g} T "
                              f"(SOT part {r['B_FL_sot']:.6g} T) +- {r['B_FL_err']:.2g} ({r['method']})")
@@ -72,9 +73,10 @@ def harmonic_hall_cmd(args) -> int:
 def st_fmr_cmd(args) -> int:
     from ..measurements import analyze_st_fmr, st_fmr
 
-    magnet, torque, c, analysis = _common(args, "st-fmr", "st_fmr")
+    magnet, torque, c, analysis, options = _common(args, "st-fmr", "st_fmr")
     ds = _call("st_fmr", st_fmr, magnet=magnet, torque=torque, **c)
-    analyze = None if analysis == "none" else (lambda: _call("st_fmr", analyze_st_fmr, ds=ds))
+    analyze = None if analysis == "none" else (
+        lambda: _call("fmr_analysis", analyze_st_fmr, ds=ds, **options))
 
     def line(r):
         xi = r["xi_fmr_mean"] if "xi_fmr_mean" in r else np.mean(r["xi_fmr"])  # 1 or more
