@@ -228,3 +228,12 @@ def test_thermal_critical_current_tends_to_the_deterministic_one(magnet, pulse):
     lo, hi = sorted(hot.bracket)
     assert lo < hot.value < hi and hi - lo < 0.05 * abs(det.value)
     assert hot.details["switched"][0] == 0 and hot.details["switched"][-1] == 16
+
+
+def test_absurd_field_scales_are_refused_not_run_for_hours():
+    """Ku = 1e12 J/m^3 (B_K = 2e6 T): the automatic step would need ~5e9 steps per run; the
+    study refuses at once, naming the step, the anisotropy field and the way out."""
+    mag = llgsot.Macrospin(Ms=1e6, thickness=1e-9, area=1e-16, damping=0.05, Ku=1e12)
+    with pytest.raises(ValueError, match="automatic step .* anisotropy field 2e\\+06 T.*`dt`"):
+        llgsot.critical_current(mag, llgsot.ConstantSOT(0.1), llgsot.Pulse(amplitude=1e11, duration=1e-9),
+                                field=(0.02, 0.0, 0.0), bracket=(1e10, 1e13))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from .. import _validate as v
 from . import _checks
 from .result import CriticalCurrent
-from .switching import auto_dt, relax_time, switched_fraction
+from .switching import relax_time, switched_fraction
 
 __all__ = ["CriticalCurrent", "critical_current"]  # CriticalCurrent lives in .result
 
@@ -72,9 +72,9 @@ def critical_current(magnet, torque, pulse, field=(0.0, 0.0, 0.0), m0=(0.0, 0.0,
     history = []
 
     def switches(J):
-        # automatic steps follow each amplitude's fastest precession (not the bracket's)
-        step = auto_dt(magnet, torque, J, field) if fixed_dt is None else fixed_dt
-        n, _, t = switched_fraction(magnet, torque, pulse, J, field, m0, step, t_relax)
+        # dt None: run_pulse takes auto_dt at this amplitude (each amplitude's fastest
+        # precession, not the bracket's) and refuses runs of more than MAX_AUTO_STEPS steps
+        n, _, t = switched_fraction(magnet, torque, pulse, J, field, m0, fixed_dt, t_relax)
         history.append((float(J), bool(n), t))
         return bool(n)
 

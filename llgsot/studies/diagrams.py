@@ -91,8 +91,9 @@ def switching_diagram(magnet, torque, pulse, currents, fields=None, durations=No
     seed = v.seed("seed", seed)
     Jmax = float(np.abs(currents).max())
     Bmax = np.asarray(base_field, float) + fmax * np.asarray(field_direction, float)
-    dt = auto_dt(magnet, torque, Jmax, Bmax, temperature) if dt is None else dt
     t_relax = relax_time(magnet, Bmax) if t_relax is None else t_relax
+    if dt is None:
+        dt = auto_dt(magnet, torque, Jmax, Bmax, temperature, t_end=pulse.end + t_relax)
     fixed = dict(magnet=magnet, torque=torque, pulse=pulse, field_dir=tuple(map(float, field_direction)),
                  base_field=tuple(map(float, base_field)), m0=tuple(map(float, m0)), dt=dt,
                  t_relax=t_relax, temperature=float(temperature), members=int(members), seed=seed)
@@ -145,7 +146,8 @@ def precession_sweep(magnet, torque, currents, field=(0.0, 0.0, 0.0), m0=(0.0, 0
     if axis is not None:
         axis = v.direction("axis", axis)
     amplitude_threshold = v.positive("amplitude_threshold", amplitude_threshold)
-    dt = auto_dt(magnet, torque, float(np.abs(currents).max()), field) if dt is None else dt
+    if dt is None:
+        dt = auto_dt(magnet, torque, float(np.abs(currents).max()), field, t_end=t_end)
     axis = tuple(map(float, magnet.easy_axis if axis is None else axis))
     fixed = dict(magnet=magnet, torque=torque, field=tuple(map(float, field)), m0=tuple(map(float, m0)),
                  t_end=t_end, dt=dt, axis=axis)

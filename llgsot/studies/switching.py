@@ -16,10 +16,17 @@ from ..dynamics import Pulse, simulate
 #: largest precession angle per fixed step used when dt is chosen automatically (rad);
 #: simulate() refuses steps above 0.5 rad, RK4's phase error per step is ~(angle)^5/120
 AUTO_ROTATION_PER_STEP = 0.2
+#: most steps one automatically stepped run may take (~3 min of RK4 at 5 M steps/s): beyond,
+#: the magnet's fields are far outside device scales (e.g. |B_K| ~ 1e6 T), and a study would
+#: run for hours; an explicit ``dt`` is taken as given
+MAX_AUTO_STEPS = 10**9
 
 
-def auto_dt(magnet, torque, J_max, field=(0.0, 0.0, 0.0), temperature=0.0):
-    """A fixed step (s) that turns m by at most AUTO_ROTATION_PER_STEP about the fastest field."""
+def auto_dt(magnet, torque, J_max, field=(0.0, 0.0, 0.0), temperature=0.0, t_end=None):
+    """A fixed step (s) that turns m by at most AUTO_ROTATION_PER_STEP about the fastest field.
+
+    With ``t_end`` (s, the run's length) a step that needs more than MAX_AUTO_STEPS steps is
+    refused (ValueError naming the step, the fields and the way out)."""
     B = (float(np.linalg.norm(field)) + abs(magnet.anisotropy_field)
          + MU0 * magnet.Ms * max(magnet.demag)
          + (torque.max_field(magnet, abs(J_max)) if torque is not None else 0.0))
@@ -31,6 +38,13 @@ def auto_dt(magnet, torque, J_max, field=(0.0, 0.0, 0.0), temperature=0.0):
         dt_th = (AUTO_ROTATION_PER_STEP / magnet.gamma) ** 2 * magnet.gamma * magnet.Ms * magnet.volume / (
             2 * a * K_B * temperature)
         dt = min(dt, dt_th)
+    if t_end is not None and t_end / dt > MAX_AUTO_STEPS:
+        raise ValueError(
+            f"the automatic step dt = {dt:.3g} s (a rotation of {AUTO_ROTATION_PER_STEP} rad about "
+            f"the fastest field: anisotropy field {magnet.anisotropy_field:.3g} T, current "
+            f"{float(J_max):.3g} A/m^2) needs {t_end / dt:.3g} steps for a {t_end:.3g} s run, more "
+            f"than {MAX_AUTO_STEPS:.0e}: check the magnet's Ku, Ms and the field, or pass `dt` "
+            "(and `t_relax`) explicitly")
     return dt
 
 
@@ -50,11 +64,11 @@ def run_pulse(magnet, torque, pulse: Pulse, amplitude, field=(0.0, 0.0, 0.0), m0
     Returns the Dataset of :func:`llgsot.simulate` (per member ``switched``, ...).
     """
     p = dataclasses.replace(pulse, amplitude=float(amplitude))
-    if dt is None:
-        dt = auto_dt(magnet, torque, amplitude, field, temperature)
     if t_relax is None:
         t_relax = relax_time(magnet, field)
     t_end = p.end + t_relax
+    if dt is None:
+        dt = auto_dt(magnet, torque, amplitude, field, temperature, t_end=t_end)
     n = math.ceil(t_end / dt)
     if save_every is None:
         save_every = max(1, n // 400)

@@ -65,8 +65,9 @@ def switching_probability(magnet, torque, pulse, amplitudes, field=(0.0, 0.0, 0.
     dt = v.optional_positive("dt", dt, "s")
     t_relax = v.optional_positive("t_relax", t_relax, "s")
     Jmax = float(np.abs(amps).max())
-    dt = auto_dt(magnet, torque, Jmax, field, temperature) if dt is None else dt
     t_relax = relax_time(magnet, field) if t_relax is None else t_relax
+    if dt is None:
+        dt = auto_dt(magnet, torque, Jmax, field, temperature, t_end=pulse.end + t_relax)
     ss = np.random.SeedSequence(seed)
     seeds = [int(c.generate_state(1)[0]) for c in ss.spawn(len(amps))]
     with WorkLoop(executor, progress=progress, desc="llgsot probability", unit="amplitude") as loop:
