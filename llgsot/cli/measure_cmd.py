@@ -64,7 +64,8 @@ def harmonic_hall_cmd(args) -> int:
     magnet, torque, c, analysis, options = _common(args, "harmonic-hall", "harmonic_hall")
     ds = _call("harmonic_hall", harmonic_hall, magnet=magnet, torque=torque, **c)
     analyze = None if analysis == "none" else (
-        lambda: _call("hall_analysis", analyze_harmonic_hall, ds=ds, method=analysis, **options))
+        lambda: _call("harmonic_hall]/[hall_analysis", analyze_harmonic_hall, ds=ds, method=analysis,
+                      **options))
     return _finish(args, ds, analyze, "harmonic Hall",
                    lambda r: f"B_DL = {r['B_DL']:.6g} T +- {r['B_DL_err']:.2g}, B_FL = {r['B_FL']:.6g} T "
                              f"(SOT part {r['B_FL_sot']:.6g} T) +- {r['B_FL_err']:.2g} ({r['method']})")
@@ -76,7 +77,7 @@ def st_fmr_cmd(args) -> int:
     magnet, torque, c, analysis, options = _common(args, "st-fmr", "st_fmr")
     ds = _call("st_fmr", st_fmr, magnet=magnet, torque=torque, **c)
     analyze = None if analysis == "none" else (
-        lambda: _call("fmr_analysis", analyze_st_fmr, ds=ds, **options))
+        lambda: _call("st_fmr]/[fmr_analysis", analyze_st_fmr, ds=ds, **options))
 
     def line(r):
         xi = r["xi_fmr_mean"] if "xi_fmr_mean" in r else np.mean(r["xi_fmr"])  # 1 or more
@@ -84,6 +85,10 @@ def st_fmr_cmd(args) -> int:
                 + (f", damping_eff = {r['damping_eff']:.4g}" if "damping_eff" in r else ""))
 
     return _finish(args, ds, analyze, "ST-FMR", line)
+
+
+# an analysis error names both sections: the sweep's values ([st_fmr]) or the analysis
+# options ([fmr_analysis]) may be the cause ("config [st_fmr]/[fmr_analysis]: ...")
 
 
 def _finish(args, ds, analyze, what, line):

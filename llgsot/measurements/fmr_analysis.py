@@ -141,6 +141,9 @@ def analyze_st_fmr(ds, effective_field=None) -> dict:
     if B.size < MIN_FIELDS:
         raise ValueError(f"analyze_st_fmr: `ds` has {B.size} fields; the lineshape fit needs "
                          f">= {MIN_FIELDS} across the resonance")
+    if not np.any(ds["V_mix"].values):
+        raise ValueError("analyze_st_fmr: V_mix is zero at every field: no signal to fit "
+                         "(R_amr = 0, or the field at an azimuth where the AMR does not change)")
     multi = "frequency" in ds.dims
     freqs = np.atleast_1d(ds["frequency"].values)
     Vs = ds["V_mix"].values.reshape(freqs.size, B.size)
