@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import _validate as v
-from ..constants import GAMMA_E, MU0
+from ..constants import GAMMA_E, K_B, MU0
 
 
 def unit_vector(name: str, value, dim: int = 3) -> tuple:
@@ -84,6 +84,12 @@ class Macrospin:
     def volume(self) -> float:
         """V = thickness * area (m^3)."""
         return self.thickness * self.area
+
+    def thermal_diffusion(self, temperature: float) -> float:
+        """D = 2 damping k_B T gamma / (Ms V) (rad^2/s) of Brown's thermal field: a step dt
+        kicks m by sqrt(D dt) rad (rms), the field's rms per component is
+        sqrt(D / dt) / gamma = sqrt(2 damping k_B T / (gamma Ms V dt)) (T)."""
+        return 2.0 * self.damping * K_B * temperature * self.gamma / (self.Ms * self.volume)
 
     @property
     def anisotropy_field(self) -> float:

@@ -10,7 +10,7 @@ import numpy as np
 import xarray as xr
 
 from .. import _validate as v
-from ..constants import K_B, MU0
+from ..constants import MU0
 from . import events
 from . import integrators
 from . import kernels
@@ -163,8 +163,7 @@ def simulate(magnet: Macrospin, torque=None, current=0.0, field=(0.0, 0.0, 0.0),
     fld_t, fld_v = fld.kernel_arrays()
     sigma_th = 0.0
     if temperature > 0:
-        sigma_th = math.sqrt(2.0 * magnet.damping * K_B * temperature
-                             / (magnet.gamma * magnet.Ms * magnet.volume * dt))
+        sigma_th = math.sqrt(magnet.thermal_diffusion(temperature) / dt) / magnet.gamma
     omega = _check_step(magnet, torque, cur, fld, dt, sigma_th, method)
 
     # -- seeds

@@ -23,7 +23,6 @@ import math
 
 import numpy as np
 
-from ..constants import K_B
 from ..dynamics.drive import Waveform
 from ..dynamics.simulate import MAX_ROTATION_PER_STEP, simulate
 from .equilibrium import FieldModel, oersted_field
@@ -37,11 +36,6 @@ ROTATION_PER_STEP = 0.25
 #: D = 2 damping k_B T gamma / (Ms V). Heun's weak error is O(dt): with these limits the bias
 #: of the thermal mean <m> was measured below 1 % of the thermal shift (docs/measurements.md)
 THERMAL_KICK_PER_STEP = 0.05
-
-
-def thermal_diffusion(magnet, temperature):
-    """D = 2 damping k_B T gamma / (Ms V) (rad^2/s): the rms thermal kick per step is sqrt(D dt)."""
-    return 2.0 * magnet.damping * K_B * temperature * magnet.gamma / (magnet.Ms * magnet.volume)
 
 
 def field_seeds(seed, n):
@@ -63,7 +57,7 @@ def dynamic_harmonics(magnet, torque, J0, B, m_eq, R_ahe, R_phe, cd, t_nm, frequ
     if periods < 2:
         raise ValueError(f"`periods` must be >= 2 (the first is discarded), got {periods!r}")
     T = 1.0 / f
-    D = thermal_diffusion(magnet, temperature) if temperature > 0 else 0.0
+    D = magnet.thermal_diffusion(temperature) if temperature > 0 else 0.0
     if steps_per_period is None:
         scale = float(np.max(FieldModel(magnet, torque, B, J0, t_nm, cd).scale))
         steps = magnet.gamma * scale * T / ROTATION_PER_STEP
@@ -129,6 +123,6 @@ def _thermal(magnet, torque, current, tw, Boe, B, m_eq, R_ahe, R_phe, cd, f, per
             err[a, i] = h.std(-1, ddof=1) / math.sqrt(members)
     attrs = {"frequency": f, "periods": periods, "steps_per_period": spp, "dt": dt,
              "integrator": "heun (Stratonovich, Brown's thermal field; llgsot.simulate)",
-             "thermal_kick_per_step": math.sqrt(thermal_diffusion(magnet, temperature) * dt),
+             "thermal_kick_per_step": math.sqrt(magnet.thermal_diffusion(temperature) * dt),
              "errors": {"R_1w_error": err[..., 1], "R_2w_error": err[..., 2]}}
     return mean[..., 0], mean[..., 1], mean[..., 2], attrs

@@ -31,13 +31,9 @@ def auto_dt(magnet, torque, J_max, field=(0.0, 0.0, 0.0), temperature=0.0, t_end
          + MU0 * magnet.Ms * max(magnet.demag)
          + (torque.max_field(magnet, abs(J_max)) if torque is not None else 0.0))
     dt = AUTO_ROTATION_PER_STEP / (magnet.gamma * B)
-    if temperature > 0:
-        # thermal kick gamma sigma dt = gamma sqrt(2 a kT dt/(gamma Ms V)) <= 0.2 rad
-        from ..constants import K_B
-        a = max(magnet.damping, 1e-12)
-        dt_th = (AUTO_ROTATION_PER_STEP / magnet.gamma) ** 2 * magnet.gamma * magnet.Ms * magnet.volume / (
-            2 * a * K_B * temperature)
-        dt = min(dt, dt_th)
+    D = magnet.thermal_diffusion(temperature) if temperature > 0 else 0.0
+    if D > 0:  # the thermal kick sqrt(D dt) <= AUTO_ROTATION_PER_STEP as well
+        dt = min(dt, AUTO_ROTATION_PER_STEP**2 / D)
     if t_end is not None and t_end / dt > MAX_AUTO_STEPS:
         raise ValueError(
             f"the automatic step dt = {dt:.3g} s (a rotation of {AUTO_ROTATION_PER_STEP} rad about "
