@@ -1,4 +1,4 @@
-"""The simulated measurements against cmtj (optional dependency, extra ``bench``), on the same
+"""The simulated measurements against cmtj (in the ``test`` extra, so these run in CI), on the same
 constant-torque macrospin problems.
 
 Mapping of conventions (llgsot -> cmtj 1.15.0):
@@ -32,7 +32,6 @@ from llgsot.constants import GAMMA_E, MU0
 cmtj = pytest.importorskip("cmtj")
 from cmtj import AxialDriver, CVector, Junction, Layer, NullDriver, ScalarDriver, constantDriver  # noqa: E402
 
-pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(autouse=True)
