@@ -21,6 +21,9 @@ SIGMA_VARS = ("sxx", "sxy", "syx", "syy")
 #: kernel_arrays() and the numba kernels' coefficient arrays)
 TABLE_COLUMNS = K_VARS + SIGMA_VARS
 KXX, KXY, KYX, KYY, KZX, KZY, SXX, SXY, SYX, SYY = range(10)
+#: where K and sigma sit in a row of TABLE_COLUMNS (the one definition of the split)
+K_COLUMNS = slice(0, 6)
+SIGMA_COLUMNS = slice(6, 10)
 #: f(pi - theta) = parity * f(theta) for (Kxx, Kxy, Kyx, Kyy, Kzx, Kzy, sxx, sxy, syx, syy)
 PARITY_HALF_PI = np.array([-1, 1, 1, -1, 1, -1, 1, -1, -1, 1], dtype=float)
 #: f(-theta) = parity * f(theta) (rotation by pi about z); same at theta = pi
@@ -50,6 +53,13 @@ LONG_NAMES = {
     "fermi_energy": "Fermi energy", "impurity_strength": "impurity strength W~",
     "jump_after": "1 if the interval to the next theta brackets a discontinuity",
 }
+
+
+def unflatten(values):
+    """Inverse of `flat_values`: (..., 10) rows -> K (..., 3, 2), sigma (..., 2, 2)."""
+    values = np.asarray(values)
+    return (values[..., K_COLUMNS].reshape(values.shape[:-1] + (3, 2)),
+            values[..., SIGMA_COLUMNS].reshape(values.shape[:-1] + (2, 2)))
 
 
 def flat_values(K, sigma):
