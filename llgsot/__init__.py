@@ -19,6 +19,7 @@ _LAZY = {
     "load_table": "llgsot.tables.store",
     "save_table": "llgsot.tables.store",
     "Macrospin": "llgsot.dynamics.magnet",
+    "SOTCell": "llgsot.dynamics.cell",
     "Pulse": "llgsot.dynamics.drive",
     "Waveform": "llgsot.dynamics.drive",
     "IntegrationError": "llgsot.dynamics.simulate",

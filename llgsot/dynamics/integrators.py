@@ -33,7 +33,8 @@ from numba import prange
 
 from .._jit import inline, njit, pnjit
 from .kernels import (KIND_NONE, KIND_TABLE, KIND_TABLE4, Problem, Results, field_at,
-                      interp_linear, interp_linear3, linear_field, llg, rhs, rhs_call)
+                      interp_linear, interp_linear3, interp_linear_col, linear_field, llg, rhs,
+                      rhs_call, stt_field)
 from .rng import normal
 from .tableau import DOPRI_A, DOPRI_C, DOPRI_E, RK4_B, RK4_C
 
@@ -157,14 +158,20 @@ def _rk4_stage(mx, my, mz, kx, ky, kz, c, t, par, geom, coef, cur_t, cur_v, fld_
     yz = mz + c * kz
     if kind == KIND_TABLE or kind == KIND_TABLE4:
         bx, by, bz = field_at(yx, yy, yz, J, ex, ey, ez, par, geom, coef)
-        return llg(yx, yy, yz, bx, by, bz, g1, g2)
-    l00, l01, l02, l10, l11, l12, l20, l21, l22, b0x, b0y, b0z = linear_field(J, ex, ey, ez, par)
-    qx = (l00 * mx + l01 * my) + (l02 * mz + b0x)
-    qy = (l10 * mx + l11 * my) + (l12 * mz + b0y)
-    qz = (l20 * mx + l21 * my) + (l22 * mz + b0z)
-    bx = ((c * l00) * kx + (c * l01) * ky) + ((c * l02) * kz + qx)
-    by = ((c * l10) * kx + (c * l11) * ky) + ((c * l12) * kz + qy)
-    bz = ((c * l20) * kx + (c * l21) * ky) + ((c * l22) * kz + qz)
+    else:
+        l00, l01, l02, l10, l11, l12, l20, l21, l22, b0x, b0y, b0z = linear_field(J, ex, ey, ez,
+                                                                                  par)
+        qx = (l00 * mx + l01 * my) + (l02 * mz + b0x)
+        qy = (l10 * mx + l11 * my) + (l12 * mz + b0y)
+        qz = (l20 * mx + l21 * my) + (l22 * mz + b0z)
+        bx = ((c * l00) * kx + (c * l01) * ky) + ((c * l02) * kz + qx)
+        by = ((c * l10) * kx + (c * l11) * ky) + ((c * l12) * kz + qy)
+        bz = ((c * l20) * kx + (c * l21) * ky) + ((c * l22) * kz + qz)
+    if par.stt != 0:  # a cell: the STT of the MTJ current (column 3 of the field drive)
+        sx, sy, sz = stt_field(yx, yy, yz, interp_linear_col(fld_t, fld_v, ts, 3), par)
+        bx += sx
+        by += sy
+        bz += sz
     return llg(yx, yy, yz, bx, by, bz, g1, g2)
 
 
@@ -276,6 +283,9 @@ def _heun_block(k0, k1, m0, t0, dt, n_steps, save_every, axis, pb, res, sigma_th
     a = par.damping
     out = res.m
     thermal = sigma_th > 0.0
+    stt = par.stt != 0
+    r0 = 0.0
+    r1 = 0.0
     B = HEUN_BLOCK
     mx = np.empty(B)
     my = np.empty(B)
@@ -320,9 +330,17 @@ def _heun_block(k0, k1, m0, t0, dt, n_steps, save_every, axis, pb, res, sigma_th
         J1 = interp_linear(cur_t, cur_v, t + dt)
         e0x, e0y, e0z = interp_linear3(fld_t, fld_v, t)
         e1x, e1y, e1z = interp_linear3(fld_t, fld_v, t + dt)
+        if stt:  # a cell: the MTJ current density (column 3 of the field drive)
+            r0 = interp_linear_col(fld_t, fld_v, t, 3)
+            r1 = interp_linear_col(fld_t, fld_v, t + dt, 3)
         # predictor: k = f(m, t), p = m + dt k
         for b in range(nb):
             bx, by, bz = field_at(mx[b], my[b], mz[b], J0, e0x, e0y, e0z, par, geom, coef)
+            if stt:
+                sx, sy, sz = stt_field(mx[b], my[b], mz[b], r0, par)
+                bx += sx
+                by += sy
+                bz += sz
             fx, fy, fz = llg(mx[b], my[b], mz[b], bx + hx[b], by + hy[b], bz + hz[b], gll, a)
             kx[b] = fx
             ky[b] = fy
@@ -335,6 +353,11 @@ def _heun_block(k0, k1, m0, t0, dt, n_steps, save_every, axis, pb, res, sigma_th
             if st[b] != OK:
                 continue
             bx, by, bz = field_at(px[b], py[b], pz[b], J1, e1x, e1y, e1z, par, geom, coef)
+            if stt:
+                sx, sy, sz = stt_field(px[b], py[b], pz[b], r1, par)
+                bx += sx
+                by += sy
+                bz += sz
             fx, fy, fz = llg(px[b], py[b], pz[b], bx + hx[b], by + hy[b], bz + hz[b], gll, a)
             ok, ux, uy, uz, d = _project(mx[b] + h2 * (kx[b] + fx), my[b] + h2 * (ky[b] + fy),
                                          mz[b] + h2 * (kz[b] + fz), False)

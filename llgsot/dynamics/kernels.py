@@ -28,15 +28,30 @@ loops take arrays, not heterogeneous tuples) built by :func:`make_params`:
                (computed by :func:`make_params` from bk, u and n)
     tab_n      four-term table (int): number of nodes of the uniform grid in u = m_z^2
     tab_du     its spacing 1/(tab_n - 1)
+    stt        Slonczewski spin-transfer torque of the MTJ current (int): 0 off (a Macrospin:
+               the field is not touched), 1 on (an :class:`~.cell.SOTCell`)
+    sj         STT strength per unit MTJ current density: hbar eta Lambda^2 / (|e| Ms d)
+               (T m^2/A), so that b(c) = sj J_MTJ / (sla + slb c) and at Lambda = 1
+               b = hbar eta J_MTJ / (2 |e| Ms d)
+    sla, slb   Lambda^2 + 1 and Lambda^2 - 1 (Slonczewski's angular factor, c = m.p_ref)
+    sfl        field-like / damping-like ratio of the STT
+    rx..rz     reference-layer direction p_ref (unit vector)
 
 The arrays travel with it in one :class:`Problem` named tuple (``par``: that 1-element
 array; ``geom``, ``coef``: the torque table; ``cur_t``, ``cur_v``: the current waveform;
-``fld_t``, ``fld_v``: the field waveform), the one argument the integrators take.
+``fld_t``, ``fld_v``: the field waveform), the one argument the integrators take. ``fld_v``
+is (n, 3), the external field; for a cell (``stt`` = 1) it is (n, 4), its column 3 the current
+density J_MTJ(t) (A/m^2) through the tunnel junction, sampled on the same times (the
+read-current drive travels with the field drive, so the Problem and every integrator keep
+their signatures).
 
 LLG in Landau-Lifshitz form (docs/physics.md sec. 5), a = damping:
 
     dm/dt = -gamma/(1 + a^2) [ m x B + a m x (m x B) ]
-    B = B_ext(t) + (2 Ku/Ms)(m.u) u - mu0 Ms N m + B_SOT(m, J(t)) [+ B_th]
+    B = B_ext(t) + (2 Ku/Ms)(m.u) u - mu0 Ms N m + B_SOT(m, J(t)) [+ B_STT(m, J_MTJ(t))] [+ B_th]
+
+with, for a cell, the Slonczewski STT written as a field (:func:`stt_field`):
+B_STT = b(m.p) [(m x p) + r p], b(c) = sj J_MTJ / (sla + slb c).
 """
 import math
 from collections import namedtuple
@@ -54,8 +69,9 @@ SERIES_NONE, SERIES_SMALL, SERIES_TINY = 0, 1, 2
 
 _FLOAT_FIELDS = ("gamma_ll", "damping", "bk", "ux", "uy", "uz", "nx", "ny", "nz",
                  "cdl", "cfl", "px", "py", "pz", "pref", "jx", "jy",
-                 "a00", "a01", "a02", "a10", "a11", "a12", "a20", "a21", "a22", "tab_du")
-_INT_FIELDS = ("kind", "tab_fast", "tab_n")
+                 "a00", "a01", "a02", "a10", "a11", "a12", "a20", "a21", "a22", "tab_du",
+                 "sj", "sla", "slb", "sfl", "rx", "ry", "rz")
+_INT_FIELDS = ("kind", "tab_fast", "tab_n", "stt")
 
 #: the kernel parameters (see the module docstring); build with :func:`make_params`
 #: (np.record: its elements read by name in plain Python too, as under NUMBA_DISABLE_JIT)
@@ -157,6 +173,19 @@ def interp_linear3(tn, vn, t):
     return (vn[i, 0] + w * (vn[i + 1, 0] - vn[i, 0]),
             vn[i, 1] + w * (vn[i + 1, 1] - vn[i, 1]),
             vn[i, 2] + w * (vn[i + 1, 2] - vn[i, 2]))
+
+
+@_inline
+def interp_linear_col(tn, vn, t, col):
+    """As :func:`interp_linear` for column ``col`` of (n, k) samples."""
+    n = tn.shape[0]
+    if n == 1 or t < tn[0]:
+        return vn[0, col]
+    if t >= tn[n - 1]:
+        return vn[n - 1, col]
+    i = segment(tn, t)
+    w = (t - tn[i]) / (tn[i + 1] - tn[i])
+    return vn[i, col] + w * (vn[i + 1, col] - vn[i, col])
 
 
 #: a table whose widest segment is below this (rad) uses the series for asin (see :func:`_asin_small`)
@@ -329,6 +358,29 @@ def sot_constant(mx, my, mz, J, par):
 
 
 @_inline
+def stt_field(mx, my, mz, Jr, par):
+    """Slonczewski spin-transfer torque of the MTJ current density Jr (A/m^2) as a field (T):
+
+        B_STT = b(c) [(m x p) + r p],  b(c) = sj Jr / (sla + slb c),  c = m.p
+
+    (p = p_ref, r = sfl): b = hbar eta Lambda^2 Jr / (|e| Ms d ((Lambda^2 + 1) + (Lambda^2 - 1) c)),
+    i.e. hbar eta Jr / (2 |e| Ms d) at Lambda = 1. The numpy reference is
+    :meth:`llgsot.dynamics.cell.SOTCell.stt_field`.
+    """
+    if Jr == 0.0:
+        return 0.0, 0.0, 0.0
+    px = par.rx
+    py = par.ry
+    pz = par.rz
+    c = mx * px + my * py + mz * pz
+    b = par.sj * Jr / (par.sla + par.slb * c)
+    f = par.sfl * b
+    return (b * (my * pz - mz * py) + f * px,
+            b * (mz * px - mx * pz) + f * py,
+            b * (mx * py - my * px) + f * pz)
+
+
+@_inline
 def linear_field(J, ex, ey, ez, par):
     """The part of the field linear in m, B_lin = L m + b0, at current density J and external
     field e: L (row-major, 9 numbers) = anisotropy + demag + the constant model's damping-like
@@ -382,7 +434,13 @@ def field(mx, my, mz, t, par, geom, coef, cur_t, cur_v, fld_t, fld_v):
     """
     ex, ey, ez = interp_linear3(fld_t, fld_v, t)
     J = interp_linear(cur_t, cur_v, t) if par.kind != KIND_NONE else 0.0
-    return field_at(mx, my, mz, J, ex, ey, ez, par, geom, coef)
+    bx, by, bz = field_at(mx, my, mz, J, ex, ey, ez, par, geom, coef)
+    if par.stt != 0:  # a cell: the STT of the MTJ current (column 3 of the field drive)
+        sx, sy, sz = stt_field(mx, my, mz, interp_linear_col(fld_t, fld_v, t, 3), par)
+        bx += sx
+        by += sy
+        bz += sz
+    return bx, by, bz
 
 
 @_inline
@@ -443,6 +501,19 @@ def sot_many(m, J, params, geom, coef, out):
             bx, by, bz = sot_four_term(m[k, 0], m[k, 1], m[k, 2], J, par, coef)
         else:
             bx, by, bz = 0.0, 0.0, 0.0
+        out[k, 0] = bx
+        out[k, 1] = by
+        out[k, 2] = bz
+
+
+@_jit.njit
+def stt_many(m, Jr, params, out):
+    """B_STT alone at each row of m (n, 3) for the MTJ current density Jr (A/m^2); for tests.
+
+    ``params``: the 1-element :data:`PARAMS` array of :func:`make_params`."""
+    par = params[0]
+    for k in range(m.shape[0]):
+        bx, by, bz = stt_field(m[k, 0], m[k, 1], m[k, 2], Jr, par)
         out[k, 0] = bx
         out[k, 1] = by
         out[k, 2] = bz

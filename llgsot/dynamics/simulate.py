@@ -15,6 +15,7 @@ from . import events
 from . import integrators
 from . import kernels
 from .drive import as_current, as_field
+from .cell import SOTCell, merged_drive, read_waveform
 from .magnet import Macrospin
 from .torques import ConstantSOT, TableSOT
 
@@ -37,7 +38,7 @@ class IntegrationError(RuntimeError):
         self.dataset = dataset
 
 
-def simulate(magnet: Macrospin, torque=None, current=0.0, field=(0.0, 0.0, 0.0), m0=(0.0, 0.0, 1.0),
+def simulate(magnet: Macrospin | SOTCell, torque=None, current=0.0, field=(0.0, 0.0, 0.0), m0=(0.0, 0.0, 1.0),
              t_end=None, dt=None, method="rk4", temperature=0.0, members=1, seed=None,
              save_every=1, rtol=1e-8, atol=1e-10, max_steps=100_000_000, switching_axis=None,
              settle_tol=0.05, on_failure="raise", switching_threshold=0.5) -> xr.Dataset:
@@ -48,7 +49,11 @@ def simulate(magnet: Macrospin, torque=None, current=0.0, field=(0.0, 0.0, 0.0),
 
     Parameters
     ----------
-    magnet : Macrospin
+    magnet : Macrospin or SOTCell
+        The free layer, or a three-terminal cell (:class:`~.cell.SOTCell`): its free layer
+        with the reference layer's stray field and the bias field added to B_ext, the
+        Slonczewski STT of its ``read_current`` (A, the MTJ drive) added to B, and its
+        resistance R(t) in the output.
     torque : ConstantSOT, TableSOT or None
         The SOT model (None: no current-driven torque).
     current : float, Pulse or Waveform
@@ -101,10 +106,14 @@ def simulate(magnet: Macrospin, torque=None, current=0.0, field=(0.0, 0.0, 0.0),
         in-plane long after it), ``settling_time`` (s), ``final_state`` (+1/-1),
         ``switched`` (0/1), ``precession_frequency`` (Hz, NaN unless steady), ``norm_drift``
         (max | |m| - 1 | before renormalisation), ``status`` (0 ok), ``seed``; parameters,
-        units and provenance in attrs.
+        units and provenance in attrs. For a cell also ``resistance`` (time, member; ohm,
+        R(m, I_MTJ) at the saved states) and ``read_current`` (time; A, I_MTJ(t)).
     """
-    if not isinstance(magnet, Macrospin):
-        raise TypeError(f"`magnet` must be a Macrospin, got {type(magnet).__name__}")
+    cell = None
+    if isinstance(magnet, SOTCell):
+        cell, magnet = magnet, magnet.free
+    elif not isinstance(magnet, Macrospin):
+        raise TypeError(f"`magnet` must be a Macrospin or an SOTCell, got {type(magnet).__name__}")
     if torque is not None and not isinstance(torque, (ConstantSOT, TableSOT)):
         raise TypeError(f"`torque` must be ConstantSOT, TableSOT or None, got {type(torque).__name__}")
     method = v.choice("method", method, METHODS)
@@ -154,17 +163,21 @@ def simulate(magnet: Macrospin, torque=None, current=0.0, field=(0.0, 0.0, 0.0),
         entries, (geom, coef) = {"kind": kernels.KIND_NONE}, kernels.empty_table()
     else:
         entries, geom, coef = torque.kernel_setup(magnet)
+    if cell is not None:
+        entries = {**entries, **cell.kernel_entries()}
     ux, uy, uz = magnet.easy_axis
     nx, ny, nz = -MU0 * magnet.Ms * np.asarray(magnet.demag)
     par = kernels.make_params(gamma_ll=magnet.gamma / (1.0 + magnet.damping**2),
                               damping=magnet.damping, bk=magnet.anisotropy_field,
                               ux=ux, uy=uy, uz=uz, nx=nx, ny=ny, nz=nz, **entries)
-    cur_t, cur_v = cur.kernel_arrays()
     fld_t, fld_v = fld.kernel_arrays()
+    if cell is not None:  # the cell's static fields and its MTJ current join the field drive
+        rd = read_waveform(cell)
+        fld_t, fld_v = merged_drive(fld, cell.static_field, rd, 1.0 / magnet.area)
     sigma_th = 0.0
     if temperature > 0:
         sigma_th = math.sqrt(magnet.thermal_diffusion(temperature) / dt) / magnet.gamma
-    omega = _check_step(magnet, torque, cur, fld, dt, sigma_th, method)
+    omega = _check_step(magnet, torque, cur, fld, dt, sigma_th, method, cell)
 
     # -- seeds
     ss = np.random.SeedSequence(seed)
@@ -172,7 +185,7 @@ def simulate(magnet: Macrospin, torque=None, current=0.0, field=(0.0, 0.0, 0.0),
     # not depend on the ensemble size)
     seeds = ss.generate_state(members, dtype=np.uint64)
 
-    pb = kernels.Problem(par, geom, coef, *cur.kernel_arrays(), *fld.kernel_arrays())
+    pb = kernels.Problem(par, geom, coef, *cur.kernel_arrays(), fld_t, fld_v)
     res = kernels.Results(np.empty((n_save, members, 3)), np.zeros(members),
                           np.full(members, np.nan), np.zeros(members, dtype=np.int64),
                           np.full(members, np.nan))
@@ -184,7 +197,7 @@ def simulate(magnet: Macrospin, torque=None, current=0.0, field=(0.0, 0.0, 0.0),
         integrators.heun_ensemble(m0, 0.0, dt, n_steps, save_every, axis, pb, res, sigma_th,
                                   seeds)
     else:
-        stops = np.unique(np.concatenate([cur.breakpoints(), fld.breakpoints()]))
+        stops = np.unique(np.concatenate([cur.breakpoints(), fld_t]))
         stops = np.ascontiguousarray(stops[stops > 0.0])
         h0 = min(dt, 0.05 / omega) if omega > 0 else dt
         n_acc = np.zeros(members, dtype=np.int64)
@@ -198,6 +211,8 @@ def simulate(magnet: Macrospin, torque=None, current=0.0, field=(0.0, 0.0, 0.0),
     ds = _wrap(magnet, torque, out, times, axis, cur, fld, drift, t_cross, status, fail_t, seeds,
                settle_tol, extra, switching_threshold)
     ds.attrs.update(magnet.as_attrs())
+    if cell is not None:
+        _add_cell(ds, cell, rd)
     if torque is not None:
         ds.attrs.update(torque.as_attrs())
     else:
@@ -268,7 +283,23 @@ def _wrap(magnet, torque, out, times, axis, cur, fld, drift, t_cross, status, fa
     return xr.Dataset(data, coords=coords)
 
 
-def _check_step(magnet, torque, cur, fld, dt, sigma_th, method) -> float:
+def _add_cell(ds, cell, rd):
+    """The cell's resistance trace R(t) and MTJ current I(t), and its parameters, into ``ds``."""
+    times = ds["time"].values
+    current = rd.at(times)
+    R = cell.resistance(ds["m"].values, current[:, None])
+    ds["resistance"] = (("time", "member"), R,
+                        {"units": "ohm", "long_name": "MTJ resistance R(m, I_MTJ)",
+                         "formula": "R_P + R_P TMR(V) (1 - m.p_ref)/2, TMR(V) = tmr/(1 + V^2/V_h^2), "
+                                    "V = I_MTJ R (TMR = tmr without V_h)"})
+    ds["read_current"] = (("time",), current, {"units": "A", "long_name": "MTJ current I_MTJ(t)"})
+    ds.attrs.update({k: v for k, v in cell.as_attrs().items() if k.startswith("cell_")})
+    ds.attrs["stt_convention"] = ("B_STT = b(c) [(m x p_ref) + r p_ref], b(c) = hbar eta J_MTJ "
+                                  "Lambda^2/(|e| Ms d ((Lambda^2+1) + (Lambda^2-1) c)), c = m.p_ref, "
+                                  "J_MTJ = I_MTJ/area")
+
+
+def _check_step(magnet, torque, cur, fld, dt, sigma_th, method, cell=None) -> float:
     """Raise if one fixed step turns m by more than MAX_ROTATION_PER_STEP about the fastest field.
 
     Returns the bound gamma * sum|B_i| (rad/s) on the precession rate.
@@ -281,6 +312,10 @@ def _check_step(magnet, torque, cur, fld, dt, sigma_th, method) -> float:
         f"spin-orbit field of `current` up to {J_max:.3g} A/m^2":
             0.0 if torque is None else torque.max_field(magnet, J_max),
     }
+    if cell is not None:
+        I_max = read_waveform(cell).max_abs()
+        fields["cell stray + bias field"] = float(np.linalg.norm(cell.static_field))
+        fields[f"spin-transfer field of `read_current` up to {I_max:.3g} A"] = cell.max_stt_field(I_max)
     total = sum(fields.values())
     omega = magnet.gamma * total
     if method != "dopri":
