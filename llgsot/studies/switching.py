@@ -11,7 +11,8 @@ import math
 import numpy as np
 
 from ..constants import MU0
-from ..dynamics import Pulse, simulate
+from ..dynamics import Pulse, SOTCell, simulate
+from ..dynamics.cell import read_waveform
 
 #: largest precession angle per fixed step used when dt is chosen automatically (rad);
 #: simulate() refuses steps above 0.5 rad, RK4's phase error per step is ~(angle)^5/120
@@ -22,6 +23,15 @@ AUTO_ROTATION_PER_STEP = 0.2
 MAX_AUTO_STEPS = 10**9
 
 
+def cell_field(magnet) -> float:
+    """The field (T) a cell adds to its free layer: |stray + bias field| plus the largest STT
+    field of its read current; 0 for a Macrospin."""
+    if not isinstance(magnet, SOTCell):
+        return 0.0
+    return (float(np.linalg.norm(magnet.static_field))
+            + magnet.max_stt_field(read_waveform(magnet).max_abs()))
+
+
 def auto_dt(magnet, torque, J_max, field=(0.0, 0.0, 0.0), temperature=0.0, t_end=None):
     """A fixed step (s) that turns m by at most AUTO_ROTATION_PER_STEP about the fastest field.
 
@@ -29,7 +39,8 @@ def auto_dt(magnet, torque, J_max, field=(0.0, 0.0, 0.0), temperature=0.0, t_end
     refused (ValueError naming the step, the fields and the way out)."""
     B = (float(np.linalg.norm(field)) + abs(magnet.anisotropy_field)
          + MU0 * magnet.Ms * max(magnet.demag)
-         + (torque.max_field(magnet, abs(J_max)) if torque is not None else 0.0))
+         + (torque.max_field(magnet, abs(J_max)) if torque is not None else 0.0)
+         + cell_field(magnet))
     dt = AUTO_ROTATION_PER_STEP / (magnet.gamma * B)
     D = magnet.thermal_diffusion(temperature) if temperature > 0 else 0.0
     if D > 0:  # the thermal kick sqrt(D dt) <= AUTO_ROTATION_PER_STEP as well
@@ -47,7 +58,7 @@ def auto_dt(magnet, torque, J_max, field=(0.0, 0.0, 0.0), temperature=0.0, t_end
 def relax_time(magnet, field=(0.0, 0.0, 0.0)):
     """Ten damping times 1/(a gamma B_K,eff) (s), at least 2 ns: long enough for the
     magnetization to settle in its final hemisphere after the pulse."""
-    bk = abs(magnet.effective_anisotropy_field()) + float(np.linalg.norm(field))
+    bk = abs(magnet.effective_anisotropy_field()) + float(np.linalg.norm(field)) + cell_field(magnet)
     a = max(magnet.damping, 1e-3)
     return max(2e-9, 10.0 / (a * magnet.gamma * max(bk, 1e-3)))
 
