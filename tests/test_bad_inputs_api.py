@@ -314,6 +314,16 @@ else:
                         "degree": COUNT}, check_text),
     })
 
+ENTRIES["SOTCell"] = E(  # issue 17 item 4
+    lambda **k: llgsot.SOTCell(**k),
+    lambda: dict(free=magnet(), reference=(0.0, 0.0, 1.0), tmr=1.0, resistance_parallel=2e3),
+    {"free": OBJECT, "reference": vector_classes((0.0, 0.0, 1.0)),
+     **{k: SCALAR for k in ("tmr", "resistance_parallel", "spin_polarization", "slonczewski_lambda",
+                            "stt_field_like_ratio", "read_current", "tmr_half_voltage")},
+     "stray_field": vector_classes(), "bias_field": vector_classes()},
+    lambda c: _all_finite([c.tmr, c.resistance_parallel, c.spin_polarization, c.slonczewski_lambda,
+                           c.stt_field_like_ratio, *c.reference, *c.stray_field, *c.bias_field]))
+
 #: (entry, argument, class) cases that code outside this branch does not handle yet: they
 #: must fail (strict xfail), and they are counted as not handled
 EXPORTER = "exporters (tables/export, another branch): no argument checks yet"
