@@ -199,3 +199,20 @@ def test_bad_simulate_inputs_with_a_cell():
         llgsot.simulate("cell", None, 0.0, t_end=1e-9, dt=1e-12)
     with pytest.raises(TypeError, match="Macrospin or an SOTCell"):
         critical_current("cell", TQ, PULSE, bracket=(1, 2))
+
+
+def test_merged_drive_is_exact_at_jumps():
+    """The field and MTJ-current drives merged on one time grid: at every time, including just
+    before and at each jump of either, the merged samples interpolate to both waveforms."""
+    from llgsot.dynamics.cell import merged_drive
+
+    field = llgsot.Waveform([0.0, 1e-9, 1e-9, 3e-9], [[0, 0, 0.1], [0, 0, 0.2], [0.1, 0, 0], [0.1, 0, 0]])
+    cur = llgsot.Pulse(2e-4, 1e-9, delay=0.5e-9).waveform()  # jumps at 0.5 and 1.5 ns
+    st = np.array([0.0, 0.01, -0.02])
+    t, v = merged_drive(field, st, cur, 1.0 / MAG.area)
+    merged = llgsot.Waveform(t, v[:, :3])
+    mc = llgsot.Waveform(t, v[:, 3])
+    probe = np.concatenate([np.linspace(-1e-9, 4e-9, 501), [0.5e-9, 1e-9, 1.5e-9]])
+    probe = np.concatenate([probe, np.array([0.5e-9, 1e-9, 1.5e-9]) * (1 - 1e-12)])
+    np.testing.assert_allclose(merged.at(probe), field.at(probe) + st, rtol=0, atol=1e-15)
+    np.testing.assert_allclose(mc.at(probe), cur.at(probe) / MAG.area, rtol=1e-12, atol=0)

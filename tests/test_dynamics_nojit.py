@@ -1,7 +1,7 @@
 """The kernels run as plain Python (NUMBA_DISABLE_JIT=1) and give the compiled results.
 
 Covers the RK4, Heun (with the SplitMix64/ziggurat noise) and DOPRI5 paths and both torque
-models on a short run; agreement to 1e-13 (same operations, compiled vs interpreted).
+models on a short run, and a cell (its STT term); agreement to 1e-13 (same operations, compiled vs interpreted).
 """
 import json
 import os
@@ -26,8 +26,13 @@ class T:
         return {"theta": th, "values": v, "slopes": s, "delta_xc_J": 8e-22}
 out = {}
 for meth in ("rk4", "heun", "dopri"):
-    for name, tq in (("const", llgsot.ConstantSOT(0.2, 0.3)), ("table", llgsot.TableSOT(T(), 4e-9))):
-        ds = llgsot.simulate(mag, tq, llgsot.Pulse(1e11, 1e-11, rise=2e-12), m0=(0.3, 0, 0.91**0.5),
+    cell = llgsot.SOTCell(free=mag, reference=(0, 0.6, 0.8), tmr=1.0, resistance_parallel=1e3,
+                          slonczewski_lambda=1.5, stt_field_like_ratio=0.2, bias_field=(0.01, 0, 0),
+                          read_current=llgsot.Pulse(-2e-5, 1e-11, rise=3e-12))
+    for name, tq, dev in (("const", llgsot.ConstantSOT(0.2, 0.3), mag),
+                          ("table", llgsot.TableSOT(T(), 4e-9), mag),
+                          ("cell", llgsot.ConstantSOT(0.2, 0.3), cell)):
+        ds = llgsot.simulate(dev, tq, llgsot.Pulse(1e11, 1e-11, rise=2e-12), m0=(0.3, 0, 0.91**0.5),
                              t_end=2e-11, dt=1e-13, method=meth,
                              temperature=300.0 if meth == "heun" else 0.0, members=3, seed=1)
         out[meth + name] = ds.m.values[-1].tolist()

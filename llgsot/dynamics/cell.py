@@ -287,18 +287,24 @@ def merged_drive(field: Waveform, static, current: Waveform, scale: float):
     Both are piecewise linear with constant continuation; at a time where either jumps two
     samples are written (left and right limits), so the merged drive is exact."""
     times = np.union1d(field.breakpoints(), current.breakpoints())
-    jumps = set(_jump_times(field)) | set(_jump_times(current))
-    rows_t, rows_v = [], []
     st = np.asarray(static, float)
-    for t in times:
-        right = np.concatenate([field.at(t) + st, [float(current.at(t)) * scale]])
-        if t in jumps:
-            left = np.concatenate([_left(field, t) + st, [float(_left(current, t)) * scale]])
-            rows_t.append(t)
-            rows_v.append(left)
-        rows_t.append(t)
-        rows_v.append(right)
-    return np.ascontiguousarray(rows_t, float), np.ascontiguousarray(rows_v, float)
+    right = np.empty((times.size, 4))
+    right[:, :3] = field.at(times) + st
+    right[:, 3] = current.at(times) * scale
+    left = right.copy()
+    jump = np.zeros(times.size, bool)
+    for w, cols, add, mul in ((field, slice(0, 3), st, 1.0), (current, 3, 0.0, scale)):
+        for t in _jump_times(w):
+            i = int(np.searchsorted(times, t))
+            jump[i] = True
+            left[i, cols] = _left(w, t) * mul + add
+    counts = 1 + jump
+    out_t = np.repeat(times, counts)
+    out_v = np.empty((out_t.size, 4))
+    pos = np.cumsum(counts) - 1  # the right-limit rows
+    out_v[pos] = right
+    out_v[pos[jump] - 1] = left[jump]
+    return np.ascontiguousarray(out_t), np.ascontiguousarray(out_v)
 
 
 def _jump_times(w: Waveform):
@@ -307,6 +313,6 @@ def _jump_times(w: Waveform):
 
 
 def _left(w: Waveform, t):
-    """The left limit of the waveform at t (differs from ``at`` at a jump only)."""
+    """The left limit of the waveform at its jump time t (``at`` gives the right limit)."""
     i = np.flatnonzero((w.times[1:] == t) & (w.times[:-1] == t))
-    return w.values[i[0]] if i.size else w.at(t)
+    return w.values[i[0]]

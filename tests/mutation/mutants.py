@@ -72,6 +72,6 @@ MUTANTS = [
      "w = 0.5 * (1.0 + m @ np.asarray(self.reference))",
      "tests/test_cell.py -k resistance_readout"),
     ("cell: stray and bias field dropped from the drive", "llgsot/dynamics/cell.py",
-     "right = np.concatenate([field.at(t) + st,", "right = np.concatenate([field.at(t),",
+     "right[:, :3] = field.at(times) + st", "right[:, :3] = field.at(times)",
      "tests/test_cell.py -k constant_sot_route"),
 ]
