@@ -216,3 +216,25 @@ def test_merged_drive_is_exact_at_jumps():
     probe = np.concatenate([probe, np.array([0.5e-9, 1e-9, 1.5e-9]) * (1 - 1e-12)])
     np.testing.assert_allclose(merged.at(probe), field.at(probe) + st, rtol=0, atol=1e-15)
     np.testing.assert_allclose(mc.at(probe), cur.at(probe) / MAG.area, rtol=1e-12, atol=0)
+
+
+def test_tilted_easy_axis_switches_without_field():
+    """Field-free switching by a tilted easy axis: tilted 15 degrees toward the SOT polarization
+    (y, current along x) the final state follows the current's sign from either initial state
+    (J > 0 up, J < 0 down; the cell reads P or AP), while tilted toward the current (x) the
+    same pulses leave the magnet where it was: the tilt must break the y mirror."""
+    t = math.radians(15.0)
+    finals = {}
+    for toward, u in (("y", (0.0, math.sin(t), math.cos(t))), ("x", (math.sin(t), 0.0, math.cos(t)))):
+        free = dataclasses.replace(MAG, damping=0.05, Ku=0.8e6, easy_axis=u)
+        cell = llgsot.SOTCell(free=free, reference=(0, 0, 1), tmr=1.0, resistance_parallel=1e3)
+        for s0 in (1, -1):
+            for J in (2e12, -2e12):
+                ds = llgsot.simulate(cell, llgsot.ConstantSOT(0.3), llgsot.Pulse(J, 1e-9, rise=0.1e-9, fall=1e-9),
+                                     m0=s0 * np.asarray(u), t_end=6e-9, dt=2e-13, save_every=1000)
+                finals[toward, s0, J] = (ds["m"].values[-1, 0, 2], ds["resistance"].values[-1, 0])
+    for s0 in (1, -1):
+        mz_up, R_up = finals["y", s0, 2e12]
+        mz_dn, R_dn = finals["y", s0, -2e12]
+        assert mz_up > 0.7 and mz_dn < -0.7 and R_dn > 1.6 * R_up
+        assert all(np.sign(finals["x", s0, J][0]) == s0 for J in (2e12, -2e12))
