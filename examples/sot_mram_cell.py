@@ -8,9 +8,10 @@ along +x), a reference layer along +z (TMR 150 %, R_P = 2 kOhm, bias-dependent w
 V_h = 0.5 V), an in-plane exchange-bias field of 30 mT along +x (field-free switching) and a
 stray field of -5 mT along z. Sequence: a 50 uA read (1 ns), a channel write pulse of
 3e12 A/m^2 (1 ns, 1 ns fall) that switches m from +z (parallel, low R) to -z (antiparallel),
-and a second read, from the equilibrium in the bias and stray fields. During a read the junction voltage V = I R lowers the TMR, so R_AP read at
-50 uA is below its zero-bias value; the read's STT (b = 0.4 mT) is far below its switching
-threshold.
+and a second read, from the equilibrium in the bias and stray fields. During a read the
+junction voltage V = I R lowers the TMR, so R_AP read at 50 uA is below its zero-bias value;
+the read's STT (b = hbar eta J/(2|e| Ms d) = 4 mT) is below its own switching threshold
+(about damping * B_K,eff = 14 mT) and the read lasts 1 ns.
 """
 from pathlib import Path
 

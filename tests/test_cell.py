@@ -230,7 +230,8 @@ def test_tilted_easy_axis_switches_without_field():
         cell = llgsot.SOTCell(free=free, reference=(0, 0, 1), tmr=1.0, resistance_parallel=1e3)
         for s0 in (1, -1):
             for J in (2e12, -2e12):
-                ds = llgsot.simulate(cell, llgsot.ConstantSOT(0.3), llgsot.Pulse(J, 1e-9, rise=0.1e-9, fall=1e-9),
+                pulse = llgsot.Pulse(J, 1e-9, rise=0.1e-9, fall=1e-9)
+                ds = llgsot.simulate(cell, llgsot.ConstantSOT(0.3), pulse,
                                      m0=s0 * np.asarray(u), t_end=6e-9, dt=2e-13, save_every=1000)
                 finals[toward, s0, J] = (ds["m"].values[-1, 0, 2], ds["resistance"].values[-1, 0])
     for s0 in (1, -1):
