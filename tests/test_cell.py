@@ -122,6 +122,11 @@ def test_free_layer_attributes_and_attrs():
     assert attrs["cell_resistance_antiparallel"] == 5e3 and attrs["magnet_Ms"] == MAG.Ms
     with pytest.raises(AttributeError):
         cell.not_an_attribute  # noqa: B018
+    # a cell travels to process and dask workers: it pickles, and equals its copy
+    import pickle
+
+    read = _cell(read_current=llgsot.Pulse(1e-4, 1e-9))
+    assert pickle.loads(pickle.dumps(read)) == read and pickle.loads(pickle.dumps(cell)).Ms == MAG.Ms
 
 
 # -- every study takes a cell: with no read current, a cell with a bias field gives the same
