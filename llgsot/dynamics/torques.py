@@ -24,11 +24,14 @@ from .. import _validate as v
 from .. import spinorbit
 from ..constants import EV
 from ..tables.hermite import hermite_eval_nodes
-from ..tables.schema import TABLE_COLUMNS
+from ..tables.schema import TABLE_COLUMNS, unflatten
 from . import kernels
 from .magnet import Macrospin, unit_vector
 
-REQUIRED_TABLE_KEYS = ("theta", "values", "slopes", "delta_xc_J")
+REQUIRED_TABLE_KEYS = ("theta", "values", "slopes")
+#: the exchange splitting: "delta_xc" in eV (what TorqueTable gives), or "delta_xc_J" in J
+#: (accepted for tables written against the first version of the contract)
+DELTA_XC_KEYS = ("delta_xc", "delta_xc_J")
 
 
 class ConstantSOT:
@@ -100,7 +103,8 @@ class TableSOT:
         ``kernel_arrays()`` must return "theta" (N,) nodes in [0, pi] (non-decreasing, a node
         repeated once marks a jump), "values" and "slopes" (N, 10): K_xx, K_xy, K_yx, K_yy,
         K_zx, K_zy (1/(V m)) and sigma_xx, sigma_xy, sigma_yx, sigma_yy (S) at azimuth 0 and
-        their theta-derivatives, and "delta_xc_J" (the exchange splitting in J).
+        their theta-derivatives, and "delta_xc", the exchange splitting in eV ("delta_xc_J"
+        in J is accepted too).
     nm_thickness : float
         Normal-metal thickness t_NM (m): the sheet current is J t_NM (A/m).
     current_direction : 2 or 3 numbers
@@ -133,12 +137,19 @@ class TableSOT:
             raise ValueError("`table` must provide kernel_arrays() (a TorqueTable)")
         arrays = table.kernel_arrays()
         missing = [k for k in REQUIRED_TABLE_KEYS if k not in arrays]
+        if not any(k in arrays for k in DELTA_XC_KEYS):
+            missing.append(" or ".join(DELTA_XC_KEYS))
         if missing:
             raise ValueError(f"`table` lacks the variable(s) {', '.join(missing)} needed by TableSOT "
-                             f"(kernel_arrays() must provide {', '.join(REQUIRED_TABLE_KEYS)})")
+                             f"(kernel_arrays() must provide {', '.join(REQUIRED_TABLE_KEYS)} and "
+                             f"{' or '.join(DELTA_XC_KEYS)})")
         self.theta, self.values, self.slopes = _check_table(arrays)
-        #: exchange splitting Delta_xc (eV), as everywhere in the public API
-        self.delta_xc = v.positive("delta_xc_J", arrays["delta_xc_J"], "J") / EV
+        #: exchange splitting Delta_xc (eV), as everywhere in the public API; converted to J
+        #: once, in :func:`llgsot.spinorbit.sot_prefactor`
+        if "delta_xc" in arrays:
+            self.delta_xc = v.positive("delta_xc", arrays["delta_xc"], "eV")
+        else:
+            self.delta_xc = v.positive("delta_xc_J", arrays["delta_xc_J"], "J") / EV
         self.table = table
         th = self.theta
         width = np.diff(th)
@@ -168,9 +179,7 @@ class TableSOT:
         m = np.asarray(m, float)
         theta, phi = spinorbit.angles(m)
         vals = hermite_eval_nodes(self.theta, self.values, self.slopes, theta.ravel())
-        vals = vals.reshape(theta.shape + (10,))
-        K0 = vals[..., :6].reshape(theta.shape + (3, 2))
-        S0 = vals[..., 6:].reshape(theta.shape + (2, 2))
+        K0, S0 = unflatten(vals.reshape(theta.shape + (len(TABLE_COLUMNS),)))
         return spinorbit.rotate(K0, S0, phi)
 
     def field(self, m, current_density, Ms, thickness):

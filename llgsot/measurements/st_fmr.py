@@ -28,6 +28,7 @@ import xarray as xr
 from .. import __version__
 from .. import _validate as v
 from ..constants import MU0
+from ..dynamics.magnet import landau_lifshitz
 from .equilibrium import FieldModel, equilibrium, tangent_basis
 from .harmonic_hall import _check
 
@@ -36,9 +37,7 @@ LIN_STEP = 1e-6
 
 
 def _rhs(model, m, gamma, a):
-    B = model(m)
-    t = np.cross(m, B)
-    return -gamma / (1 + a * a) * (t + a * np.cross(m, t))
+    return landau_lifshitz(m, model(m), gamma, a)
 
 
 def linear_response(magnet, torque, J0, B_ext, m0, t_nm, cd, J_dc=0.0):
