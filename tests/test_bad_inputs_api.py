@@ -32,7 +32,7 @@ from llgsot.dynamics import ConstantSOT, Macrospin, Pulse, TableSOT, Waveform, s
 from llgsot.studies import (critical_current, precession_sweep, switching_diagram,
                             switching_probability)
 from llgsot.tables import TorqueTable, build_table, load_table, save_table
-from llgsot.tables import export as _exp
+from llgsot import export as _exp
 
 #: the exporters' API: one ``export(table, path, format, device, **options)`` with a Device
 #: (issue 9 item 5), or the older to_csv/to_json/to_mumax3 functions
@@ -316,7 +316,7 @@ else:
 
 #: (entry, argument, class) cases that code outside this branch does not handle yet: they
 #: must fail (strict xfail), and they are counted as not handled
-EXPORTER = "exporters (tables/export, another branch): no argument checks yet"
+EXPORTER = "exporters (llgsot/export, another branch): no argument checks yet"
 OLD_NOT_HANDLED = {
     **{(e, "table", c): EXPORTER + " (`table` reaches TorqueTable as `source`, or .dataset)"
        for e in ("to_csv", "to_json") for c in ("string", "none", "number", "dict")},

@@ -11,8 +11,8 @@ import pytest
 import llgsot
 from llgsot import spinorbit
 from llgsot.dynamics import Pulse, Waveform
-from llgsot.tables.export import Device, export
-from llgsot.tables.export.mumax3 import Segment, Step, mumax3_script, program, step_squarings
+from llgsot.export import Device, export
+from llgsot.export.mumax3 import Segment, Step, mumax3_script, program, step_squarings
 from mumax3_interpreter import PARAMETERS, Mumax3Subset
 
 TABLES = Path(__file__).resolve().parent.parent / "tables" / "fig4.nc"

@@ -1,7 +1,7 @@
-"""Torque tables: build (solver over theta), store (netCDF), interpolate, export.
+"""Torque tables: build (solver over theta), store (netCDF), interpolate (exports: llgsot.export).
 
 Submodules load on first use, so that importing one light piece (the schema, the Hermite
-interpolant, the export registry) does not pull in xarray and the solver.
+interpolant) does not pull in xarray and the solver.
 """
 from importlib import import_module
 

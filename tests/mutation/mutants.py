@@ -28,7 +28,7 @@ MUTANTS = [
     ("spin Hall field without the 2", "llgsot/spinorbit.py",
      "2.0 * E_CHARGE * np.asarray(Ms, float)", "E_CHARGE * np.asarray(Ms, float)",
      "tests/test_spinorbit.py -k constant"),
-    ("CSV exporter scales sigma by 1e3", "llgsot/tables/export/text.py",
+    ("CSV exporter scales sigma by 1e3", "llgsot/export/text.py",
      "cols[k] = table.values[:, i]", "cols[k] = table.values[:, i] * (1e3 if k[0] == 's' else 1)",
      "tests/test_exporters.py -k csv"),
     ("table kernel: wrong determinant of sigma", "llgsot/dynamics/kernels.py",

@@ -42,8 +42,8 @@ def export(table, path, format: str, device: Device | None = None, **options) ->
     Every argument is checked before any work: ``table`` a TorqueTable, ``path`` a writable
     file path, ``device`` a :class:`Device` (required by :data:`NEEDS_DEVICE`) or None.
     """
-    from ..._io import check_writable
-    from ..interpolate import TorqueTable
+    from .._io import check_writable
+    from ..tables.interpolate import TorqueTable
 
     write = writer(format)
     if not isinstance(table, TorqueTable):
