@@ -21,6 +21,8 @@ FIG4 = dict(m_eff=0.8, alpha=1.7e-11, delta_xc=5e-3, impurity_density=5e14,
 class _Linear:
     """y = A x + noise with known sigma: the profile interval is exactly x_hat +- 1.96 sd."""
 
+    quantity = "efficiency"
+
     def __init__(self, A, y, s, lower, upper):
         self.A, self.y, self.s = A, y, s
         self.free = [f"p{i}" for i in range(A.shape[1])]
@@ -51,6 +53,9 @@ class _Linear:
 
     def fixed_summary(self):
         return {}
+
+    def band_edge_note(self, params):
+        return None
 
 
 def test_profile_intervals_are_exact_for_a_linear_model():

@@ -34,7 +34,54 @@ REQUIRED_TABLE_KEYS = ("theta", "values", "slopes")
 DELTA_XC_KEYS = ("delta_xc", "delta_xc_J")
 
 
-class ConstantSOT:
+class Torque:
+    """Base class of the macrospin's torque objects: the interface the rest of the package
+    uses (the simulation, the studies, the measurements, the micromagnetic term).
+
+    A torque enters the LLG as an effective field B(m, J) in tesla, a function of the unit
+    magnetization m and of the charge current density J (A/m^2) in the normal metal, added
+    to the other fields (docs/physics.md sec. 5). This class only declares the interface, as
+    scipy's ``OdeSolver`` does; a subclass implements every method below and sets ``kind``.
+
+    Attributes
+    ----------
+    kind : int
+        The compiled kernels' code of the field (one of ``kernels.KIND_*``).
+
+    Methods
+    -------
+    field(m, current_density, Ms, thickness)
+        B(m) (..., 3) in tesla: the numpy reference the compiled kernels are tested against.
+    kernel_setup(magnet)
+        (entries of :data:`~.kernels.PARAMS` by name, geom, coef): the numbers the compiled
+        kernels evaluate the field from, for a :class:`~.magnet.Macrospin`.
+    max_field(magnet, J_max)
+        An upper bound (T) on |B| for |J| <= J_max (A/m^2): step sizes and checks.
+    as_attrs()
+        The torque's parameters as flat ``torque_*`` attributes of a results file.
+    """
+
+    kind = kernels.KIND_NONE
+
+    def field(self, m, current_density, Ms, thickness):
+        """B(m) (..., 3) in tesla for unit m (..., 3); J (A/m^2), Ms (A/m) and the free-layer
+        thickness d (m) scalars or arrays broadcastable to m[..., 0]."""
+        raise NotImplementedError
+
+    def kernel_setup(self, magnet: Macrospin):
+        """(fields of :data:`~.kernels.PARAMS` by name, geom, coef) for the kernels."""
+        raise NotImplementedError
+
+    def max_field(self, magnet: Macrospin, J_max: float) -> float:
+        """Largest |B| (T) at |J| <= J_max (A/m^2)."""
+        raise NotImplementedError
+
+    def as_attrs(self) -> dict:
+        """The parameters as ``torque_*`` attributes (numbers, strings, lists)."""
+        raise NotImplementedError
+
+
+class ConstantSOT(Torque):
     """Damping-like and field-like SOT with constant efficiencies.
 
     B_SOT = b_DL (m x p) + b_FL p, b_DL = hbar theta_SH J / (2 |e| Ms d), b_FL = ratio * b_DL
@@ -94,7 +141,7 @@ class ConstantSOT:
                 f"field_like_ratio={self.field_like_ratio:g}, polarization={self.polarization})")
 
 
-class TableSOT:
+class TableSOT(Torque):
     """SOT from a torque table: B_SOT = Delta_xc K(m) sigma(m)^-1 (J t_NM jhat) / (Ms d).
 
     Parameters

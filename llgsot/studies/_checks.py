@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 from .. import _validate as v
-from ..dynamics import ConstantSOT, Macrospin, Pulse, TableSOT
+from ..dynamics import Macrospin, Pulse, Torque
 
 
 def models(magnet, torque, pulse=None, need_pulse=True):
-    """TypeError unless ``magnet`` is a Macrospin, ``torque`` a ConstantSOT/TableSOT (or None)
+    """TypeError unless ``magnet`` is a Macrospin, ``torque`` a :class:`~llgsot.dynamics.Torque` (or None)
     and ``pulse`` a Pulse."""
     v.instance("magnet", magnet, Macrospin, "a Macrospin")
-    v.instance("torque", torque, (ConstantSOT, TableSOT), "a ConstantSOT, a TableSOT or None",
+    v.instance("torque", torque, Torque, "a torque object (ConstantSOT, TableSOT) or None",
                optional=True)
     if need_pulse:
         v.instance("pulse", pulse, Pulse, "a Pulse")
