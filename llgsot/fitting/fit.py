@@ -15,7 +15,7 @@ import numpy as np
 from scipy.optimize import least_squares
 
 from .. import _validate as v
-from .profile import DCHI2_95, profile_interval
+from .profile import DCHI2_95, Z_95, fill_profile, profile_interval
 from .result import FitResult
 from .torques import FREE_UNITS, TorqueModel
 
@@ -99,11 +99,12 @@ def run_fit(tm, n_starts=3, profile=True, a_priori=()) -> FitResult:
         for j, name in enumerate(tm.free):
             if profile:
                 (lo, hi), pts, opn, bet = profile_interval(tm, j, x_best, chi2, sig_x[j])
+                pts = fill_profile(tm, j, x_best, chi2, (lo, hi), pts)
                 if bet is not None and (better is None or bet[0] < better[0]):
                     better = bet
             else:
-                lo = max(x_best[j] - 1.96 * sig_x[j], tm.lower[j])
-                hi = min(x_best[j] + 1.96 * sig_x[j], tm.upper[j])
+                lo = max(x_best[j] - Z_95 * sig_x[j], tm.lower[j])
+                hi = min(x_best[j] + Z_95 * sig_x[j], tm.upper[j])
                 pts, opn = [], [s for s, e, b in ((-1.0, lo, tm.lower[j]), (1.0, hi, tm.upper[j])) if e == b]
             ci_x[name] = (lo, hi)
             profiles[name] = pts
