@@ -20,9 +20,10 @@ from pathlib import Path
 _SPINORBIT = ["magnetization", "angles", "rotations", "rotate", "coefficients_direct",
               "nearest_pole", "stencil", "interpolate_even", "coefficients", "in_plane_direction",
               "response_per_current", "sot_prefactor", "table_field", "four_term_vectors",
-              "four_term_field", "perpendicular", "spin_hall_field", "constant_field",
+              "four_term_field", "perpendicular", "spin_hall_field", "spin_hall_angle",
+              "constant_field",
               "NAMES", "FOUR_TERM_ORDER", "POLES", "POLE_HALF_WIDTH"]
-_EXPORT = "llgsot.tables.export"
+_EXPORT = "llgsot.export"
 
 PUBLIC = [
     ("Model and solver", ["llgsot.RashbaFM", "llgsot.response", "llgsot.Response"]),

@@ -5,8 +5,7 @@ Data flow: RashbaFM -> response -> build_table -> TorqueTable ->
 TableSOT/ConstantSOT -> simulate -> studies. Heavy submodules are imported lazily so that
 ``import llgsot`` stays fast.
 """
-from importlib import import_module
-
+from ._lazy import lazy_names
 from .model import RashbaFM
 
 __version__ = "0.1.0"
@@ -41,20 +40,4 @@ _LAZY = {
 __all__ = ["RashbaFM", "__version__", *_LAZY]
 
 
-def __getattr__(name):
-    modname = _LAZY.get(name)
-    if modname is None:
-        raise AttributeError(f"module 'llgsot' has no attribute {name!r}")
-    try:
-        mod = import_module(modname)
-    except ModuleNotFoundError as exc:  # a capability whose issue is still open
-        if exc.name == modname:
-            raise AttributeError(f"llgsot.{name} is not available yet ({modname} missing)") from None
-        raise
-    value = getattr(mod, name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_names(__name__, _LAZY, globals())

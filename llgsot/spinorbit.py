@@ -223,6 +223,12 @@ def spin_hall_field(spin_hall_angle, current_density, Ms, thickness):
         2.0 * E_CHARGE * np.asarray(Ms, float) * np.asarray(thickness, float))
 
 
+def spin_hall_angle(b_DL, current_density, Ms, thickness):
+    """theta_SH = 2 |e| Ms d b_DL / (hbar J) (dimensionless): the inverse of
+    :func:`spin_hall_field` (b_DL in tesla, J in A/m^2, Ms in A/m, d in m)."""
+    return np.asarray(b_DL, float) / spin_hall_field(1.0, current_density, Ms, thickness)
+
+
 def constant_field(m, b_DL, b_FL, p):
     """B = b_DL (m x p) + b_FL p (..., 3) in tesla for unit m (..., 3) and unit p (3,)."""
     m = np.asarray(m, float)

@@ -10,10 +10,8 @@ outcomes accepted are
   or a negative current density are physical inputs).
 
 Anything else (another exception type, a message that does not name the argument, NaN in a
-result, a silently truncated count) fails. Cases not handled by code outside this branch's
-scope are marked ``xfail(strict=True)`` with the reason, so the counts are honest:
-``pytest tests/test_bad_inputs_api.py -q`` prints cases tried (passed + xfailed) and handled
-(passed).
+result, a silently truncated count) fails. Every case is expected to be handled (no xfail):
+``pytest tests/test_bad_inputs_api.py -q`` prints the cases tried.
 """
 from __future__ import annotations
 
@@ -28,15 +26,11 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 import llgsot
+from llgsot import export as _exp
 from llgsot.dynamics import ConstantSOT, Macrospin, Pulse, TableSOT, Waveform, simulate
 from llgsot.studies import (critical_current, precession_sweep, switching_diagram,
                             switching_probability)
 from llgsot.tables import TorqueTable, build_table, load_table, save_table
-from llgsot.tables import export as _exp
-
-#: the exporters' API: one ``export(table, path, format, device, **options)`` with a Device
-#: (issue 9 item 5), or the older to_csv/to_json/to_mumax3 functions
-NEW_EXPORT = hasattr(_exp, "Device")
 
 TA = dict(m_eff=0.8, alpha=1.7e-11, delta_xc=5e-3, impurity_density=5e14,
           impurity_strength=0.065, cutoff=3.0)
@@ -275,44 +269,34 @@ ENTRIES = {
                                 "t_relax": {k: v for k, v in SCALAR.items() if k != "none"}},
                                lambda ds: finite_vars(ds, ["probability", "ci_low", "ci_high"])),
 }
-if NEW_EXPORT:
-    def _device():
-        return _exp.Device(1e6, 1e-9, 5e-9, 1e12)
 
-    ENTRIES.update({
-        "export(csv)": E(lambda **k: _exp.export(**k),
-                         lambda: dict(table=table(), path="_unused_", format="csv"),
-                         {"table": OBJECT, "path": PATH, "format": CHOICE,
-                          "device": {"string": words, "number": finite, "dict": st.just({})}}),
-        "export(json)": E(lambda **k: _exp.export(**k),
-                          lambda: dict(table=table(), path="_unused_", format="json"),
-                          {"table": OBJECT, "path": PATH}),
-        "export(mumax3)": E(lambda **k: _exp.export(**k),
-                            lambda: dict(table=table(), path="_unused_", format="mumax3",
-                                         device=_device(), degree=2, max_error=1.0),
-                            {"device": OBJECT, "degree": COUNT, "max_error": SCALAR,
-                             "jump_width": SCALAR, "time_parameter": CHOICE,
-                             "current": {"nan": st.just(math.nan), "string": words, "list": st.just([1.0])}}),
-        "Device": E(lambda **k: _exp.Device(**k),
-                    lambda: dict(Ms=1e6, thickness=1e-9, nm_thickness=5e-9, current_density=1e12),
-                    {k: SCALAR for k in ("Ms", "thickness", "nm_thickness", "current_density",
-                                         "direction")},
-                    lambda d: _all_finite([d.Ms, d.thickness, d.nm_thickness, d.current_density,
-                                           d.direction])),
-    })
-else:
-    ENTRIES.update({
-        "to_csv": E(lambda **k: _exp.to_csv(**k), lambda: dict(table=table(), path="_unused_"),
-                    {"table": OBJECT, "path": PATH}),
-        "to_json": E(lambda **k: _exp.to_json(**k), lambda: dict(table=table(), path="_unused_"),
-                     {"table": OBJECT, "path": PATH}),
-        "to_mumax3": E(lambda **k: _exp.to_mumax3(**k),
-                       lambda: dict(table=table(), Ms=1e6, thickness=1e-9, nm_thickness=5e-9,
-                                    current_density=1e12, degree=2, max_error=1.0),
-                       {"table": OBJECT, **{k: SCALAR for k in ("Ms", "thickness", "nm_thickness",
-                                                                "current_density", "direction", "max_error")},
-                        "degree": COUNT}, check_text),
-    })
+
+def _device():
+    return _exp.Device(1e6, 1e-9, 5e-9, 1e12)
+
+
+ENTRIES.update({
+    "export(csv)": E(lambda **k: _exp.export(**k),
+                     lambda: dict(table=table(), path="_unused_", format="csv"),
+                     {"table": OBJECT, "path": PATH, "format": CHOICE,
+                      "device": {"string": words, "number": finite, "dict": st.just({})}}),
+    "export(json)": E(lambda **k: _exp.export(**k),
+                      lambda: dict(table=table(), path="_unused_", format="json"),
+                      {"table": OBJECT, "path": PATH}),
+    "export(mumax3)": E(lambda **k: _exp.export(**k),
+                        lambda: dict(table=table(), path="_unused_", format="mumax3",
+                                     device=_device(), degree=2, max_error=1.0),
+                        {"device": OBJECT, "degree": COUNT, "max_error": SCALAR,
+                         "jump_width": SCALAR, "time_parameter": CHOICE,
+                         "current": {"nan": st.just(math.nan), "string": words, "list": st.just([1.0])}}),
+    "Device": E(lambda **k: _exp.Device(**k),
+                lambda: dict(Ms=1e6, thickness=1e-9, nm_thickness=5e-9, current_density=1e12),
+                {k: SCALAR for k in ("Ms", "thickness", "nm_thickness", "current_density",
+                                     "direction")},
+                lambda d: _all_finite([d.Ms, d.thickness, d.nm_thickness, d.current_density,
+                                       d.direction])),
+})
+
 
 ENTRIES["SOTCell"] = E(  # issue 17 item 4
     lambda **k: llgsot.SOTCell(**k),
@@ -324,23 +308,6 @@ ENTRIES["SOTCell"] = E(  # issue 17 item 4
     lambda c: _all_finite([c.tmr, c.resistance_parallel, c.spin_polarization, c.slonczewski_lambda,
                            c.stt_field_like_ratio, *c.reference, *c.stray_field, *c.bias_field]))
 
-#: (entry, argument, class) cases that code outside this branch does not handle yet: they
-#: must fail (strict xfail), and they are counted as not handled
-EXPORTER = "exporters (tables/export, another branch): no argument checks yet"
-OLD_NOT_HANDLED = {
-    **{(e, "table", c): EXPORTER + " (`table` reaches TorqueTable as `source`, or .dataset)"
-       for e in ("to_csv", "to_json") for c in ("string", "none", "number", "dict")},
-    **{(e, "path", c): EXPORTER + " (raw OSError/TypeError, path not named)"
-       for e in ("to_csv", "to_json") for c in ("number", "list", "directory", "proc", "below_file")},
-    **{("to_mumax3", "table", c): EXPORTER + " (`table` reaches TorqueTable as `source`)"
-       for c in ("none", "number", "dict")},
-    ("to_mumax3", "current_density", "zero"): EXPORTER + " (IndexError for J = 0)",
-    **{("to_mumax3", "degree", c): EXPORTER + " (int(degree): raw int() errors; 2.7 truncated)"
-       for c in ("nan", "inf", "string", "none", "list", "fraction", "bool")},
-}
-#: the same for the Device/export API (the exporters branch)
-NEW_NOT_HANDLED = {}  # the export() API checks every argument (issue 8 item 2)
-NOT_HANDLED = NEW_NOT_HANDLED if NEW_EXPORT else OLD_NOT_HANDLED
 #: valid values of a physical argument whose documented outcome is an error about another
 #: argument (a zero field is physical; then the default bracket's upper end does not switch)
 ALSO_NAMED = {("critical_current", "field", "zero_vector"): "bracket"}
@@ -349,10 +316,7 @@ CASES = [(e, a, c) for e, spec in ENTRIES.items() for a, classes in spec["args"]
 
 
 def _param(e, a, c):
-    marks = []
-    if (e, a, c) in NOT_HANDLED:
-        marks.append(pytest.mark.xfail(strict=True, reason=NOT_HANDLED[(e, a, c)]))
-    return pytest.param(e, a, c, id=f"{e}-{a}-{c}", marks=marks)
+    return pytest.param(e, a, c, id=f"{e}-{a}-{c}")
 
 
 def outcome_ok(entry, arg, value, tmp_dir, cls=None):

@@ -206,28 +206,8 @@ KEY_CASES = [(sec, key, cls) for sec, s in sections().items() for key in s.keys 
 #: valid values that make a case take minutes: run with the slow tests only
 SLOW_CASES = {("fit", "temperature", "fraction"):  # the Fermi-window average, ~1 min at 0.5 K
               "a fit at a finite temperature takes minutes"}
-#: valid model values that put the Fermi level at a band edge: ZeroDivisionError in the solver
-#: (issue 8 item 1, the band-edge branch); the CLI reports it in one line, status 1
-#: (fixed on main by the band-edge branch); a tiny impurity strength (7e-91 eV nm^2, drawn for
-#: table.impurity_strength lists) still divides by zero there
-SOLVER_EDGE = set()  # all handled now: band edges are one-sided limits, |W~| >= 1e-20 checked
-
-
-#: valid config values that the library (outside llgsot/cli) does not handle yet: an internal
-#: error (status 1) instead of a one-line ValueError naming the argument
-LIBRARY_GAPS = {}  # none left: R_ahe = 0 (hayashi divided by it) is now a ValueError
-
-
 def _key_param(sec, key, cls):
-    marks = []
-    if (sec, key, cls) in LIBRARY_GAPS:
-        marks.append(pytest.mark.xfail(strict=True, raises=AssertionError,
-                                       reason=LIBRARY_GAPS[(sec, key, cls)]))
-    if (sec, key, cls) in SLOW_CASES:
-        marks.append(pytest.mark.slow)
-    if (sec, key, cls) in SOLVER_EDGE:
-        marks.append(pytest.mark.xfail(strict=False, reason="ZeroDivisionError at a band edge "
-                                                            "(solver, another branch)"))
+    marks = [pytest.mark.slow] if (sec, key, cls) in SLOW_CASES else []
     return pytest.param(sec, key, cls, id=f"{sec}-{key}-{cls}", marks=marks)
 
 
@@ -317,13 +297,8 @@ def table_file(tmp_path_factory):
     return d / "t.nc"
 
 
-#: flags of `table export` whose bad values the exporters (another branch) do not check yet
-EXPORT_NOT_HANDLED = {}  # all handled
-
-
-@pytest.mark.parametrize("flag,cls", [
-    pytest.param(f, c, id=f"{f}-{c}", marks=[pytest.mark.xfail(strict=False, reason=EXPORT_NOT_HANDLED[(f, c)])]
-                 if (f, c) in EXPORT_NOT_HANDLED else []) for f in EXPORT_FLAGS for c in FLAG_BAD])
+@pytest.mark.parametrize("flag,cls", [pytest.param(f, c, id=f"{f}-{c}")
+                                      for f in EXPORT_FLAGS for c in FLAG_BAD])
 def test_bad_export_flag(tmp_path, table_file, flag, cls):
     @SETTINGS
     @given(value=FLAG_BAD[cls])

@@ -87,8 +87,8 @@ def test_api_page_documents_todays_api(gen_api):
     table_sot = text.split("### `TableSOT`", 1)[1].split("\n### ", 1)[0]
     for word in ("representation", "grid_points", "TableSOT.field(m, current_density, Ms, thickness)"):
         assert word in table_sot, word
-    for name in ("llgsot.tables.export.export(", "llgsot.tables.export.Device(",
-                 "llgsot.tables.export.write_mumax3(", "llgsot.spinorbit.coefficients(",
+    for name in ("llgsot.export.export(", "llgsot.export.Device(",
+                 "llgsot.export.write_mumax3(", "llgsot.spinorbit.coefficients(",
                  "llgsot.studies.compare.constant_equivalent("):
         assert name in text, name
     for removed in ("SOTField(", "to_mumax3", "to_csv"):

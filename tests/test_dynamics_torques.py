@@ -195,3 +195,23 @@ def test_table_validation():
         llgsot.TableSOT(FakeTable(th, z, z, s, 0 * s, 1e-21), -1e-9)
     with pytest.raises(ValueError, match="invertible"):
         llgsot.TableSOT(FakeTable(th, z, z, 0 * s, 0 * s, 1e-21), 1e-9)
+
+
+def test_torque_objects_share_the_declared_interface():
+    """ConstantSOT and TableSOT are Torques; the base class only declares the interface (an
+    incomplete subclass fails loudly), and simulate refuses what is not a Torque."""
+    from llgsot.dynamics import Torque
+
+    tab, const = _equivalent_pair()
+    for t in (tab, const):
+        assert isinstance(t, Torque)
+        for name in ("field", "kernel_setup", "max_field", "as_attrs"):
+            assert getattr(type(t), name) is not getattr(Torque, name), name
+
+    class Half(Torque):
+        pass
+
+    with pytest.raises(NotImplementedError):
+        Half().field(np.array([0.0, 0.0, 1.0]), 1e11, 1e6, 1e-9)
+    with pytest.raises(TypeError, match="torque"):
+        llgsot.simulate(MAG, object(), t_end=1e-12, dt=1e-13)

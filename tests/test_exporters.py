@@ -11,9 +11,9 @@ import pytest
 import llgsot
 from llgsot import RashbaFM, spinorbit
 from llgsot.constants import EV, MU0
-from llgsot.tables.export import FORMATS, Device, export
-from llgsot.tables.export.metadata import inert
-from llgsot.tables.export.text import COLUMNS, columns, read_csv
+from llgsot.export import FORMATS, Device, export
+from llgsot.export.metadata import inert
+from llgsot.export.text import COLUMNS, columns, read_csv
 
 FIG4 = dict(m_eff=0.8, alpha=1.7e-11, delta_xc=5e-3, impurity_density=5e14,
             impurity_strength=0.065, cutoff=3.0)

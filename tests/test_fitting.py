@@ -12,7 +12,6 @@ from scipy.stats import chi2 as chi2_dist
 from llgsot import RashbaFM, fit_torques
 from llgsot.fitting import FitWarning, synthetic_efficiencies
 from llgsot.fitting.fit import run_fit
-from llgsot.fitting.profile import DCHI2_95
 
 FIG4 = dict(m_eff=0.8, alpha=1.7e-11, delta_xc=5e-3, impurity_density=5e14,
             impurity_strength=0.065, cutoff=3.0)
@@ -20,6 +19,8 @@ FIG4 = dict(m_eff=0.8, alpha=1.7e-11, delta_xc=5e-3, impurity_density=5e14,
 
 class _Linear:
     """y = A x + noise with known sigma: the profile interval is exactly x_hat +- 1.96 sd."""
+
+    quantity = "efficiency"
 
     def __init__(self, A, y, s, lower, upper):
         self.A, self.y, self.s = A, y, s
@@ -52,6 +53,9 @@ class _Linear:
     def fixed_summary(self):
         return {}
 
+    def band_edge_note(self, params):
+        return None
+
 
 def test_profile_intervals_are_exact_for_a_linear_model():
     rng = np.random.default_rng(3)
@@ -63,7 +67,8 @@ def test_profile_intervals_are_exact_for_a_linear_model():
     cov = np.linalg.inv((A / s[:, None]).T @ (A / s[:, None]))
     xhat = np.linalg.lstsq(A / s[:, None], y / s, rcond=None)[0]
     sd = np.sqrt(np.diag(cov))
-    half = math.sqrt(DCHI2_95) * sd  # = 1.96 sd
+    # the 95 % level, independently of the code: the chi^2(1) quantile
+    half = math.sqrt(chi2_dist.ppf(0.95, 1)) * sd  # = 1.95996 sd
     for j, name in enumerate(res.free):
         assert res.params[name] == pytest.approx(xhat[j], rel=0, abs=1e-6 * sd[j])
         lo, hi = res.ci[name]
@@ -78,6 +83,61 @@ def test_profile_intervals_are_exact_for_a_linear_model():
         res2 = run_fit(tm2, n_starts=1)
     assert res2.open_ends["p2"] == ["high"]
     assert res2.ci["p2"][1] == pytest.approx(xhat[2] + 0.5 * half[2], rel=1e-12)
+
+
+def _linear_case(seed=3):
+    rng = np.random.default_rng(seed)
+    A = np.column_stack([np.ones(30), np.linspace(-1, 1, 30), np.linspace(-1, 1, 30) ** 2])
+    s = np.full(30, 0.1)
+    y = A @ np.array([0.3, -0.2, 0.5]) + s * rng.standard_normal(30)
+    W = A / s[:, None]
+    cov = np.linalg.inv(W.T @ W)
+    xhat = np.linalg.lstsq(W, y / s, rcond=None)[0]
+    return A, y, s, xhat, np.sqrt(np.diag(cov))
+
+
+def test_wald_intervals_have_the_95_percent_level():
+    """profile=False: x_hat -+ z sd with z the normal 0.975 quantile (scipy.stats, not the
+    package's constant); the Gauss-Newton sd of a linear model is exact, so to 1e-6."""
+    from scipy.stats import norm
+
+    A, y, s, xhat, sd = _linear_case()
+    res = run_fit(_Linear(A, y, s, [-5] * 3, [5] * 3), n_starts=1, profile=False)
+    z = norm.ppf(0.975)
+    for j, name in enumerate(res.free):
+        np.testing.assert_allclose(res.ci[name], (xhat[j] - z * sd[j], xhat[j] + z * sd[j]),
+                                   rtol=0, atol=1e-6 * sd[j])
+
+
+def test_profile_points_trace_the_parabola_and_the_plot_shows_them(tmp_path):
+    """The profile of a linear model is Delta chi^2 = ((p - p_hat)/sd)^2 exactly: every point
+    the fit keeps lies on it (to the optimiser's ftol, 1e-6 of chi^2 ~ 30: 1e-3 absolute),
+    there are >= 7 of them spanning beyond both interval ends, and the figure draws the
+    profile through all of them and marks both ends at the chi^2(1) 0.95 quantile."""
+    A, y, s, xhat, sd = _linear_case()
+    res = run_fit(_Linear(A, y, s, [-5] * 3, [5] * 3), n_starts=1)
+    level = chi2_dist.ppf(0.95, 1)
+    for j, name in enumerate(res.free):
+        pts = np.array(res.profiles[name])
+        assert len(pts) >= 7
+        lo, hi = res.ci[name]
+        assert pts[:, 0].min() < lo and pts[:, 0].max() > hi
+        assert np.sum((pts[:, 0] > lo) & (pts[:, 0] < hi)) >= 3  # the inside, not only the ends
+        np.testing.assert_allclose(pts[:, 1], ((pts[:, 0] - xhat[j]) / sd[j]) ** 2,
+                                   rtol=0, atol=1e-3)
+    fig = res.plot(path=tmp_path / "fit.png")
+    assert (tmp_path / "fit.png").stat().st_size > 0
+    for name in res.free:
+        ax = [a for a in fig.axes if a.get_xlabel().startswith(name + " ")][0]
+        drawn = [ln for ln in ax.get_lines() if ln.get_linestyle() == "-"
+                 and len(ln.get_xdata()) == len(res.profiles[name])]
+        assert drawn, "the profile is drawn as a line through all its points"
+        ends = [ln for ln in ax.get_lines() if ln.get_marker() == "D"][0]
+        np.testing.assert_allclose(ends.get_xdata(), res.ci[name], rtol=0, atol=0)
+        np.testing.assert_allclose(ends.get_ydata(), [level, level], rtol=1e-12)
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
 
 
 def test_linear_model_flags_degenerate_parameters():

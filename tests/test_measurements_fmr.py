@@ -68,6 +68,32 @@ def test_voltage_quadratic_in_current(mag):
     np.testing.assert_allclose(b, 3 * a, rtol=1e-8, atol=0)  # V ~ I_rf J0, I_rf fixed
 
 
+def test_low_frequency_voltage_is_the_average_of_i_times_r(mag):
+    """Far below resonance m follows the static equilibrium m_eq(J(t)) of the instantaneous
+    current, so V_mix = <I(t) R(t)> is the time average of I_rf cos(phi) R(m_eq(J0 cos phi)),
+    computed here from the definition by quadrature over one period (32 phases) with the
+    static equilibria and R = R_0 + R_amr (m.jhat)^2. Errors: lag (w tau)^2 ~ 5e-5 at 100 kHz
+    (tau = 1/(a gamma B) ~ 1e-8 s), nonlinearity (b/B)^2 ~ 1e-6: 1e-3 relative is ample."""
+    from llgsot.measurements.equilibrium import FieldModel, equilibrium
+
+    tq = llgsot.ConstantSOT(0.1, 0.4)
+    B = np.array([0.04, 0.08])
+    az, J0, I_rf, R_amr = math.pi / 4, 1e10, 1e-3, 0.7
+    ds = llgsot.st_fmr(mag, tq, J0, 1e5, B, field_azimuth=az, nm_thickness=6e-9, R_amr=R_amr,
+                       rf_current=I_rf)
+    hat = np.array([math.cos(az), math.sin(az), 0.0])
+    phases = 2 * np.pi * np.arange(32) / 32
+    R = []
+    for ph in phases:
+        model = FieldModel(mag, tq, B[:, None] * hat, J0 * math.cos(ph), 6e-9, 0.0)
+        m, res, _ = equilibrium(model, np.broadcast_to(hat, (B.size, 3)))
+        assert np.all(res < 1e-9)
+        R.append(R_amr * m[:, 0] ** 2)  # jhat = x
+    V = np.mean(I_rf * np.cos(phases)[:, None] * np.array(R), axis=0)
+    assert np.all(np.abs(V) > 0)
+    np.testing.assert_allclose(ds.V_mix.values.reshape(-1), V, rtol=1e-3, atol=0)
+
+
 def test_refusals(mag):
     tq = llgsot.ConstantSOT(0.1)
     with pytest.raises(ValueError, match="frequency"):

@@ -169,7 +169,7 @@ def test_empty_cells_mask_thickness_and_pulse(fig4):
 
 def test_import_llgsot_does_not_import_torch():
     code = ("import sys, llgsot, llgsot.micromagnetics, llgsot.micromagnetics.term, "
-            "llgsot.tables.export.magnumnp; llgsot.micromagnetics.MagnumSOTField; "
+            "llgsot.export.magnumnp; llgsot.micromagnetics.MagnumSOTField; "
             "print('torch' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          timeout=300).stdout.split()
@@ -346,7 +346,7 @@ def test_exported_magnumnp_script_runs_from_another_directory(fig4, tmp_path):
         "material={'Ms': torch.full((30, 1, 1, 1), 8e5, dtype=torch.float64)}, "
         "mesh=types.SimpleNamespace(n=(30, 1, 1), dx=(2e-9, 2e-9, 1e-9)))\n"
         "H = ns['sot'].h(state).numpy()\n"
-        "from llgsot.tables.export import Device\n"
+        "from llgsot.export import Device\n"
         "from llgsot.constants import MU0\n"
         f"t = llgsot.TorqueTable(llgsot.load_table({os.path.abspath(TABLES)!r})"
         ".sel(fermi_energy=4.5e-3))\n"

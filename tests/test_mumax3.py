@@ -11,8 +11,8 @@ import pytest
 import llgsot
 from llgsot import spinorbit
 from llgsot.dynamics import Pulse, Waveform
-from llgsot.tables.export import Device, export
-from llgsot.tables.export.mumax3 import Segment, Step, mumax3_script, program, step_squarings
+from llgsot.export import Device, export
+from llgsot.export.mumax3 import Segment, Step, mumax3_script, program, step_squarings
 from mumax3_interpreter import PARAMETERS, Mumax3Subset
 
 TABLES = Path(__file__).resolve().parent.parent / "tables" / "fig4.nc"
@@ -313,3 +313,19 @@ def test_names_are_distinct_case_insensitively(tables):
     builtins = {"m", "t", "const", "constvector", "add", "mul", "div", "dot", "mulmv", "min",
                 "max", "heaviside", "addfieldterm"} | {p.lower() for p in PARAMETERS}
     assert not builtins & set(lower)
+
+
+@pytest.mark.parametrize("direction", [0.0, 0.9, -2.4])
+def test_script_four_term_vectors_equal_the_numpy_reference(direction):
+    """The script's own copy of the four-term field (its vectors V0..V3 written with mumax3's
+    operations) against :func:`llgsot.spinorbit.four_term_field`, for constant coefficients
+    (degree 0, no jump) on random m and at the poles, in float64: to rounding."""
+    rng = np.random.default_rng(11)
+    a = rng.normal(size=4)
+    e = spinorbit.in_plane_direction(direction)
+    prog = program([], [Segment(0.0, 1.0, a[:, None])], e)
+    m = rng.normal(size=(300, 3))
+    m = np.vstack([m / np.linalg.norm(m, axis=1, keepdims=True), [[0, 0, 1.0], [0, 0, -1.0]]])
+    got = prog.evaluate(m, np.float64)["sot_B"]
+    ref = spinorbit.four_term_field(a, m, e)
+    np.testing.assert_allclose(got, ref, rtol=0, atol=1e-14 * np.abs(ref).max())

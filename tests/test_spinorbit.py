@@ -102,6 +102,28 @@ def test_constant_kernel_equals_numpy_reference():
     np.testing.assert_allclose(ref[0], b_dl * np.cross(m[0], p) - 0.7 * b_dl * p, rtol=1e-9)
 
 
+def test_llg_kernel_equals_numpy_reference():
+    """The compiled Landau-Lifshitz right-hand side against
+    :func:`llgsot.dynamics.magnet.landau_lifshitz`, and that against the LLG it solves:
+    dm/dt = -gamma m x B + a m x dm/dt (Gilbert form, checked with the result itself)."""
+    from llgsot.dynamics.magnet import landau_lifshitz
+
+    rng = np.random.default_rng(5)
+    m = probe_directions([0.0, np.pi / 2], n_random=50)
+    B = rng.normal(size=m.shape)
+    gamma, a = 1.76e11, 0.037
+    ref = landau_lifshitz(m, B, gamma, a)
+    got = np.array([kernels.llg(*mi, *bi, gamma / (1 + a * a), a) for mi, bi in zip(m, B)])
+    np.testing.assert_allclose(got, ref, rtol=0, atol=1e-14 * np.abs(ref).max())
+    gilbert = -gamma * np.cross(m, B) + a * np.cross(m, ref)
+    np.testing.assert_allclose(ref, gilbert, rtol=0, atol=1e-13 * np.abs(ref).max())
+
+
+def test_spin_hall_angle_inverts_spin_hall_field():
+    b = spinorbit.spin_hall_field(-0.23, 4e11, 8e5, 1.3e-9)
+    assert spinorbit.spin_hall_angle(b, 4e11, 8e5, 1.3e-9) == pytest.approx(-0.23, rel=1e-15)
+
+
 @pytest.mark.parametrize("eps", [4.5e-3, 5.5e-3])
 def test_four_term_form_is_the_inverse_of_p4(tables, eps):
     """m x (sum_i a_i V_i) = m x (A e) with a the (P-4) coefficients of A = K sigma^-1:

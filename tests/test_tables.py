@@ -228,8 +228,8 @@ def test_magnumnp_term_evaluated_by_magnumnp(table_b):
     import torch
 
     from llgsot.constants import MU0
-    from llgsot.tables.export import Device
-    from llgsot.tables.export.magnumnp import MagnumSOTField
+    from llgsot.export import Device
+    from llgsot.export.magnumnp import MagnumSOTField
 
     tt = llgsot.TorqueTable(table_b)
     mesh = magnumnp.Mesh((3, 2, 1), (2e-9, 2e-9, 1e-9))

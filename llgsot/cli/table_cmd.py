@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..tables.export import FORMATS as EXPORT_FORMATS
+from ..export import FORMATS as EXPORT_FORMATS
 from .config import load_toml, model_from, output_path, section, unknown_sections
 
 
@@ -103,7 +103,7 @@ def plot(args) -> int:
 
 
 def export(args) -> int:
-    from ..tables.export import NEEDS_DEVICE, Device, export as write
+    from ..export import NEEDS_DEVICE, Device, export as write
     from ..tables.interpolate import TorqueTable
     from ..tables.store import load_table, select
 

@@ -144,6 +144,18 @@ class Macrospin:
                 f"demag={self.demag}, gamma={self.gamma:.10g})")
 
 
+def landau_lifshitz(m, B, gamma: float, damping: float) -> np.ndarray:
+    """dm/dt = -gamma/(1 + a^2) [m x B + a m x (m x B)] (rad/s per unit |m|), a = ``damping``:
+    the LLG right-hand side in Landau-Lifshitz form (docs/physics.md sec. 5), numpy reference
+    of the compiled :func:`llgsot.dynamics.kernels.llg` (tested against it).
+
+    m (..., 3) unit vectors, B (..., 3) the total field in tesla, gamma in rad/(s T).
+    """
+    m = np.asarray(m, float)
+    t = np.cross(m, np.asarray(B, float))
+    return -gamma / (1.0 + damping * damping) * (t + damping * np.cross(m, t))
+
+
 def precession_rate(field_tesla: float, gamma: float) -> float:
     """Angular frequency gamma B (rad/s) of precession in a field of magnitude B (T)."""
     return gamma * abs(field_tesla) if math.isfinite(field_tesla) else math.inf

@@ -17,7 +17,7 @@ from . import kernels
 from .drive import as_current, as_field
 from .cell import SOTCell, merged_drive, read_waveform
 from .magnet import Macrospin
-from .torques import ConstantSOT, TableSOT
+from .torques import Torque
 
 METHODS = ("rk4", "dopri", "heun")
 #: largest precession angle gamma |B| dt (rad) allowed in one fixed step (>= 12.6 steps per
@@ -114,8 +114,9 @@ def simulate(magnet: Macrospin | SOTCell, torque=None, current=0.0, field=(0.0, 
         cell, magnet = magnet, magnet.free
     elif not isinstance(magnet, Macrospin):
         raise TypeError(f"`magnet` must be a Macrospin or an SOTCell, got {type(magnet).__name__}")
-    if torque is not None and not isinstance(torque, (ConstantSOT, TableSOT)):
-        raise TypeError(f"`torque` must be ConstantSOT, TableSOT or None, got {type(torque).__name__}")
+    if torque is not None and not isinstance(torque, Torque):
+        raise TypeError(f"`torque` must be a torque object (ConstantSOT, TableSOT) or None, "
+                        f"got {type(torque).__name__}")
     method = v.choice("method", method, METHODS)
     v.choice("on_failure", on_failure, ("raise", "warn"))
     if t_end is None or dt is None:

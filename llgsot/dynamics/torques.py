@@ -24,14 +24,64 @@ from .. import _validate as v
 from .. import spinorbit
 from ..constants import EV
 from ..tables.hermite import hermite_eval_nodes
-from ..tables.schema import TABLE_COLUMNS
+from ..tables.schema import TABLE_COLUMNS, unflatten
 from . import kernels
 from .magnet import Macrospin, unit_vector
 
-REQUIRED_TABLE_KEYS = ("theta", "values", "slopes", "delta_xc_J")
+REQUIRED_TABLE_KEYS = ("theta", "values", "slopes")
+#: the exchange splitting: "delta_xc" in eV (what TorqueTable gives), or "delta_xc_J" in J
+#: (accepted for tables written against the first version of the contract)
+DELTA_XC_KEYS = ("delta_xc", "delta_xc_J")
 
 
-class ConstantSOT:
+class Torque:
+    """Base class of the macrospin's torque objects: the interface the rest of the package
+    uses (the simulation, the studies, the measurements, the micromagnetic term).
+
+    A torque enters the LLG as an effective field B(m, J) in tesla, a function of the unit
+    magnetization m and of the charge current density J (A/m^2) in the normal metal, added
+    to the other fields (docs/physics.md sec. 5). This class only declares the interface, as
+    scipy's ``OdeSolver`` does; a subclass implements every method below and sets ``kind``.
+
+    Attributes
+    ----------
+    kind : int
+        The compiled kernels' code of the field (one of ``kernels.KIND_*``).
+
+    Methods
+    -------
+    field(m, current_density, Ms, thickness)
+        B(m) (..., 3) in tesla: the numpy reference the compiled kernels are tested against.
+    kernel_setup(magnet)
+        (entries of :data:`~.kernels.PARAMS` by name, geom, coef): the numbers the compiled
+        kernels evaluate the field from, for a :class:`~.magnet.Macrospin`.
+    max_field(magnet, J_max)
+        An upper bound (T) on |B| for |J| <= J_max (A/m^2): step sizes and checks.
+    as_attrs()
+        The torque's parameters as flat ``torque_*`` attributes of a results file.
+    """
+
+    kind = kernels.KIND_NONE
+
+    def field(self, m, current_density, Ms, thickness):
+        """B(m) (..., 3) in tesla for unit m (..., 3); J (A/m^2), Ms (A/m) and the free-layer
+        thickness d (m) scalars or arrays broadcastable to m[..., 0]."""
+        raise NotImplementedError
+
+    def kernel_setup(self, magnet: Macrospin):
+        """(fields of :data:`~.kernels.PARAMS` by name, geom, coef) for the kernels."""
+        raise NotImplementedError
+
+    def max_field(self, magnet: Macrospin, J_max: float) -> float:
+        """Largest |B| (T) at |J| <= J_max (A/m^2)."""
+        raise NotImplementedError
+
+    def as_attrs(self) -> dict:
+        """The parameters as ``torque_*`` attributes (numbers, strings, lists)."""
+        raise NotImplementedError
+
+
+class ConstantSOT(Torque):
     """Damping-like and field-like SOT with constant efficiencies.
 
     B_SOT = b_DL (m x p) + b_FL p, b_DL = hbar theta_SH J / (2 |e| Ms d), b_FL = ratio * b_DL
@@ -91,7 +141,7 @@ class ConstantSOT:
                 f"field_like_ratio={self.field_like_ratio:g}, polarization={self.polarization})")
 
 
-class TableSOT:
+class TableSOT(Torque):
     """SOT from a torque table: B_SOT = Delta_xc K(m) sigma(m)^-1 (J t_NM jhat) / (Ms d).
 
     Parameters
@@ -100,7 +150,8 @@ class TableSOT:
         ``kernel_arrays()`` must return "theta" (N,) nodes in [0, pi] (non-decreasing, a node
         repeated once marks a jump), "values" and "slopes" (N, 10): K_xx, K_xy, K_yx, K_yy,
         K_zx, K_zy (1/(V m)) and sigma_xx, sigma_xy, sigma_yx, sigma_yy (S) at azimuth 0 and
-        their theta-derivatives, and "delta_xc_J" (the exchange splitting in J).
+        their theta-derivatives, and "delta_xc", the exchange splitting in eV ("delta_xc_J"
+        in J is accepted too).
     nm_thickness : float
         Normal-metal thickness t_NM (m): the sheet current is J t_NM (A/m).
     current_direction : 2 or 3 numbers
@@ -133,12 +184,19 @@ class TableSOT:
             raise ValueError("`table` must provide kernel_arrays() (a TorqueTable)")
         arrays = table.kernel_arrays()
         missing = [k for k in REQUIRED_TABLE_KEYS if k not in arrays]
+        if not any(k in arrays for k in DELTA_XC_KEYS):
+            missing.append(" or ".join(DELTA_XC_KEYS))
         if missing:
             raise ValueError(f"`table` lacks the variable(s) {', '.join(missing)} needed by TableSOT "
-                             f"(kernel_arrays() must provide {', '.join(REQUIRED_TABLE_KEYS)})")
+                             f"(kernel_arrays() must provide {', '.join(REQUIRED_TABLE_KEYS)} and "
+                             f"{' or '.join(DELTA_XC_KEYS)})")
         self.theta, self.values, self.slopes = _check_table(arrays)
-        #: exchange splitting Delta_xc (eV), as everywhere in the public API
-        self.delta_xc = v.positive("delta_xc_J", arrays["delta_xc_J"], "J") / EV
+        #: exchange splitting Delta_xc (eV), as everywhere in the public API; converted to J
+        #: once, in :func:`llgsot.spinorbit.sot_prefactor`
+        if "delta_xc" in arrays:
+            self.delta_xc = v.positive("delta_xc", arrays["delta_xc"], "eV")
+        else:
+            self.delta_xc = v.positive("delta_xc_J", arrays["delta_xc_J"], "J") / EV
         self.table = table
         th = self.theta
         width = np.diff(th)
@@ -168,9 +226,7 @@ class TableSOT:
         m = np.asarray(m, float)
         theta, phi = spinorbit.angles(m)
         vals = hermite_eval_nodes(self.theta, self.values, self.slopes, theta.ravel())
-        vals = vals.reshape(theta.shape + (10,))
-        K0 = vals[..., :6].reshape(theta.shape + (3, 2))
-        S0 = vals[..., 6:].reshape(theta.shape + (2, 2))
+        K0, S0 = unflatten(vals.reshape(theta.shape + (len(TABLE_COLUMNS),)))
         return spinorbit.rotate(K0, S0, phi)
 
     def field(self, m, current_density, Ms, thickness):

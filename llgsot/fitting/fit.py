@@ -8,7 +8,6 @@ emitted once as a :class:`FitWarning`.
 from __future__ import annotations
 
 import itertools
-import math
 import time
 import warnings
 
@@ -16,7 +15,7 @@ import numpy as np
 from scipy.optimize import least_squares
 
 from .. import _validate as v
-from .profile import DCHI2_95, profile_interval
+from .profile import DCHI2_95, Z_95, fill_profile, profile_interval
 from .result import FitResult
 from .torques import FREE_UNITS, TorqueModel
 
@@ -75,7 +74,7 @@ def fit_torques(theta, data, sigma, model, fermi_energy, free, bounds=None, regi
 
     v.choice("regime", regime, REGIMES)
     v.choice("approximation", approximation, APPROXIMATIONS)
-    return run_fit(tm, n_starts, profile, a_priori=_structural_warnings(tm))
+    return run_fit(tm, n_starts, profile, a_priori=structural_warnings(tm))
 
 
 def run_fit(tm, n_starts=3, profile=True, a_priori=()) -> FitResult:
@@ -100,11 +99,12 @@ def run_fit(tm, n_starts=3, profile=True, a_priori=()) -> FitResult:
         for j, name in enumerate(tm.free):
             if profile:
                 (lo, hi), pts, opn, bet = profile_interval(tm, j, x_best, chi2, sig_x[j])
+                pts = fill_profile(tm, j, x_best, chi2, (lo, hi), pts)
                 if bet is not None and (better is None or bet[0] < better[0]):
                     better = bet
             else:
-                lo = max(x_best[j] - 1.96 * sig_x[j], tm.lower[j])
-                hi = min(x_best[j] + 1.96 * sig_x[j], tm.upper[j])
+                lo = max(x_best[j] - Z_95 * sig_x[j], tm.lower[j])
+                hi = min(x_best[j] + Z_95 * sig_x[j], tm.upper[j])
                 pts, opn = [], [s for s, e, b in ((-1.0, lo, tm.lower[j]), (1.0, hi, tm.upper[j])) if e == b]
             ci_x[name] = (lo, hi)
             profiles[name] = pts
@@ -163,14 +163,14 @@ def run_fit(tm, n_starts=3, profile=True, a_priori=()) -> FitResult:
         chi2=float(chi2), dof=int(tm.ndata - k), converged=converged, warnings=notes,
         units={n: FREE_UNITS.get(n, "") for n in tm.free}, theta=tm.theta,
         data={k_: tm.data[k_] for k_ in tm.keys}, sigma={k_: tm.sigma[k_] for k_ in tm.keys},
-        best_fit=best_fit, best_fit_err=best_err, fixed=tm.fixed_summary() if hasattr(tm, "fixed_summary") else {**tm.model.as_dict(), "fermi_energy": tm.fermi_energy},
+        best_fit=best_fit, best_fit_err=best_err, fixed=tm.fixed_summary(),
         settings={"regime": tm.regime, "approximation": tm.approximation,
                   "temperature": tm.temperature, "rtol": tm.rtol, "n_starts": len(starts),
                   "profile": bool(profile), "bounds_x": [tm.lower.tolist(), tm.upper.tolist()]},
         open_ends=open_pub, profiles=prof_pub,
         starts=[{"x0": s.tolist(), "chi2": 2 * r.cost, "status": r.status} for s, r in zip(starts, runs)],
         nfev=tm.nfev, elapsed=time.perf_counter() - t0,
-        quantity=getattr(tm, "quantity", "efficiency"))
+        quantity=tm.quantity)
 
 
 def _starts(k, n, lo, hi):
@@ -200,7 +200,7 @@ def _cov(J):
     return cov
 
 
-def _structural_warnings(tm):
+def structural_warnings(tm):
     """Combinations the model's structure makes unidentifiable, whatever the data."""
     out = []
     f = set(tm.free)
@@ -232,24 +232,7 @@ def _data_warnings(tm, corr, open_ends, ci, params, cov):
     if not np.all(np.isfinite(np.diag(cov))):
         out.append("the linearised covariance is singular: a combination of the free parameters "
                    "is not constrained")
-    edge = _edge_crossing(tm, params)
+    edge = tm.band_edge_note(params)
     if edge is not None:
         out.append(edge)
     return out
-
-
-def _edge_crossing(tm, params):
-    """Does the upper band's bottom cross the Fermi energy within the measured angles?"""
-    if not hasattr(tm, "rashba"):
-        return None
-    model = tm.rashba(params)
-    fe = params.get("fermi_energy", tm.fermi_energy)
-    th = np.unique(tm.theta)
-    grid = np.linspace(th.min(), th.max(), min(64, 4 * len(th)))
-    top = np.array([model.band_edges(min(t, math.pi - t))[1] for t in grid])
-    side = np.sign(top - fe)
-    if np.any(side != side[0]):
-        i = int(np.nonzero(side != side[0])[0][0])
-        return (f"the Fermi energy crosses the upper band's bottom near theta = {grid[i]:.3f} rad "
-                "within the data: the response and chi^2 jump there (intervals may be ragged)")
-    return None

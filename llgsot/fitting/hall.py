@@ -20,7 +20,7 @@ import numpy as np
 
 from .. import _validate as v
 from .. import spinorbit
-from .fit import FitWarning, _structural_warnings, run_fit  # noqa: F401 (FitWarning re-exported)
+from .fit import FitWarning, run_fit, structural_warnings  # noqa: F401 (FitWarning re-exported)
 from .result import FitResult
 from .torques import TorqueModel
 
@@ -112,4 +112,4 @@ def fit_hall_fields(theta, data, sigma, current_density, Ms, thickness, nm_thick
 def _hall_structural(tm):
     """The fields, unlike the efficiencies, scale as K sigma^-1 Delta_xc: in the dilute regime
     they are independent of n as well (K and sigma both ~ 1/n)."""
-    return _structural_warnings(tm)
+    return structural_warnings(tm)

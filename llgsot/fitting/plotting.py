@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .profile import CONFIDENCE, DCHI2_95
+
 
 def plot_fit(res, path=None, title=None, close=False):
     """Data against the best fit (top row) and the Delta chi^2 profiles (bottom row).
@@ -32,11 +34,18 @@ def plot_fit(res, path=None, title=None, close=False):
     for i, name in enumerate(res.free):
         ax = axes[1, i]
         pts = np.array(res.profiles.get(name, []), float).reshape(-1, 2)
-        if len(pts):
-            ax.plot(pts[:, 0], pts[:, 1], "o-", ms=3)
-        ax.axhline(3.84, color="0.6", ls="--", lw=0.8)
-        for end in res.ci[name]:
+        if len(pts):  # the profile through every point evaluated (>= 7 after a fit)
+            ax.plot(pts[:, 0], pts[:, 1], "-", color="tab:blue", lw=1.2)
+            ax.plot(pts[:, 0], pts[:, 1], "o", ms=3, color="tab:blue", label="profile")
+        ax.axhline(DCHI2_95, color="0.6", ls="--", lw=0.8)
+        lo, hi = res.ci[name]
+        for end in (lo, hi):
             ax.axvline(end, color="tab:green", lw=0.8)
+        # the interval ends, where the profile crosses Delta chi^2 = 3.84 (or a bound)
+        ax.plot([lo, hi], [DCHI2_95, DCHI2_95], "D", ms=6, mfc="none", color="tab:green",
+                label=f"{100 * CONFIDENCE:g} % interval")
+        if i == 0:
+            ax.legend(fontsize=8)
         ax.set_xlabel(f"{name} ({res.units[name]})")
         ax.set_ylabel(r"$\Delta\chi^2$ (profile)")
     for i in range(k, axes.shape[1]):

@@ -13,7 +13,13 @@ import math
 import numpy as np
 from scipy.optimize import least_squares
 
+#: the confidence level of every interval of a fit, and its one-parameter thresholds
+CONFIDENCE = 0.95
 DCHI2_95 = 3.841458820694124  # chi^2 quantile, 1 degree of freedom, 0.95
+Z_95 = math.sqrt(DCHI2_95)  # = 1.959964 (the normal quantile 0.975): the Wald half-width in sigma
+#: where the profile is evaluated besides the interval search, as fractions of each side's
+#: half-width, so that its figure shows its shape (with the search: >= 7 points)
+PLOT_FRACTIONS = (0.5, 1.25)
 #: relative accuracy of the crossing in Delta chi^2
 CROSS_TOL = 0.03
 MAX_STEPS = 8
@@ -49,7 +55,7 @@ def profile_interval(tm, j, x_best, chi2_best, sigma_x):
     for side in (-1.0, 1.0):
         bound = tm.upper[j] if side > 0 else tm.lower[j]
         room = abs(bound - x_best[j])
-        step = min(1.96 * sigma_x if np.isfinite(sigma_x) and sigma_x > 0 else 0.1, room)
+        step = min(Z_95 * sigma_x if np.isfinite(sigma_x) and sigma_x > 0 else 0.1, room)
         x_warm = np.array(x_best, float)
         inner = (0.0, 0.0)  # (step, Delta) below the crossing
         outer = None
@@ -94,3 +100,22 @@ def profile_interval(tm, j, x_best, chi2_best, sigma_x):
         ends.append(x_best[j] + side * result)
     points.sort()
     return (ends[0], ends[1]), points, open_, better
+
+
+def fill_profile(tm, j, x_best, chi2_best, ends, points, fractions=PLOT_FRACTIONS):
+    """The profile points of x_j (sorted (x_j, Delta chi^2) pairs): those of the interval
+    search and more at ``fractions`` of each side's half-width (inside the bounds, where the
+    search left no point within 0.15 of the half-width), enough to draw the profile's shape
+    (a parabola for a linear model)."""
+    points = list(points)
+    for end in ends:
+        half = end - x_best[j]
+        for f in fractions:
+            xj = x_best[j] + f * half
+            if half == 0 or not tm.lower[j] <= xj <= tm.upper[j]:
+                continue
+            if any(abs(p - xj) < 0.15 * abs(half) for p, _ in points):
+                continue
+            c2, _ = profile_min(tm, j, xj, x_best)
+            points.append((float(xj), float(c2 - chi2_best)))
+    return sorted(points)

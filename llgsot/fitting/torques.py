@@ -152,6 +152,26 @@ class TorqueModel:
                 hi.append(1.0 if name == "fermi_energy" else math.log(5.0))
         return np.array(lo), np.array(hi)
 
+    def fixed_summary(self) -> dict:
+        """The fixed model values of the fit (eV, eV m, m^-2, ...), for FitResult.fixed."""
+        return {**self.model.as_dict(), "fermi_energy": self.fermi_energy}
+
+    def band_edge_note(self, params):
+        """A note if the upper band's bottom crosses the Fermi energy within the measured
+        angles at ``params`` (the response and chi^2 jump there), else None."""
+        model = self.rashba(params)
+        fe = params.get("fermi_energy", self.fermi_energy)
+        th = np.unique(self.theta)
+        grid = np.linspace(th.min(), th.max(), min(64, 4 * len(th)))
+        top = np.array([model.band_edges(min(t, math.pi - t))[1] for t in grid])
+        side = np.sign(top - fe)
+        if np.any(side != side[0]):
+            i = int(np.nonzero(side != side[0])[0][0])
+            return (f"the Fermi energy crosses the upper band's bottom near theta = {grid[i]:.3f} "
+                    "rad within the data: the response and chi^2 jump there (intervals may be "
+                    "ragged)")
+        return None
+
     # -- evaluation -------------------------------------------------------------------------------
     def rashba(self, params):
         d = {k: x for k, x in params.items() if k != "fermi_energy"}

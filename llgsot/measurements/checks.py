@@ -1,7 +1,13 @@
-"""What the analyses check of the dataset they are given (one check for both)."""
+"""What the simulated measurements check of their arguments, and the analyses of the
+dataset they are given (one check each, shared)."""
 from __future__ import annotations
 
+import math
 import warnings
+
+from .. import _validate as v
+from ..dynamics.magnet import Macrospin
+from ..dynamics.torques import ConstantSOT, TableSOT, Torque
 
 
 def check_dataset(ds, measurement, variables, caller):
@@ -24,3 +30,40 @@ def check_dataset(ds, measurement, variables, caller):
         warnings.warn(f"{caller}: {bad} of {ds['converged'].size} points of `ds` are flagged "
                       "converged = 0 (equilibrium not found or unstable); the analysis uses them",
                       stacklevel=3)
+
+
+def check_drive(magnet, torque, current, fields, field_azimuth, field_polar, current_direction,
+           nm_thickness):
+    """The argument checks harmonic_hall and st_fmr share (errors name the argument); returns (J0, fields, azimuth, polar,
+    current direction, t_NM)."""
+    if not isinstance(magnet, Macrospin):
+        raise ValueError(f"`magnet` must be a Macrospin, got {type(magnet).__name__}")
+    if not isinstance(torque, Torque):
+        raise ValueError(f"`torque` must be a torque object (ConstantSOT, TableSOT), "
+                         f"got {type(torque).__name__}")
+    current = v.nonzero("current", current, "A/m^2")
+    fields = v.finite_array("fields", fields, "T")
+    if fields.ndim != 1 or fields.size < 1:
+        raise ValueError(f"`fields` must be a 1-D array of field values (T), got shape {fields.shape}")
+    az = v.finite_array("field_azimuth", field_azimuth, "rad")
+    if az.ndim > 1:
+        raise ValueError(f"`field_azimuth` must be a number or a 1-D array (rad), got shape {az.shape}")
+    polar = v.in_range("field_polar", field_polar, 0.0, math.pi, "rad")
+    cd = v.finite_scalar("current_direction", current_direction, "rad")
+    if isinstance(torque, TableSOT):
+        jx, jy = torque.current_direction
+        if abs(math.cos(cd) - jx) > 1e-9 or abs(math.sin(cd) - jy) > 1e-9:
+            raise ValueError(f"`current_direction` ({cd!r} rad) must agree with the TableSOT's "
+                             f"current_direction {torque.current_direction}")
+    if nm_thickness is None:
+        t_nm = torque.nm_thickness if isinstance(torque, TableSOT) else 0.0
+    else:
+        t_nm = v.nonnegative("nm_thickness", nm_thickness, "m")
+    if isinstance(torque, ConstantSOT):
+        p_std = (-math.sin(cd), math.cos(cd), 0.0)  # z x jhat
+        if max(abs(a - b) for a, b in zip(torque.polarization, p_std)) > 1e-9:
+            warnings.warn(f"the ConstantSOT's polarization {tuple(torque.polarization)} is not z x jhat = "
+                          f"({p_std[0]:.6g}, {p_std[1]:.6g}, 0) for current_direction = {cd!r} rad: "
+                          "the simulation uses it as given, but the standard analyses assume "
+                          "p = z x jhat", stacklevel=3)
+    return current, fields, az, polar, cd, t_nm

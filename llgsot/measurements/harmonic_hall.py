@@ -28,15 +28,13 @@ from __future__ import annotations
 
 import datetime
 import math
-import warnings
 
 import numpy as np
 import xarray as xr
 
 from .. import __version__
 from .. import _validate as v
-from ..dynamics.magnet import Macrospin
-from ..dynamics.torques import ConstantSOT, TableSOT
+from .checks import check_drive
 from .equilibrium import FieldModel, equilibrium
 from .hall_signal import hall_resistance, harmonics  # noqa: F401 (public here too)
 
@@ -53,42 +51,6 @@ def _field_vectors(fields, azimuth, polar):
     d = np.stack([np.sin(polar) * np.cos(azimuth), np.sin(polar) * np.sin(azimuth),
                   np.cos(polar) * np.ones_like(azimuth)], -1)  # (A, 3)
     return fields[None, :, None] * d[:, None, :]  # (A, F, 3)
-
-
-def _check(magnet, torque, current, fields, field_azimuth, field_polar, current_direction,
-           nm_thickness):
-    """The checks harmonic_hall and st_fmr share; returns (J0, fields, azimuth, polar,
-    current direction, t_NM)."""
-    if not isinstance(magnet, Macrospin):
-        raise ValueError(f"`magnet` must be a Macrospin, got {type(magnet).__name__}")
-    if not isinstance(torque, (ConstantSOT, TableSOT)):
-        raise ValueError(f"`torque` must be ConstantSOT or TableSOT, got {type(torque).__name__}")
-    current = v.nonzero("current", current, "A/m^2")
-    fields = v.finite_array("fields", fields, "T")
-    if fields.ndim != 1 or fields.size < 1:
-        raise ValueError(f"`fields` must be a 1-D array of field values (T), got shape {fields.shape}")
-    az = v.finite_array("field_azimuth", field_azimuth, "rad")
-    if az.ndim > 1:
-        raise ValueError(f"`field_azimuth` must be a number or a 1-D array (rad), got shape {az.shape}")
-    polar = v.in_range("field_polar", field_polar, 0.0, math.pi, "rad")
-    cd = v.finite_scalar("current_direction", current_direction, "rad")
-    if isinstance(torque, TableSOT):
-        jx, jy = torque.current_direction
-        if abs(math.cos(cd) - jx) > 1e-9 or abs(math.sin(cd) - jy) > 1e-9:
-            raise ValueError(f"`current_direction` ({cd!r} rad) must agree with the TableSOT's "
-                             f"current_direction {torque.current_direction}")
-    if nm_thickness is None:
-        t_nm = torque.nm_thickness if isinstance(torque, TableSOT) else 0.0
-    else:
-        t_nm = v.nonnegative("nm_thickness", nm_thickness, "m")
-    if isinstance(torque, ConstantSOT):
-        p_std = (-math.sin(cd), math.cos(cd), 0.0)  # z x jhat
-        if max(abs(a - b) for a, b in zip(torque.polarization, p_std)) > 1e-9:
-            warnings.warn(f"the ConstantSOT's polarization {tuple(torque.polarization)} is not z x jhat = "
-                          f"({p_std[0]:.6g}, {p_std[1]:.6g}, 0) for current_direction = {cd!r} rad: "
-                          "the simulation uses it as given, but the standard analyses assume "
-                          "p = z x jhat", stacklevel=3)
-    return current, fields, az, polar, cd, t_nm
 
 
 def _check_temperature(temperature, method):
@@ -181,7 +143,7 @@ def harmonic_hall(magnet, torque, current, fields, field_azimuth=0.0, field_pola
     attrs (it is unchanged).
     """
     method = v.choice("method", method, METHODS)
-    J0, fields, az, polar, cd, t_nm = _check(magnet, torque, current, fields, field_azimuth,
+    J0, fields, az, polar, cd, t_nm = check_drive(magnet, torque, current, fields, field_azimuth,
                                              field_polar, current_direction, nm_thickness)
     temp = _check_temperature(temperature, method)
     members = v.count("members", members, min=2)

@@ -28,17 +28,16 @@ import xarray as xr
 from .. import __version__
 from .. import _validate as v
 from ..constants import MU0
+from ..dynamics.magnet import landau_lifshitz
+from .checks import check_drive
 from .equilibrium import FieldModel, equilibrium, tangent_basis
-from .harmonic_hall import _check
 
 #: central-difference step (rad) of the linearisation
 LIN_STEP = 1e-6
 
 
 def _rhs(model, m, gamma, a):
-    B = model(m)
-    t = np.cross(m, B)
-    return -gamma / (1 + a * a) * (t + a * np.cross(m, t))
+    return landau_lifshitz(m, model(m), gamma, a)
 
 
 def linear_response(magnet, torque, J0, B_ext, m0, t_nm, cd, J_dc=0.0):
@@ -102,7 +101,7 @@ def st_fmr(magnet, torque, current, frequency, fields, field_azimuth=math.pi / 4
     xarray.Dataset over ([frequency,] field): ``V_mix`` (V), ``m`` (equilibrium, over
     field), ``dm_abs`` (|dm| amplitude, 1), ``converged``; conventions in attrs.
     """
-    J0, fields, az, _, cd, t_nm = _check(magnet, torque, current, fields, field_azimuth,
+    J0, fields, az, _, cd, t_nm = check_drive(magnet, torque, current, fields, field_azimuth,
                                          math.pi / 2, current_direction, nm_thickness)
     if np.ndim(az):
         raise ValueError("`field_azimuth` must be a number (rad) for st_fmr")

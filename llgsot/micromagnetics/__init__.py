@@ -13,7 +13,7 @@ names below load their modules on first use.
   anisotropy, interfacial DMI, optional thermal field), critical currents by the same
   bisection as the macrospin studies (:mod:`llgsot.studies.critical`).
 """
-from importlib import import_module
+from .._lazy import lazy_names
 
 _LAZY = {
     "MagnumSOTField": "llgsot.micromagnetics.term",
@@ -31,14 +31,4 @@ _LAZY = {
 __all__ = list(_LAZY)
 
 
-def __getattr__(name):
-    modname = _LAZY.get(name)
-    if modname is None:
-        raise AttributeError(f"module 'llgsot.micromagnetics' has no attribute {name!r}")
-    value = getattr(import_module(modname), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_names(__name__, _LAZY, globals())

@@ -23,9 +23,11 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _validate as v
-from ..constants import E_CHARGE, EV, HBAR, MU0
+from .. import spinorbit
+from ..constants import MU0
 from ..dynamics.drive import Pulse, Waveform, as_current
 from ..dynamics.torques import ConstantSOT, TableSOT, hermite_power_coefficients
+from ..tables.schema import K_COLUMNS, POWER_COLUMNS, SIGMA_COLUMNS, TABLE_COLUMNS
 
 
 def _torch():
@@ -94,29 +96,30 @@ class MagnumSOTField:
             out["currents"] = torch.as_tensor(wf.values, dtype=torch.float64, device=device)
         tq = self.torque
         if isinstance(tq, TableSOT):
-            # fold Delta_xc t_NM / mu0 into K and scale sigma by its largest entry s0:
-            # (c K/s0)(sigma/s0)^-1 = c K sigma^-1, and every number stays far inside float32
-            coef = hermite_power_coefficients(tq.theta, tq.values, tq.slopes).reshape(-1, 4, 10)
-            s0 = float(np.abs(tq.values[:, 6:]).max())
-            scale = np.empty(10)
-            scale[:6] = tq.delta_xc * EV * tq.nm_thickness / MU0 / s0
-            scale[6:] = 1.0 / s0
-            coef = (coef * scale).reshape(-1, 40)
+            # fold P Ms d / mu0 = Delta_xc t_NM / mu0 into K and scale sigma by its largest
+            # entry s0: (c K/s0)(sigma/s0)^-1 = c K sigma^-1, every number far inside float32
+            coef = hermite_power_coefficients(tq.theta, tq.values, tq.slopes)
+            coef = coef.reshape(-1, len(POWER_COLUMNS), len(TABLE_COLUMNS))
+            s0 = float(np.abs(tq.values[:, SIGMA_COLUMNS]).max())
+            scale = np.empty(len(TABLE_COLUMNS))
+            scale[K_COLUMNS] = float(tq.prefactor(1.0, 1.0)) / MU0 / s0
+            scale[SIGMA_COLUMNS] = 1.0 / s0
+            coef = (coef * scale).reshape(len(coef), -1)
             # segment of searchsorted(nodes, theta, right=True) = k: k - 1, clamped to the
             # last segment, and at a jump's first copy the segment before (right limit rule)
             th = tq.theta
             n = th.size
             seg = np.clip(np.arange(n + 1) - 1, 0, n - 2)
             seg = np.where(th[seg + 1] > th[seg], seg, seg - 1)
-            # one row per segment: its start theta_i, then the 40 power-form coefficients
+            # one row per segment: its start theta_i, then the power form (POWER_COLUMNS)
             rows = np.concatenate([th[:, None], coef], axis=1)[: n - 1]
             out["nodes"] = torch.as_tensor(th, dtype=dtype, device=device).contiguous()
             out["segment"] = torch.as_tensor(seg, dtype=torch.int64, device=device)
             out["rows"] = torch.as_tensor(rows, dtype=dtype, device=device).contiguous()
             out["e"] = tuple(float(x) for x in tq.current_direction)
         else:
-            # H = c J/(Ms d) [(m x p) + r p], c = hbar theta_SH / (2 |e| mu0)
-            out["c"] = HBAR * tq.spin_hall_angle / (2.0 * E_CHARGE * MU0)
+            # H = c J/(Ms d) [(m x p) + r p], c = b_DL Ms d/(J mu0) = hbar theta_SH/(2 |e| mu0)
+            out["c"] = float(spinorbit.spin_hall_field(tq.spin_hall_angle, 1.0, 1.0, 1.0)) / MU0
             out["p"] = torch.as_tensor(tq.polarization, dtype=dtype, device=device)
             out["r"] = tq.field_like_ratio
         self._cache[key] = out
@@ -207,12 +210,14 @@ class MagnumSOTField:
         th = torch.atan2(rho, mz)
         flat = th.reshape(-1)
         i = tt["segment"][torch.searchsorted(tt["nodes"], flat, right=True)]
-        r = tt["rows"].index_select(0, i)  # (M, 41): theta_i, c0, c1, c2, c3 (10 each)
+        r = tt["rows"].index_select(0, i)  # (M, 41): theta_i, then c0, c1, c2, c3 (10 each)
         dth = (flat - r[:, 0]).unsqueeze(-1)
-        val = torch.addcmul(r[:, 21:31], dth, r[:, 31:41])
-        val = torch.addcmul(r[:, 11:21], dth, val)
-        val = torch.addcmul(r[:, 1:11], dth, val)
-        val = val.T.reshape((10,) + th.shape)  # one contiguous block per entry
+        c = r[:, 1:]
+        c0, c1, c2, c3 = (c[:, cols] for cols in POWER_COLUMNS)
+        val = torch.addcmul(c2, dth, c3)
+        val = torch.addcmul(c1, dth, val)
+        val = torch.addcmul(c0, dth, val)
+        val = val.T.reshape((len(TABLE_COLUMNS),) + th.shape)  # one contiguous block per entry
         kxx, kxy, kyx, kyy, kzx, kzy, sxx, sxy, syx, syy = val.unbind(0)
         # cos, sin of the azimuth phi (phi = 0 on the z axis, as the reference)
         # (on the z axis rho = mx = my = 0: cos = 1, sin = 0)
@@ -261,7 +266,9 @@ def spin_orbit_torque_material(torque: ConstantSOT, current_density, thickness) 
 
     if not isinstance(torque, ConstantSOT):
         raise ValueError(f"`torque` must be a ConstantSOT, got {type(torque).__name__}")
-    kappa = (HBAR / (E_CHARGE * MU0)) / (mc.hbar / (mc.e * mc.mu_0))
+    # hbar/(|e| mu0) = 2 b_DL/(mu0 theta_SH) at J = Ms = d = 1
+    kappa = (2.0 * float(spinorbit.spin_hall_field(1.0, 1.0, 1.0, 1.0)) / MU0) / (
+        mc.hbar / (mc.e * mc.mu_0))
     theta = torque.spin_hall_angle
     return {"je": v.finite_scalar("current_density", current_density, "A/m^2"),
             "d": v.positive("thickness", thickness, "m"), "p": list(torque.polarization),

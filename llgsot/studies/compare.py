@@ -4,7 +4,6 @@ from __future__ import annotations
 import numpy as np
 
 from .. import spinorbit
-from ..constants import E_CHARGE, HBAR
 
 
 def constant_equivalent(table_sot, magnet, nodes: int = 4096):
@@ -32,5 +31,5 @@ def constant_equivalent(table_sot, magnet, nodes: int = 4096):
     c = spinorbit.coefficients(A_of_theta, theta)
     P = float(table_sot.prefactor(magnet.Ms, magnet.thickness))
     b_dl, b_fl = -P * c["t1e"].mean(), -P * c["t1o"].mean()  # tesla per A/m^2
-    theta_sh = b_dl * 2 * E_CHARGE * magnet.Ms * magnet.thickness / HBAR
+    theta_sh = float(spinorbit.spin_hall_angle(b_dl, 1.0, magnet.Ms, magnet.thickness))
     return ConstantSOT(theta_sh, field_like_ratio=b_fl / b_dl, polarization=(0.0, 1.0, 0.0))

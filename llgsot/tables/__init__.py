@@ -1,9 +1,9 @@
-"""Torque tables: build (solver over theta), store (netCDF), interpolate, export.
+"""Torque tables: build (solver over theta), store (netCDF), interpolate (exports: llgsot.export).
 
 Submodules load on first use, so that importing one light piece (the schema, the Hermite
-interpolant, the export registry) does not pull in xarray and the solver.
+interpolant) does not pull in xarray and the solver.
 """
-from importlib import import_module
+from .._lazy import lazy_names
 
 _LAZY = {"build_table": "build", "TorqueTable": "interpolate", "load_table": "store",
          "save_table": "store"}
@@ -11,7 +11,4 @@ _LAZY = {"build_table": "build", "TorqueTable": "interpolate", "load_table": "st
 __all__ = ["TorqueTable", "build_table", "load_table", "save_table"]
 
 
-def __getattr__(name):
-    if name in _LAZY:
-        return getattr(import_module(f"{__name__}.{_LAZY[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__, __dir__ = lazy_names(__name__, _LAZY, globals())

@@ -144,9 +144,8 @@ def _mirrored(nodes, recs, jumps):
 def _scales(vals):
     """Per-component magnitude scale for relative errors (floor: 1e-3 of the block max)."""
     s = np.abs(vals).max(axis=0)
-    kmax, smax = s[:6].max(), s[6:].max()
-    s[:6] = np.maximum(s[:6], 1e-3 * kmax + 1e-300)
-    s[6:] = np.maximum(s[6:], 1e-3 * smax + 1e-300)
+    for block in (schema.K_COLUMNS, schema.SIGMA_COLUMNS):
+        s[block] = np.maximum(s[block], 1e-3 * s[block].max() + 1e-300)
     return s
 
 
@@ -305,8 +304,7 @@ def build_table(model: RashbaFM, fermi_energy, theta=None, approximation: str = 
         rs = recs[gi * npt:(gi + 1) * npt]
         if adaptive:
             idx = list(range(npt)) + list(range(npt - 2, -1, -1))
-            par_k = schema.PARITY_HALF_PI[:6].reshape(3, 2)
-            par_s = schema.PARITY_HALF_PI[6:].reshape(2, 2)
+            par_k, par_s = schema.unflatten(schema.PARITY_HALF_PI)
             even_k, even_s = (par_k + 1) / 2, (par_s + 1) / 2
             for n, k in enumerate(idx):
                 mirror = n >= npt

@@ -15,7 +15,6 @@ import xarray as xr
 
 from .. import _validate as v
 from .. import spinorbit
-from ..constants import EV
 from . import schema
 from .hermite import bessel_slopes, hermite_eval
 
@@ -88,9 +87,7 @@ class TorqueTable:
                              f"{float(norm[i]):.6g}" + (f" at index {i}" if norm.ndim else ""))
         theta, phi = spinorbit.angles(m)
         vals = self.values_at(theta)
-        K0 = vals[..., :6].reshape(vals.shape[:-1] + (3, 2))
-        S0 = vals[..., 6:].reshape(vals.shape[:-1] + (2, 2))
-        return spinorbit.rotate(K0, S0, phi)
+        return spinorbit.rotate(*schema.unflatten(vals), phi)
 
     def kernel_arrays(self):
         """The interpolant as plain arrays for numba kernels (contract of the dynamics layer).
@@ -98,7 +95,8 @@ class TorqueTable:
         Returns dict: "theta" (N,) non-decreasing with a jump shown as a repeated node whose
         two copies carry the left and right limits; "values" (N, 10) and "slopes" (N, 10) at
         phi = 0 (K entries in 1/(V m), then sigma entries in S, columns
-        :data:`llgsot.tables.schema.TABLE_COLUMNS`); "delta_xc_J" in J.
+        :data:`llgsot.tables.schema.TABLE_COLUMNS`); "delta_xc" in eV (the unit of the table;
+        the one conversion to J is :func:`llgsot.spinorbit.sot_prefactor`'s).
         """
         th, val, slo = [], [], []
         n = len(self.theta)
@@ -121,7 +119,7 @@ class TorqueTable:
                 val.append(self.values[i + 1])
                 slo.append(self.slopes[i + 1])
         return {"theta": np.array(th), "values": np.array(val), "slopes": np.array(slo),
-                "delta_xc_J": self.delta_xc * EV}
+                "delta_xc": self.delta_xc}
 
     #: dataset attributes a table's provenance repeats (model, approximation, build)
     PROVENANCE_ATTRS = ("m_eff", "alpha", "delta_xc", "impurity_density", "impurity_strength",

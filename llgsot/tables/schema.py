@@ -24,6 +24,10 @@ KXX, KXY, KYX, KYY, KZX, KZY, SXX, SXY, SYX, SYY = range(10)
 #: where K and sigma sit in a row of TABLE_COLUMNS (the one definition of the split)
 K_COLUMNS = slice(0, 6)
 SIGMA_COLUMNS = slice(6, 10)
+#: the cubic power form of a segment (:func:`llgsot.dynamics.torques.hermite_power_coefficients`,
+#: the kernels' ``coef`` rows, the torch term's rows): p(d) = c0 + c1 d + c2 d^2 + c3 d^3 for
+#: every column; the 10 numbers of c_k sit at POWER_COLUMNS[k] of a row of 40
+POWER_COLUMNS = tuple(slice(k * len(TABLE_COLUMNS), (k + 1) * len(TABLE_COLUMNS)) for k in range(4))
 #: f(pi - theta) = parity * f(theta) for (Kxx, Kxy, Kyx, Kyy, Kzx, Kzy, sxx, sxy, syx, syy)
 PARITY_HALF_PI = np.array([-1, 1, 1, -1, 1, -1, 1, -1, -1, 1], dtype=float)
 #: f(-theta) = parity * f(theta) (rotation by pi about z); same at theta = pi

@@ -16,6 +16,7 @@ so in ubermag/help#247), so llgsot offers no exporter for them rather than a wro
 """
 from importlib import import_module
 
+from .._lazy import lazy_names
 from .device import Device
 
 #: format name -> (module, writer); every writer is writer(table, path, device=None, **options)
@@ -42,8 +43,8 @@ def export(table, path, format: str, device: Device | None = None, **options) ->
     Every argument is checked before any work: ``table`` a TorqueTable, ``path`` a writable
     file path, ``device`` a :class:`Device` (required by :data:`NEEDS_DEVICE`) or None.
     """
-    from ..._io import check_writable
-    from ..interpolate import TorqueTable
+    from .._io import check_writable
+    from ..tables.interpolate import TorqueTable
 
     write = writer(format)
     if not isinstance(table, TorqueTable):
@@ -57,11 +58,7 @@ def export(table, path, format: str, device: Device | None = None, **options) ->
     return write(table, path, device, **options)
 
 
-def __getattr__(name):
-    if name in _LAZY:
-        return getattr(import_module(f"{__name__}.{_LAZY[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
+__getattr__, __dir__ = lazy_names(__name__, _LAZY, globals())
 
 __all__ = ["Device", "FORMATS", "MagnumSOTField", "export", "write_csv", "write_json",
            "write_magnumnp", "write_mumax3", "writer"]

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ... import _validate as v
-from ... import spinorbit
+from .. import _validate as v
+from .. import spinorbit
 
 
 @dataclass(frozen=True)

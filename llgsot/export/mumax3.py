@@ -48,10 +48,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ... import _validate as v
-from ... import spinorbit
-from ..._io import atomic_write_text
-from ..interpolate import TorqueTable
+from .. import _validate as v
+from .. import spinorbit
+from .._io import atomic_write_text
+from ..tables.interpolate import TorqueTable
 from .device import Device
 from .metadata import inert
 
@@ -346,7 +346,7 @@ def time_expression(current, amplitude: float) -> str:
     """The mumax3 expression in ``t`` of J(t)/amplitude for a Pulse or scalar Waveform
     (piecewise linear, constant outside the samples; a repeated time is a jump, written with
     ``heaviside``, which mumax3 makes 1/2 at the jump instant itself)."""
-    from ...dynamics.drive import as_current
+    from ..dynamics.drive import as_current
 
     wave, _ = as_current(current)
     t, y = wave.times, wave.values / amplitude

@@ -10,9 +10,9 @@ import json
 
 import numpy as np
 
-from ..._io import atomic_write_text
-from .. import schema
-from ..interpolate import TorqueTable
+from .._io import atomic_write_text
+from ..tables import schema
+from ..tables.interpolate import TorqueTable
 from .metadata import provenance
 
 COLUMNS = [("theta", "rad")] + [(k, "1/(V m)") for k in schema.K_VARS] + \

@@ -7,7 +7,7 @@ one call with constant arguments. torch and magnum.np are imported only when a t
 evaluated (optional extra ``magnumnp``; on the CPU: pip install torch==2.13.0 from the CPU
 wheel index, see the README).
 
-    from llgsot.tables.export.magnumnp import MagnumSOTField
+    from llgsot.export.magnumnp import MagnumSOTField
     sot = MagnumSOTField("/abs/path/tables/fig4.nc", nm_thickness=5e-9, thickness=1e-9,
                          current_density=1e11, direction=0.0, fermi_energy=5.5e-3)
     llg = LLGSolver([demag, exchange, sot])
@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import math
 
-from ... import _validate as v
-from ..._io import atomic_write_text
-from ...dynamics.torques import TableSOT
-from ...micromagnetics.term import MagnumSOTField as _Term
-from ..interpolate import TorqueTable
+from .. import _validate as v
+from .._io import atomic_write_text
+from ..dynamics.torques import TableSOT
+from ..micromagnetics.term import MagnumSOTField as _Term
+from ..tables.interpolate import TorqueTable
 from .device import Device
 from .metadata import inert
 
@@ -47,7 +47,7 @@ class MagnumSOTField(_Term):
     def __init__(self, table, nm_thickness, thickness, current_density, direction=0.0, **select):
         if not isinstance(table, TorqueTable):
             if not hasattr(table, "sel"):
-                from ..store import load_table
+                from ..tables.store import load_table
 
                 table = load_table(table)
             if select:
@@ -70,7 +70,7 @@ def magnumnp_script(table_path, device: Device, **select) -> str:
     return (
         "# llgsot: table-driven spin-orbit field term for magnum.np (returns H in A/m)\n"
         f"# table: {inert(path)}\n"
-        "from llgsot.tables.export.magnumnp import MagnumSOTField\n\n"
+        "from llgsot.export.magnumnp import MagnumSOTField\n\n"
         f"sot = MagnumSOTField({path!r}, nm_thickness={device.nm_thickness!r}, "
         f"thickness={device.thickness!r},\n"
         f"                     current_density={device.current_density!r}, "
