@@ -8,9 +8,12 @@ from __future__ import annotations
 import os
 
 from .._io import save_dataset
-from .config import load_toml, magnet_from, output_path, pulse_from, section, strict_json, torque_from, unknown_sections
+from .config import (command_sections, load_toml, magnet_from, output_path, pulse_from, section,
+                     strict_json, torque_from, unknown_sections)
 
-SECTIONS = ("magnet", "torque", "pulse", "model", "run", "critical_current", "diagram")
+#: the commands of this module: a config may be shared between them (one [magnet], [torque]
+#: and [pulse] with a [run], a [critical_current] and a [diagram])
+COMMANDS = ("simulate", "critical-current", "diagram")
 REFERENCE = "Every section and key: docs/cli.md."
 
 
@@ -39,7 +42,7 @@ def register(sub):
 
 def _common(path, command_section):
     cfg = load_toml(path)
-    unknown_sections(cfg, SECTIONS)
+    unknown_sections(cfg, command_sections(*COMMANDS))
     sec = section(cfg, command_section)
     base = os.path.dirname(os.path.abspath(path))
     return cfg, sec, magnet_from(cfg), torque_from(cfg, base)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..tables.export import FORMATS as EXPORT_FORMATS
-from .config import load_toml, model_from, output_path, section, unknown_sections
+from .config import command_sections, load_toml, model_from, output_path, section, unknown_sections
 
 
 def register(sub):
@@ -59,7 +59,7 @@ def build(args) -> int:
     if args.checkpoint is not None:
         output_path("--checkpoint", args.checkpoint)
     cfg = load_toml(args.config)
-    unknown_sections(cfg, ("model", "table"))
+    unknown_sections(cfg, command_sections("table build"))
     model = model_from(cfg)
     t = section(cfg, "table")
     ds = build_table(model, progress=not args.no_progress, checkpoint=args.checkpoint, **t)
