@@ -195,3 +195,20 @@ def choice(name: str, value, allowed) -> str:
 
 def _u(unit: str) -> str:
     return f" (in {unit})" if unit else ""
+
+
+def per_item(name: str, value, n: int, of: str, unit: str = "") -> np.ndarray:
+    """A number (the same for every item) or one finite number per item: a float array of
+    shape (n,). A length other than 1 or ``n`` is a ValueError naming ``name`` and ``of``
+    (never numpy's broadcast message)."""
+    a = finite_array(name, value, unit)
+    if a.ndim > 1 or (a.ndim == 1 and a.size not in (1, n)):
+        raise ValueError(f"`{name}` must be a number or one value per {of} ({n}){_u(unit)}, "
+                         f"got shape {a.shape}")
+    return np.broadcast_to(a.reshape(-1)[0] if a.size == 1 else a, (n,)).astype(float)
+
+
+def returned_number(name: str, value, unit: str = "") -> float:
+    """A value a user callable returned (``name`` says which, e.g. "current(t=1e-9)"):
+    checked like a number the API takes (:func:`finite_scalar`)."""
+    return finite_scalar(f"{name} (the value your callable returned)", value, unit)

@@ -21,7 +21,7 @@ from .values import grid_values, parse_value, vector
 
 __all__ = ["AUTO", "COMMANDS", "KINDS", "REQUIRED", "Key", "Section", "call_library",
            "command_sections", "from_library", "grid_values", "load_toml", "magnet_from",
-           "model_from", "output_path", "parse_value", "pulse_from", "section", "sections",
+           "model_from", "output_dir", "output_path", "parse_value", "pulse_from", "section", "sections",
            "strict_json", "torque_from", "unknown_sections", "vector"]
 
 
@@ -32,6 +32,14 @@ def output_path(flag: str, path) -> str:
     from .._io import check_writable
 
     return check_writable(flag, path)
+
+
+def output_dir(flag: str, path) -> str:
+    """Check, before any computation or import, that the folder ``path`` can receive files;
+    ValueError naming ``flag``; nothing is created (:func:`llgsot._io.check_dir_writable`)."""
+    from .._io import check_dir_writable
+
+    return check_dir_writable(flag, path)
 
 
 def strict_json(obj) -> str:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import os
 
-from .config import call_library, command_sections, load_toml, pulse_from, section, unknown_sections
+from .config import (call_library, command_sections, load_toml, output_dir, pulse_from, section,
+                     unknown_sections)
 
 #: keys of [study] for the command line, not for compare()
 CLI_STUDY_KEYS = ("threads", "compile")
@@ -70,6 +71,7 @@ def load_config(path):
 
 
 def micromag_cmd(args) -> int:
+    output_dir("-o/--output", args.output)  # before the config's imports and any folder
     from ..micromagnetics.backend import magnumnp
 
     layer, torques, pulse, st = load_config(args.config)

@@ -43,12 +43,28 @@ def register(sub):
                    help="mumax3: largest field error accepted (default 1e-3, 2e-3 with jumps)")
     e.add_argument("--jump-width", type=float, default=0.02,
                    help="mumax3: width of the step that represents a jump (rad of theta)")
-    e.add_argument("--pulse", metavar="DURATION[,RISE,FALL,DELAY]",
+    e.add_argument("--pulse", metavar="DURATION[,RISE,FALL,DELAY]", type=pulse_times,
                    help="mumax3: a current pulse of amplitude --current-density (s)")
     e.add_argument("--time-parameter", default="exx",
                    help="mumax3: the parameter that carries J(t)/J (must be unused in the run)")
     e.set_defaults(func=export)
     p.set_defaults(func=lambda a: (p.print_help(), 2)[1])
+
+
+def pulse_times(text) -> tuple:
+    """The value of --pulse: 1 to 4 finite numbers (s) separated by commas (an argparse
+    type: a value that does not parse is an error naming the flag)."""
+    import argparse
+    import math
+
+    try:
+        times = tuple(float(x) for x in text.split(","))
+    except ValueError:
+        times = ()
+    if not 1 <= len(times) <= 4 or not all(math.isfinite(t) for t in times):
+        raise argparse.ArgumentTypeError(f"takes DURATION[,RISE,FALL,DELAY], 1 to 4 finite "
+                                         f"numbers in s, got {text!r}")
+    return times
 
 
 def build(args) -> int:
@@ -127,11 +143,8 @@ def export(args) -> int:
         if args.pulse:
             from ..dynamics.drive import Pulse
 
-            times = [float(x) for x in args.pulse.split(",")]
-            if not 1 <= len(times) <= 4:
-                raise ValueError(f"--pulse takes DURATION[,RISE,FALL,DELAY] (s), got {args.pulse!r}")
             keys = ("duration", "rise", "fall", "delay")
-            options["current"] = Pulse(args.current_density, **dict(zip(keys, times)))
+            options["current"] = Pulse(args.current_density, **dict(zip(keys, args.pulse)))
     elif args.format == "magnumnp":
         options = {"table_path": args.file, **{k: v for k, v in values.items() if v is not None}}
     write(tt, args.output, args.format, device, **options)

@@ -24,3 +24,19 @@ def check_dataset(ds, measurement, variables, caller):
         warnings.warn(f"{caller}: {bad} of {ds['converged'].size} points of `ds` are flagged "
                       "converged = 0 (equilibrium not found or unstable); the analysis uses them",
                       stacklevel=3)
+
+
+def warn_unresolved(result, names, caller, unit):
+    """Warn about each result ``name`` whose own error estimate ``name_err`` exceeds it (at
+    any frequency): the number is then consistent with zero and says nothing by itself."""
+    import numpy as np
+
+    for name in names:
+        val = np.abs(np.atleast_1d(np.asarray(result[name], float)))
+        err = np.atleast_1d(np.asarray(result[name + "_err"], float))
+        bad = ~(err <= val)  # NaN errors count as unresolved too
+        if bad.any():
+            i = int(np.argmax(bad))
+            warnings.warn(f"{caller}: {name} = {np.atleast_1d(result[name])[i]:.3g} {unit} has an "
+                          f"error estimate {err[i]:.3g} {unit} larger than itself (consistent "
+                          "with zero: not resolved by this sweep)", stacklevel=3)

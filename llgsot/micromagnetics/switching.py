@@ -304,6 +304,7 @@ def micromagnetic_critical_current(layer: FreeLayer, torque, pulse: Pulse, brack
     if lo == hi:
         raise ValueError(f"`bracket` must have two different amplitudes, got {bracket!r}")
     rtol = v.in_range("rtol", rtol, 1e-6, 0.5)
+    max_evaluations = v.count("max_evaluations", max_evaluations, min=2)
     history = []
     runs = {} if runs is None else runs
 
