@@ -49,11 +49,11 @@ def _common(path, command_section):
 
 
 def simulate_cmd(args) -> int:
-    from ..dynamics import simulate
-
     for flag, path in (("-o/--output", args.output), ("--plot", args.plot)):
         if path is not None:
             output_path(flag, path)
+    from ..dynamics import simulate
+
     cfg, r, magnet, torque = _common(args.config, "run")
     if "pulse" in cfg and "current" in r:
         raise ValueError("config: run.current applies only without a [pulse] section")
@@ -98,12 +98,12 @@ def critical_cmd(args) -> int:
 
 
 def diagram_cmd(args) -> int:
-    from ..studies import switching_diagram
-
     output_path("-o/--output", args.output)
     for flag, path in (("--plot", args.plot), ("--checkpoint", args.checkpoint)):
         if path is not None:
             output_path(flag, path)
+    from ..studies import switching_diagram
+
     cfg, d, magnet, torque = _common(args.config, "diagram")
     ds = switching_diagram(magnet, torque, pulse_from(cfg), checkpoint=args.checkpoint,
                            progress=not args.no_progress, **d)

@@ -64,11 +64,11 @@ def read_data(path):
 def run(args) -> int:
     import warnings
 
-    from ..fitting import FitWarning, fit_torques
-
     if args.plot is not None:
         output_path("--plot", args.plot)
     theta, data, sigma = read_data(args.data)
+    from ..fitting import FitWarning, fit_torques
+
     cfg = load_toml(args.config)
     unknown_sections(cfg, command_sections("fit"))
     fit = section(cfg, "fit")

@@ -64,9 +64,9 @@ def _common(args, command):
 
 
 def harmonic_hall_cmd(args) -> int:
+    magnet, torque, c, analysis, options = _common(args, "harmonic-hall")
     from ..measurements import analyze_harmonic_hall, harmonic_hall
 
-    magnet, torque, c, analysis, options = _common(args, "harmonic-hall")
     ds = call_library("harmonic_hall", harmonic_hall, magnet=magnet, torque=torque, **c)
     analyze = None if analysis == "none" else (
         lambda: call_library(MEASUREMENTS["harmonic-hall"], analyze_harmonic_hall, ds=ds,
@@ -77,9 +77,9 @@ def harmonic_hall_cmd(args) -> int:
 
 
 def st_fmr_cmd(args) -> int:
+    magnet, torque, c, analysis, options = _common(args, "st-fmr")
     from ..measurements import analyze_st_fmr, st_fmr
 
-    magnet, torque, c, analysis, options = _common(args, "st-fmr")
     ds = call_library("st_fmr", st_fmr, magnet=magnet, torque=torque, **c)
     analyze = None if analysis == "none" else (
         lambda: call_library(MEASUREMENTS["st-fmr"], analyze_st_fmr, ds=ds, **options))

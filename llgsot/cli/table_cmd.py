@@ -68,12 +68,12 @@ def pulse_times(text) -> tuple:
 
 
 def build(args) -> int:
-    from ..tables.build import build_table
-    from ..tables.store import save_table
-
     output_path("-o/--output", args.output)
     if args.checkpoint is not None:
         output_path("--checkpoint", args.checkpoint)
+    from ..tables.build import build_table
+    from ..tables.store import save_table
+
     cfg = load_toml(args.config)
     unknown_sections(cfg, command_sections("table build"))
     model = model_from(cfg)
@@ -109,10 +109,10 @@ def show(args) -> int:
 
 
 def plot(args) -> int:
+    output_path("-o/--output", args.output)
     from ..plotting import plot_table
     from ..tables.store import load_table
 
-    output_path("-o/--output", args.output)
     plot_table(load_table(args.file), args.output)
     print(f"wrote {args.output}")
     return 0
@@ -120,22 +120,19 @@ def plot(args) -> int:
 
 def export(args) -> int:
     from ..tables.export import NEEDS_DEVICE, Device, export as write
-    from ..tables.interpolate import TorqueTable
-    from ..tables.store import load_table, select
 
     output_path("-o/--output", args.output)
-    values = {"fermi_energy": args.fermi_energy, "impurity_strength": args.impurity_strength}
-    ds = select(load_table(args.file), "choose one with --fermi-energy or --impurity-strength", **values)
-    tt = TorqueTable(ds)
-    device = None
     need = {"--ms": args.ms, "--thickness": args.thickness, "--nm-thickness": args.nm_thickness,
             "--current-density": args.current_density}
-    if args.format in NEEDS_DEVICE or all(val is not None for val in need.values()):
-        missing = [k for k, val in need.items() if val is None]
-        if missing:
-            raise ValueError(f"--format {args.format} needs {', '.join(missing)}")
+    with_device = args.format in NEEDS_DEVICE or all(val is not None for val in need.values())
+    missing = [k for k, val in need.items() if val is None]
+    if with_device and missing:  # the flags are checked before the table is read
+        raise ValueError(f"--format {args.format} needs {', '.join(missing)}")
+    device = None
+    if with_device:
         device = Device(args.ms, args.thickness, args.nm_thickness, args.current_density,
                         args.direction)
+    values = {"fermi_energy": args.fermi_energy, "impurity_strength": args.impurity_strength}
     options = {}
     if args.format == "mumax3":
         options = {"degree": args.degree, "max_error": args.max_error,
@@ -147,6 +144,11 @@ def export(args) -> int:
             options["current"] = Pulse(args.current_density, **dict(zip(keys, args.pulse)))
     elif args.format == "magnumnp":
         options = {"table_path": args.file, **{k: v for k, v in values.items() if v is not None}}
+    from ..tables.interpolate import TorqueTable
+    from ..tables.store import load_table, select
+
+    ds = select(load_table(args.file), "choose one with --fermi-energy or --impurity-strength", **values)
+    tt = TorqueTable(ds)
     write(tt, args.output, args.format, device, **options)
     print(f"wrote {args.output}")
     return 0
