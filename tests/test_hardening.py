@@ -371,3 +371,34 @@ def test_an_output_folder_is_checked_before_any_import_or_folder(tmp_path, capsy
         err = capsys.readouterr().err
         assert "-o/--output" in err and match in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
+
+
+def test_a_bad_output_path_is_reported_before_any_slow_import(tmp_path):
+    """In a fresh interpreter: each command refuses an unwritable output before numba, xarray,
+    scipy.optimize, torch or matplotlib are imported (scipy.constants is light), and before
+    its config or data file is read (none exists here)."""
+    bad = "/proc/llgsot-nowhere/out"
+    commands = [["simulate", "x.toml", "-o", bad + ".nc"], ["diagram", "x.toml", "-o", bad + ".nc"],
+                ["fit", "d.csv", "c.toml", "--plot", bad + ".png"],
+                ["harmonic-hall", "x.toml", "--plot", bad + ".png"],
+                ["st-fmr", "x.toml", "-o", bad + ".nc"], ["table", "build", "x.toml", "-o", bad + ".nc"],
+                ["table", "plot", "t.nc", "-o", bad + ".png"],
+                ["table", "export", "t.nc", "--format", "csv", "-o", bad + ".csv"],
+                ["micromag", "x.toml", "-o", bad], ["demo", "-o", bad]]
+    script = (
+        "import sys, json\n"
+        "from llgsot.cli.main import main\n"
+        "out = []\n"
+        f"for words in {commands!r}:\n"
+        "    rc = main(words)\n"
+        "    slow = ('numba', 'xarray', 'scipy.optimize', 'torch', 'matplotlib')\n"
+        "    out.append([rc, sorted(m for m in slow if m in sys.modules)])\n"
+        "print(json.dumps(out))\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    res = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env,
+                         cwd=tmp_path, timeout=300)
+    import json
+
+    got = json.loads(res.stdout.strip().splitlines()[-1])
+    assert got == [[2, []]] * len(commands), list(zip(commands, got))
+    assert res.stderr.count("cannot write") == len(commands)
