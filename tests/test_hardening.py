@@ -189,12 +189,16 @@ def _fmr(**kw):
     return llgsot.st_fmr(mag, tq, 1e10, **args)
 
 
-def _mm_critical(**kw):
-    from llgsot.micromagnetics import FreeLayer, micromagnetic_critical_current
+def _mm_layer():
+    from llgsot.micromagnetics import FreeLayer
 
-    layer = FreeLayer(nx=2, ny=2, cell=5e-9, thickness=1e-9, Ms=8e5, A=1e-11, Ku=6e5,
-                      damping=0.03)
-    return micromagnetic_critical_current(layer, llgsot.ConstantSOT(0.1, 0.3),
+    return FreeLayer(nx=2, ny=2, cell=5e-9, thickness=1e-9, Ms=8e5, A=1e-11, Ku=6e5, damping=0.03)
+
+
+def _mm_critical(**kw):
+    from llgsot.micromagnetics import micromagnetic_critical_current
+
+    return micromagnetic_critical_current(_mm_layer(), llgsot.ConstantSOT(0.1, 0.3),
                                           llgsot.Pulse(1e11, 1e-9), (1e10, 1e12), **kw)
 
 
@@ -214,6 +218,17 @@ FRACTIONAL = {
 def test_a_fractional_count_is_refused(name):
     with pytest.raises(ValueError, match=rf"`{name.strip()}` must be an integer, got \d+\.5"):
         FRACTIONAL[name]()
+
+
+def test_compare_refuses_no_torques_and_a_bad_widen():
+    from llgsot.micromagnetics.study import compare
+
+    layer = _mm_layer()
+    pulse = llgsot.Pulse(1e11, 1e-9)
+    with pytest.raises(ValueError, match=r"`torques` must be a non-empty dict"):
+        compare(layer, {}, pulse, (1e10, 1e12))
+    with pytest.raises(ValueError, match=r"`widen` must be \(a, b\) with 0 < a < 1 < b"):
+        compare(layer, {"c": llgsot.ConstantSOT(0.1, 0.3)}, pulse, (1e10, 1e12), widen=(1.5, 0.5))
 
 
 def test_a_length_mismatch_names_the_argument():
