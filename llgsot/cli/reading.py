@@ -67,9 +67,14 @@ def section(cfg: dict, name: str, spec=None, required: bool = True, defaults: bo
         raise ValueError(f"config: unknown key {name}.{unknown[0]} "
                          f"(allowed: {', '.join(spec.keys)})")
     keys = list(spec.keys.values())
-    disc = spec.discriminator
-    if disc is not None and disc in sec:
-        chosen = parse_value(f"{name}.{disc}", spec.keys[disc], sec[disc])
+    disc, chosen = spec.discriminator, None
+    if disc is not None:  # the value given, else the discriminator's default (if it has one)
+        dkey = spec.keys[disc]
+        if disc in sec:
+            chosen = parse_value(f"{name}.{disc}", dkey, sec[disc])
+        elif not dkey.required:
+            chosen = dkey.default
+    if chosen is not None:
         wrong = sorted(n for n in sec if not spec.keys[n].applies(chosen))
         if wrong:
             raise ValueError(f"config: {name}.{wrong[0]} does not apply to {name}.{disc} = "
@@ -80,7 +85,7 @@ def section(cfg: dict, name: str, spec=None, required: bool = True, defaults: bo
         if key.name in sec:
             out[key.name] = parse_value(f"{name}.{key.name}", key, sec[key.name])
         elif key.required:
-            need = f" (needed by {disc} = {sec[disc]!r})" if key.when and disc in sec else ""
+            need = f" (needed by {disc} = {chosen!r})" if key.when and chosen is not None else ""
             raise ValueError(f"config: missing key {name}.{key.name}{need}")
         elif defaults:
             out[key.name] = key.default
