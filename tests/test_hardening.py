@@ -136,6 +136,26 @@ def test_each_distinct_angle_is_solved_once(monkeypatch):
         np.testing.assert_allclose(err[k], np.tile(direct.torque_err[k], 1000), rtol=1e-12, atol=0)
 
 
+def test_repeated_angles_of_a_hall_fit_see_their_own_current():
+    """fit_hall_fields: rows at one angle may carry different currents (B is linear in J)."""
+    from llgsot.fitting.hall import HallModel
+
+    angles = np.array([0.9, 0.3])
+    theta = np.repeat(angles, 2)
+    J = np.array([1e11, 2e11, 1e11, 3e11])
+    ones = {"B_DL": np.ones(4)}
+    dev = dict(Ms=8e5, thickness=1e-9, nm_thickness=5e-9)
+    tm = HallModel(theta, ones, ones, RashbaFM(**FIG4), 5.5e-3, ["fermi_energy"], None, "finite",
+                   "tmatrix", 0.0, 1e-9, current_density=J, **dev)
+    val, _ = tm.evaluate(tm.to_x(tm.p0))
+    one = HallModel(angles, {"B_DL": np.ones(2)}, {"B_DL": np.ones(2)}, RashbaFM(**FIG4), 5.5e-3,
+                    ["fermi_energy"], None, "finite", "tmatrix", 0.0, 1e-9, current_density=1e11,
+                    **dev)
+    per_angle, _ = one.evaluate(one.to_x(one.p0))
+    np.testing.assert_allclose(val["B_DL"], np.repeat(per_angle["B_DL"], 2) * J / 1e11,
+                               rtol=1e-12, atol=0)
+
+
 def test_distinct_unsorted_angles_keep_the_rows_order():
     from llgsot.fitting.torques import TorqueModel
 

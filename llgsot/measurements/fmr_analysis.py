@@ -181,4 +181,5 @@ def analyze_st_fmr(ds, effective_field=None) -> dict:
         out["linewidth_0"] = float(c[0])
         out["xi_fmr_mean"] = float(np.mean(xi))
     warn_unresolved(out, ("xi_fmr",), "analyze_st_fmr", "")
+    warn_unresolved(out, ("effective_field",), "analyze_st_fmr", "T")  # 0 error when given
     return out
