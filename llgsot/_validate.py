@@ -212,3 +212,24 @@ def returned_number(name: str, value, unit: str = "") -> float:
     """A value a user callable returned (``name`` says which, e.g. "current(t=1e-9)"):
     checked like a number the API takes (:func:`finite_scalar`)."""
     return finite_scalar(f"{name} (the value your callable returned)", value, unit)
+
+
+def count_array(name: str, value, min: int = 0) -> np.ndarray:  # noqa: A002
+    """An array of counts (integers >= ``min``, as floats): a fractional entry is refused,
+    never truncated; the error names the first bad index."""
+    a = finite_array(name, value)
+    bad = (a != np.round(a)) | (a < min)
+    if bad.any():
+        i = int(np.flatnonzero(bad.ravel())[0])
+        raise ValueError(f"`{name}` must hold integers >= {min}, got {float(a.ravel()[i])!r} at index {i}")
+    return a
+
+
+def same_length(**arrays) -> int:
+    """The common length of 1-d ``arrays`` (name=array); a mismatch is a ValueError naming
+    them with their lengths (never numpy's broadcast message)."""
+    lengths = {n: int(np.size(a)) for n, a in arrays.items()}
+    if len(set(lengths.values())) > 1:
+        got = ", ".join(f"`{n}` has {k}" for n, k in lengths.items())
+        raise ValueError(f"{', '.join(f'`{n}`' for n in lengths)} must have the same length: {got}")
+    return next(iter(lengths.values()), 0)

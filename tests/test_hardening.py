@@ -251,6 +251,23 @@ def test_compare_refuses_no_torques_and_a_bad_widen():
         compare(layer, {"c": llgsot.ConstantSOT(0.1, 0.3)}, pulse, (1e10, 1e12), widen=(1.5, 0.5))
 
 
+@pytest.mark.parametrize("call, match", [
+    (lambda t: t.wilson_interval(2.5, 10), r"`k` must hold integers >= 0, got 2.5 at index 0"),
+    (lambda t: t.wilson_interval([1, 2], 10.5), r"`n` must hold integers >= 1, got 10.5"),
+    (lambda t: t.wilson_interval(11, 10), r"`k` \(switched\) must not exceed `n`"),
+    (lambda t: t.fit_logistic([1e11, 2e11, 3e11], [1, 5], 10), r"`amps`, `k` must have the same length"),
+    (lambda t: t.fit_logistic([1e11, 2e11, 3e11], [1, 5.5, 9], 10), r"`k` must hold integers"),
+    (lambda t: t.fit_logistic([], [], 10), r"`amps` must not be empty"),
+    (lambda t: t.fit_sharrock([1e11, 2e11], [1, 5], [10, 10, 10], 1e-9), r"`k`, `n` must have the same"),
+])
+def test_switching_statistics_check_their_counts(call, match):
+    import llgsot.studies.thermal as thermal
+
+    with pytest.raises(ValueError, match=match) as info:
+        call(thermal)
+    assert "broadcast" not in str(info.value)
+
+
 def test_a_length_mismatch_names_the_argument():
     with pytest.raises(ValueError) as info:
         _hall_fit(current_density=[1e11, 1e11, 1e11])
