@@ -454,3 +454,17 @@ def test_a_bad_output_path_is_reported_before_any_slow_import(tmp_path):
     got = json.loads(res.stdout.strip().splitlines()[-1])
     assert got == [[2, []]] * len(commands), list(zip(commands, got))
     assert res.stderr.count("cannot write") == len(commands)
+
+
+def test_run_switching_checks_its_arguments_before_importing_magnum_np(monkeypatch):
+    import llgsot.micromagnetics.switching as sw
+
+    def no_import():
+        raise AssertionError("magnum.np/torch imported before the arguments were checked")
+
+    monkeypatch.setattr(sw, "magnumnp", no_import)
+    for bad, match in ((dict(sample=-1.0), r"`sample` must be > 0"),
+                       (dict(settle=0.0), r"`settle` must lie in \(0, 1\]"),
+                       (dict(seed=1.5), r"`seed` must be an integer")):
+        with pytest.raises(ValueError, match=match):
+            sw.run_switching(_mm_layer(), llgsot.ConstantSOT(0.1, 0.3), llgsot.Pulse(1e11, 1e-9), **bad)
