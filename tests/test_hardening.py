@@ -268,6 +268,13 @@ def test_switching_statistics_check_their_counts(call, match):
     assert "broadcast" not in str(info.value)
 
 
+def test_a_table_of_data_is_not_flattened():
+    with pytest.raises(ValueError, match=r"`data\['tau1e'\]` must be a 1-d array, one value per "
+                                         r"angle, got shape \(1, 2\)"):
+        llgsot.fit_torques([0.5, 1.0], {"tau1e": [[1.0, 2.0]]}, {"tau1e": [1.0, 1.0]},
+                           RashbaFM(**FIG4), 5.5e-3, free="fermi_energy")
+
+
 def test_a_length_mismatch_names_the_argument():
     with pytest.raises(ValueError) as info:
         _hall_fit(current_density=[1e11, 1e11, 1e11])

@@ -76,8 +76,13 @@ class TorqueModel:
             raise ValueError(f"`data` keys must be among {self.QUANTITIES}, got {sorted(unknown)}")
         self.data, self.sigma = {}, {}
         for k in self.keys:
-            d = v.finite_array(f"data[{k!r}]", data[k], self.UNIT).astype(float).ravel()
-            s = v.finite_array(f"sigma[{k!r}]", sigma[k], self.UNIT).astype(float).ravel()
+            d = v.finite_array(f"data[{k!r}]", data[k], self.UNIT).astype(float)
+            s = v.finite_array(f"sigma[{k!r}]", sigma[k], self.UNIT).astype(float)
+            for name, a in ((f"data[{k!r}]", d), (f"sigma[{k!r}]", s)):
+                if a.ndim > 1:  # one value per angle, never a flattened table
+                    raise ValueError(f"`{name}` must be a 1-d array, one value per angle, got "
+                                     f"shape {a.shape}")
+            d, s = d.ravel(), s.ravel()
             if d.shape != self.theta.shape or s.shape != self.theta.shape:
                 raise ValueError(f"`data[{k!r}]` and `sigma[{k!r}]` must have one value per angle "
                                  f"({len(self.theta)}), got {d.size} and {s.size}")
