@@ -99,6 +99,30 @@ def check_writable(name: str, path) -> str:
     return p
 
 
+def check_dir_writable(name: str, path) -> str:
+    """Check, before any computation, that files can be written into the folder ``path``
+    (created later if missing); ValueError naming ``name``. Creates nothing."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"{name}: must be a folder path, got {type(path).__name__} {path!r}")
+    p = os.fspath(path)
+    if not p:
+        raise ValueError(f"{name}: {p!r} is not a folder name")
+    if os.path.exists(p) and not os.path.isdir(p):
+        raise ValueError(f"{name}: {p!r} is a file, not a folder")
+    probe = os.path.abspath(p)
+    while not os.path.exists(probe):
+        probe = os.path.dirname(probe)
+    if not os.path.isdir(probe):
+        raise ValueError(f"{name}: cannot create folder {p!r}: {probe!r} is a file")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".llgsot-probe-", dir=probe)
+    except OSError as exc:
+        raise ValueError(f"{name}: cannot write into {p!r} ({exc.strerror} in {probe!r})") from None
+    os.close(fd)
+    os.remove(tmp)
+    return p
+
+
 def save_dataset(ds, path) -> str:
     """Write an xarray Dataset to netCDF atomically; attributes netCDF cannot hold (dicts,
     booleans, None) are stored as text. Returns the path."""
@@ -135,3 +159,90 @@ def json_ready(obj):
     if obj is None or isinstance(obj, str):
         return obj
     return str(obj)
+
+
+def read_csv(path, what: str = "data file", text_rows: int = 0) -> tuple:
+    """(header, text rows, numbers) of a CSV file as a spreadsheet writes it.
+
+    ``header``: the stripped column names of the first line that is neither blank nor a
+    ``#`` comment; ``text rows``: the next ``text_rows`` such lines as lists of strings (a
+    units row); ``numbers``: a float array (rows, columns) of the rest, blank and ``#`` lines
+    skipped. A UTF-8 byte-order mark is ignored and quoted cells are read. A file that is
+    missing, not UTF-8 text, without a header, with a repeated column name, a row whose
+    length differs from the header's or a cell that is not a number is a ValueError naming
+    ``what``, the file (and the line and column). The numbers are parsed by numpy's C reader
+    (a million rows take seconds); only a file with an error is read again line by line.
+    """
+    import csv
+    import io
+    import warnings
+
+    import numpy as np
+
+    name = f"{what} {os.fspath(path)!r}"
+    if os.path.isdir(path):
+        raise ValueError(f"{name} is a directory, not a file")
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+    except FileNotFoundError:
+        raise ValueError(f"{name} not found") from None
+    except OSError as exc:
+        raise ValueError(f"{name} cannot be read: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8-sig").replace("\r\n", "\n")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{name} is not UTF-8 text (byte {exc.start}: {raw[exc.start:exc.start + 1]!r}); "
+                         "save it as CSV UTF-8") from None
+    pos, line_no, first = 0, 0, []
+    while len(first) < 1 + text_rows and pos < len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        line, line_no, pos = text[pos:end], line_no + 1, end + 1
+        if line.strip() and not line.lstrip().startswith("#"):
+            first.append((line_no, next(csv.reader([line]))))
+    if len(first) < 1 + text_rows:
+        raise ValueError(f"{name} has no header row" + (f" and {text_rows} row(s) of names below it"
+                                                        if text_rows else ""))
+    head = [h.strip() for h in first[0][1]]
+    seen = set()
+    for h in head:
+        if h in seen:
+            raise ValueError(f"{name}: column {h!r} appears twice in the header")
+        seen.add(h)
+    for n, r in first[1:]:
+        if len(r) != len(head):
+            raise ValueError(f"{name}: line {n} has {len(r)} values, the header {len(head)} columns")
+    body, reason = text[pos:], "rows of different lengths"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # numpy warns about a file without data rows
+            numbers = np.loadtxt(io.StringIO(body), delimiter=",", comments="#", quotechar='"',
+                                 ndmin=2, dtype=float)
+        if numbers.size == 0:
+            numbers = numbers.reshape(0, len(head))
+        ok = numbers.shape[1] == len(head)
+    except ValueError as exc:
+        ok, reason = False, str(exc)
+    if not ok:
+        _csv_error(name, head, body, line_no)
+        raise ValueError(f"{name}: {reason}")
+    return head, [r for _, r in first[1:]], numbers
+
+
+def _csv_error(name, head, body, offset):
+    """Raise the ValueError naming the first bad line (and column) of ``body``."""
+    import csv
+
+    for n, line in enumerate(body.split("\n"), offset + 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        r = next(csv.reader([line]))
+        if len(r) != len(head):
+            raise ValueError(f"{name}: line {n} has {len(r)} values, the header {len(head)} columns")
+        for h, x in zip(head, r):
+            try:
+                float(x)
+            except ValueError:
+                raise ValueError(f"{name}: line {n}, column {h!r}: {x.strip()!r} is not a "
+                                 "number") from None

@@ -195,3 +195,41 @@ def choice(name: str, value, allowed) -> str:
 
 def _u(unit: str) -> str:
     return f" (in {unit})" if unit else ""
+
+
+def per_item(name: str, value, n: int, of: str, unit: str = "") -> np.ndarray:
+    """A number (the same for every item) or one finite number per item: a float array of
+    shape (n,). A length other than 1 or ``n`` is a ValueError naming ``name`` and ``of``
+    (never numpy's broadcast message)."""
+    a = finite_array(name, value, unit)
+    if a.ndim > 1 or (a.ndim == 1 and a.size not in (1, n)):
+        raise ValueError(f"`{name}` must be a number or one value per {of} ({n}){_u(unit)}, "
+                         f"got shape {a.shape}")
+    return np.broadcast_to(a.reshape(-1)[0] if a.size == 1 else a, (n,)).astype(float)
+
+
+def returned_number(name: str, value, unit: str = "") -> float:
+    """A value a user callable returned (``name`` says which, e.g. "current(t=1e-9)"):
+    checked like a number the API takes (:func:`finite_scalar`)."""
+    return finite_scalar(f"{name} (the value your callable returned)", value, unit)
+
+
+def count_array(name: str, value, min: int = 0) -> np.ndarray:  # noqa: A002
+    """An array of counts (integers >= ``min``, as floats): a fractional entry is refused,
+    never truncated; the error names the first bad index."""
+    a = finite_array(name, value)
+    bad = (a != np.round(a)) | (a < min)
+    if bad.any():
+        i = int(np.flatnonzero(bad.ravel())[0])
+        raise ValueError(f"`{name}` must hold integers >= {min}, got {float(a.ravel()[i])!r} at index {i}")
+    return a
+
+
+def same_length(**arrays) -> int:
+    """The common length of 1-d ``arrays`` (name=array); a mismatch is a ValueError naming
+    them with their lengths (never numpy's broadcast message)."""
+    lengths = {n: int(np.size(a)) for n, a in arrays.items()}
+    if len(set(lengths.values())) > 1:
+        got = ", ".join(f"`{n}` has {k}" for n, k in lengths.items())
+        raise ValueError(f"{', '.join(f'`{n}`' for n in lengths)} must have the same length: {got}")
+    return next(iter(lengths.values()), 0)

@@ -1,27 +1,13 @@
-"""All plotting (the only module importing matplotlib, lazily, with the Agg backend)."""
+"""Figures of tables, trajectories and diagrams (matplotlib from :mod:`llgsot._figures`)."""
 from __future__ import annotations
 
 import numpy as np
 
-
-def savefig_atomic(fig, path, dpi=120):
-    """Save a figure through a temporary file and a rename: Ctrl-C never leaves half a PNG."""
-    import os
-
-    from ._io import atomic_path
-
-    suffix = os.path.splitext(os.fspath(path))[1] or ".png"
-    with atomic_path(path, suffix=suffix) as tmp:
-        fig.savefig(tmp, dpi=dpi, format=suffix.lstrip("."))
+from ._figures import pyplot as _plt, save_figure
 
 
-def _plt():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
+#: the former name of :func:`llgsot._figures.save_figure`
+savefig_atomic = save_figure
 
 
 def plot_table(ds, path=None, title=None):
@@ -65,7 +51,7 @@ def plot_table(ds, path=None, title=None):
     fig.suptitle(title or (f"llgsot table: {a.get('approximation')}/{a.get('regime')}, "
                            f"delta_xc={a.get('delta_xc')} eV, W={a.get('impurity_strength', '')} eV nm^2"))
     if path is not None:
-        savefig_atomic(fig, path)
+        save_figure(fig, path)
     return fig
 
 
@@ -83,7 +69,7 @@ def plot_trajectory(ds, path=None, member=0, title=None):
     a2.plot(t, ds["current"].values / 1e12, color="k")
     a2.set(xlabel="time (ns)", ylabel=r"J ($10^{12}$ A/m$^2$)")
     if path is not None:
-        savefig_atomic(fig, path)
+        save_figure(fig, path)
     return fig
 
 
@@ -100,7 +86,7 @@ def plot_diagram(ds, path=None, title=None):
            ylabel="in-plane field (mT)" if other == "field" else "pulse duration (ns)",
            title=title or "switching diagram")
     if path is not None:
-        savefig_atomic(fig, path)
+        save_figure(fig, path)
     return fig
 
 
@@ -117,5 +103,5 @@ def plot_comparison(results, path=None, title=None):
            title=title or "critical current against in-plane field")
     ax.legend()
     if path is not None:
-        savefig_atomic(fig, path)
+        save_figure(fig, path)
     return fig

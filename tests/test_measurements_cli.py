@@ -88,6 +88,7 @@ def test_sections_are_the_library_signatures():
 
 def test_a_new_library_parameter_becomes_a_key(monkeypatch):
     import llgsot.cli.config as config
+    import llgsot.cli.sections
     import llgsot.measurements
 
     def harmonic_hall(magnet, torque, current, fields, knob=2.5, seed=None):
@@ -100,7 +101,7 @@ def test_a_new_library_parameter_becomes_a_key(monkeypatch):
         """
 
     monkeypatch.setattr(llgsot.measurements, "harmonic_hall", harmonic_hall)
-    monkeypatch.setattr(config, "_CACHE", {})
+    monkeypatch.setattr(llgsot.cli.sections, "_CACHE", {})
     keys = config.sections()["harmonic_hall"].keys
     assert list(keys) == ["current", "fields", "knob", "seed", "analysis"]
     assert keys["knob"].default == 2.5 and keys["knob"].help == "A new keyword (units)."

@@ -37,6 +37,9 @@ def register(sub):
 def run(args) -> int:
     import warnings
 
+    from .config import output_dir
+
+    output_dir("-o/--output-dir", args.output_dir)  # before the slow imports and the folder
     from ..dynamics import Macrospin, Pulse, TableSOT, simulate
     from ..model import RashbaFM
     from ..plotting import plot_comparison, plot_table, plot_trajectory

@@ -8,9 +8,12 @@ from __future__ import annotations
 import os
 
 from .._io import save_dataset
-from .config import load_toml, magnet_from, output_path, pulse_from, section, strict_json, torque_from, unknown_sections
+from .config import (command_sections, load_toml, magnet_from, output_path, pulse_from, section,
+                     strict_json, torque_from, unknown_sections)
 
-SECTIONS = ("magnet", "torque", "pulse", "model", "run", "critical_current", "diagram")
+#: the commands of this module: a config may be shared between them (one [magnet], [torque]
+#: and [pulse] with a [run], a [critical_current] and a [diagram])
+COMMANDS = ("simulate", "critical-current", "diagram")
 REFERENCE = "Every section and key: docs/cli.md."
 
 
@@ -39,18 +42,18 @@ def register(sub):
 
 def _common(path, command_section):
     cfg = load_toml(path)
-    unknown_sections(cfg, SECTIONS)
+    unknown_sections(cfg, command_sections(*COMMANDS))
     sec = section(cfg, command_section)
     base = os.path.dirname(os.path.abspath(path))
     return cfg, sec, magnet_from(cfg), torque_from(cfg, base)
 
 
 def simulate_cmd(args) -> int:
-    from ..dynamics import simulate
-
     for flag, path in (("-o/--output", args.output), ("--plot", args.plot)):
         if path is not None:
             output_path(flag, path)
+    from ..dynamics import simulate
+
     cfg, r, magnet, torque = _common(args.config, "run")
     if "pulse" in cfg and "current" in r:
         raise ValueError("config: run.current applies only without a [pulse] section")
@@ -95,12 +98,12 @@ def critical_cmd(args) -> int:
 
 
 def diagram_cmd(args) -> int:
-    from ..studies import switching_diagram
-
     output_path("-o/--output", args.output)
     for flag, path in (("--plot", args.plot), ("--checkpoint", args.checkpoint)):
         if path is not None:
             output_path(flag, path)
+    from ..studies import switching_diagram
+
     cfg, d, magnet, torque = _common(args.config, "diagram")
     ds = switching_diagram(magnet, torque, pulse_from(cfg), checkpoint=args.checkpoint,
                            progress=not args.no_progress, **d)

@@ -12,10 +12,8 @@ parameters (every key: docs/cli.md).
 """
 from __future__ import annotations
 
-import csv
 import json
 
-import numpy as np
 
 from .config import command_sections, load_toml, model_from, output_path, section, unknown_sections
 
@@ -35,47 +33,41 @@ def register(sub):
 
 
 def read_data(path):
-    """(theta, data, sigma) from the CSV described in the module docstring."""
-    try:
-        with open(path, newline="") as fh:
-            rows = [r for r in csv.reader(fh) if r and not r[0].lstrip().startswith("#")]
-    except FileNotFoundError:
-        raise ValueError(f"data file {str(path)!r} not found") from None
-    if len(rows) < 2:
-        raise ValueError(f"data file {str(path)!r} needs a header row and at least one data row")
-    head = [h.strip() for h in rows[0]]
+    """(theta, data, sigma) from the CSV described in the module docstring
+    (:func:`llgsot._io.read_csv`: a byte-order mark is ignored; other encodings, repeated
+    columns, ragged rows and cells that are not numbers are errors naming the file)."""
+    from .._io import read_csv
+
+    name = f"data file {str(path)!r}"
+    head, _, table = read_csv(path)
+    if not len(table):
+        raise ValueError(f"{name} needs a header row and at least one data row")
     if "theta" not in head:
-        raise ValueError(f"data file {str(path)!r}: no 'theta' column (got {head})")
-    try:
-        table = np.array([[float(x) for x in r] for r in rows[1:]])
-    except ValueError as exc:
-        raise ValueError(f"data file {str(path)!r}: {exc}") from None
-    if table.shape[1] != len(head):
-        raise ValueError(f"data file {str(path)!r}: rows must have {len(head)} columns")
+        raise ValueError(f"{name}: no 'theta' column (got {head})")
     col = {h: table[:, i] for i, h in enumerate(head)}
     data, sigma = {}, {}
     for k in EFFICIENCIES:
         if k in col:
             if k + "_err" not in col:
-                raise ValueError(f"data file {str(path)!r}: column {k!r} needs {k + '_err'!r}")
+                raise ValueError(f"{name}: column {k!r} needs {k + '_err'!r}")
             data[k], sigma[k] = col[k], col[k + "_err"]
     unknown = set(head) - {"theta"} - set(data) - {k + "_err" for k in data}
     if unknown:
-        raise ValueError(f"data file {str(path)!r}: unknown columns {sorted(unknown)} "
+        raise ValueError(f"{name}: unknown columns {sorted(unknown)} "
                          f"(allowed: theta, {', '.join(EFFICIENCIES)} and their _err)")
     if not data:
-        raise ValueError(f"data file {str(path)!r}: no efficiency columns ({', '.join(EFFICIENCIES)})")
+        raise ValueError(f"{name}: no efficiency columns ({', '.join(EFFICIENCIES)})")
     return col["theta"], data, sigma
 
 
 def run(args) -> int:
     import warnings
 
-    from ..fitting import FitWarning, fit_torques
-
     if args.plot is not None:
         output_path("--plot", args.plot)
     theta, data, sigma = read_data(args.data)
+    from ..fitting import FitWarning, fit_torques
+
     cfg = load_toml(args.config)
     unknown_sections(cfg, command_sections("fit"))
     fit = section(cfg, "fit")

@@ -8,6 +8,7 @@ error is one line and status 1 (``LLGSOT_TRACEBACK=1`` shows the traceback).
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import re
 import sys
@@ -41,6 +42,8 @@ class Parser(argparse.ArgumentParser):
         self._late_required = []
 
     def add_argument(self, *args, **kwargs):
+        if kwargs.get("type") is float:  # nan and inf are not values of any flag
+            kwargs["type"] = finite_number
         late = kwargs.get("required") and args and args[0].startswith("-")
         if late:
             kwargs["required"] = False
@@ -61,6 +64,18 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def finite_number(text) -> float:
+    """The type of every ``type=float`` flag: a finite number; argparse names the flag in the
+    error (``argument --ms: 'nan' is not a finite number``)."""
+    try:
+        x = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(x):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+    return x
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -26,8 +26,12 @@ import os
 import numpy as np
 
 from .._io import save_dataset
-from .config import (_call, command_sections, load_toml, magnet_from, output_path, section,
-                     sections, strict_json, torque_from, unknown_sections)
+from .config import (call_library, command_sections, load_toml, magnet_from, output_path,
+                     section, sections, strict_json, torque_from, unknown_sections)
+
+#: command: (the sweep's section, the analysis options' section)
+MEASUREMENTS = {"harmonic-hall": ("harmonic_hall", "hall_analysis"),
+                "st-fmr": ("st_fmr", "fmr_analysis")}
 
 
 def register(sub):
@@ -42,42 +46,43 @@ def register(sub):
         p.set_defaults(func=func)
 
 
-def _common(args, command, name):
-    """(magnet, torque, {library keyword: value} of [name], the analysis, its options); the
-    output paths are checked first."""
+def _common(args, command):
+    """(magnet, torque, {library keyword: value} of the sweep's section, the analysis, its
+    options); the output paths are checked first."""
     for flag, out in (("-o/--output", args.output), ("--plot", args.plot)):
         if out is not None:
             output_path(flag, out)
     path = args.config
     cfg = load_toml(path)
     unknown_sections(cfg, command_sections(command))
-    c = section(cfg, name)  # the sweep's own keys first: no table is built for a typo there
+    sweep, options_section = MEASUREMENTS[command]
+    c = section(cfg, sweep)  # the sweep's own keys first: no table is built for a typo there
     base = os.path.dirname(os.path.abspath(path))
-    analysis = c.pop("analysis", sections()[name].keys["analysis"].default)
-    options = section(cfg, command_sections(command)[-1], required=False)
+    analysis = c.pop("analysis", sections()[sweep].keys["analysis"].default)
+    options = section(cfg, options_section, required=False)
     return magnet_from(cfg), torque_from(cfg, base), c, analysis, options
 
 
 def harmonic_hall_cmd(args) -> int:
+    magnet, torque, c, analysis, options = _common(args, "harmonic-hall")
     from ..measurements import analyze_harmonic_hall, harmonic_hall
 
-    magnet, torque, c, analysis, options = _common(args, "harmonic-hall", "harmonic_hall")
-    ds = _call("harmonic_hall", harmonic_hall, magnet=magnet, torque=torque, **c)
+    ds = call_library("harmonic_hall", harmonic_hall, magnet=magnet, torque=torque, **c)
     analyze = None if analysis == "none" else (
-        lambda: _call("harmonic_hall]/[hall_analysis", analyze_harmonic_hall, ds=ds, method=analysis,
-                      **options))
+        lambda: call_library(MEASUREMENTS["harmonic-hall"], analyze_harmonic_hall, ds=ds,
+                             method=analysis, **options))
     return _finish(args, ds, analyze, "harmonic Hall",
                    lambda r: f"B_DL = {r['B_DL']:.6g} T +- {r['B_DL_err']:.2g}, B_FL = {r['B_FL']:.6g} T "
                              f"(SOT part {r['B_FL_sot']:.6g} T) +- {r['B_FL_err']:.2g} ({r['method']})")
 
 
 def st_fmr_cmd(args) -> int:
+    magnet, torque, c, analysis, options = _common(args, "st-fmr")
     from ..measurements import analyze_st_fmr, st_fmr
 
-    magnet, torque, c, analysis, options = _common(args, "st-fmr", "st_fmr")
-    ds = _call("st_fmr", st_fmr, magnet=magnet, torque=torque, **c)
+    ds = call_library("st_fmr", st_fmr, magnet=magnet, torque=torque, **c)
     analyze = None if analysis == "none" else (
-        lambda: _call("st_fmr]/[fmr_analysis", analyze_st_fmr, ds=ds, **options))
+        lambda: call_library(MEASUREMENTS["st-fmr"], analyze_st_fmr, ds=ds, **options))
 
     def line(r):
         xi = r["xi_fmr_mean"] if "xi_fmr_mean" in r else np.mean(r["xi_fmr"])  # 1 or more

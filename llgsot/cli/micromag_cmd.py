@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import os
 
-from .config import _call, command_sections, load_toml, pulse_from, section, unknown_sections
+from .config import (call_library, command_sections, load_toml, output_dir, pulse_from, section,
+                     unknown_sections)
 
 #: keys of [study] for the command line, not for compare()
 CLI_STUDY_KEYS = ("threads", "compile")
@@ -45,7 +46,7 @@ def load_config(path):
     if not 0 < a < 1 < b:
         raise ValueError(f"config: study.widen must be [a, b] with 0 < a < 1 < b, got {list(st['widen'])!r}")
     pulse = pulse_from(cfg)
-    layer = _call("layer", FreeLayer, **lay)
+    layer = call_library("layer", FreeLayer, **lay)
     fermi = t.pop("fermi_energies")
     energies = fermi if isinstance(fermi, list) else [fermi]
     tables, const = t.pop("tables", True), t.pop("constant_equivalent", True)
@@ -53,13 +54,13 @@ def load_config(path):
         raise ValueError("config: torques.tables and torques.constant_equivalent are both false")
     name = t.pop("table")
     name = name if os.path.isabs(name) else os.path.join(os.path.dirname(os.path.abspath(path)), name)
-    ds = _call("torques", load_table, path=name)
+    ds = call_library("torques", load_table, path=name)
     magnet = None
     torques = {}
     for fe in energies:
-        tab = TorqueTable(_call("torques", select, ds=ds, how="set torques.{dim}",
+        tab = TorqueTable(call_library("torques", select, ds=ds, how="set torques.{dim}",
                                 fermi_energy=float(fe)))
-        sot = _call("torques", TableSOT, table=tab, **t)
+        sot = call_library("torques", TableSOT, table=tab, **t)
         label = f"{float(fe) * 1e3:g} meV"
         if tables:
             torques[f"table {label}"] = sot
@@ -70,6 +71,7 @@ def load_config(path):
 
 
 def micromag_cmd(args) -> int:
+    output_dir("-o/--output", args.output)  # before the config's imports and any folder
     from ..micromagnetics.backend import magnumnp
 
     layer, torques, pulse, st = load_config(args.config)
@@ -86,7 +88,7 @@ def study_results(layer, torques, pulse, st, **callbacks) -> list:
     from ..micromagnetics.study import compare
 
     options = {k: val for k, val in st.items() if k not in CLI_STUDY_KEYS}
-    return _call("study", compare, layer=layer, torques=torques, pulse=pulse, **callbacks,
+    return call_library("study", compare, layer=layer, torques=torques, pulse=pulse, **callbacks,
                  **options)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..export import FORMATS as EXPORT_FORMATS
-from .config import load_toml, model_from, output_path, section, unknown_sections
+from .config import command_sections, load_toml, model_from, output_path, section, unknown_sections
 
 
 def register(sub):
@@ -43,7 +43,7 @@ def register(sub):
                    help="mumax3: largest field error accepted (default 1e-3, 2e-3 with jumps)")
     e.add_argument("--jump-width", type=float, default=0.02,
                    help="mumax3: width of the step that represents a jump (rad of theta)")
-    e.add_argument("--pulse", metavar="DURATION[,RISE,FALL,DELAY]",
+    e.add_argument("--pulse", metavar="DURATION[,RISE,FALL,DELAY]", type=pulse_times,
                    help="mumax3: a current pulse of amplitude --current-density (s)")
     e.add_argument("--time-parameter", default="exx",
                    help="mumax3: the parameter that carries J(t)/J (must be unused in the run)")
@@ -51,15 +51,31 @@ def register(sub):
     p.set_defaults(func=lambda a: (p.print_help(), 2)[1])
 
 
-def build(args) -> int:
-    from ..tables.build import build_table
-    from ..tables.store import save_table
+def pulse_times(text) -> tuple:
+    """The value of --pulse: 1 to 4 finite numbers (s) separated by commas (an argparse
+    type: a value that does not parse is an error naming the flag)."""
+    import argparse
+    import math
 
+    try:
+        times = tuple(float(x) for x in text.split(","))
+    except ValueError:
+        times = ()
+    if not 1 <= len(times) <= 4 or not all(math.isfinite(t) for t in times):
+        raise argparse.ArgumentTypeError(f"takes DURATION[,RISE,FALL,DELAY], 1 to 4 finite "
+                                         f"numbers in s, got {text!r}")
+    return times
+
+
+def build(args) -> int:
     output_path("-o/--output", args.output)
     if args.checkpoint is not None:
         output_path("--checkpoint", args.checkpoint)
+    from ..tables.build import build_table
+    from ..tables.store import save_table
+
     cfg = load_toml(args.config)
-    unknown_sections(cfg, ("model", "table"))
+    unknown_sections(cfg, command_sections("table build"))
     model = model_from(cfg)
     t = section(cfg, "table")
     ds = build_table(model, progress=not args.no_progress, checkpoint=args.checkpoint, **t)
@@ -93,10 +109,10 @@ def show(args) -> int:
 
 
 def plot(args) -> int:
+    output_path("-o/--output", args.output)
     from ..plotting import plot_table
     from ..tables.store import load_table
 
-    output_path("-o/--output", args.output)
     plot_table(load_table(args.file), args.output)
     print(f"wrote {args.output}")
     return 0
@@ -104,22 +120,19 @@ def plot(args) -> int:
 
 def export(args) -> int:
     from ..export import NEEDS_DEVICE, Device, export as write
-    from ..tables.interpolate import TorqueTable
-    from ..tables.store import load_table, select
 
     output_path("-o/--output", args.output)
-    values = {"fermi_energy": args.fermi_energy, "impurity_strength": args.impurity_strength}
-    ds = select(load_table(args.file), "choose one with --fermi-energy or --impurity-strength", **values)
-    tt = TorqueTable(ds)
-    device = None
     need = {"--ms": args.ms, "--thickness": args.thickness, "--nm-thickness": args.nm_thickness,
             "--current-density": args.current_density}
-    if args.format in NEEDS_DEVICE or all(val is not None for val in need.values()):
-        missing = [k for k, val in need.items() if val is None]
-        if missing:
-            raise ValueError(f"--format {args.format} needs {', '.join(missing)}")
+    with_device = args.format in NEEDS_DEVICE or all(val is not None for val in need.values())
+    missing = [k for k, val in need.items() if val is None]
+    if with_device and missing:  # the flags are checked before the table is read
+        raise ValueError(f"--format {args.format} needs {', '.join(missing)}")
+    device = None
+    if with_device:
         device = Device(args.ms, args.thickness, args.nm_thickness, args.current_density,
                         args.direction)
+    values = {"fermi_energy": args.fermi_energy, "impurity_strength": args.impurity_strength}
     options = {}
     if args.format == "mumax3":
         options = {"degree": args.degree, "max_error": args.max_error,
@@ -127,13 +140,15 @@ def export(args) -> int:
         if args.pulse:
             from ..dynamics.drive import Pulse
 
-            times = [float(x) for x in args.pulse.split(",")]
-            if not 1 <= len(times) <= 4:
-                raise ValueError(f"--pulse takes DURATION[,RISE,FALL,DELAY] (s), got {args.pulse!r}")
             keys = ("duration", "rise", "fall", "delay")
-            options["current"] = Pulse(args.current_density, **dict(zip(keys, times)))
+            options["current"] = Pulse(args.current_density, **dict(zip(keys, args.pulse)))
     elif args.format == "magnumnp":
         options = {"table_path": args.file, **{k: v for k, v in values.items() if v is not None}}
+    from ..tables.interpolate import TorqueTable
+    from ..tables.store import load_table, select
+
+    ds = select(load_table(args.file), "choose one with --fermi-energy or --impurity-strength", **values)
+    tt = TorqueTable(ds)
     write(tt, args.output, args.format, device, **options)
     print(f"wrote {args.output}")
     return 0

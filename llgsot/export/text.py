@@ -75,11 +75,10 @@ def write_json(table: TorqueTable, path, device=None) -> str:
 
 def read_csv(path) -> dict:
     """The columns of a CSV written by :func:`write_csv` (name -> array) and its units."""
-    with open(path, encoding="ascii") as f:
-        rows = [line.rstrip("\n") for line in f if not line.startswith("#")]
-    names = rows[0].split(",")
-    units = dict(zip(names, rows[1].split(",")))
-    data = np.array([[float(x) for x in r.split(",")] for r in rows[2:]])
+    from .._io import read_csv as read_rows
+
+    names, (unit_row,), data = read_rows(path, "table CSV", text_rows=1)
+    units = dict(zip(names, (u.strip() for u in unit_row)))
     return {n: data[:, i] for i, n in enumerate(names)}, units
 
 

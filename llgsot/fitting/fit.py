@@ -67,7 +67,7 @@ def fit_torques(theta, data, sigma, model, fermi_energy, free, bounds=None, regi
     -------
     FitResult
     """
-    n_starts = int(v.in_range("n_starts", n_starts, 1, 9))
+    n_starts = v.count("n_starts", n_starts, min=1, max=9)
     tm = TorqueModel(theta, data, sigma, model, fermi_energy, free, bounds, regime,
                      approximation, temperature, v.in_range("rtol", rtol, 1e-12, 1e-3))
     from ..solver.response import APPROXIMATIONS, REGIMES

@@ -33,11 +33,12 @@ class HallModel(TorqueModel):
     QUANTITIES = FIELDS
     UNIT = "T"
     quantity = "field"
+    PER_ANGLE = False  # the current density may differ between rows
 
     def __init__(self, *args, current_density, Ms, thickness, nm_thickness, **kw):
         super().__init__(*args, **kw)
         n = len(self.theta)
-        self.J = np.broadcast_to(v.finite_array("current_density", current_density, "A/m^2"), (n,)).astype(float)
+        self.J = v.per_item("current_density", current_density, n, "angle", "A/m^2")
         if np.any(self.J == 0):
             raise ValueError("`current_density` must be nonzero (A/m^2)")
         self.Ms = v.positive("Ms", Ms, "A/m")
@@ -101,7 +102,7 @@ def fit_hall_fields(theta, data, sigma, current_density, Ms, thickness, nm_thick
 
     v.choice("regime", regime, REGIMES)
     v.choice("approximation", approximation, APPROXIMATIONS)
-    n_starts = int(v.in_range("n_starts", n_starts, 1, 9))
+    n_starts = v.count("n_starts", n_starts, min=1, max=9)
     tm = HallModel(theta, data, sigma, model, fermi_energy, free, bounds, regime, approximation,
                    temperature, v.in_range("rtol", rtol, 1e-12, 1e-3),
                    current_density=current_density, Ms=Ms, thickness=thickness,

@@ -9,10 +9,9 @@ from .profile import CONFIDENCE, DCHI2_95
 def plot_fit(res, path=None, title=None, close=False):
     """Data against the best fit (top row) and the Delta chi^2 profiles (bottom row).
     Returns the figure (None if ``close``); saves it if ``path`` is given."""
-    import matplotlib
+    from .._figures import pyplot, save_figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     keys = list(res.data)
     k = len(res.free)
@@ -53,9 +52,7 @@ def plot_fit(res, path=None, title=None, close=False):
     if title:
         fig.suptitle(title)
     if path is not None:
-        from ..plotting import savefig_atomic
-
-        savefig_atomic(fig, path)
+        save_figure(fig, path)
     if close:
         plt.close(fig)
         return None

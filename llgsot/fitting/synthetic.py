@@ -15,7 +15,10 @@ def synthetic_efficiencies(model, fermi_energy, theta, keys=EFFICIENCIES, rel_si
     per efficiency (1/(A m)). Returns (data, sigma, truth) dicts keyed like ``keys``."""
     from ..solver.response import response
 
-    theta = np.asarray(theta, float)
+    from .. import _validate as v
+
+    theta = v.nonempty_array("theta", theta, "rad")
+    seed = v.seed("seed", seed)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         r = response(model, fermi_energy, theta, approximation=approximation, regime=regime,

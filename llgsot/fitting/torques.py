@@ -11,6 +11,7 @@ in quadrature to the measurement uncertainty (it is ~rtol relative and normally 
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 import warnings
 
@@ -30,6 +31,11 @@ FREE_UNITS = {
 }
 EFFICIENCIES = ("tau1e", "tau2e", "tau1o", "tau2o")
 LOG_PARAMS = ("impurity_strength", "impurity_density", "delta_xc", "alpha", "m_eff")
+#: most distinct angles a fit solves. Each costs one solver evaluation per fit step (measured
+#: ~35 ms per angle, finite regime, on a loaded 2-core machine; a fit takes ~40 steps), so
+#: 2000 angles are ~45 min and 1e6 would be months; rows beyond one per angle cost ~0.3 s
+#: per step per million rows
+MAX_ANGLES = 2000
 #: residual of a parameter set the solver refuses (no Fermi surface, contour beyond k_c)
 PENALTY = 1e4
 
@@ -40,6 +46,8 @@ class TorqueModel:
     QUANTITIES = EFFICIENCIES
     UNIT = "1/(A m)"
     quantity = "efficiency"
+    #: :meth:`observe` depends on the angle alone (not on other per-row data)
+    PER_ANGLE = True
 
     def __init__(self, theta, data, sigma, model, fermi_energy, free, bounds, regime,
                  approximation, temperature, rtol):
@@ -50,6 +58,14 @@ class TorqueModel:
             raise ValueError(f"`theta` must be a 1-d array of angles (rad), got shape {np.shape(theta)}")
         if np.any((self.theta < 0) | (self.theta > math.pi)):
             raise ValueError("`theta` must lie in [0, pi] (rad)")
+        # each distinct angle is solved once per evaluation, whatever the number of rows
+        self.angles, self.at_angle = np.unique(self.theta, return_inverse=True)
+        if len(self.angles) == len(self.theta):  # no repeated angle: solved in the rows' order
+            self.angles, self.at_angle = self.theta, np.arange(len(self.theta))
+        if len(self.angles) > MAX_ANGLES:
+            raise ValueError(f"`theta` has {len(self.angles)} distinct angles; at most "
+                             f"{MAX_ANGLES} are fitted (each costs one solver evaluation per fit "
+                             "step, hours for more): average or bin the data by angle")
         if not isinstance(data, dict) or not data:
             raise ValueError(f"`data` must be a non-empty mapping from {self.QUANTITIES} to arrays")
         if not isinstance(sigma, dict) or set(sigma) != set(data):
@@ -60,8 +76,13 @@ class TorqueModel:
             raise ValueError(f"`data` keys must be among {self.QUANTITIES}, got {sorted(unknown)}")
         self.data, self.sigma = {}, {}
         for k in self.keys:
-            d = v.finite_array(f"data[{k!r}]", data[k], self.UNIT).astype(float).ravel()
-            s = v.finite_array(f"sigma[{k!r}]", sigma[k], self.UNIT).astype(float).ravel()
+            d = v.finite_array(f"data[{k!r}]", data[k], self.UNIT).astype(float)
+            s = v.finite_array(f"sigma[{k!r}]", sigma[k], self.UNIT).astype(float)
+            for name, a in ((f"data[{k!r}]", d), (f"sigma[{k!r}]", s)):
+                if a.ndim > 1:  # one value per angle, never a flattened table
+                    raise ValueError(f"`{name}` must be a 1-d array, one value per angle, got "
+                                     f"shape {a.shape}")
+            d, s = d.ravel(), s.ravel()
             if d.shape != self.theta.shape or s.shape != self.theta.shape:
                 raise ValueError(f"`data[{k!r}]` and `sigma[{k!r}]` must have one value per angle "
                                  f"({len(self.theta)}), got {d.size} and {s.size}")
@@ -179,6 +200,18 @@ class TorqueModel:
 
     def evaluate(self, x):
         """Efficiencies and their errors at the data angles, or None where the solver refuses."""
+        got = self._evaluate(x)
+        if got is None or not self._spread:
+            return got
+        i = self.at_angle  # observed per distinct angle: spread over the rows
+        return {k: y[i] for k, y in got[0].items()}, {k: y[i] for k, y in got[1].items()}
+
+    @property
+    def _spread(self):
+        return self.PER_ANGLE and len(self.angles) < len(self.theta)
+
+    def _evaluate(self, x):
+        """:meth:`evaluate` per distinct angle (when ``_spread``) or per row, cached."""
         key = tuple(np.round(np.asarray(x, float), 14))
         if key in self.cache:
             return self.cache[key]
@@ -190,19 +223,32 @@ class TorqueModel:
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
-                r = response(self.rashba(params), fe, self.theta, approximation=self.approximation,
+                r = response(self.rashba(params), fe, self.angles, approximation=self.approximation,
                              regime=self.regime, rtol=self.rtol, temperature=self.temperature)
             for w in caught:
                 msg = str(w.message).split(" at theta")[0]
                 self.solver_warnings[msg] = self.solver_warnings.get(msg, 0) + 1
-            out = self.observe(r)
+            out = self.observe(r) if self.PER_ANGLE else self._observe_rows(r)
         except ValueError as exc:
             msg = "solver refused a parameter set: " + str(exc).split(" at theta")[0]
             self.solver_warnings[msg] = self.solver_warnings.get(msg, 0) + 1
             out = None
-        if len(self.cache) < 4096:
+        stored = len(self.keys) * (len(self.angles) if self.PER_ANGLE else len(self.theta))
+        if len(self.cache) < min(4096, max(8, 10**7 // stored)):  # at most ~160 MB
             self.cache[key] = out
         return out
+
+    def _observe_rows(self, r):
+        """:meth:`observe` at the data rows from the response ``r`` at the distinct angles
+        (for an observation that depends on more than the angle, ``PER_ANGLE = False``)."""
+        if len(self.angles) == len(self.theta):
+            return self.observe(r)
+        i = self.at_angle
+        r = dataclasses.replace(r, K=r.K[i], K_err=r.K_err[i], sigma=r.sigma[i],
+                                sigma_err=r.sigma_err[i], theta=self.theta,
+                                torque={k: np.asarray(x)[i] for k, x in r.torque.items()},
+                                torque_err={k: np.asarray(x)[i] for k, x in r.torque_err.items()})
+        return self.observe(r)
 
     def observe(self, r):
         """The fitted quantities and their errors from a Response (efficiencies here)."""

@@ -45,7 +45,7 @@ def check_drive(magnet, torque, current, fields, field_azimuth, field_polar, cur
     fields = v.finite_array("fields", fields, "T")
     if fields.ndim != 1 or fields.size < 1:
         raise ValueError(f"`fields` must be a 1-D array of field values (T), got shape {fields.shape}")
-    az = v.finite_array("field_azimuth", field_azimuth, "rad")
+    az = v.nonempty_array("field_azimuth", field_azimuth, "rad", ndim=None)
     if az.ndim > 1:
         raise ValueError(f"`field_azimuth` must be a number or a 1-D array (rad), got shape {az.shape}")
     polar = v.in_range("field_polar", field_polar, 0.0, math.pi, "rad")
@@ -67,3 +67,19 @@ def check_drive(magnet, torque, current, fields, field_azimuth, field_polar, cur
                           "the simulation uses it as given, but the standard analyses assume "
                           "p = z x jhat", stacklevel=3)
     return current, fields, az, polar, cd, t_nm
+
+
+def warn_unresolved(result, names, caller, unit):
+    """Warn about each result ``name`` whose own error estimate ``name_err`` exceeds it (at
+    any frequency): the number is then consistent with zero and says nothing by itself."""
+    import numpy as np
+
+    for name in names:
+        val = np.abs(np.atleast_1d(np.asarray(result[name], float)))
+        err = np.atleast_1d(np.asarray(result[name + "_err"], float))
+        bad = ~(err <= val)  # NaN errors count as unresolved too
+        if bad.any():
+            i = int(np.argmax(bad))
+            warnings.warn(f"{caller}: {name} = {np.atleast_1d(result[name])[i]:.3g} {unit} has an "
+                          f"error estimate {err[i]:.3g} {unit} larger than itself (consistent "
+                          "with zero: not resolved by this sweep)", stacklevel=3)

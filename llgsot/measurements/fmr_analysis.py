@@ -40,7 +40,7 @@ from scipy.optimize import least_squares
 
 from .. import _validate as v
 from ..constants import E_CHARGE, HBAR, MU0
-from .checks import check_dataset
+from .checks import check_dataset, warn_unresolved
 
 #: fewest swept fields of a lineshape fit (5 parameters and at least 3 degrees of freedom)
 MIN_FIELDS = 8
@@ -180,4 +180,6 @@ def analyze_st_fmr(ds, effective_field=None) -> dict:
         out["damping_eff"] = float(c[1])
         out["linewidth_0"] = float(c[0])
         out["xi_fmr_mean"] = float(np.mean(xi))
+    warn_unresolved(out, ("xi_fmr",), "analyze_st_fmr", "")
+    warn_unresolved(out, ("effective_field",), "analyze_st_fmr", "T")  # 0 error when given
     return out

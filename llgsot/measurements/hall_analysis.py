@@ -53,7 +53,7 @@ import numpy as np
 
 from .. import _validate as v
 from ..constants import MU0
-from .checks import check_dataset
+from .checks import check_dataset, warn_unresolved
 
 METHODS = ("hayashi", "avci")
 
@@ -142,6 +142,7 @@ def analyze_harmonic_hall(ds, method="hayashi", planar_hall_ratio=None, field_ra
     out["oersted_field"] = B_oe
     out["method"] = method
     out["current_amplitude"] = float(ds.attrs.get("current_amplitude", math.nan))
+    warn_unresolved(out, ("B_DL", "B_FL"), "analyze_harmonic_hall", "T")
     return out
 
 

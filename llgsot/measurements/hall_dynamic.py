@@ -53,7 +53,7 @@ def dynamic_harmonics(magnet, torque, J0, B, m_eq, R_ahe, R_phe, cd, t_nm, frequ
     from .. import _validate as v
 
     f = v.positive("frequency", frequency, "Hz")
-    periods = int(periods)
+    periods = v.count("periods", periods, min=0)
     if periods < 2:
         raise ValueError(f"`periods` must be >= 2 (the first is discarded), got {periods!r}")
     T = 1.0 / f
@@ -64,7 +64,7 @@ def dynamic_harmonics(magnet, torque, J0, B, m_eq, R_ahe, R_phe, cd, t_nm, frequ
         if D > 0:
             steps = max(steps, D * T / THERMAL_KICK_PER_STEP**2)
         steps_per_period = SAVE_PER_PERIOD * max(1, math.ceil(steps / SAVE_PER_PERIOD))
-    spp = int(steps_per_period)
+    spp = v.count("steps_per_period", steps_per_period)
     if spp % SAVE_PER_PERIOD:
         raise ValueError(f"`steps_per_period` must be a multiple of {SAVE_PER_PERIOD}, got {steps_per_period!r}")
     dt = T / spp

@@ -147,13 +147,16 @@ def harmonic_hall(magnet, torque, current, fields, field_azimuth=0.0, field_pola
                                              field_polar, current_direction, nm_thickness)
     temp = _check_temperature(temperature, method)
     members = v.count("members", members, min=2)
+    periods = v.count("periods", periods, min=2)  # checked for every method (never truncated)
+    if steps_per_period is not None:
+        steps_per_period = v.count("steps_per_period", steps_per_period)
     seed = None if seed is None else v.count("seed", seed, min=0, max=SEED_MAX)
     if temp > 0 and seed is None:  # drawn here so that it can be recorded and reused
         seed = int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> np.uint64(1))  # <= SEED_MAX
     R_ahe = v.finite_scalar("R_ahe", R_ahe, "ohm")
     R_phe = v.finite_scalar("R_phe", R_phe, "ohm")
-    n = int(n_phases)
-    if n < 8 or n % 4:
+    n = v.count("n_phases", n_phases, min=8)
+    if n % 4:
         raise ValueError(f"`n_phases` must be a multiple of 4 and >= 8, got {n_phases!r}")
     azs = np.atleast_1d(az)
     B = _field_vectors(fields, azs, polar)  # (A, F, 3)

@@ -4,21 +4,11 @@ from __future__ import annotations
 import numpy as np
 
 
-def _plt():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
+from .._figures import pyplot as _plt, save_figure
 
 
 def _save(fig, path):
-    from .._io import atomic_path
-
-    with atomic_path(path, suffix=".png") as tmp:
-        fig.savefig(tmp, dpi=120, format="png")
-    _plt().close(fig)
+    save_figure(fig, path, close=True)
 
 
 def plot_harmonic_hall(ds, path, title=None):

@@ -106,7 +106,7 @@ def st_fmr(magnet, torque, current, frequency, fields, field_azimuth=math.pi / 4
     if np.ndim(az):
         raise ValueError("`field_azimuth` must be a number (rad) for st_fmr")
     az = float(az)
-    freq = v.finite_array("frequency", frequency, "Hz")
+    freq = v.nonempty_array("frequency", frequency, "Hz", ndim=None)
     if freq.ndim > 1 or np.any(freq <= 0):
         raise ValueError(f"`frequency` must be > 0 (Hz), a number or a 1-D array, got {frequency!r}")
     R_amr = v.finite_scalar("R_amr", R_amr, "ohm")

@@ -4,13 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 
-def _plt():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
+from .._figures import pyplot as _plt, save_figure
 
 
 def plot_mz(results, path):
@@ -28,8 +22,7 @@ def plot_mz(results, path):
     ax.set_title("micromagnetic runs at the ends of the final brackets (solid: switches)")
     ax.legend(fontsize=7)
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    save_figure(fig, path, close=True)
     return path
 
 
@@ -51,8 +44,7 @@ def plot_snapshots(result, path, layer=None):
         ax.set_yticks([])
     fig.colorbar(im, ax=axes[0].tolist(), shrink=0.8, label="m_z")
     fig.suptitle(f"{result.name}: J = {run.amplitude / 1e12:.3g}e12 A/m^2", fontsize=10)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    save_figure(fig, path, close=True)
     return path
 
 
@@ -71,6 +63,5 @@ def plot_critical(results, path):
     ax.set_ylabel("|J_c| (1e12 A/m^2)")
     ax.legend()
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    save_figure(fig, path, close=True)
     return path

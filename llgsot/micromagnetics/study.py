@@ -66,6 +66,12 @@ def compare(layer: FreeLayer, torques: dict, pulse, macrospin_bracket, rtol=0.05
 
     rtol = v.in_range("rtol", rtol, 1e-6, 0.5)
     max_widen = v.count("max_widen", max_widen, min=0)
+    widen = v.pair("widen", widen)
+    if not 0 < widen[0] < 1 < widen[1]:
+        raise ValueError(f"`widen` must be (a, b) with 0 < a < 1 < b, got {widen!r}")
+    if not isinstance(torques, dict) or not torques:
+        raise ValueError("`torques` must be a non-empty dict {name: TableSOT or ConstantSOT}, got "
+                         f"{torques!r}")
     magnet = macrospin_of(layer)
     out = []
     for name, torque in torques.items():

@@ -204,7 +204,6 @@ def run_switching(layer: FreeLayer, torque, pulse: Pulse, amplitude=None, relax=
     max_wall : float, optional
         Stop after this many seconds of wall time (the run is then marked unfinished).
     """
-    mn = magnumnp()
     if amplitude is not None:
         pulse = dataclasses.replace(pulse, amplitude=v.finite_scalar("amplitude", amplitude, "A/m^2"))
     relax = v.positive("relax", relax, "s")
@@ -221,6 +220,7 @@ def run_switching(layer: FreeLayer, torque, pulse: Pulse, amplitude=None, relax=
         raise ValueError(f"`solver_tol` = {solver_tol!r} is too loose for a thermal field "
                          f"(temperature = {layer.temperature:g} K): allowed <= "
                          f"{THERMAL_MAX_SOLVER_TOL:g}; looser steps bias the thermal equilibrium")
+    mn = magnumnp()  # torch and magnum.np: imported once the arguments are known to be good
     state, torch = _state(mn, layer)
     if seed is not None:
         torch.manual_seed(int(seed))
@@ -304,6 +304,7 @@ def micromagnetic_critical_current(layer: FreeLayer, torque, pulse: Pulse, brack
     if lo == hi:
         raise ValueError(f"`bracket` must have two different amplitudes, got {bracket!r}")
     rtol = v.in_range("rtol", rtol, 1e-6, 0.5)
+    max_evaluations = v.count("max_evaluations", max_evaluations, min=2)
     history = []
     runs = {} if runs is None else runs
 

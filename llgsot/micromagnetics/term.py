@@ -156,7 +156,8 @@ class MagnumSOTField:
         limit at a jump), so that the GPU is never synchronised.
         """
         if self._current_callable is not None:
-            return float(self._current_callable(float(t)))
+            t = float(t)
+            return v.returned_number(f"current(t={t:g} s)", self._current_callable(t), "A/m^2")
         wf = self._waveform
         if wf.times.size == 1:
             return float(wf.values[0])

@@ -28,6 +28,9 @@ def run_grid(func, grid: dict, fixed: dict, spec: dict, executor=None, checkpoin
     grid: {dim name: 1-d values}; spec: JSON-able description of the study (checkpoint header,
     Dataset attrs). Returns a Dataset with one variable per key of func's dicts.
     """
+    from .. import _validate as v
+
+    chunk = v.count("chunk", chunk)
     names = list(grid)
     axes = [np.asarray(grid[n], float) for n in names]
     index = list(itertools.product(*[range(len(a)) for a in axes]))

@@ -31,13 +31,25 @@ Z95 = 1.959963984540054
 
 def wilson_interval(k, n, z=Z95):
     """95 % Wilson score interval of a binomial proportion k/n."""
-    k = np.asarray(k, float)
-    n = np.asarray(n, float)
+    k, n = _binomial(k, n)
     p = k / n
     den = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / den
     half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
     return centre - half, centre + half
+
+
+def _binomial(k, n, amps=None):
+    """Counts k of n trials (integers, 0 <= k <= n, n >= 1; n a number or one per k), k one
+    per amplitude if ``amps`` is given."""
+    k, n = v.count_array("k", k), v.count_array("n", n, min=1)
+    if amps is not None:
+        v.same_length(amps=amps, k=k)
+    if np.ndim(n) > 0 and np.ndim(k) > 0:
+        v.same_length(k=k, n=n)
+    if np.any(k > n):
+        raise ValueError("`k` (switched) must not exceed `n` (trials)")
+    return k, n
 
 
 def _task(magnet, torque, pulse, J, field, m0, dt, t_relax, temperature, members, seed):
@@ -92,7 +104,8 @@ def switching_probability(magnet, torque, pulse, amplitudes, field=(0.0, 0.0, 0.
 
 def fit_logistic(amps, k, n):
     """ML logistic fit: returns (J50, width, se_J50)."""
-    amps = np.asarray(amps, float)
+    amps = v.nonempty_array("amps", amps, "A/m^2")
+    k, n = _binomial(k, n, amps)
     # signed scale: x grows toward the switching end whatever the current polarity
     scale = float(amps[np.argmax(np.abs(amps))])
     x = amps / scale
@@ -134,8 +147,8 @@ def fit_sharrock(amps, k, n, pulse_length):
     Uses only amplitudes with 0 < J/Jc0 < 1 in the end (the activated regime). Returns
     (Jc0, Delta) or None when fewer than 3 amplitudes have 0 < P < 1.
     """
-    amps = np.abs(np.asarray(amps, float))
-    k = np.asarray(k, float)
+    amps = np.abs(v.nonempty_array("amps", amps, "A/m^2"))
+    k, n = _binomial(k, n, amps)
     mixed = (k > 0) & (k < n)
     if mixed.sum() < 3:
         return None
