@@ -1,0 +1,288 @@
+"""The model interface of the response solver: what the solver needs of a 2D two-band model.
+
+Every model the solver handles has, in its internal units (meV, nm, hbar = 1),
+
+    H(k) = c k^2 + (L k) . s_par + Delta m . s,     c >= 0,          (docs/models.md)
+
+with s_par = (s_x, s_y), L a real 2x2 matrix (the spin-orbit field is linear in k and in
+plane), Delta the exchange splitting and point impurities W~ of areal density n. Along a ray
+k = k_0 + rho (cos psi, sin psi) this is H = c k^2 + rho d1(psi).s + const, so every radial
+integral is an exact partial fraction over the roots of a polynomial of degree 4 (c > 0) or
+2 (c = 0). A model states (:class:`TwoBandModel`):
+
+* :meth:`~TwoBandModel.solver_params`: c, L, Delta, n, W~, k_c in internal units (the
+  velocity vertices follow: dH/dk_b = 2 c k_b + sum_a L_ab s_a);
+* the band critical energies for a given m (:meth:`~TwoBandModel.critical_energies_meV`),
+  the checks of a Fermi energy (:meth:`~TwoBandModel.check_fermi_energy`), the polar centre of
+  the Fermi seas (:meth:`~TwoBandModel.fermi_centre`);
+* its parameters with units (``UNITS``), its ``KIND`` name (files, the CLI) and
+  :meth:`~TwoBandModel.attrs` (what a table file and a provenance record carry);
+* whether it is invariant under a common rotation of k and s about z
+  (:attr:`~TwoBandModel.rotation_invariant`, :attr:`~TwoBandModel.point_group`): only then
+  does K(theta, phi) follow from phi = 0 by the rotation rule, and only then can a table over
+  theta alone describe it.
+
+This module is the lowest floor of the models: it imports nothing from the solver.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+
+from ..constants import EV_TO_MEV, MEV_TO_EV
+
+#: |eps - edge| <= EDGE_RTOL * s counts as "at the edge" (s: :meth:`TwoBandModel.energy_scale_meV`)
+EDGE_RTOL = 1e-10
+#: version of the model attributes written into table files (``model_attrs_version``)
+ATTRS_VERSION = 2
+
+
+@dataclass(frozen=True)
+class SolverParams:
+    """A model in the solver's internal units (meV, nm, hbar = 1)."""
+
+    c: float  #: band curvature hbar^2/(2 m*) (meV nm^2); 0 for a pure Dirac cone
+    L: tuple  #: spin-orbit matrix (L_xx, L_xy, L_yx, L_yy) (meV nm): d(k) = L k
+    delta: float  #: exchange splitting Delta (meV)
+    n: float  #: impurity density (nm^-2)
+    W: float  #: impurity strength W~ (meV nm^2)
+    kc: float  #: momentum cutoff (nm^-1)
+
+
+class TwoBandModel:
+    """Base class of the solver's models (see the module docstring for the contract).
+
+    Subclasses are frozen dataclasses whose fields are the public parameters (SI, energies
+    in eV) listed with their units in ``UNITS``; they implement :meth:`solver_params` and may
+    override the generic (numerical) band routines with exact ones.
+    """
+
+    #: name of the model in files and in the CLI ``[model] kind``
+    KIND: ClassVar[str] = ""
+    #: public parameter -> unit
+    UNITS: ClassVar[dict] = {}
+    #: parameters a torque fit may free (subset of UNITS)
+    FREE: ClassVar[tuple] = ()
+    #: True if every Fermi sea must lie inside the cutoff disc (no band is occupied on the
+    #: circle |k| = k_c); False for a Dirac cone, whose valence band is filled to the cutoff
+    closed_fermi_sea: ClassVar[bool] = True
+
+    # -- what a subclass provides ---------------------------------------------------------
+    def solver_params(self) -> SolverParams:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    @property
+    def rotation_invariant(self) -> bool:
+        """True if H is invariant under a common rotation of k and s about z (C_inf v)."""
+        return self.point_group == "C_inf_v"
+
+    @property
+    def point_group(self) -> str:
+        """Point group of H at m = 0 ("C_inf_v" for Rashba and Dirac, "C_2v" for
+        Rashba + Dresselhaus with alpha, beta != 0)."""
+        return "C_inf_v"
+
+    # -- parameters, files -----------------------------------------------------------------
+    def as_dict(self) -> dict:
+        """Parameters as a plain dict (SI/eV units as in ``UNITS``); None values omitted."""
+        return {k: getattr(self, k) for k in self.UNITS if getattr(self, k) is not None}
+
+    def with_(self, **changes):
+        """A copy with some parameters changed (validated again)."""
+        d = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        d.update(changes)
+        return type(self)(**d)
+
+    def attrs(self) -> dict:
+        """Attributes for a table file or provenance record: the parameters, ``model_kind``
+        and ``model_attrs_version``."""
+        return {"model_kind": self.KIND, "model_attrs_version": ATTRS_VERSION, **self.as_dict()}
+
+    def __str__(self) -> str:
+        rows = [f"  {k:<18} = {getattr(self, k):.6g} {u}" for k, u in self.UNITS.items()
+                if getattr(self, k) is not None]
+        return f"{type(self).__name__}(\n" + "\n".join(rows) + "\n)"
+
+    # -- exchange and bands -------------------------------------------------------------------
+    def exchange_meV(self, theta: float, phi: float = 0.0) -> tuple:
+        """Exchange field Delta m = (dx, dy, dz) in meV."""
+        d = self.solver_params().delta
+        dpar = d * math.sin(theta)
+        return dpar * math.cos(phi), dpar * math.sin(phi), d * math.cos(theta)
+
+    def bands_meV(self, kx, ky, theta: float, phi: float = 0.0):
+        """(E_-, E_+) in meV at k = (kx, ky) (nm^-1, arrays)."""
+        p = self.solver_params()
+        lxx, lxy, lyx, lyy = p.L
+        dx, dy, dz = self.exchange_meV(theta, phi)
+        kx = np.asarray(kx, float)
+        ky = np.asarray(ky, float)
+        hx = dx + lxx * kx + lxy * ky
+        hy = dy + lyx * kx + lyy * ky
+        r = np.sqrt(hx * hx + hy * hy + dz * dz)
+        e0 = p.c * (kx * kx + ky * ky)
+        return e0 - r, e0 + r
+
+    def band_energies(self, kx, ky, theta: float = 0.0, phi: float = 0.0):
+        """(E_-, E_+) in eV at wave vectors (kx, ky) in nm^-1 (for plots of bands and contours)."""
+        lo, up = self.bands_meV(kx, ky, theta, phi)
+        return lo * MEV_TO_EV, up * MEV_TO_EV
+
+    def energy_scale_meV(self) -> float:
+        """Energy scale s (meV) of the edge tolerance: max(Delta, |L|^2/(4c), 1e-3 c k_c^2),
+        with |L| the largest singular value (c = 0: Delta or |L| k_c * 1e-3)."""
+        p = self.solver_params()
+        lmax = float(np.linalg.svd(np.reshape(p.L, (2, 2)), compute_uv=False)[0])
+        so = lmax * lmax / (4.0 * p.c) if p.c > 0 else 1e-3 * lmax * p.kc
+        return max(p.delta, so, 1e-3 * p.c * p.kc * p.kc)
+
+    def kinetic_meV(self, eps: float) -> float:
+        """An upper bound of eps - (bottom of the lower band) (meV), for the (eps tau)^-1 check."""
+        p = self.solver_params()
+        s = self.energy_scale_meV()
+        return eps + p.delta + (s if p.c > 0 else 0.0)
+
+    def critical_energies(self, theta: float = 0.0, phi: float = 0.0) -> np.ndarray:
+        """Band critical energies (eV) at magnetization (theta, phi): band minima, maxima,
+        saddles and band-touching points, where a Fermi contour is born, vanishes or
+        changes topology. Sorted, unique."""
+        return self.critical_energies_meV(theta, phi) * MEV_TO_EV
+
+    def band_edges(self, theta: float = 0.0, phi: float = 0.0) -> tuple:
+        """(E_-min, E_+min) in eV: the bottoms of the lower and the upper band inside the
+        cutoff disc at magnetization (theta, phi)."""
+        lo, up = self._band_minima_meV(theta, phi)
+        return lo * MEV_TO_EV, up * MEV_TO_EV
+
+    def band_bottom(self, theta: float = 0.0, phi: float = 0.0) -> float:
+        """Bottom of the lower band (eV) at magnetization (theta, phi)."""
+        return self.band_edges(theta, phi)[0]
+
+    # -- generic numerical band routines (exact ones override) ------------------------------
+    def _grid(self, theta, phi, n=161):
+        p = self.solver_params()
+        kmax = p.kc
+        k = np.linspace(-kmax, kmax, n)
+        KX, KY = np.meshgrid(k, k, indexing="ij")
+        inside = KX**2 + KY**2 <= kmax * kmax
+        lo, up = self.bands_meV(KX, KY, theta, phi)
+        return KX, KY, inside, lo, up
+
+    def _band_minima_meV(self, theta, phi):
+        """(E_-min, E_+min) in meV: grid search over the disc, polished by Nelder-Mead."""
+        from scipy.optimize import minimize
+
+        KX, KY, inside, lo, up = self._grid(theta, phi)
+        out = []
+        for which, E in ((0, lo), (1, up)):
+            Em = np.where(inside, E, np.inf)
+            i = np.unravel_index(np.argmin(Em), Em.shape)
+            x0 = np.array([KX[i], KY[i]])
+            res = minimize(lambda x: self.bands_meV(x[0], x[1], theta, phi)[which], x0,
+                           method="Nelder-Mead", options={"xatol": 1e-12, "fatol": 1e-14,
+                                                          "maxiter": 4000})
+            out.append(min(float(res.fun), float(Em[i])))
+        return out[0], out[1]
+
+    def critical_energies_meV(self, theta: float, phi: float = 0.0) -> np.ndarray:
+        """Generic: stationary points of both bands inside the disc (local minima of |grad E|
+        on a grid, polished to |grad E| = 0 by Nelder-Mead on |grad E|^2) and the points
+        where the spin-orbit field cancels the in-plane exchange (band touching, or the top
+        of a Mexican hat). Saddles and extrema closer than the grid spacing may merge."""
+        from scipy.optimize import minimize
+
+        p = self.solver_params()
+        KX, KY, inside, lo, up = self._grid(theta, phi)
+        h = KX[1, 0] - KX[0, 0]
+        out = list(self._band_minima_meV(theta, phi))
+        for which, E in ((0, lo), (1, up)):
+            gx, gy = np.gradient(E, h)
+            g2 = gx * gx + gy * gy
+            interior = inside.copy()
+            interior[[0, -1], :] = False
+            interior[:, [0, -1]] = False
+            loc = interior.copy()
+            for sx in (-1, 0, 1):
+                for sy in (-1, 0, 1):
+                    if sx or sy:
+                        loc &= g2 <= np.roll(np.roll(g2, sx, 0), sy, 1)
+            scale = np.sqrt(g2[inside].max()) + 1e-300
+
+            def grad2(x, which=which):
+                e = 1e-7 * p.kc
+                fx = (self.bands_meV(x[0] + e, x[1], theta, phi)[which]
+                      - self.bands_meV(x[0] - e, x[1], theta, phi)[which]) / (2 * e)
+                fy = (self.bands_meV(x[0], x[1] + e, theta, phi)[which]
+                      - self.bands_meV(x[0], x[1] - e, theta, phi)[which]) / (2 * e)
+                return fx * fx + fy * fy
+
+            for i, j in zip(*np.nonzero(loc)):
+                res = minimize(grad2, [KX[i, j], KY[i, j]], method="Nelder-Mead",
+                               options={"xatol": 1e-13, "fatol": 1e-30, "maxiter": 2000})
+                if math.sqrt(res.fun) <= 1e-6 * scale and np.hypot(*res.x) < p.kc:
+                    out.append(float(self.bands_meV(res.x[0], res.x[1], theta, phi)[which]))
+        k0 = self._so_zero(theta, phi)
+        if k0 is not None:
+            lo0, up0 = self.bands_meV(k0[0], k0[1], theta, phi)
+            out += [float(lo0), float(up0)]
+        e = np.sort(np.array(out))
+        tol = 1e-9 * self.energy_scale_meV()
+        return e[np.concatenate([[True], np.diff(e) > tol])]
+
+    def _so_zero(self, theta, phi):
+        """The k (nm^-1) where L k + Delta_par = 0 (None if L is singular)."""
+        p = self.solver_params()
+        Lm = np.reshape(p.L, (2, 2))
+        if abs(np.linalg.det(Lm)) <= 1e-12 * np.abs(Lm).max() ** 2:
+            return None
+        dx, dy, _ = self.exchange_meV(theta, phi)
+        return np.linalg.solve(Lm, -np.array([dx, dy]))
+
+    def below_bands(self, eps: float, theta: float, phi: float = 0.0) -> bool:
+        """True if eps (meV) has no Fermi surface at (theta, phi): the Fermi-surface response
+        is zero (below the lower band)."""
+        return eps < self._band_minima_meV(theta, phi)[0] - EDGE_RTOL * self.energy_scale_meV()
+
+    def check_fermi_energy(self, eps: float, theta: float, phi: float = 0.0,
+                           requested: bool = True) -> None:
+        """Refuse eps (meV) without a Fermi surface (``fermi_energy``; only if ``requested``)
+        or with a Fermi contour reaching |k| = k_c (``cutoff``): both bands on the cutoff
+        circle must lie above eps (2048 points on the circle)."""
+        p = self.solver_params()
+        s = self.energy_scale_meV()
+        if requested and self.below_bands(eps, theta, phi):
+            raise ValueError(
+                f"`fermi_energy` = {eps * MEV_TO_EV:.6g} eV has no Fermi surface at "
+                f"theta={theta:.6g}, phi={phi:.6g}: it must lie at or above the bottom of the "
+                f"lower band, {self.band_bottom(theta, phi):.10g} eV")
+        psi = np.linspace(0.0, 2 * math.pi, 2048, endpoint=False)
+        lo, _ = self.bands_meV(p.kc * np.cos(psi), p.kc * np.sin(psi), theta, phi)
+        cmin = float(lo.min())
+        if eps >= cmin - EDGE_RTOL * s:
+            raise ValueError(
+                f"`cutoff` = {self.cutoff!r} nm^-1 is too small for fermi_energy="
+                f"{eps * MEV_TO_EV:.6g} eV: at theta={theta:.6g}, phi={phi:.6g} the Fermi contour "
+                f"reaches |k| = k_c (allowed: fermi_energy < {cmin * MEV_TO_EV:.6g} eV at this "
+                "cutoff, or a larger cutoff)")
+
+    def fermi_centre(self, eps: float, theta: float, phi: float = 0.0) -> tuple:
+        """Polar centre (cx, cy) in nm^-1 of the rays, inside every Fermi sea at eps (meV).
+
+        Generic: the minimum of the upper band E_+ (a convex function of k, so its sea is
+        convex and contains that point; the lower sea contains the upper one)."""
+        from scipy.optimize import minimize
+
+        k0 = self._so_zero(theta, phi)
+        x0 = np.zeros(2) if k0 is None or np.hypot(*k0) >= self.solver_params().kc else k0
+        res = minimize(lambda x: self.bands_meV(x[0], x[1], theta, phi)[1], x0,
+                       method="Nelder-Mead", options={"xatol": 1e-12, "fatol": 1e-15})
+        return float(res.x[0]), float(res.x[1])
+
+
+def meV(x_eV: float) -> float:
+    """eV -> meV (the solver's internal energy unit)."""
+    return x_eV * EV_TO_MEV
