@@ -27,6 +27,7 @@ This module is the lowest floor of the models: it imports nothing from the solve
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from dataclasses import dataclass
 from typing import ClassVar
@@ -164,74 +165,98 @@ class TwoBandModel:
 
     # -- generic numerical band routines (exact ones override) ------------------------------
     def _grid(self, theta, phi, n=161):
+        """Both bands on an n x n grid over [-k_c, k_c]^2 (meV) and the disc mask."""
         p = self.solver_params()
-        kmax = p.kc
-        k = np.linspace(-kmax, kmax, n)
+        k = np.linspace(-p.kc, p.kc, n)
         KX, KY = np.meshgrid(k, k, indexing="ij")
-        inside = KX**2 + KY**2 <= kmax * kmax
+        inside = KX**2 + KY**2 <= p.kc * p.kc
         lo, up = self.bands_meV(KX, KY, theta, phi)
         return KX, KY, inside, lo, up
 
-    def _band_minima_meV(self, theta, phi):
-        """(E_-min, E_+min) in meV: grid search over the disc, polished by Nelder-Mead."""
-        from scipy.optimize import minimize
-
-        KX, KY, inside, lo, up = self._grid(theta, phi)
-        out = []
-        for which, E in ((0, lo), (1, up)):
-            Em = np.where(inside, E, np.inf)
-            i = np.unravel_index(np.argmin(Em), Em.shape)
-            x0 = np.array([KX[i], KY[i]])
-            res = minimize(lambda x: self.bands_meV(x[0], x[1], theta, phi)[which], x0,
-                           method="Nelder-Mead", options={"xatol": 1e-12, "fatol": 1e-14,
-                                                          "maxiter": 4000})
-            out.append(min(float(res.fun), float(Em[i])))
-        return out[0], out[1]
-
-    def critical_energies_meV(self, theta: float, phi: float = 0.0) -> np.ndarray:
-        """Generic: stationary points of both bands inside the disc (local minima of |grad E|
-        on a grid, polished to |grad E| = 0 by Nelder-Mead on |grad E|^2) and the points
-        where the spin-orbit field cancels the in-plane exchange (band touching, or the top
-        of a Mexican hat). Saddles and extrema closer than the grid spacing may merge."""
-        from scipy.optimize import minimize
-
+    def _newton(self, k, sign, theta, phi, iters=60):
+        """Newton on grad E_sign = 2 c k + sign L^T u / r = 0 (u = L k + Delta_par,
+        r = sqrt(|u|^2 + dz^2)) from the starts k (m, 2); returns (k, |grad E|)."""
         p = self.solver_params()
-        KX, KY, inside, lo, up = self._grid(theta, phi)
+        Lm = np.reshape(p.L, (2, 2))
+        dx, dy, dz = self.exchange_meV(theta, phi)
+        d = np.array([dx, dy])
+        k = np.array(k, float)
+        for _ in range(iters):
+            u = k @ Lm.T + d
+            r = np.sqrt((u * u).sum(-1) + dz * dz)[:, None]
+            r = np.maximum(r, 1e-300)
+            Ltu = u @ Lm
+            g = 2 * p.c * k + sign * Ltu / r
+            LtL = Lm.T @ Lm
+            H = (2 * p.c * np.eye(2) + sign * (LtL[None] / r[..., None]
+                 - Ltu[:, :, None] * Ltu[:, None, :] / (r[..., None] ** 3)))
+            det = H[:, 0, 0] * H[:, 1, 1] - H[:, 0, 1] * H[:, 1, 0]
+            ok = np.abs(det) > 1e-300
+            step = np.zeros_like(k)
+            step[ok, 0] = (H[ok, 1, 1] * g[ok, 0] - H[ok, 0, 1] * g[ok, 1]) / det[ok]
+            step[ok, 1] = (H[ok, 0, 0] * g[ok, 1] - H[ok, 1, 0] * g[ok, 0]) / det[ok]
+            # damp steps longer than the cutoff radius / 4
+            ln = np.hypot(step[:, 0], step[:, 1])[:, None]
+            k = k - step * np.minimum(1.0, 0.25 * p.kc / np.maximum(ln, 1e-300))
+        u = k @ Lm.T + d
+        r = np.maximum(np.sqrt((u * u).sum(-1) + dz * dz)[:, None], 1e-300)
+        g = 2 * p.c * k + sign * (u @ Lm) / r
+        return k, np.hypot(g[:, 0], g[:, 1])
+
+    @functools.lru_cache(maxsize=256)  # noqa: B019  (frozen, hashable models; bounded)
+    def _critical_points(self, theta, phi):
+        """Every critical point of both bands inside the disc, found by Newton from the local
+        minima of |grad E|^2 on a 121 x 121 grid: (energies (meV) sorted unique, E_-min,
+        E_+min, argmin of E_+)."""
+        p = self.solver_params()
+        KX, KY, inside, lo, up = self._grid(theta, phi, 121)
         h = KX[1, 0] - KX[0, 0]
-        out = list(self._band_minima_meV(theta, phi))
-        for which, E in ((0, lo), (1, up)):
+        crit, mins, argup = [], [], None
+        for sign, E in ((-1.0, lo), (1.0, up)):
             gx, gy = np.gradient(E, h)
             g2 = gx * gx + gy * gy
-            interior = inside.copy()
-            interior[[0, -1], :] = False
-            interior[:, [0, -1]] = False
-            loc = interior.copy()
+            loc = inside.copy()
+            loc[[0, -1], :] = False
+            loc[:, [0, -1]] = False
             for sx in (-1, 0, 1):
                 for sy in (-1, 0, 1):
                     if sx or sy:
                         loc &= g2 <= np.roll(np.roll(g2, sx, 0), sy, 1)
-            scale = np.sqrt(g2[inside].max()) + 1e-300
-
-            def grad2(x, which=which):
-                e = 1e-7 * p.kc
-                fx = (self.bands_meV(x[0] + e, x[1], theta, phi)[which]
-                      - self.bands_meV(x[0] - e, x[1], theta, phi)[which]) / (2 * e)
-                fy = (self.bands_meV(x[0], x[1] + e, theta, phi)[which]
-                      - self.bands_meV(x[0], x[1] - e, theta, phi)[which]) / (2 * e)
-                return fx * fx + fy * fy
-
-            for i, j in zip(*np.nonzero(loc)):
-                res = minimize(grad2, [KX[i, j], KY[i, j]], method="Nelder-Mead",
-                               options={"xatol": 1e-13, "fatol": 1e-30, "maxiter": 2000})
-                if math.sqrt(res.fun) <= 1e-6 * scale and np.hypot(*res.x) < p.kc:
-                    out.append(float(self.bands_meV(res.x[0], res.x[1], theta, phi)[which]))
+            starts = np.column_stack([KX[loc], KY[loc]])
+            Em = np.where(inside, E, np.inf)
+            i = np.unravel_index(np.argmin(Em), Em.shape)
+            starts = np.vstack([starts, [[KX[i], KY[i]]]])
+            k, gabs = self._newton(starts, sign, theta, phi)
+            scale = math.sqrt(float(g2[inside].max())) + 1e-300
+            good = (gabs <= 1e-9 * scale) & (np.hypot(k[:, 0], k[:, 1]) < p.kc)
+            e = self.bands_meV(k[good, 0], k[good, 1], theta, phi)[0 if sign < 0 else 1]
+            crit.extend(e.tolist())
+            j = int(np.argmin(e)) if e.size else None
+            best = float(e[j]) if j is not None else float(Em[i])
+            mins.append(min(best, float(Em[i])))
+            if sign > 0:
+                argup = (float(k[good][j, 0]), float(k[good][j, 1])) if j is not None else (KX[i], KY[i])
         k0 = self._so_zero(theta, phi)
-        if k0 is not None:
+        if k0 is not None and np.hypot(*k0) < p.kc:
             lo0, up0 = self.bands_meV(k0[0], k0[1], theta, phi)
-            out += [float(lo0), float(up0)]
-        e = np.sort(np.array(out))
+            crit += [float(lo0), float(up0)]
+        e = np.sort(np.array(crit + mins))
         tol = 1e-9 * self.energy_scale_meV()
-        return e[np.concatenate([[True], np.diff(e) > tol])]
+        e = e[np.concatenate([[True], np.diff(e) > tol])]
+        return e, mins[0], mins[1], argup
+
+    def _band_minima_meV(self, theta, phi):
+        """(E_-min, E_+min) in meV inside the disc (:meth:`_critical_points`)."""
+        _, lo, up, _ = self._critical_points(float(theta), float(phi))
+        return lo, up
+
+    def critical_energies_meV(self, theta: float, phi: float = 0.0) -> np.ndarray:
+        """Generic: the stationary points of both bands inside the disc (Newton on grad E
+        from the local minima of |grad E|^2 on a grid: minima, maxima, saddles) and the
+        points where the spin-orbit field cancels the in-plane exchange (band touching, or
+        the top of a Mexican hat). Critical points closer than the grid spacing
+        (2 k_c / 120) may be found as one."""
+        return self._critical_points(float(theta), float(phi))[0]
 
     def _so_zero(self, theta, phi):
         """The k (nm^-1) where L k + Delta_par = 0 (None if L is singular)."""
@@ -273,14 +298,10 @@ class TwoBandModel:
         """Polar centre (cx, cy) in nm^-1 of the rays, inside every Fermi sea at eps (meV).
 
         Generic: the minimum of the upper band E_+ (a convex function of k, so its sea is
-        convex and contains that point; the lower sea contains the upper one)."""
-        from scipy.optimize import minimize
-
-        k0 = self._so_zero(theta, phi)
-        x0 = np.zeros(2) if k0 is None or np.hypot(*k0) >= self.solver_params().kc else k0
-        res = minimize(lambda x: self.bands_meV(x[0], x[1], theta, phi)[1], x0,
-                       method="Nelder-Mead", options={"xatol": 1e-12, "fatol": 1e-15})
-        return float(res.x[0]), float(res.x[1])
+        convex and contains that point; the lower sea contains the upper one). The kernels
+        report when a contour is not star-shaped about it (a warning, and K_err says by how
+        much the angular quadrature suffers)."""
+        return self._critical_points(float(theta), float(phi))[3]
 
 
 def meV(x_eV: float) -> float:
