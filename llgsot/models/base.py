@@ -198,6 +198,8 @@ class TwoBandModel:
             # damp steps longer than the cutoff radius / 4
             ln = np.hypot(step[:, 0], step[:, 1])[:, None]
             k = k - step * np.minimum(1.0, 0.25 * p.kc / np.maximum(ln, 1e-300))
+            if ln.size == 0 or float(ln.max()) <= 1e-15 * p.kc:
+                break
         u = k @ Lm.T + d
         r = np.maximum(np.sqrt((u * u).sum(-1) + dz * dz)[:, None], 1e-300)
         g = 2 * p.c * k + sign * (u @ Lm) / r
@@ -206,10 +208,10 @@ class TwoBandModel:
     @functools.lru_cache(maxsize=256)  # noqa: B019  (frozen, hashable models; bounded)
     def _critical_points(self, theta, phi):
         """Every critical point of both bands inside the disc, found by Newton from the local
-        minima of |grad E|^2 on a 121 x 121 grid: (energies (meV) sorted unique, E_-min,
+        minima of |grad E|^2 on an 81 x 81 grid: (energies (meV) sorted unique, E_-min,
         E_+min, argmin of E_+)."""
         p = self.solver_params()
-        KX, KY, inside, lo, up = self._grid(theta, phi, 121)
+        KX, KY, inside, lo, up = self._grid(theta, phi, 81)
         h = KX[1, 0] - KX[0, 0]
         crit, mins, argup = [], [], None
         for sign, E in ((-1.0, lo), (1.0, up)):
@@ -237,7 +239,9 @@ class TwoBandModel:
             if sign > 0:
                 argup = (float(k[good][j, 0]), float(k[good][j, 1])) if j is not None else (KX[i], KY[i])
         k0 = self._so_zero(theta, phi)
-        if k0 is not None and np.hypot(*k0) < p.kc:
+        dz = self.exchange_meV(theta, phi)[2]
+        if k0 is not None and np.hypot(*k0) < p.kc and abs(dz) <= 1e-9 * self.energy_scale_meV():
+            # dz = 0: the bands touch at k0, a cusp (not a zero of grad E)
             lo0, up0 = self.bands_meV(k0[0], k0[1], theta, phi)
             crit += [float(lo0), float(up0)]
         e = np.sort(np.array(crit + mins))
@@ -253,9 +257,9 @@ class TwoBandModel:
     def critical_energies_meV(self, theta: float, phi: float = 0.0) -> np.ndarray:
         """Generic: the stationary points of both bands inside the disc (Newton on grad E
         from the local minima of |grad E|^2 on a grid: minima, maxima, saddles) and the
-        points where the spin-orbit field cancels the in-plane exchange (band touching, or
-        the top of a Mexican hat). Critical points closer than the grid spacing
-        (2 k_c / 120) may be found as one."""
+        point where the spin-orbit field cancels the in-plane exchange if m is in plane
+        (the bands touch there: a cusp). Critical points closer than the grid spacing
+        (2 k_c / 80) may be found as one."""
         return self._critical_points(float(theta), float(phi))[0]
 
     def _so_zero(self, theta, phi):
