@@ -171,3 +171,17 @@ def test_dirac_anomalous_hall_nca(delta):
     # O(n) corrections at n = 1e15 m^-2: measured <= 1e-5 relative (and 1e-6 at n = 1e14)
     assert abs(r.sigma[0, 1] / s0 - 1) < 1e-4 + r.sigma_err[0, 1] / abs(s0)
     assert abs(r.sigma[1, 0] / s0 + 1) < 1e-4 + r.sigma_err[1, 0] / abs(s0)
+
+
+@pytest.mark.parametrize("theta,phi", [(0.0, 0.0), (0.7, 0.3), (2.0, 1.9)])
+def test_persistent_spin_helix_field_along_110(theta, phi):
+    """alpha = beta: H = c k^2 + sqrt(2) beta k_- (s_x + s_y) ... depends on k_+ = (k_x + k_y)/sqrt(2)
+    only through c k_+^2 (H is even in k_+ for every m), so a field along [110] induces no
+    spin density and no current along [1-10]: K e_+ = 0 and sigma_{-+} = sigma_{+-} = 0."""
+    rd = llgsot.RashbaDresselhausFM(0.8, 1e-11, 1e-11, 5e-3, 5e14, 0.065, 3.0)
+    r = llgsot.response(rd, 8e-3, theta, phi=phi, rtol=1e-9)
+    ep, em = np.array([1.0, 1.0]) / math.sqrt(2), np.array([1.0, -1.0]) / math.sqrt(2)
+    Kp = r.K @ ep
+    assert np.abs(Kp).max() < 1e-9 * np.abs(r.K).max() + 2 * r.K_err.max()  # measured ~1e-14
+    assert abs(em @ r.sigma @ ep) < 1e-9 * np.abs(r.sigma).max() + 2 * r.sigma_err.max()
+    assert abs(ep @ r.sigma @ em) < 1e-9 * np.abs(r.sigma).max() + 2 * r.sigma_err.max()
