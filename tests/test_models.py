@@ -61,6 +61,8 @@ def test_dirac_continuous_to_c_zero():
     for me in (1e2, 1e3):
         rm = llgsot.response(d.with_(m_eff=me), 0.05, 0.7, rtol=1e-9)
         diffs.append(np.abs(rm.K - r0.K).max() / np.abs(r0.K).max())
+        g0m, g00 = rm.diagnostics["g0"], r0.diagnostics["g0"]  # the local Green's function,
+        assert np.abs(g0m - g00).max() < 1e-2 * 1e2 / me * np.abs(g00).max()  # 2.2e-3 at 1e2
     assert diffs[0] < 2e-3  # measured 5.3e-4
     assert 8 < diffs[0] / diffs[1] < 12  # linear in c = hbar^2/(2 m*)
 
