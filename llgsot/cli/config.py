@@ -159,7 +159,6 @@ def from_library(obj, names=None, kinds=None, overrides=None, choices=None, docs
 
 def _sections() -> dict:
     from ..dynamics import ConstantSOT, Macrospin, Pulse, TableSOT, simulate
-    from ..model import RashbaFM
     from ..solver.response import APPROXIMATIONS, REGIMES
     from ..studies import critical_current, switching_diagram
     from ..tables import build_table
@@ -173,9 +172,7 @@ def _sections() -> dict:
     approx = {"approximation": APPROXIMATIONS, "regime": REGIMES}
     executor_help = ('"serial" or "processes" (default: automatic, in-process for small jobs)')
     S = {}
-    S["model"] = Section("model", "llgsot.RashbaFM",
-                         "The Rashba ferromagnet (all keys required; SI units, energies in eV).",
-                         from_library(RashbaFM, [f.name for f in dataclasses.fields(RashbaFM)]))
+    S["model"] = model_section()
     tb = from_library(build_table, ["fermi_energy", "theta", "approximation", "regime", "tol",
                                     "rtol", "impurity_strength", "max_calls", "executor"],
                       kinds={**kinds, "fermi_energy": "numbers", "impurity_strength": "numbers",
@@ -532,10 +529,39 @@ def _call(where, fn, **kw):
         raise ValueError(msg if msg.startswith("config") else f"config [{where}]: {msg}") from None
 
 
-def model_from(cfg: dict):
-    from ..model import RashbaFM
+def model_section(kind=None) -> Section:
+    """The [model] section: ``kind`` (default "rashba") and the keys of that model's class
+    (llgsot.models.MODELS; every field, required unless it has a default). ``kind=None``:
+    the union over all models (for the docs; which keys are required depends on kind)."""
+    from ..models import MODELS
 
-    return _call("model", RashbaFM, **section(cfg, "model"))
+    keys = {"kind": Key("kind", "string", "rashba", "the model: " + " | ".join(
+        f'"{k}"' for k in MODELS) + " (docs/models.md)", tuple(MODELS))}
+    found = {}  # key -> (first Key, kinds requiring it, kinds where it is optional)
+    for k, cls in (MODELS.items() if kind is None else [(kind, MODELS[kind])]):
+        for n, key in from_library(cls, [f.name for f in dataclasses.fields(cls)]).items():
+            first, req, opt = found.setdefault(n, (key, [], []))
+            (req if key.required else opt).append(k)
+    for n, (key, req, opt) in found.items():
+        if kind is None:
+            where = "; ".join(x for x in (req and "required for kind = " + ", ".join(req),
+                                          opt and "optional for kind = " + ", ".join(opt)) if x)
+            key = dataclasses.replace(key, default=None, help=f"{key.help} ({where})")
+        keys[n] = key
+    src = "llgsot.models" if kind is None else f"llgsot.{MODELS[kind].__name__}"
+    return Section("model", src, "The model (SI units, energies in eV): RashbaFM, "
+                   "RashbaDresselhausFM or DiracFM by `kind`.", keys)
+
+
+def model_from(cfg: dict):
+    from ..models import model_class
+
+    sec = cfg.get("model")
+    kind = sec.get("kind", "rashba") if isinstance(sec, dict) else "rashba"
+    kind = parse_value("model.kind", sections()["model"].keys["kind"], kind)
+    vals = section(cfg, "model", spec=model_section(kind))
+    vals.pop("kind", None)
+    return _call("model", model_class(kind), **vals)
 
 
 def magnet_from(cfg):
