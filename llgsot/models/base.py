@@ -301,11 +301,40 @@ class TwoBandModel:
     def fermi_centre(self, eps: float, theta: float, phi: float = 0.0) -> tuple:
         """Polar centre (cx, cy) in nm^-1 of the rays, inside every Fermi sea at eps (meV).
 
-        Generic: the minimum of the upper band E_+ (a convex function of k, so its sea is
-        convex and contains that point; the lower sea contains the upper one). The kernels
-        report when a contour is not star-shaped about it (a warning, and K_err says by how
-        much the angular quadrature suffers)."""
-        return self._critical_points(float(theta), float(phi))[3]
+        Generic: of the candidates (the minimum of E_+, which lies inside every sea when the
+        upper band is occupied since E_+ is convex; the minimum of E_-; the point k0 where the
+        spin-orbit field cancels the in-plane exchange, inside the hole of an annular sea),
+        the first about which every Fermi contour is star-shaped, judged by the number of
+        crossings of eps along 64 rays (400 samples each). The kernels check this again on
+        every ray and report a contour that is not (a warning, and K_err)."""
+        _, _, _, kup = self._critical_points(float(theta), float(phi))
+        cands = [np.array(kup), self._lower_argmin(float(theta), float(phi))]
+        k0 = self._so_zero(theta, phi)
+        if k0 is not None and np.hypot(*k0) < self.solver_params().kc:
+            cands.append(k0)
+        for c in cands:
+            if self._star_shaped(c, eps, theta, phi):
+                return float(c[0]), float(c[1])
+        return float(kup[0]), float(kup[1])
+
+    @functools.lru_cache(maxsize=256)  # noqa: B019
+    def _lower_argmin(self, theta, phi):
+        KX, KY, inside, lo, _ = self._grid(theta, phi, 81)
+        i = np.unravel_index(np.argmin(np.where(inside, lo, np.inf)), lo.shape)
+        k, g = self._newton(np.array([[KX[i], KY[i]]]), -1.0, theta, phi)
+        return k[0] if np.hypot(*k[0]) < self.solver_params().kc else np.array([KX[i], KY[i]])
+
+    def _star_shaped(self, centre, eps, theta, phi, nray=64, nrho=400) -> bool:
+        """True if E_-, E_+ cross eps the same number of times on every one of nray rays."""
+        kc = self.solver_params().kc
+        cx, cy = centre
+        psi = np.linspace(0.0, 2 * math.pi, nray, endpoint=False)[:, None]
+        cu = cx * np.cos(psi) + cy * np.sin(psi)
+        R = -cu + np.sqrt(cu * cu + kc * kc - cx * cx - cy * cy)
+        rho = R * np.linspace(1e-9, 1.0, nrho)[None, :]
+        lo, up = self.bands_meV(cx + rho * np.cos(psi), cy + rho * np.sin(psi), theta, phi)
+        counts = [np.count_nonzero(np.diff(np.sign(E - eps), axis=1), axis=1) for E in (lo, up)]
+        return all(np.all(c == c[0]) for c in counts)
 
 
 def meV(x_eV: float) -> float:

@@ -319,14 +319,14 @@ class _PointSolver:
             out = self._solve_at(theta, phi, self.eps_meV)
             out[4]["edge_offset"] = 0.0
             return out
-        return _edges.one_sided(lambda e: self._solve_at(theta, phi, e), edge,
+        return _edges.one_sided(lambda e_meV: self._solve_at(theta, phi, e_meV), edge,
                                 m.energy_scale_meV())
 
-    def _solve_at(self, theta, phi, eps):
-        """Solve at (theta, phi) and Fermi energy eps (meV) directly."""
+    def _solve_at(self, theta, phi, eps_meV):
+        """Solve at (theta, phi) and Fermi energy eps_meV (meV) directly."""
         p = self.p
         dx, dy, dz = self.model.exchange_meV(theta, phi)
-        cx, cy = self.model.fermi_centre(eps, theta, phi)
+        cx, cy = self.model.fermi_centre(eps_meV, theta, phi)
         K = np.zeros((3, 2))
         Ke = np.zeros((3, 2))
         S = np.zeros((2, 2))
@@ -336,17 +336,17 @@ class _PointSolver:
         diag = np.zeros(8)
         if self.regime == "dilute":
             y0 = np.zeros((4, 2))
-            _dil.dilute_point(p.c, *p.L, dx, dy, dz, eps, cx, cy, p.kc, p.W, p.n, self.approx,
+            _dil.dilute_point(p.c, *p.L, dx, dy, dz, eps_meV, cx, cy, p.kc, p.W, p.n, self.approx,
                               self.rtol, MAX_LEVEL, K, Ke, S, Se, y0, g0, tau, diag)
             cond = diag[_dil.D_COND]
             flags = (diag[_dil.D_STAR], diag[_dil.D_CUTOFF], diag[_dil.D_LEVEL])
         else:
-            _fin.finite_point(p.c, *p.L, dx, dy, dz, eps, cx, cy, p.kc, p.W, p.n, self.approx,
+            _fin.finite_point(p.c, *p.L, dx, dy, dz, eps_meV, cx, cy, p.kc, p.W, p.n, self.approx,
                               self.rtol, MAX_LEVEL, K, Ke, S, Se, g0, tau, diag)
             cond = diag[_fin.D_COND]
             flags = (diag[_fin.D_STAR], diag[_fin.D_CUTOFF], diag[_fin.D_LEVEL])
             gamma = -p.n * tau[0].imag
-            inv_eps_tau = 2 * gamma / self.model.kinetic_meV(eps)
+            inv_eps_tau = 2 * gamma / self.model.kinetic_meV(eps_meV)
             if inv_eps_tau > 0.1:
                 warnings.warn(
                     f"finite regime: (eps tau)^-1 = {inv_eps_tau:.3g} > 0.1 at theta={theta:.4g}: "
@@ -355,7 +355,7 @@ class _PointSolver:
         if cut and self.model.closed_fermi_sea:
             raise ValueError(
                 f"`cutoff` = {self.model.cutoff!r} nm^-1 is too small: the Fermi contour at "
-                f"fermi_energy={eps * MEV_TO_EV!r} eV, theta={theta!r} reaches |k| = k_c")
+                f"fermi_energy={eps_meV * MEV_TO_EV!r} eV, theta={theta!r} reaches |k| = k_c")
         if star:
             warnings.warn(
                 f"Fermi contours are not star-shaped about the chosen centre at theta={theta:.4g}; "
