@@ -173,7 +173,7 @@ class TwoBandModel:
         lo, up = self.bands_meV(KX, KY, theta, phi)
         return KX, KY, inside, lo, up
 
-    def _newton(self, k, sign, theta, phi, iters=60):
+    def _newton(self, k, sign, theta, phi, iters=30):
         """Newton on grad E_sign = 2 c k + sign L^T u / r = 0 (u = L k + Delta_par,
         r = sqrt(|u|^2 + dz^2)) from the starts k (m, 2); returns (k, |grad E|)."""
         p = self.solver_params()
@@ -198,7 +198,7 @@ class TwoBandModel:
             # damp steps longer than the cutoff radius / 4
             ln = np.hypot(step[:, 0], step[:, 1])[:, None]
             k = k - step * np.minimum(1.0, 0.25 * p.kc / np.maximum(ln, 1e-300))
-            if ln.size == 0 or float(ln.max()) <= 1e-15 * p.kc:
+            if ln.size == 0 or float(ln.max()) <= 1e-13 * p.kc:
                 break
         u = k @ Lm.T + d
         r = np.maximum(np.sqrt((u * u).sum(-1) + dz * dz)[:, None], 1e-300)
@@ -217,13 +217,15 @@ class TwoBandModel:
         for sign, E in ((-1.0, lo), (1.0, up)):
             gx, gy = np.gradient(E, h)
             g2 = gx * gx + gy * gy
-            loc = inside.copy()
-            loc[[0, -1], :] = False
-            loc[:, [0, -1]] = False
-            for sx in (-1, 0, 1):
-                for sy in (-1, 0, 1):
-                    if sx or sy:
-                        loc &= g2 <= np.roll(np.roll(g2, sx, 0), sy, 1)
+            loc = np.zeros_like(inside)
+            c = g2[1:-1, 1:-1]
+            m = inside[1:-1, 1:-1].copy()
+            n1 = g2.shape[0] - 1
+            for sx in (0, 1, 2):
+                for sy in (0, 1, 2):
+                    if sx != 1 or sy != 1:
+                        m &= c <= g2[sx:n1 - 1 + sx, sy:n1 - 1 + sy]
+            loc[1:-1, 1:-1] = m
             starts = np.column_stack([KX[loc], KY[loc]])
             Em = np.where(inside, E, np.inf)
             i = np.unravel_index(np.argmin(Em), Em.shape)
@@ -301,13 +303,16 @@ class TwoBandModel:
     def fermi_centre(self, eps: float, theta: float, phi: float = 0.0) -> tuple:
         """Polar centre (cx, cy) in nm^-1 of the rays, inside every Fermi sea at eps (meV).
 
-        Generic: of the candidates (the minimum of E_+, which lies inside every sea when the
-        upper band is occupied since E_+ is convex; the minimum of E_-; the point k0 where the
+        Generic: the minimum of E_+ when the upper band is occupied (E_+ is convex, so its sea
+        is convex and contains it, and the lower sea contains the upper one); otherwise, of the
+        candidates (the minimum of E_+; the minimum of E_-; the point k0 where the
         spin-orbit field cancels the in-plane exchange, inside the hole of an annular sea),
         the first about which every Fermi contour is star-shaped, judged by the number of
         crossings of eps along 64 rays (400 samples each). The kernels check this again on
         every ray and report a contour that is not (a warning, and K_err)."""
-        _, _, _, kup = self._critical_points(float(theta), float(phi))
+        _, _, upmin, kup = self._critical_points(float(theta), float(phi))
+        if eps > upmin:  # the upper sea is convex and inside the lower one: no check needed
+            return float(kup[0]), float(kup[1])
         cands = [np.array(kup), self._lower_argmin(float(theta), float(phi))]
         k0 = self._so_zero(theta, phi)
         if k0 is not None and np.hypot(*k0) < self.solver_params().kc:

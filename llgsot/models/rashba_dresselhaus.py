@@ -10,6 +10,7 @@ are the generic numerical ones of :class:`~llgsot.models.base.TwoBandModel`.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from .. import _validate as v
@@ -76,6 +77,7 @@ class RashbaDresselhausFM(TwoBandModel):
     def point_group(self) -> str:
         return "C_inf_v" if self.beta == 0 else "C_2v"
 
+    @functools.lru_cache(maxsize=64)  # noqa: B019  (frozen, hashable; called per band evaluation)
     def solver_params(self) -> SolverParams:
         a = self.alpha * EVM_TO_MEVNM
         b = self.beta * EVM_TO_MEVNM
