@@ -86,8 +86,10 @@ def _model_attrs(attrs) -> tuple:
     cls = MODELS.get(str(attrs.get("model_kind", "rashba")))
     if cls is None:
         return ()
-    optional = {"m_eff"} if cls.KIND == "dirac" else set()
-    return tuple(k for k in cls.UNITS if k != "impurity_strength" and k not in optional)
+    import dataclasses
+
+    return tuple(f.name for f in dataclasses.fields(cls)
+                 if f.name != "impurity_strength" and f.default is dataclasses.MISSING)
 
 
 def _short(val) -> str:
