@@ -1,4 +1,4 @@
-"""llgsot: nonperturbative spin-orbit torques of 2D Rashba ferromagnets and the macrospin
+"""llgsot: nonperturbative spin-orbit torques of 2D magnets (Rashba, Rashba + Dresselhaus, Dirac) and the macrospin
 LLG dynamics they drive.
 
 Data flow: RashbaFM -> response -> build_table -> TorqueTable ->
@@ -7,6 +7,7 @@ TableSOT/ConstantSOT -> simulate -> studies. Heavy submodules are imported lazil
 """
 from ._lazy import lazy_names
 from .model import RashbaFM
+from .models import DiracFM, RashbaDresselhausFM
 
 __version__ = "0.1.0"
 
@@ -37,7 +38,7 @@ _LAZY = {
     "fit_hall_fields": "llgsot.fitting",
 }
 
-__all__ = ["RashbaFM", "__version__", *_LAZY]
+__all__ = ["DiracFM", "RashbaDresselhausFM", "RashbaFM", "__version__", *_LAZY]
 
 
 __getattr__, __dir__ = lazy_names(__name__, _LAZY, globals())

@@ -28,3 +28,17 @@ MEV = 1e-3 * _c.e
 NM = 1e-9
 #: hbar^2 / (2 m_e) in meV nm^2 (divide by m_eff for the band curvature c = hbar^2/(2 m*)).
 HBAR2_2ME_MEV_NM2 = _c.hbar**2 / (2 * _c.m_e) / MEV / NM**2
+
+# -- the solver's internal units (meV, nm, hbar = 1) from the public ones ----------------------
+#: eV -> meV
+EV_TO_MEV = 1e3
+#: meV -> eV
+MEV_TO_EV = 1e-3
+#: eV m -> meV nm (a spin-orbit coupling such as alpha)
+EVM_TO_MEVNM = 1e12
+#: m^-2 -> nm^-2 (an areal density)
+PER_M2_TO_PER_NM2 = 1e-18
+#: eV nm^2 -> meV nm^2 (an impurity strength W~)
+EVNM2_TO_MEVNM2 = 1e3
+#: hbar (eV s): hbar v in eV m for a velocity v in m/s
+HBAR_EV_S = _c.hbar / _c.e

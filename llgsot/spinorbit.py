@@ -156,6 +156,35 @@ def coefficients(K_of_theta, theta, h=POLE_HALF_WIDTH):
     return out
 
 
+
+def coefficient_errors(K_err, theta):
+    """Linear error propagation |d t/d K| K_err of (P-4) away from the poles (dict, units of K)."""
+    theta = np.asarray(theta, dtype=float)
+    mx = np.abs(np.sin(theta))
+    mz = np.abs(np.cos(theta))
+    e = K_err
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return {
+            "t1e": e[..., 1, 1] / mz,
+            "t2e": e[..., 0, 0] * mz / mx**2 + e[..., 1, 1] / (mx**2 * mz) + e[..., 2, 0] / mx,
+            "t1o": e[..., 0, 1] + (mx / mz) * e[..., 2, 1],
+            "t2o": (e[..., 0, 1] + e[..., 1, 0]) / mx**2 + e[..., 2, 1] / (mz * mx),
+        }
+
+
+def pole_limit_error(values_at_stencil, errors_at_stencil, pole, theta, h=POLE_HALF_WIDTH):
+    """Error estimate of :func:`interpolate_even` at ``theta`` (array): the stencil errors
+    propagated through the interpolation weights, plus the O(h^6) interpolation error
+    estimated by the stencil's highest difference."""
+    ts = np.asarray(values_at_stencil, float)
+    theta = np.atleast_1d(np.asarray(theta, float))
+    spread = abs(ts[0] - 3 * ts[1] + 3 * ts[2] - interpolate_even(ts, pole, pole + 4 * h, h))
+    out = np.empty(theta.shape)
+    for i, x in enumerate(theta):
+        w = np.abs([interpolate_even(np.eye(3)[j], pole, x, h) for j in range(3)])
+        out[i] = float(np.dot(w, errors_at_stencil)) + spread
+    return out
+
 # -- the field -------------------------------------------------------------------------------
 def in_plane_direction(direction):
     """The in-plane unit vector e (3,) of a current at angle ``direction`` (rad) from x."""

@@ -305,3 +305,31 @@ def test_example_diagram(tmp_path):
         sw = ds["switched"].values
     # below the critical current (~0.7e12 A/m^2 at 10 mT) nothing switches
     assert sw[0].tolist() == [0.0, 0.0] and set(np.unique(sw)) <= {0.0, 1.0}
+
+
+def test_response_other_models(capsys):
+    """--kind picks the model; its keys are required, another model's are refused."""
+    base = ["response", "--delta-xc", "10e-3", "--impurity-density", "5e14",
+            "--impurity-strength", "0.05", "--cutoff", "1", "--fermi-energy", "0.03",
+            "--theta", "0.7", "--json"]
+    assert main(base + ["--kind", "dirac", "--velocity", "4e5"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    r = llgsot.response(llgsot.DiracFM(4e5, 10e-3, 5e14, 0.05, 1.0), 0.03, 0.7)
+    np.testing.assert_array_equal(np.array(out["K"]), r.K)
+    assert main(base + ["--kind", "dirac", "--velocity", "4e5", "--alpha", "1e-11"]) == 2
+    assert "--alpha" in capsys.readouterr().err
+    assert main(base + ["--kind", "rashba_dresselhaus", "--m-eff", "0.8", "--alpha", "1e-11"]) == 2
+    assert "--beta" in capsys.readouterr().err
+
+
+def test_table_build_model_kind(tmp_path):
+    cfg = tmp_path / "d.toml"
+    cfg.write_text('[model]\nkind = "dirac"\nvelocity = 4e5\ndelta_xc = 10e-3\n'
+                   'impurity_density = 5e14\nimpurity_strength = 0.05\ncutoff = 1.0\n'
+                   '[table]\nfermi_energy = 0.03\ntheta = 3\n')
+    out = tmp_path / "d.nc"
+    assert main(["table", "build", str(cfg), "-o", str(out), "--no-progress"]) == 0
+    assert llgsot.load_table(out).attrs["model_kind"] == "dirac"
+    cfg.write_text(cfg.read_text().replace('kind = "dirac"', 'kind = "rashba"'))
+    # a Rashba model without its keys: one-line error naming the missing key
+    assert main(["table", "build", str(cfg), "-o", str(out), "--no-progress"]) == 2

@@ -26,9 +26,12 @@ def call_library(where, fn, *args, **kw):
 
 
 def model_from(cfg: dict):
-    from ..model import RashbaFM
+    """[model] -> the model object of its ``kind`` (default "rashba")."""
+    from ..models import model_class
 
-    return call_library("model", RashbaFM, **section(cfg, "model"))
+    vals = section(cfg, "model")
+    kind = vals.pop("kind", "rashba")
+    return call_library("model", model_class(kind), **vals)
 
 
 def magnet_from(cfg):

@@ -6,8 +6,14 @@ def register(sub):
     p = sub.add_parser("response", help="spin-density and current response K, sigma and torques",
                        description="Solve the T-matrix/Kubo response at one magnetization direction "
                                    "(docs/physics.md sections 1-3). Units: SI, energies in eV.")
-    p.add_argument("--m-eff", type=float, required=True, help="effective mass (m_e)")
-    p.add_argument("--alpha", type=float, required=True, help="Rashba coupling (eV m)")
+    p.add_argument("--kind", default="rashba", choices=("rashba", "rashba_dresselhaus", "dirac"),
+                   help="the model (docs/models.md), default rashba")
+    p.add_argument("--m-eff", type=float, default=None, help="effective mass (m_e); "
+                   "rashba, rashba_dresselhaus; optional for dirac")
+    p.add_argument("--alpha", type=float, default=None, help="Rashba coupling (eV m)")
+    p.add_argument("--beta", type=float, default=None, help="Dresselhaus coupling (eV m), "
+                   "kind rashba_dresselhaus")
+    p.add_argument("--velocity", type=float, default=None, help="Dirac velocity (m/s), kind dirac")
     p.add_argument("--delta-xc", type=float, required=True, help="exchange splitting (eV)")
     p.add_argument("--impurity-density", type=float, required=True, help="n (m^-2)")
     p.add_argument("--impurity-strength", type=float, required=True, help="W~ (eV nm^2)")
@@ -24,12 +30,24 @@ def register(sub):
 
 
 def run(args) -> int:
-    from ..model import RashbaFM
+    import dataclasses
+
+    from ..models import model_class
     from ..solver.response import response
 
-    model = RashbaFM(m_eff=args.m_eff, alpha=args.alpha, delta_xc=args.delta_xc,
-                     impurity_density=args.impurity_density,
-                     impurity_strength=args.impurity_strength, cutoff=args.cutoff)
+    cls = model_class(args.kind)
+    params = {}
+    for f in dataclasses.fields(cls):
+        val = getattr(args, f.name)
+        if val is None and f.default is dataclasses.MISSING:
+            raise ValueError(f"--{f.name.replace('_', '-')} is required for --kind {args.kind}")
+        if val is not None:
+            params[f.name] = val
+    extra = [n for n in ("m_eff", "alpha", "beta", "velocity")
+             if getattr(args, n) is not None and n not in params]
+    if extra:
+        raise ValueError(f"--{extra[0].replace('_', '-')} is not a parameter of --kind {args.kind}")
+    model = cls(**params)
     r = response(model, args.fermi_energy, args.theta, phi=args.phi,
                  approximation=args.approximation, regime=args.regime, rtol=args.rtol)
     if args.json:

@@ -44,19 +44,45 @@ def _approx() -> dict:
 
 def _model_sections() -> dict:
     """[model] (llgsot table build, fit, a table built on the fly) and [table]."""
-    from ..model import RashbaFM
     from ..tables import build_table
 
-    model = from_library(RashbaFM, [f.name for f in dataclasses.fields(RashbaFM)])
+    model = _model_keys()
     tb = from_library(build_table, ["fermi_energy", "theta", "approximation", "regime", "tol",
                                     "rtol", "impurity_strength", "max_calls", "executor"],
                       kinds={**KINDS_BY_NAME, "fermi_energy": "numbers",
                              "impurity_strength": "numbers", "theta": "count_or_numbers"},
                       choices={**_approx(), **EXECUTOR}, docs=EXECUTOR_HELP)
-    return {"model": Section("model", "llgsot.RashbaFM", "The Rashba ferromagnet (all keys "
-                             "required; SI units, energies in eV).", model),
+    return {"model": Section("model", "llgsot.RashbaFM / llgsot.RashbaDresselhausFM / "
+                             "llgsot.DiracFM", "The model, chosen by `kind` (SI units, energies "
+                             "in eV; docs/models.md).", model, discriminator="kind"),
             "table": Section("table", "llgsot.build_table",
                              "What `llgsot table build` tabulates (with a [model] section).", tb)}
+
+
+def _model_keys() -> dict:
+    """[model] keys: ``kind`` (default "rashba") and each model class's fields, each marked with
+    the kinds it applies to; a key is required where every kind it applies to requires it (a
+    field that only some kinds require is then checked by the class itself)."""
+    from ..models import MODELS
+
+    keys = {"kind": Key("kind", "string", "rashba", "the model: " + " | ".join(
+        f'"{k}"' for k in MODELS) + " (docs/models.md)", tuple(MODELS))}
+    for kind, cls in MODELS.items():
+        fields = [f.name for f in dataclasses.fields(cls)]
+        required = [f.name for f in dataclasses.fields(cls)
+                    if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+        for n, k in only_for(kind, from_library(cls, fields), required=required).items():
+            if n in keys:  # shared by several kinds: one key that applies to all of them
+                old = keys[n]
+                both_required = old.default is REQUIRED and k.default is REQUIRED
+                head = old.help.split(": ", 1)
+                k = dataclasses.replace(
+                    old, when=old.when + k.when,
+                    default=REQUIRED if both_required else None,
+                    help=f'kind = {", ".join(old.when + k.when)}'
+                         + (" (required there)" if both_required else "") + ": " + head[-1])
+            keys[n] = k
+    return keys
 
 
 def _torque_section() -> Section:

@@ -11,7 +11,7 @@ def register(sub):
     p = sub.add_parser("table", help="build, show, plot and export torque tables")
     tsub = p.add_subparsers(dest="table_command", metavar="ACTION")
     b = tsub.add_parser("build", help="build a table from a TOML config",
-                        description="Config: [model] (RashbaFM parameters) and [table] "
+                        description="Config: [model] (kind and that model's parameters) and [table] "
                                     "(fermi_energy, approximation, regime, tol, theta, ...); "
                                     "every key: docs/cli.md. Writes only the -o file (and the "
                                     "--checkpoint file if given).")

@@ -18,7 +18,7 @@ import warnings
 import numpy as np
 
 from .. import _validate as v
-from ..model import RashbaFM
+from ..models import TwoBandModel
 
 #: parameters that may be fitted, with their public units
 FREE_UNITS = {
@@ -28,9 +28,12 @@ FREE_UNITS = {
     "delta_xc": "eV",
     "alpha": "eV m",
     "m_eff": "m_e",
+    "beta": "eV m",
+    "velocity": "m/s",
 }
 EFFICIENCIES = ("tau1e", "tau2e", "tau1o", "tau2o")
-LOG_PARAMS = ("impurity_strength", "impurity_density", "delta_xc", "alpha", "m_eff")
+LOG_PARAMS = ("impurity_strength", "impurity_density", "delta_xc", "alpha", "m_eff", "beta",
+              "velocity")
 #: most distinct angles a fit solves. Each costs one solver evaluation per fit step (measured
 #: ~35 ms per angle, finite regime, on a loaded 2-core machine; a fit takes ~40 steps), so
 #: 2000 angles are ~45 min and 1e6 would be months; rows beyond one per angle cost ~0.3 s
@@ -51,8 +54,8 @@ class TorqueModel:
 
     def __init__(self, theta, data, sigma, model, fermi_energy, free, bounds, regime,
                  approximation, temperature, rtol):
-        if not isinstance(model, RashbaFM):
-            raise ValueError(f"`model` must be a RashbaFM, got {type(model).__name__}")
+        if not isinstance(model, TwoBandModel):
+            raise ValueError(f"`model` must be a llgsot model (RashbaFM, DiracFM, ...), got {type(model).__name__}")
         self.theta = np.atleast_1d(v.finite_array("theta", theta, "rad")).astype(float)
         if self.theta.ndim != 1 or len(self.theta) < 1:
             raise ValueError(f"`theta` must be a 1-d array of angles (rad), got shape {np.shape(theta)}")
@@ -93,7 +96,7 @@ class TorqueModel:
         if not free:
             raise ValueError("`free` must name at least one parameter")
         for name in free:
-            v.choice("free", name, tuple(FREE_UNITS))
+            v.choice("free", name, ("fermi_energy", *model.FREE))  # the model's free parameters
         if len(set(free)) != len(free):
             raise ValueError(f"`free` lists a parameter twice: {free}")
         self.free = free

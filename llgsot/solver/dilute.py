@@ -31,19 +31,21 @@ N_DIAG = 8
 
 
 @njit
-def _contour_and_da0(i, c, alpha, dx, dy, dz, eps, cx, cy, tau, ROOTS, I1, DQ, KIND, RAY,
+def _contour_and_da0(i, c, lxx, lxy, lyx, lyy, dx, dy, dz, eps, cx, cy, tau, ROOTS, I1, DQ, KIND, RAY,
                      N0, q, sb, a0v, Z):
     """Add node i's Fermi-contour and da0 contributions (unnormalised)."""
     R = RAY[i, 0]
     cphi = RAY[i, 1]
     sphi = RAY[i, 2]
     (A0, A1, A2, B1, B2, B3, C1, C2, C3,
-     Q4, Q3, Q2, Q1, Q0) = ray_coefficients(c, alpha, dx, dy, dz, eps, cx, cy, cphi, sphi,
-                                            0j, 0j, 0j, 0j)
+     Q4, Q3, Q2, Q1, Q0) = ray_coefficients(c, lxx, lxy, lyx, lyy, dx, dy, dz, eps, cx, cy,
+                                            cphi, sphi, 0j, 0j, 0j, 0j)
     t0, t1, t2, t3 = tau[0], tau[1], tau[2], tau[3]
     S = np.empty(4)
     v = np.empty(2)
     for j in range(4):
+        if KIND[i, j] == 4:  # c = 0: no such root
+            continue
         r = ROOTS[i, j]
         d = DQ[i, j]
         a0 = A0 + (A1 + A2 * r) * r
@@ -66,8 +68,9 @@ def _contour_and_da0(i, c, alpha, dx, dy, dz, eps, cx, cy, tau, ROOTS, I1, DQ, K
             S[1] = l * e1
             S[2] = l * e2
             S[3] = l * e3
-            v[0] = 2.0 * c * kx + l * alpha * e2
-            v[1] = 2.0 * c * ky - l * alpha * e1
+            # v_b = 2c k_b + l sum_a L_ab e_a (the velocity vertex on band l)
+            v[0] = 2.0 * c * kx + l * (lxx * e1 + lyx * e2)
+            v[1] = 2.0 * c * ky + l * (lxy * e1 + lyy * e2)
             wg = w / gam
             for m in range(4):
                 a0v[m] += -2j * math.pi * w * S[m]
@@ -107,7 +110,7 @@ def _contour_and_da0(i, c, alpha, dx, dy, dz, eps, cx, cy, tau, ROOTS, I1, DQ, K
 
 
 @njit
-def _circle_node(i, n0, c, alpha, dx, dy, dz, eps, kc, CIRC):
+def _circle_node(i, n0, c, lxx, lxy, lyx, lyy, dx, dy, dz, eps, kc, CIRC):
     """G0 (real Pauli coefficients) on the cutoff circle at node i, times 1, cos, sin."""
     psi = node_angle(i, n0)
     cp = math.cos(psi)
@@ -115,8 +118,8 @@ def _circle_node(i, n0, c, alpha, dx, dy, dz, eps, kc, CIRC):
     kx = kc * cp
     ky = kc * sp
     a0 = eps - c * kc * kc
-    h1 = dx - alpha * ky
-    h2 = dy + alpha * kx
+    h1 = dx + (lxx * kx + lxy * ky)
+    h2 = dy + (lyx * kx + lyy * ky)
     h3 = dz
     det = a0 * a0 - h1 * h1 - h2 * h2 - h3 * h3
     CIRC[i, 0] = a0 / det
@@ -169,7 +172,7 @@ def _assemble(N0, q, sb, Z, b0, U, n, Kout, Sout, yout):
 
 
 @njit
-def dilute_point(c, alpha, dx, dy, dz, eps, cx, cy, kc, W, n, approx, rtol, max_level,
+def dilute_point(c, lxx, lxy, lyx, lyy, dx, dy, dz, eps, cx, cy, kc, W, n, approx, rtol, max_level,
                  K, K_err, S, S_err, y0, g0_out, tau_out, diag):
     """Dilute-regime response at one point (internal units; see module docstring).
 
@@ -195,7 +198,7 @@ def dilute_point(c, alpha, dx, dy, dz, eps, cx, cy, kc, W, n, approx, rtol, max_
         N = N0_NODES * 2**level
         for i in range(have, N):
             phi = node_angle(i, N0_NODES)
-            R, f0, f1, f2, f3 = clean_ray(c, alpha, dx, dy, dz, eps, cx, cy, kc, phi,
+            R, f0, f1, f2, f3 = clean_ray(c, lxx, lxy, lyx, lyy, dx, dy, dz, eps, cx, cy, kc, phi,
                                           ROOTS[i], I1[i], DQ[i], KIND[i])
             RAY[i, 0] = R
             RAY[i, 1] = math.cos(phi)
@@ -218,7 +221,7 @@ def dilute_point(c, alpha, dx, dy, dz, eps, cx, cy, kc, W, n, approx, rtol, max_
                 ref_minus = nmi
             elif npl != ref_plus or nmi != ref_minus:
                 star_bad = 1
-            _circle_node(i, N0_NODES, c, alpha, dx, dy, dz, eps, kc, CIRC)
+            _circle_node(i, N0_NODES, c, lxx, lxy, lyx, lyy, dx, dy, dz, eps, kc, CIRC)
         have = N
         g0 = np.zeros(4, np.complex128)
         for i in range(N):
@@ -234,7 +237,8 @@ def dilute_point(c, alpha, dx, dy, dz, eps, cx, cy, kc, W, n, approx, rtol, max_
         a0v = np.zeros(4, np.complex128)
         Z = np.zeros(4, np.complex128)
         for i in range(N):
-            _contour_and_da0(i, c, alpha, dx, dy, dz, eps, cx, cy, tau, ROOTS, I1, DQ, KIND, RAY,
+            _contour_and_da0(i, c, lxx, lxy, lyx, lyy, dx, dy, dz, eps, cx, cy, tau, ROOTS, I1, DQ, KIND,
+                             RAY,
                              N0, q, sb, a0v, Z)
         norm = 1.0 / (2.0 * math.pi * N)
         N0 *= norm

@@ -17,7 +17,7 @@ import numpy as np
 
 from .._jit import njit
 from .pauli import pmul, ptr, sigma_times
-from .quartic import quartic_roots
+from .quartic import poly_roots
 from .rays import (clean_ray, dpoly, level_step, log_segment, node_angle,
                    ray_coefficients, ray_length)
 from .scattering import tau_plus, upsilon
@@ -29,7 +29,7 @@ N_DIAG = 8
 
 
 @njit
-def clean_g0(c, alpha, dx, dy, dz, eps, cx, cy, kc, rtol, max_level, diag):
+def clean_g0(c, lxx, lxy, lyx, lyy, dx, dy, dz, eps, cx, cy, kc, rtol, max_level, diag):
     """Clean g0+ (4 complex) converged to rtol by nested trapezoid levels."""
     nmax = N0_NODES * 2**max_level
     roots = np.empty(4, np.complex128)
@@ -45,8 +45,8 @@ def clean_g0(c, alpha, dx, dy, dz, eps, cx, cy, kc, rtol, max_level, diag):
         N = N0_NODES * 2**level
         for i in range(have, min(N, nmax)):
             phi = node_angle(i, N0_NODES)
-            R, f0, f1, f2, f3 = clean_ray(c, alpha, dx, dy, dz, eps, cx, cy, kc, phi, roots, I1, dQ,
-                                          kind)
+            R, f0, f1, f2, f3 = clean_ray(c, lxx, lxy, lyx, lyy, dx, dy, dz, eps, cx, cy, kc, phi, roots,
+                                          I1, dQ, kind)
             acc[0] += f0
             acc[1] += f1
             acc[2] += f2
@@ -78,15 +78,16 @@ def clean_g0(c, alpha, dx, dy, dz, eps, cx, cy, kc, rtol, max_level, diag):
 
 
 @njit
-def _finite_ray(c, alpha, dx, dy, dz, eps, cx, cy, kc, phi, sig, Nsum, Qsum, Qbsum, sbsum, roots):
+def _finite_ray(c, lxx, lxy, lyx, lyy, dx, dy, dz, eps, cx, cy, kc, phi, sig, Nsum, Qsum, Qbsum,
+                sbsum, roots):
     """Add one ray's exact radial integrals to the running sums (unnormalised)."""
     cphi = math.cos(phi)
     sphi = math.sin(phi)
     R = ray_length(cx, cy, cphi, sphi, kc)
     (A0, A1, A2, B1, B2, B3, C1, C2, C3,
-     Q4, Q3, Q2, Q1, Q0) = ray_coefficients(c, alpha, dx, dy, dz, eps, cx, cy, cphi, sphi,
-                                            sig[0], sig[1], sig[2], sig[3])
-    quartic_roots(Q4, Q3, Q2, Q1, Q0, roots)
+     Q4, Q3, Q2, Q1, Q0) = ray_coefficients(c, lxx, lxy, lyx, lyy, dx, dy, dz, eps, cx, cy,
+                                            cphi, sphi, sig[0], sig[1], sig[2], sig[3])
+    nr = poly_roots(Q4, Q3, Q2, Q1, Q0, roots)
     # det- has the complex-conjugate coefficients (Sigma- = Sigma+^dagger)
     A0m = A0.conjugate()
     B1m = B1.conjugate()
@@ -94,6 +95,8 @@ def _finite_ray(c, alpha, dx, dy, dz, eps, cx, cy, kc, phi, sig, Nsum, Qsum, Qbs
     B3m = B3.conjugate()
     P4, P3, P2, P1, P0 = Q4.conjugate(), Q3.conjugate(), Q2.conjugate(), Q1.conjugate(), Q0.conjugate()
     for jj in range(8):
+        if jj % 4 >= nr:  # c = 0: det+- are quadratics, 2 + 2 roots
+            continue
         if jj < 4:
             r = roots[jj]
             dD = dpoly(Q4, Q3, Q2, Q1, r) * ((((P4 * r + P3) * r + P2) * r + P1) * r + P0)
@@ -111,11 +114,11 @@ def _finite_ray(c, alpha, dx, dy, dz, eps, cx, cy, kc, phi, sig, Nsum, Qsum, Qbs
         y3 = B3m + C3 * r
         kx = cx + r * cphi
         ky = cy + r * sphi
-        # velocity operators v_x = 2c kx + alpha s_y, v_y = 2c ky - alpha s_x
-        vxX = pmul(2.0 * c * kx, 0j, alpha + 0j, 0j, x0, x1, x2, x3)
-        vyX = pmul(2.0 * c * ky, -alpha + 0j, 0j, 0j, x0, x1, x2, x3)
-        vxY = pmul(2.0 * c * kx, 0j, alpha + 0j, 0j, y0, y1, y2, y3)
-        vyY = pmul(2.0 * c * ky, -alpha + 0j, 0j, 0j, y0, y1, y2, y3)
+        # velocity operators v_b = 2c k_b + sum_a L_ab s_a (Rashba: v_x = 2c kx + alpha s_y)
+        vxX = pmul(2.0 * c * kx, lxx + 0j, lyx + 0j, 0j, x0, x1, x2, x3)
+        vyX = pmul(2.0 * c * ky, lxy + 0j, lyy + 0j, 0j, x0, x1, x2, x3)
+        vxY = pmul(2.0 * c * kx, lxx + 0j, lyx + 0j, 0j, y0, y1, y2, y3)
+        vyY = pmul(2.0 * c * ky, lxy + 0j, lyy + 0j, 0j, y0, y1, y2, y3)
         for a in range(4):
             sx0, sx1, sx2, sx3 = sigma_times(a, x0, x1, x2, x3)
             sy0, sy1, sy2, sy3 = sigma_times(a, y0, y1, y2, y3)
@@ -162,10 +165,10 @@ def _finite_assemble(Nsum, Qsum, Qbsum, sbsum, N, n, U, K, S):
 
 
 @njit
-def finite_point(c, alpha, dx, dy, dz, eps, cx, cy, kc, W, n, approx, rtol, max_level,
+def finite_point(c, lxx, lxy, lyx, lyy, dx, dy, dz, eps, cx, cy, kc, W, n, approx, rtol, max_level,
                  K, K_err, S, S_err, g0_out, tau_out, diag):
     """Finite-n response at one point (internal units; see the module docstring)."""
-    g0 = clean_g0(c, alpha, dx, dy, dz, eps, cx, cy, kc, 1e-3 * rtol, max_level, diag)
+    g0 = clean_g0(c, lxx, lxy, lyx, lyy, dx, dy, dz, eps, cx, cy, kc, 1e-3 * rtol, max_level, diag)
     tau = tau_plus(g0, W, approx)
     U = upsilon(tau, W, approx)
     sig = np.empty(4, np.complex128)
@@ -185,7 +188,8 @@ def finite_point(c, alpha, dx, dy, dz, eps, cx, cy, kc, W, n, approx, rtol, max_
         N = N0_NODES * 2**level
         for i in range(have, N):
             phi = node_angle(i, N0_NODES)
-            _finite_ray(c, alpha, dx, dy, dz, eps, cx, cy, kc, phi, sig, Nsum, Qsum, Qbsum, sbsum, roots)
+            _finite_ray(c, lxx, lxy, lyx, lyy, dx, dy, dz, eps, cx, cy, kc, phi, sig, Nsum, Qsum, Qbsum,
+                        sbsum, roots)
         have = N
         imag, cond = _finite_assemble(Nsum, Qsum, Qbsum, sbsum, N, n, U, K, S)
         stop, rel = level_step(level, level == max_level, rtol, K, Kprev, S, Sprev, K_err, S_err)

@@ -147,3 +147,29 @@ def quartic_roots(c4, c3, c2, c1, c0, out):
                 worst = res
             out[i] = x
     return worst
+
+
+@njit
+def _quadratic(a, b, c, out):
+    """Roots of a x^2 + b x + c (a != 0) into out[0:2], without cancellation."""
+    d = np.sqrt(b * b - 4.0 * a * c + 0j)
+    s = -0.5 * (b + d) if abs(b + d) >= abs(b - d) else -0.5 * (b - d)
+    if s == 0:
+        out[0] = 0j
+        out[1] = 0j
+        return
+    out[0] = s / a
+    out[1] = c / s
+
+
+@njit
+def poly_roots(c4, c3, c2, c1, c0, out):
+    """Roots of c4 x^4 + ... + c0 into ``out`` (4): returns their number, 4 or 2.
+
+    c4 = c3 = 0 exactly (a model with c = 0: the ray quartic drops to degree 2) gives two
+    roots in out[0:2]; otherwise :func:`quartic_roots`."""
+    if c4 == 0 and c3 == 0:
+        _quadratic(c2, c1, c0, out)
+        return 2
+    quartic_roots(c4, c3, c2, c1, c0, out)
+    return 4

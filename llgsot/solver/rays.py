@@ -22,7 +22,7 @@ import math
 import numpy as np
 
 from .._jit import njit
-from .quartic import quartic_roots
+from .quartic import poly_roots
 
 # relative size below which the imaginary part of a root of a real quartic is rounding
 REAL_ROOT_TOL = 1e-9
@@ -53,20 +53,22 @@ def ray_length(cx, cy, cphi, sphi, kc):
 
 
 @njit
-def ray_coefficients(c, alpha, dx, dy, dz, eps, cx, cy, cphi, sphi, s0, s1, s2, s3):
+def ray_coefficients(c, lxx, lxy, lyx, lyy, dx, dy, dz, eps, cx, cy, cphi, sphi,
+                     s0, s1, s2, s3):
     """Polynomial data of eps - H - Sigma along a ray (see module docstring).
 
-    The exchange field is (dx, dy, dz), the centre (cx, cy); Sigma = s0 + s.sigma.
-    Returns (A0, A1, A2, B1, B2, B3, C1, C2, C3, Q4, Q3, Q2, Q1, Q0).
+    H = c k^2 + (L k).s_par + (dx, dy, dz).s with L = [[lxx, lxy], [lyx, lyy]] (the model
+    interface, :mod:`llgsot.models.base`); the centre is (cx, cy); Sigma = s0 + s.sigma.
+    Returns (A0, A1, A2, B1, B2, B3, C1, C2, C3, Q4, Q3, Q2, Q1, Q0); Q4 = Q3 = 0 if c = 0.
     """
     A0 = eps - s0 - c * (cx * cx + cy * cy) + 0j
     A1 = -2.0 * c * (cx * cphi + cy * sphi) + 0j
     A2 = -c + 0j
-    B1 = dx - alpha * cy + s1
-    B2 = dy + alpha * cx + s2
+    B1 = dx + (lxx * cx + lxy * cy) + s1
+    B2 = dy + (lyx * cx + lyy * cy) + s2
     B3 = dz + s3
-    C1 = -alpha * sphi + 0j
-    C2 = alpha * cphi + 0j
+    C1 = lxx * cphi + lxy * sphi + 0j
+    C2 = lyx * cphi + lyy * sphi + 0j
     C3 = 0j
     Q4 = A2 * A2
     Q3 = 2.0 * A1 * A2
@@ -96,12 +98,14 @@ def log_segment(R, r):
 
 
 @njit
-def clean_ray(c, alpha, dx, dy, dz, eps, cx, cy, kc, phi, roots, I1, dQ, kind):
+def clean_ray(c, lxx, lxy, lyx, lyy, dx, dy, dz, eps, cx, cy, kc, phi, roots, I1, dQ, kind):
     """Roots and exact radial integrals of the clean problem (Sigma = 0, eps + i0) on one ray.
 
     Fills ``roots`` (4), ``I1`` (4: int_0^R drho/(rho - r_j) in the i0 -> 0+ limit),
     ``dQ`` (4: det'(r_j)) and ``kind`` (4: 0 complex, +1/-1 real root on band l = +-1 inside
-    (0, R), 2 real root outside (0, R), 3 real root beyond the cutoff R).
+    (0, R), 2 real root outside (0, R), 3 real root beyond the cutoff R, 4 no root: c = 0,
+    where det is quadratic and only two roots exist; then rho h/det is not a proper fraction
+    and its polynomial part (C/Q2) R is added).
     Returns (R, g0_0, g0_x, g0_y, g0_z): the contribution F(phi) of this ray to g0, with
     g0 = 1/(2 pi N) sum_nodes F.
     """
@@ -109,18 +113,28 @@ def clean_ray(c, alpha, dx, dy, dz, eps, cx, cy, kc, phi, roots, I1, dQ, kind):
     sphi = math.sin(phi)
     R = ray_length(cx, cy, cphi, sphi, kc)
     (A0, A1, A2, B1, B2, B3, C1, C2, C3,
-     Q4, Q3, Q2, Q1, Q0) = ray_coefficients(c, alpha, dx, dy, dz, eps, cx, cy, cphi, sphi,
-                                            0j, 0j, 0j, 0j)
-    quartic_roots(Q4, Q3, Q2, Q1, Q0, roots)
+     Q4, Q3, Q2, Q1, Q0) = ray_coefficients(c, lxx, lxy, lyx, lyy, dx, dy, dz, eps, cx, cy,
+                                            cphi, sphi, 0j, 0j, 0j, 0j)
+    nr = poly_roots(Q4, Q3, Q2, Q1, Q0, roots)
     scale = 0.0
-    for j in range(4):
+    for j in range(nr):
         scale += abs(roots[j])
-    scale = 0.25 * scale + 1e-12 * kc
+    scale = (1.0 / nr) * scale + 1e-12 * kc
     g0 = 0j
     g1 = 0j
     g2 = 0j
     g3 = 0j
-    for j in range(4):
+    for j in range(nr, 4):
+        kind[j] = 4
+        roots[j] = 0j
+        I1[j] = 0j
+        dQ[j] = 1.0 + 0j
+    if nr == 2:
+        # polynomial part of rho (B + C rho) / (Q2 rho^2 + Q1 rho + Q0): C / Q2, times R
+        g1 += C1 / Q2 * R
+        g2 += C2 / Q2 * R
+        g3 += C3 / Q2 * R
+    for j in range(nr):
         r = roots[j]
         if abs(r.imag) <= REAL_ROOT_TOL * scale:
             r = r.real + 0j

@@ -1,9 +1,15 @@
 """Public entry point of the solver: :func:`response`.
 
-Validates the inputs, picks the polar centre of the Fermi seas, calls the numba kernels of
-:mod:`.dilute` or :mod:`.finite` for each magnetization angle (at azimuth 0), converts to
-SI, computes the torque coefficients of (P-4) with their removable poles, and rotates to the
-requested azimuth with K(th, ph) = R3(ph) K(th, 0) R2(ph)^T (docs/physics.md sec. 3).
+Validates the inputs, asks the model (:class:`llgsot.models.base.TwoBandModel`, the only
+thing the solver knows of it) for its internal parameters, band edges and the polar centre
+of the Fermi seas, calls the numba kernels of :mod:`.dilute` or :mod:`.finite` for each
+magnetization angle, converts to SI, computes the torque coefficients of (P-4) with their
+removable poles (:func:`llgsot.spinorbit.coefficients`). A rotation-invariant model is solved
+at azimuth 0 and rotated with K(th, ph) = R3(ph) K(th, 0) R2(ph)^T (docs/physics.md sec. 3);
+any other model is solved at the requested azimuth.
+
+Units: the public API takes energies in eV (``fermi_energy``); inside the solver they are
+meV (names ending in ``_meV``, or the kernels' ``eps``).
 """
 from __future__ import annotations
 
@@ -14,9 +20,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .. import _validate as v
-from ..constants import ELECTRON_CHARGE, HBAR, MEV, NM
+from ..constants import ELECTRON_CHARGE, EV_TO_MEV, HBAR, MEV, MEV_TO_EV, NM
 from .. import spinorbit as _tq
-from ..model import RashbaFM
+from ..models.base import TwoBandModel
 from . import dilute as _dil
 from . import edges as _edges
 from . import finite as _fin
@@ -25,6 +31,8 @@ from .scattering import BORN, TMATRIX
 APPROXIMATIONS = ("tmatrix", "born")
 REGIMES = ("dilute", "finite")
 MAX_LEVEL = 12
+#: models whose finite-temperature response is implemented (solver/temperature.py)
+THERMAL_KINDS = ("rashba",)
 #: K_int (meV^-1 nm^-1, hbar = 1) -> K (1/(V m))
 K_TO_SI = ELECTRON_CHARGE / (2 * math.pi) / (MEV * NM)
 #: dimensionless conductivity bubble -> sigma (S)
@@ -70,7 +78,7 @@ class Response:
     theta: object
     phi: float
     fermi_energy: float
-    model: RashbaFM
+    model: TwoBandModel
     approximation: str
     regime: str
     rtol: float
@@ -118,26 +126,31 @@ class Response:
         }
 
 
-def response(model: RashbaFM, fermi_energy: float, theta, phi: float = 0.0,
+def response(model: TwoBandModel, fermi_energy: float, theta, phi: float = 0.0,
              approximation: str = "tmatrix", regime: str = "dilute",
              rtol: float = 1e-8, temperature: float = 0.0) -> Response:
-    """Spin-density and charge-current response of the Rashba ferromagnet (docs/physics.md sec. 2).
+    """Spin-density and charge-current response of a 2D two-band magnet (docs/physics.md sec. 2).
 
     Parameters
     ----------
-    model : RashbaFM
-        The model parameters.
+    model : TwoBandModel
+        The model: :class:`llgsot.RashbaFM`, :class:`llgsot.RashbaDresselhausFM`,
+        :class:`llgsot.DiracFM` (docs/models.md).
     fermi_energy : float
         Fermi energy eps (eV), measured from the band centre (E = 0 at k = 0 without
         exchange); must lie at or above the bottom of the lower band at every requested
         theta, and below the lower band on the cutoff circle |k| = k_c (else a ValueError
         naming ``cutoff``). A value at a band edge (e.g. the bottom of either band at that
-        theta, :meth:`RashbaFM.band_edges`) is allowed: see Notes.
+        theta, ``model.band_edges``) is allowed: see Notes.
     theta : float or array_like
         Polar angle(s) of the magnetization (rad), in [0, pi]. An array gives results with
         a leading theta axis.
     phi : float
-        Azimuth of the magnetization (rad). The electric field components stay x, y.
+        Azimuth of the magnetization (rad). The electric field components stay x, y. A
+        rotation-invariant model (``model.rotation_invariant``) is solved at 0 and rotated;
+        any other is solved at phi, and its torque coefficients are those of (P-4) in the
+        frame rotated by phi (where m lies in the xz-plane): for such a model (P-3) is not a
+        complete description, K and sigma are.
     approximation : {"tmatrix", "born"}
         Full single-impurity T-matrix (skew scattering included) or first Born.
     regime : {"dilute", "finite"}
@@ -169,8 +182,9 @@ def response(model: RashbaFM, fermi_energy: float, theta, phi: float = 0.0,
     extrapolated; the error estimate says how much the value depends on the offset. At the
     bottom of the lower band the dilute response vanishes. See docs/theory.md, sec. 4a.
     """
-    if not isinstance(model, RashbaFM):
-        raise ValueError(f"`model` must be a RashbaFM, got {type(model).__name__}")
+    if not isinstance(model, TwoBandModel):
+        raise ValueError("`model` must be a llgsot model (RashbaFM, RashbaDresselhausFM, DiracFM), "
+                         f"got {type(model).__name__}")
     eps_eV = v.finite_scalar("fermi_energy", fermi_energy, "eV")
     approximation = v.choice("approximation", approximation, APPROXIMATIONS)
     regime = v.choice("regime", regime, REGIMES)
@@ -190,6 +204,10 @@ def response(model: RashbaFM, fermi_energy: float, theta, phi: float = 0.0,
     if temperature > 0:
         from .temperature import thermal_response
 
+        if model.KIND not in THERMAL_KINDS:
+            raise ValueError(f"`temperature` > 0 is implemented for the models {THERMAL_KINDS} "
+                             f"only, got a {type(model).__name__} (use temperature=0)")
+
         K, Kerr, S, Serr, torque, torque_err, diagnostics = thermal_response(
             model, eps_eV, th, phi, approximation, regime, rtol, temperature, response)
         if scalar:
@@ -201,16 +219,22 @@ def response(model: RashbaFM, fermi_energy: float, theta, phi: float = 0.0,
                         fermi_energy=eps_eV, model=model, approximation=approximation,
                         regime=regime, rtol=rtol, diagnostics=diagnostics,
                         temperature=temperature)
-    solve = _PointSolver(model, eps_eV, approximation, regime, rtol)
+    invariant = model.rotation_invariant
+    solver = _PointSolver(model, eps_eV, approximation, regime, rtol)
+    if invariant:
+        solve = solver
+    else:
+        def solve(t):  # solved at phi, in the frame rotated by phi (m in the xz-plane)
+            K, Ke, S, Se, d = solver(t, phi)
+            Ke, Se = _tq.rotate(Ke, Se, -phi, absolute=True)
+            K, S = _tq.rotate(K, S, -phi)
+            return K, Ke, S, Se, d
     # which angles to solve: the requested ones, plus pole stencils where needed
-    stencils = {}
-    for t in th:
-        pole, dist = _tq.nearest_pole(t)
-        if dist < _tq.POLE_HALF_WIDTH * 0.999 and pole not in stencils:
-            stencils[pole] = _tq.stencil(pole)
+    stencils = {pole: _tq.stencil(pole) for pole in _tq.POLES
+                if np.any(np.abs(th - pole) < _tq.POLE_HALF_WIDTH)}
     # band bottoms and the cutoff disc, at every angle to be solved, before any work
-    _edges.check_inputs(model, model.internal(), eps_eV * 1e3,
-                        np.concatenate([th, *stencils.values()]), len(th))
+    _edges.check_inputs(model, eps_eV * EV_TO_MEV, np.concatenate([th, *stencils.values()]),
+                        len(th), 0.0 if invariant else phi)
     res = [solve(t) for t in th]
     K = np.array([r[0] for r in res])
     Kerr = np.array([r[1] for r in res])
@@ -218,7 +242,7 @@ def response(model: RashbaFM, fermi_energy: float, theta, phi: float = 0.0,
     Serr = np.array([r[3] for r in res])
     diags = [r[4] for r in res]
 
-    torque, torque_err = _torques(th, K, Kerr, S, stencils, solve)
+    torque, torque_err = _torques(th, Kerr, S, stencils, solve)
 
     if phi != 0.0:
         Kerr, Serr = _tq.rotate(Kerr, Serr, phi, absolute=True)
@@ -239,27 +263,18 @@ def response(model: RashbaFM, fermi_energy: float, theta, phi: float = 0.0,
                     diagnostics=diagnostics)
 
 
-def _torques(th, K, Kerr, S, stencils, solve):
-    """(P-4) coefficients with the removable poles interpolated; efficiencies t/sigma_xx."""
-    t = _tq.coefficients_direct(K, th)
-    terr = _coefficients_abs(Kerr, th)
+def _torques(th, Kerr, S, stencils, solve):
+    """(P-4) coefficients with the removable poles replaced by their limits
+    (:func:`llgsot.spinorbit.coefficients`), their error estimates, efficiencies t/sigma_xx."""
+    t = _tq.coefficients(lambda angles: np.array([solve(a)[0] for a in angles]), th)
+    terr = _tq.coefficient_errors(Kerr, th)
     for pole, angles in stencils.items():
-        Ks = np.array([solve(a)[0] for a in angles])
         Kse = np.array([solve(a)[1] for a in angles])
-        ts = _tq.coefficients_direct(Ks, angles)
-        tse = _coefficients_abs(Kse, angles)
-        for i, x in enumerate(th):
-            p, dist = _tq.nearest_pole(x)
-            if p != pole or dist >= _tq.POLE_HALF_WIDTH * 0.999:
-                continue
-            for name in _tq.NAMES:
-                t[name][i] = _tq.interpolate_even(ts[name], pole, x)
-                w = np.abs([_tq.interpolate_even(np.eye(3)[j], pole, x) for j in range(3)])
-                # interpolation error O(h^6) estimated by the spread of the stencil's
-                # highest difference, plus propagated quadrature errors
-                spread = abs(ts[name][0] - 3 * ts[name][1] + 3 * ts[name][2]
-                             - _tq.interpolate_even(ts[name], pole, pole + 4 * _tq.POLE_HALF_WIDTH))
-                terr[name][i] = float(np.dot(w, tse[name])) + spread
+        ts = _tq.coefficients_direct(np.array([solve(a)[0] for a in angles]), angles)
+        tse = _tq.coefficient_errors(Kse, angles)
+        near = np.abs(th - pole) < _tq.POLE_HALF_WIDTH
+        for name in _tq.NAMES:
+            terr[name][near] = _tq.pole_limit_error(ts[name], tse[name], pole, th[near])
     sxx = S[:, 0, 0]
     out = dict(t)
     err = dict(terr)
@@ -269,28 +284,13 @@ def _torques(th, K, Kerr, S, stencils, solve):
     return out, err
 
 
-def _coefficients_abs(Kerr, theta):
-    """Linear error propagation |d t/d K| Kerr for (P-4) away from the poles."""
-    theta = np.asarray(theta, dtype=float)
-    mx = np.abs(np.sin(theta))
-    mz = np.abs(np.cos(theta))
-    e = Kerr
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return {
-            "t1e": e[..., 1, 1] / mz,
-            "t2e": e[..., 0, 0] * mz / mx**2 + e[..., 1, 1] / (mx**2 * mz) + e[..., 2, 0] / mx,
-            "t1o": e[..., 0, 1] + (mx / mz) * e[..., 2, 1],
-            "t2o": (e[..., 0, 1] + e[..., 1, 0]) / mx**2 + e[..., 2, 1] / (mz * mx),
-        }
-
-
 class _PointSolver:
-    """Solves one magnetization angle at azimuth 0; caches results by angle."""
+    """Solves one magnetization direction (theta, phi); caches results by angle."""
 
     def __init__(self, model, eps_eV, approximation, regime, rtol):
         self.model = model
-        self.p = model.internal()
-        self.eps = eps_eV * 1e3
+        self.p = model.solver_params()
+        self.eps_meV = eps_eV * EV_TO_MEV
         self.approx = TMATRIX if approximation == "tmatrix" else BORN
         self.regime = regime
         self.rtol = rtol
@@ -304,30 +304,29 @@ class _PointSolver:
 
     def _solve(self, theta, phi=0.0):
         """Solve at (theta, phi); at a band edge, the one-sided value from above
-        (:func:`.edges.one_sided`). phi != 0 is used only to test the rotation rule."""
-        if _edges.below_lower_band(self.p, self.eps, theta):
+        (:func:`.edges.one_sided`). For a rotation-invariant model phi != 0 is used only to
+        test the rotation rule."""
+        m = self.model
+        if m.below_bands(self.eps_meV, theta, phi):
             # only at pole stencils next to the bottom of the lower band (the user's angles
             # are checked up front): no Fermi surface, so the Fermi-surface response is zero
             z = np.zeros
             return (z((3, 2)), z((3, 2)), z((2, 2)), z((2, 2)),
                     {"nodes": 0.0, "cond": 1.0, "star_shaped": True, "g0": z(4, complex),
                      "tau": z(4, complex), "centre": (0.0, 0.0), "edge_offset": 0.0})
-        edge = _edges.nearest_edge(self.p, self.eps, theta)
+        edge = _edges.nearest_edge(m, self.eps_meV, theta, phi)
         if edge is None:
-            out = self._solve_at(theta, phi, self.eps)
+            out = self._solve_at(theta, phi, self.eps_meV)
             out[4]["edge_offset"] = 0.0
             return out
-        return _edges.one_sided(lambda e: self._solve_at(theta, phi, e), edge,
-                                _edges.energy_scale(self.p))
+        return _edges.one_sided(lambda e_meV: self._solve_at(theta, phi, e_meV), edge,
+                                m.energy_scale_meV())
 
-    def _solve_at(self, theta, phi, eps):
-        """Solve at (theta, phi) and Fermi energy eps (meV) directly."""
+    def _solve_at(self, theta, phi, eps_meV):
+        """Solve at (theta, phi) and Fermi energy eps_meV (meV) directly."""
         p = self.p
-        dpar = p.delta * math.sin(theta)
-        dz = p.delta * math.cos(theta)
-        cy0 = fermi_centre(p.c, p.alpha, dpar, dz, eps, self.model, theta)
-        dx, dy = dpar * math.cos(phi), dpar * math.sin(phi)
-        cx, cy = -cy0 * math.sin(phi), cy0 * math.cos(phi)
+        dx, dy, dz = self.model.exchange_meV(theta, phi)
+        cx, cy = self.model.fermi_centre(eps_meV, theta, phi)
         K = np.zeros((3, 2))
         Ke = np.zeros((3, 2))
         S = np.zeros((2, 2))
@@ -337,27 +336,26 @@ class _PointSolver:
         diag = np.zeros(8)
         if self.regime == "dilute":
             y0 = np.zeros((4, 2))
-            _dil.dilute_point(p.c, p.alpha, dx, dy, dz, eps, cx, cy, p.kc, p.W, p.n, self.approx,
+            _dil.dilute_point(p.c, *p.L, dx, dy, dz, eps_meV, cx, cy, p.kc, p.W, p.n, self.approx,
                               self.rtol, MAX_LEVEL, K, Ke, S, Se, y0, g0, tau, diag)
             cond = diag[_dil.D_COND]
             flags = (diag[_dil.D_STAR], diag[_dil.D_CUTOFF], diag[_dil.D_LEVEL])
         else:
-            _fin.finite_point(p.c, p.alpha, dx, dy, dz, eps, cx, cy, p.kc, p.W, p.n, self.approx,
+            _fin.finite_point(p.c, *p.L, dx, dy, dz, eps_meV, cx, cy, p.kc, p.W, p.n, self.approx,
                               self.rtol, MAX_LEVEL, K, Ke, S, Se, g0, tau, diag)
             cond = diag[_fin.D_COND]
             flags = (diag[_fin.D_STAR], diag[_fin.D_CUTOFF], diag[_fin.D_LEVEL])
             gamma = -p.n * tau[0].imag
-            ekin = eps + p.delta + p.alpha**2 / (4 * p.c)  # >= eps - band bottom
-            inv_eps_tau = 2 * gamma / ekin
+            inv_eps_tau = 2 * gamma / self.model.kinetic_meV(eps_meV)
             if inv_eps_tau > 0.1:
                 warnings.warn(
                     f"finite regime: (eps tau)^-1 = {inv_eps_tau:.3g} > 0.1 at theta={theta:.4g}: "
                     "the dilute theory leaves its validity", RuntimeWarning, stacklevel=4)
         star, cut, level = flags
-        if cut:
+        if cut and self.model.closed_fermi_sea:
             raise ValueError(
                 f"`cutoff` = {self.model.cutoff!r} nm^-1 is too small: the Fermi contour at "
-                f"fermi_energy={eps * 1e-3!r} eV, theta={theta!r} reaches |k| = k_c")
+                f"fermi_energy={eps_meV * MEV_TO_EV!r} eV, theta={theta!r} reaches |k| = k_c")
         if star:
             warnings.warn(
                 f"Fermi contours are not star-shaped about the chosen centre at theta={theta:.4g}; "
@@ -376,21 +374,3 @@ class _PointSolver:
                     "g0": g0 * (1.0 / (MEV * NM * NM)), "tau": tau.copy(), "centre": (cx, cy)}
         return (K * K_TO_SI, (Ke + floor_K) * abs(K_TO_SI), S * SIGMA_TO_SI,
                 (Se + floor_S) * SIGMA_TO_SI, diag_out)
-
-
-def fermi_centre(c, alpha, dx, dz, eps, model=None, theta=0.0):
-    """k_y of the polar centre (nm^-1): the midpoint of the innermost Fermi-sea chord on the
-    k_y axis (the spectrum is even in k_x), inside every sea and inside the upper-band sea,
-    which is convex, whenever that band is occupied."""
-    co = [c * c, 0.0, -(2 * eps * c + alpha * alpha), 2 * alpha * dx, eps * eps - dx * dx - dz * dz]
-    r = np.roots(co)
-    scale = np.abs(r).max()
-    r = np.sort(r[np.abs(r.imag) <= 1e-9 * scale].real)
-    if len(r) == 2:
-        return 0.5 * (r[0] + r[1])
-    if len(r) == 4:
-        return 0.5 * (r[1] + r[2])
-    bottom = model.band_bottom(theta) if model is not None else float("nan")
-    raise ValueError(
-        f"`fermi_energy` = {eps * 1e-3!r} eV has no Fermi surface at theta={theta!r}: it must "
-        f"lie above the bottom of the lower band, {bottom!r} eV")

@@ -21,7 +21,7 @@ import xarray as xr
 
 from .. import __version__
 from .. import _validate as v
-from ..model import RashbaFM
+from ..models import TwoBandModel, model_class
 from ..checkpoint import point_key
 from ..parallel import Chunk, WorkLoop, resolve_executor
 from . import schema
@@ -47,7 +47,8 @@ def _solve_chunk(model_params, eps, approximation, regime, rtol, thetas, tempera
     """
     from ..solver.response import response
 
-    model = RashbaFM(**model_params)
+    params = dict(model_params)
+    model = model_class(params.pop("model_kind", "rashba"))(**params)
     r = response(model, eps, np.asarray(thetas, float), approximation=approximation,
                  regime=regime, rtol=rtol, temperature=temperature)
     out = []
@@ -98,7 +99,7 @@ class _Evaluator:
         self.reused += sum(1 for r in requests if point_key(*r) in self.cache)
         chunks = []
         for (eps, w), ths in todo.items():
-            params = {**self.model.as_dict(), "impurity_strength": w}
+            params = {**self.model.as_dict(), "impurity_strength": w, "model_kind": self.model.KIND}
             ths = sorted(set(ths))
             # chunks of <= CHUNK angles, at least two per worker to balance the load
             nchunk = max(min(len(ths), self.loop.workers * 2), -(-len(ths) // CHUNK))
@@ -195,7 +196,7 @@ def _refine(grids, ev, tol, max_calls):
                 g.unresolved.append((a, b, err / ACCEPT_FACTOR))
 
 
-def build_table(model: RashbaFM, fermi_energy, theta=None, approximation: str = "tmatrix",
+def build_table(model: TwoBandModel, fermi_energy, theta=None, approximation: str = "tmatrix",
                 regime: str = "dilute", executor=None, progress: bool = True, checkpoint=None,
                 tol: float = 1e-4, rtol: float | None = None, impurity_strength=None,
                 max_calls: int = 5000, temperature: float = 0.0) -> xr.Dataset:
@@ -203,8 +204,9 @@ def build_table(model: RashbaFM, fermi_energy, theta=None, approximation: str = 
 
     Parameters
     ----------
-    model : RashbaFM
-        The model (SI/eV parameters).
+    model : TwoBandModel
+        The model (SI/eV parameters): a rotation-invariant one (RashbaFM, DiracFM, or a
+        RashbaDresselhausFM with beta = 0); a table over theta alone cannot describe any other.
     fermi_energy : float or 1-d array
         Fermi energy (eV); an array adds a ``fermi_energy`` dimension.
     theta : None, int or 1-d array
@@ -240,8 +242,14 @@ def build_table(model: RashbaFM, fermi_energy, theta=None, approximation: str = 
     """
     from ..solver.response import APPROXIMATIONS, REGIMES
 
-    if not isinstance(model, RashbaFM):
-        raise TypeError(f"`model` must be a RashbaFM, got {type(model).__name__}")
+    if not isinstance(model, TwoBandModel):
+        raise TypeError(f"`model` must be a llgsot model (RashbaFM, DiracFM, ...), got {type(model).__name__}")
+    if not model.rotation_invariant:
+        raise ValueError(
+            f"`model` {type(model).__name__} (point group {model.point_group}) is not invariant under "
+            "rotations about z: its response depends on the azimuth of m, and a table over theta "
+            "alone (azimuth 0) cannot describe it. Tables over the sphere are not implemented yet "
+            "(issue 19); use llgsot.response(model, eps, theta, phi) point by point")
     approximation = v.choice("approximation", approximation, APPROXIMATIONS)
     regime = v.choice("regime", regime, REGIMES)
     tol = v.in_range("tol", tol, 1e-8, 1e-1)
@@ -356,7 +364,7 @@ def build_table(model: RashbaFM, fermi_energy, theta=None, approximation: str = 
             var.attrs["units"] = schema.UNITS[name]
         if name in schema.LONG_NAMES:
             var.attrs["long_name"] = schema.LONG_NAMES[name]
-    md = model.as_dict()
+    md = model.attrs()
     if w_given:
         md.pop("impurity_strength")
     ds.attrs.update({

@@ -9,7 +9,8 @@ optionally ``fermi_energy`` (eV) and/or ``impurity_strength`` (eV nm^2), at azim
   tau1e, tau2e, tau1o, tau2o (+ _err)   1/(A m)   t/sigma_xx (P-34)
   jump_after(theta)                     1         1 where (theta_i, theta_i+1) brackets a jump
 
-attrs: every model parameter, approximation, regime, rtol, tol, solver_calls,
+attrs: every model parameter (those of the model's class; ``model_kind`` names it, absent =
+"rashba" in files written before ``model_attrs_version`` 2), approximation, regime, rtol, tol, solver_calls,
 llgsot_version, llgsot_table_version, created (UTC ISO 8601), and the build's provenance.
 """
 import numpy as np
@@ -37,7 +38,8 @@ EFF_NAMES = ("tau1e", "tau2e", "tau1o", "tau2o")
 EXTRA_DIMS = ("fermi_energy", "impurity_strength")
 
 REQUIRED_VARS = ("K", "K_err", "sigma", "sigma_err", *TORQUE_NAMES, *EFF_NAMES, "jump_after")
-REQUIRED_ATTRS = ("m_eff", "alpha", "delta_xc", "impurity_density", "cutoff", "approximation",
+#: attributes every table has (plus the parameters of its model class: store.check_schema)
+REQUIRED_ATTRS = ("delta_xc", "impurity_density", "cutoff", "approximation",
                   "regime", "rtol", "llgsot_version", "llgsot_table_version", "created")
 
 UNITS = {"K": "1/(V m)", "K_err": "1/(V m)", "sigma": "S", "sigma_err": "S",

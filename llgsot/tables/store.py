@@ -49,8 +49,8 @@ def load_table(path) -> xr.Dataset:
 
 
 #: attributes that must be finite real numbers (the model and the solver tolerance)
-NUMBER_ATTRS = ("m_eff", "alpha", "delta_xc", "impurity_density", "impurity_strength", "cutoff",
-                "rtol")
+NUMBER_ATTRS = ("m_eff", "alpha", "beta", "velocity", "delta_xc", "impurity_density",
+                "impurity_strength", "cutoff", "rtol")
 #: attributes that are real numbers where NaN means "not applicable" (e.g. tol of a given grid)
 OPTIONAL_NUMBER_ATTRS = ("tol", "heldout_error_max", "interpolation_error_estimate")
 COUNT_ATTRS = ("solver_calls", "reused_points")
@@ -65,6 +65,7 @@ def check_schema(ds: xr.Dataset, where: str = "table") -> None:
     if "theta" not in ds.coords:
         missing.insert(0, "theta (coordinate)")
     missing_attrs = [a for a in schema.REQUIRED_ATTRS if a not in ds.attrs]
+    missing_attrs += [a for a in _model_attrs(ds.attrs) if a not in ds.attrs and a not in missing_attrs]
     problems = []
     if missing:
         problems.append("missing variables: " + ", ".join(missing))
@@ -75,6 +76,20 @@ def check_schema(ds: xr.Dataset, where: str = "table") -> None:
         problems += _data_problems(ds)
     if problems:
         raise ValueError(f"{where}: not a valid llgsot torque table: " + "; ".join(problems))
+
+
+def _model_attrs(attrs) -> tuple:
+    """The parameters the table's model class requires (``model_kind``, default "rashba";
+    an unknown kind requires nothing here and is reported by the attribute checks)."""
+    from ..models import MODELS
+
+    cls = MODELS.get(str(attrs.get("model_kind", "rashba")))
+    if cls is None:
+        return ()
+    import dataclasses
+
+    return tuple(f.name for f in dataclasses.fields(cls)
+                 if f.name != "impurity_strength" and f.default is dataclasses.MISSING)
 
 
 def _short(val) -> str:
@@ -113,16 +128,16 @@ def _attribute_problems(attrs) -> list:
         val = attrs.get(name)
         if isinstance(val, str) and val not in allowed:
             out.append(f"attribute {name} must be one of {', '.join(allowed)}, got {_short(val)}")
-    if not out:
-        from ..model import RashbaFM
+    kind = attrs.get("model_kind", "rashba")
+    from ..models import MODELS, model_from_attrs
 
-        params = {k: float(attrs[k]) for k in RashbaFM.UNITS if k in attrs}
-        params.setdefault("impurity_strength", 1.0)  # a table dimension instead
-        if len(params) == len(RashbaFM.UNITS):
-            try:
-                RashbaFM(**params)
-            except ValueError as exc:
-                out.append(f"model attributes: {exc}")
+    if kind not in MODELS:
+        out.append(f"attribute model_kind must be one of {', '.join(MODELS)}, got {_short(kind)}")
+    elif not out and all(k in attrs for k in _model_attrs(attrs)):
+        try:
+            model_from_attrs({"impurity_strength": 1.0, **attrs})  # W~ may be a dimension
+        except ValueError as exc:
+            out.append(f"model attributes: {exc}")
     return out
 
 

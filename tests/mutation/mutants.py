@@ -119,4 +119,17 @@ MUTANTS = [
      "sigma_th = math.sqrt(magnet.thermal_diffusion(temperature) / dt) / magnet.gamma",
      "sigma_th = math.sqrt(0.5 * magnet.thermal_diffusion(temperature) / dt) / magnet.gamma",
      "tests/test_measurements_thermal.py -k boltzmann"),
+    # --- models ---
+    ("ray spin-orbit vector with L transposed", "llgsot/solver/rays.py",
+     "C1 = lxx * cphi + lxy * sphi + 0j", "C1 = lxx * cphi + lyx * sphi + 0j",
+     "tests/test_models.py -k mirror"),
+    ("dilute velocity vertex with L transposed", "llgsot/solver/dilute.py",
+     "v[0] = 2.0 * c * kx + l * (lxx * e1 + lyx * e2)", "v[0] = 2.0 * c * kx + l * (lxx * e1 + lxy * e2)",
+     "tests/test_models.py -k 'mirror or helix or edelstein'"),
+    ("c = 0 rays without the polynomial part of g0", "llgsot/solver/rays.py",
+     "g1 += C1 / Q2 * R", "g1 += 0.0 * C1 / Q2 * R",
+     "tests/test_models.py -k continuous"),
+    ("Dirac velocity off by 2", "llgsot/models/dirac.py",
+     "alpha=HBAR_EV_S * self.velocity * EVM_TO_MEVNM", "alpha=0.5 * HBAR_EV_S * self.velocity * EVM_TO_MEVNM",
+     "tests/test_models.py -k edelstein"),
 ]
