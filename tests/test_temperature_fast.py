@@ -124,7 +124,8 @@ def test_cache_is_keyed_by_the_model_and_bounded():
 
 
 # -- the error estimate against a refined run --------------------------------------------------
-@pytest.mark.parametrize("T, mu", [(300.0, 5.5e-3), (10.0, 5.5e-3)])
+@pytest.mark.parametrize("T, mu", [(300.0, 5.5e-3),
+                                   pytest.param(10.0, 5.5e-3, marks=pytest.mark.slow)])
 def test_default_accuracy_against_refined_run(T, mu):
     """The default (1e-5 of max|K|) result of the Ta-like model (dilute, theta = 0.7; the
     window holds the upper band edge and, at 300 K, the pole of the vertex equation at
