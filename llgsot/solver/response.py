@@ -128,7 +128,7 @@ class Response:
 
 def response(model: TwoBandModel, fermi_energy: float, theta, phi: float = 0.0,
              approximation: str = "tmatrix", regime: str = "dilute",
-             rtol: float = 1e-8, temperature: float = 0.0) -> Response:
+             rtol: float | None = None, temperature: float = 0.0) -> Response:
     """Spin-density and charge-current response of a 2D two-band magnet (docs/physics.md sec. 2).
 
     Parameters
@@ -156,9 +156,11 @@ def response(model: TwoBandModel, fermi_energy: float, theta, phi: float = 0.0,
     regime : {"dilute", "finite"}
         "dilute": the exact leading order in n, lim(n K)/n reported at the model's n.
         "finite": dressed Green's functions at the model's n (the paper's Fig. 4).
-    rtol : float
+    rtol : float, optional
         Target relative accuracy of the angular quadrature, relative to the largest
-        entry of K and of sigma (1e-14 < rtol < 1e-2).
+        entry of K and of sigma (1e-14 < rtol < 1e-2); default 1e-8. At temperature > 0
+        the target of the Fermi-window average instead (of max|K|, max|sigma|, max|t| at
+        each angle), default 1e-5 (:data:`llgsot.solver.temperature.TEMPERATURE_RTOL`).
     temperature : float
         Temperature T (K, >= 0). T > 0 averages K, sigma and the torque coefficients over
         the Fermi window, K(T, mu) = int deps (-df/deps) K(eps), with ``fermi_energy`` the
@@ -188,9 +190,10 @@ def response(model: TwoBandModel, fermi_energy: float, theta, phi: float = 0.0,
     eps_eV = v.finite_scalar("fermi_energy", fermi_energy, "eV")
     approximation = v.choice("approximation", approximation, APPROXIMATIONS)
     regime = v.choice("regime", regime, REGIMES)
-    rtol = v.in_range("rtol", rtol, 1e-14, 1e-2)
     phi = v.finite_scalar("phi", phi, "rad")
     temperature = v.nonnegative("temperature", temperature, "K")
+    rtol = v.in_range("rtol", (1e-8 if temperature == 0 else 1e-5) if rtol is None else rtol,
+                      1e-14, 1e-2)
     scalar = np.ndim(theta) == 0
     th = np.atleast_1d(v.finite_array("theta", theta, "rad")).astype(float)
     if th.ndim != 1:

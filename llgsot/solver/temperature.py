@@ -9,54 +9,46 @@ coefficients (P-4) are linear in K at fixed theta, so averaging K and then apply
 equals averaging the coefficients; we average the coefficients the zero-temperature solver
 returns (its removable-pole treatment included) and form tau = <t>/<sigma_xx>.
 
-Quadrature. In x = (eps - mu)/(k_B T) the weight is w(x) = 1/(4 cosh^2(x/2)). K(eps) jumps
-(or kinks) where eps crosses a critical value of a band at the given m: the minima of E_+
-and E_-, and the local maximum and saddle of the tilted Mexican hat of E_-. For m in the
-xz-plane every critical point lies on the k_y axis (k_x -> -k_x symmetry; an off-axis one
-needs |h| = alpha^2/(2c), which forces Delta_x = 0), so a 1-d root search finds them all.
-The range is cut into panels at those energies (nodes never sit on them) and at fixed
-points of x; each panel is integrated with nested Fejer (second kind) rules of 7 and 15
-interior nodes, |I15 - I7| is its error estimate, and panels failing the tolerance are
-bisected. Below the lower band bottom there is no Fermi surface (K = 0). The window is
-|x| <= X_MAX and ends below the energy at which the Fermi contour reaches the cutoff k_c;
-the neglected tails enter the error estimate as weight x the largest |value| at the ends.
+Quadrature: :mod:`llgsot.solver.window` (the method is described there and in docs/fitting.md,
+"Finite temperature"). Band critical energies and the cutoff come from the model.
+
+Error estimate: sum of |K15 - G7| (scaled), the solver's own errors averaged with the same
+weights, the tails beyond the window and the cut-off band. It is tested against refined runs
+(tests/test_temperature_fast.py).
 """
 from __future__ import annotations
 
 import math
 import re
 import warnings
+from collections import OrderedDict
 
 import numpy as np
 
 from ..constants import K_B, EV
 from .. import model as _model
 from .. import spinorbit as _so
+from ..tables import schema as _schema
+from .window import (X_BREAKS, X_MAX, MAX_PANELS, adaptive, fermi, fermi_window_weight,  # noqa: F401
+                     segments, thermal_average, window)
 
-#: largest |x| = |eps - mu|/(k_B T) ever integrated; the default window is |x| <= ln(100/tol)
-X_MAX = 40.0
-#: fixed panel boundaries in x (the weight varies on the scale 1)
-X_BREAKS = (-40.0, -24.0, -16.0, -10.0, -6.0, -3.0, 0.0, 3.0, 6.0, 10.0, 16.0, 24.0, 40.0)
-MAX_PANELS = 160
-#: packed layout of one solver result: K (6), sigma (4), t1e..t2o (4)
-N_VAL = 14
+#: default relative accuracy of the Fermi-window average at T > 0 (of max|K|, max|sigma|,
+#: max|t| of the averaged result): what a measurement can use, not the T = 0 rtol
+TEMPERATURE_RTOL = 1e-5
+#: the zero-temperature solves run at this fraction of the requested accuracy
+SOLVER_RTOL_FACTOR = 0.1
+#: the summed panel errors are multiplied by this: against a run at rtol = 1e-8 one component
+#: of the default 300 K result (K_zy, theta = 0.7, Ta-like set) was off by 1.4x their sum
+ERROR_SAFETY = 2.0
+#: a result whose stated error exceeds this fraction of its block scale gets a warning
+WARN_FRACTION = 1e-2
+#: packed layout of one averaged point: the 10 table columns then the 4 torque coefficients
+N_VAL = len(_schema.THERMAL_COLUMNS)
 
 
 def kelvin_to_ev(temperature: float) -> float:
-    """k_B T in eV."""
+    """k_B T in eV for ``temperature`` in K."""
     return K_B * temperature / EV
-
-
-def fermi_window_weight(x):
-    """-df/dx of the Fermi function at x = (eps - mu)/(k_B T): 1/(4 cosh^2(x/2))."""
-    x = np.asarray(x, dtype=float)
-    return 0.25 / np.cosh(0.5 * x) ** 2
-
-
-def fermi(x):
-    """Fermi function 1/(1 + e^x), overflow-safe."""
-    x = np.asarray(x, dtype=float)
-    return 0.5 * (1.0 - np.tanh(0.5 * x))
 
 
 # -- band critical energies -----------------------------------------------------------------
@@ -80,192 +72,250 @@ def cutoff_energy(model, theta: float) -> float:
     return float(e.min()) * 1e-3
 
 
-# -- the quadrature ---------------------------------------------------------------------------
-def _fejer2(n: int):
-    """Fejer's second rule on (-1, 1) with n - 1 interior nodes cos(j pi/n) (n even)."""
-    j = np.arange(1, n)
-    th = j * math.pi / n
-    k = np.arange(1, n // 2 + 1)
-    w = 4 * np.sin(th) / n * (np.sin(np.outer(th, 2 * k - 1)) / (2 * k - 1)).sum(axis=1)
-    return np.cos(th), w
+_THETA_SAMPLE = np.linspace(0.0, math.pi / 2, 17)
+_MODEL_RANGES: "OrderedDict[str, tuple]" = OrderedDict()
 
 
-_X16, _W16 = _fejer2(16)  # 15 nodes
-_X8, _W8 = _fejer2(8)  # 7 nodes, a subset of the 15 (the odd-j... every second node)
-_SUB = np.arange(1, 15, 2)  # indices of the 7-node rule inside the 15-node rule
-assert np.allclose(_X16[_SUB], _X8)
+def model_energy_range(model) -> tuple:
+    """(lowest band bottom, highest critical energy, lowest cutoff energy) over theta in
+    [0, pi] (eV; sampled on 17 angles of [0, pi/2], the bands being even about pi/2).
+    These fix the segments that all angles share, whatever angles a call asks for."""
+    key = repr(model)
+    if key not in _MODEL_RANGES:
+        crit = [band_critical_energies(model, t) for t in _THETA_SAMPLE]
+        top = min(cutoff_energy(model, t) for t in _THETA_SAMPLE)
+        _MODEL_RANGES[key] = (min(c[0] for c in crit), max(c[-1] for c in crit), top)
+        while len(_MODEL_RANGES) > 64:
+            _MODEL_RANGES.popitem(last=False)
+    return _MODEL_RANGES[key]
 
 
-def thermal_average(func, kT: float, mu: float, lo: float, hi: float, edges=(), tol: float = 1e-8,
-                    x_max: float | None = None):
-    """int_{lo}^{hi} (-f'(eps - mu)) func(eps) deps for a vector-valued ``func`` that is
-    smooth between the ``edges`` (all energies in one unit; kT > 0).
-
-    Returns (integral, error_estimate, info). ``func(eps)`` returns (value, abs_error) arrays
-    of one shape; the solver's errors are averaged with the same weights. Outside [lo, hi]
-    the integrand is taken as 0. ``tol`` is relative to each component's scale (its largest
-    magnitude seen, floored at 1e-3 of the largest component).
+# -- zero-temperature solves: cached, batched over angles ------------------------------------
+class SolveCache:
+    """Zero-temperature solves (values and errors, :data:`N_VAL` each) keyed by
+    (model parameters, approximation, regime, solver rtol, phi) and (energy, theta).
+    Bounded: at most ``max_entries`` points (about 0.5 kB each), least recently used first out.
     """
-    if x_max is None:  # the weight beyond x_max is below tol/100
-        x_max = min(X_MAX, math.log(100.0 / tol))
-    xlo = max(-x_max, (lo - mu) / kT)
-    xhi = min(x_max, (hi - mu) / kT)
-    if not xhi > xlo:
-        raise ValueError("empty thermal window")
-    cuts = [x for x in X_BREAKS if xlo < x < xhi]
-    cuts += [(e - mu) / kT for e in edges if xlo < (e - mu) / kT < xhi]
-    bounds = sorted({xlo, xhi, *cuts})
-    panels = [(a, b) for a, b in zip(bounds[:-1], bounds[1:]) if b - a > 1e-12 * max(1.0, abs(a))]
-    cache = {}
-    nodes = 0
 
-    def rule(a, b):
-        nonlocal nodes
-        xs = 0.5 * (a + b) + 0.5 * (b - a) * _X16
-        vals, errs = [], []
-        for x in xs:
-            v, e = func(mu + kT * x)
-            vals.append(np.asarray(v, float))
-            errs.append(np.asarray(e, float))
-            nodes += 1
-        vals, errs = np.array(vals), np.array(errs)
-        w = fermi_window_weight(xs)[:, None] * 0.5 * (b - a)
-        i16 = (w * _W16[:, None] * vals.reshape(len(xs), -1)).sum(0)
-        i8 = (w[_SUB] * _W8[:, None] * vals[_SUB].reshape(7, -1)).sum(0)
-        e16 = (w * _W16[:, None] * errs.reshape(len(xs), -1)).sum(0)
-        return i16, np.abs(i16 - i8), e16, np.abs(vals.reshape(len(xs), -1)).max(0), vals.shape[1:]
+    def __init__(self, max_entries: int = 100_000):
+        self.max_entries = int(max_entries)
+        self.data: "OrderedDict[tuple, np.ndarray]" = OrderedDict()
+        self.hits = 0
+        self.misses = 0
 
-    done = []
-    todo = list(panels)
-    scale = None
-    shape = None
-    while todo:
-        results = [(p, rule(*p)) for p in todo]
-        for _, r in results:
-            shape = r[4]
-            scale = r[3] if scale is None else np.maximum(scale, r[3])
-        todo = []
-        sc = np.maximum(scale, 1e-3 * scale.max() + 1e-300)
-        for (a, b), r in results:
-            weight = float(fermi(a) - fermi(b))
-            # a tolerance share proportional to the panel's weight; a panel whose nested-rule
-            # difference is below twice its propagated solver error is limited by the solver
-            ok = np.all((r[1] <= tol * sc * max(weight, 1e-3)) | (r[1] <= 2 * r[2]))
-            if ok or len(done) + len(todo) + 2 > MAX_PANELS or (b - a) < 1e-9:
-                done.append(((a, b), r))
-            else:
-                m = 0.5 * (a + b)
-                todo += [(a, m), (m, b)]
-    done.sort(key=lambda d: d[0][0])
-    total = sum(r[0] for _, r in done)
-    qerr = sum(r[1] for _, r in done)
-    serr = sum(r[2] for _, r in done)
-    # tails beyond the window: the weight outside times twice the largest |value| of the
-    # outermost panel (K varies slowly there); below the band bottom K = 0: nothing neglected
-    tail = float(fermi(xhi)) * 2 * done[-1][1][3]
-    if xlo <= -x_max + 1e-12:
-        tail = tail + float(fermi(x_max)) * 2 * done[0][1][3]
-    tail_w = float(fermi(xhi)) + (float(fermi(x_max)) if xlo <= -x_max + 1e-12 else 0.0)
-    unconverged = len(done) >= MAX_PANELS
-    info = {"energy_nodes": nodes, "lowest_values": done[0][1][3].reshape(shape), "panels": len(done), "quadrature_error": qerr.reshape(shape),
-            "tail_error": tail.reshape(shape), "x_range": (xlo, xhi), "tail_weight": tail_w,
-            "panel_limit_reached": unconverged}
-    err = qerr + serr + tail
-    return total.reshape(shape), err.reshape(shape), info
+    def get(self, key):
+        row = self.data.get(key)
+        if row is not None:
+            self.data.move_to_end(key)
+            self.hits += 1
+        else:
+            self.misses += 1
+        return row
+
+    def put(self, key, row):
+        self.data[key] = row
+        while len(self.data) > self.max_entries:
+            self.data.popitem(last=False)
+
+    def clear(self):
+        self.data.clear()
+        self.hits = self.misses = 0
+
+
+#: the module's cache of zero-temperature solves (``SOLVE_CACHE.clear()`` empties it)
+SOLVE_CACHE = SolveCache()
+
+
+def _pack(r, i):
+    val = np.concatenate([_schema.flat_values(r.K[i], r.sigma[i]), [r.torque[k][i] for k in _so.NAMES]])
+    err = np.concatenate([_schema.flat_values(r.K_err[i], r.sigma_err[i]),
+                          [r.torque_err[k][i] for k in _so.NAMES]])
+    return np.stack([val, err])
+
+
+class _Solver:
+    """Batched, cached zero-temperature solves at given energies for subsets of the angles."""
+
+    def __init__(self, model, thetas, bottoms, phi, approximation, regime, rtol, response):
+        self.model, self.thetas, self.bottoms = model, thetas, bottoms
+        self.kw = dict(phi=phi, approximation=approximation, regime=regime, rtol=rtol)
+        self.response = response
+        self.key = (repr(model), approximation, regime, float(rtol), float(phi))
+        self.calls = 0
+        self.points = np.zeros(len(thetas), int)
+        self.hits = 0
+        self.caught = []
+
+    def _solve(self, e, ths):
+        self.calls += 1
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            r = self.response(self.model, e, np.asarray(ths, float), **self.kw)
+        self.caught.extend((str(x.message).split(" at theta")[0], e) for x in w)
+        return [_pack(r, k) for k in range(len(ths))]
+
+    def __call__(self, req):
+        out = {}
+        for e, idx in req.items():
+            todo = []
+            for i in idx:
+                row = SOLVE_CACHE.get((self.key, e, float(self.thetas[i])))
+                if row is None:
+                    todo.append(i)
+                else:
+                    self.hits += 1
+                    out[(e, i)] = (row[0], row[1])
+            if not todo:
+                continue
+            try:
+                rows = self._solve(e, [self.thetas[i] for i in todo])
+            except ValueError:
+                rows = []  # one angle at a time: within rounding of its band bottom K = 0
+                for i in todo:
+                    try:
+                        rows += self._solve(e, [self.thetas[i]])
+                    except ValueError:
+                        if e - self.bottoms[i] > 1e-9 * max(abs(self.bottoms[i]), 1e-6):
+                            raise
+                        rows.append(np.zeros((2, N_VAL)))
+            for i, row in zip(todo, rows):
+                self.points[i] += 1
+                SOLVE_CACHE.put((self.key, e, float(self.thetas[i])), row)
+                out[(e, i)] = (row[0], row[1])
+        return out
 
 
 # -- the response at temperature T ---------------------------------------------------------------
-def thermal_point(model, mu_eV, kT_eV, theta, phi, approximation, regime, rtol, response):
-    """Thermally averaged K, sigma and t (packed, see N_VAL) at one theta, with errors and info.
-
-    ``response``: the zero-temperature solver (:func:`llgsot.solver.response.response`, passed
-    in by it, so that this module does not import its caller).
-    """
-    # near a pole of (P-4) the solver also solves the stencil angles: their band edges count
+def _angle_edges(model, theta):
+    """Critical energies (eV) of ``theta`` and, near a (P-4) pole, of its stencil angles
+    (the solver solves those too); the band bottom that applies; the bottoms' sliver."""
     angles = [theta]
     pole, dist = _so.nearest_pole(theta)
     if dist < _so.POLE_HALF_WIDTH * 0.999:
         angles += list(_so.stencil(pole))
     crit = [band_critical_energies(model, a) for a in angles]
-    edges = np.unique(np.concatenate(crit))
     bottoms = [float(c.min()) for c in crit]
-    bottom, sliver = max(bottoms), max(bottoms) - min(bottoms)
     top = min(cutoff_energy(model, a) for a in angles)
-    top -= 1e-6 * (top - bottom)
-    if mu_eV + X_MAX * kT_eV <= bottom:
-        raise ValueError(
-            f"`fermi_energy` = {mu_eV!r} eV lies more than {X_MAX:g} k_B T below the bottom of the "
-            f"lower band ({bottom!r} eV) at theta={theta!r}: no thermally occupied Fermi surface")
-    caught = []
-
-    def func(eps):
-        try:
-            with warnings.catch_warnings(record=True) as w:
-                warnings.simplefilter("always")
-                r = response(model, eps, theta, phi=phi, approximation=approximation,
-                             regime=regime, rtol=rtol)
-        except ValueError:
-            # within rounding of the band bottom the quartic may lose its roots: the contour
-            # has shrunk to a point there (K = 0 below the bottom); anything else is an error
-            if eps - bottom < 1e-9 * (top - bottom):
-                return np.zeros(N_VAL), np.zeros(N_VAL)
-            raise
-        caught.extend((str(x.message).split(" at theta")[0], eps) for x in w)
-        val = np.concatenate([r.K.ravel(), r.sigma.ravel(), [r.torque[k] for k in _so.NAMES]])
-        err = np.concatenate([r.K_err.ravel(), r.sigma_err.ravel(),
-                              [r.torque_err[k] for k in _so.NAMES]])
-        return val, err
-
-    tol = max(rtol, 1e-12)
-    val, err, info = thermal_average(func, kT_eV, mu_eV, bottom, top, edges=edges, tol=tol)
-    if sliver > 0:  # stencil angles' band bottoms differ: [min, max] bottom is left out
-        w = float(fermi((bottom - sliver - mu_eV) / kT_eV) - fermi((bottom - mu_eV) / kT_eV))
-        err = err + 2 * w * info["lowest_values"]
-    info["edges"] = edges
-    info["warnings"] = caught
-    return val, err, info
+    return np.unique(np.concatenate(crit)), max(bottoms), max(bottoms) - min(bottoms), top
 
 
 def thermal_response(model, mu_eV, theta, phi, approximation, regime, rtol, temperature,
                      response):
-    """The body of ``response(..., temperature > 0)``: returns the Response fields as a dict.
-    ``response`` is the zero-temperature solver it averages."""
+    """The body of ``response(..., temperature > 0)``: returns the Response fields.
+
+    ``rtol`` is the target relative accuracy of the window average (of max|K|, max|sigma|
+    and max|t| at each angle; the default of :func:`llgsot.response` at T > 0 is
+    :data:`TEMPERATURE_RTOL`); the zero-temperature solves run at ``SOLVER_RTOL_FACTOR``
+    of it. ``response`` is the zero-temperature solver (passed in by it, so that this
+    module does not import its caller), called once per energy node for all angles.
+    """
     kT = kelvin_to_ev(temperature)
     th = np.atleast_1d(theta).astype(float)
+    tol = max(float(rtol), 1e-13)
+    solver_rtol = min(max(tol * SOLVER_RTOL_FACTOR, 1e-14), 1e-4)
+    x_max, shared = window(kT, mu_eV, tol)
+    z_lo, z_top, c_top = model_energy_range(model)
+    per = [_angle_edges(model, float(t)) for t in th]
+    top = min([c_top] + [p[3] for p in per])
+    top -= 1e-6 * (top - z_lo)
+    # above every critical energy (at any theta) the segments of all angles coincide; the
+    # cuts depend on the model, mu and T only, so a result does not depend on the other angles
+    shared = sorted(shared + [z_top + 0.5 * (z_top - z_lo)])
+    items, bottoms = [], []
+    for t, (edges, bottom, sliver, _) in zip(th, per):
+        if mu_eV + X_MAX * kT <= bottom:
+            raise ValueError(
+                f"`fermi_energy` = {mu_eV!r} eV lies more than {X_MAX:g} k_B T below the bottom "
+                f"of the lower band ({bottom!r} eV) at theta={t!r}: no thermally occupied Fermi "
+                f"surface at temperature={temperature:g} K")
+        lo = max(bottom, mu_eV - x_max * kT)
+        hi = min(top, mu_eV + x_max * kT)
+        items.append(segments(lo, hi, [e for e in edges if e >= bottom], shared, mu_eV, kT))
+        bottoms.append(bottom)
+    solver = _Solver(model, th, bottoms, phi, approximation, regime, solver_rtol, response)
+    blocks = [np.arange(10)[_schema.K_COLUMNS], np.arange(10)[_schema.SIGMA_COLUMNS],
+              np.arange(N_VAL)[_schema.TORQUE_COLUMNS]]
+    res = adaptive(items, mu_eV, kT, tol, solver, blocks)
     V, E, infos = [], [], []
-    for t in th:
-        val, err, info = thermal_point(model, mu_eV, kT, float(t), phi, approximation, regime, rtol,
-                                       response)
-        V.append(val)
+    x_top = (top - mu_eV) / kT
+    for (total, qerr, serr, info), (edges, bottom, sliver, _) in zip(res, per):
+        tail = 2 * info["highest_values"] * float(fermi(min(x_top, x_max)))
+        if mu_eV - x_max * kT > bottom:
+            tail = tail + 2 * info["lowest_values"] * float(fermi(x_max))
+        err = ERROR_SAFETY * qerr + serr + tail
+        if sliver > 0:  # stencil angles' band bottoms differ: [min, max] bottom is left out
+            w = float(fermi((bottom - sliver - mu_eV) / kT) - fermi((bottom - mu_eV) / kT))
+            err = err + 2 * w * info["lowest_values"]
+        info.update(edges=edges, quadrature_error=qerr, tail_error=tail,
+                    cutoff_tail=2 * info["highest_values"] * float(fermi(x_top)))
+        V.append(total)
         E.append(err)
         infos.append(info)
     V, E = np.array(V), np.array(E)
-    K, Ke = V[:, :6].reshape(-1, 3, 2), E[:, :6].reshape(-1, 3, 2)
-    S, Se = V[:, 6:10].reshape(-1, 2, 2), E[:, 6:10].reshape(-1, 2, 2)
+    K, S = _schema.unflatten(V[:, :10])
+    Ke, Se = _schema.unflatten(E[:, :10])
+    T, Te = V[:, _schema.TORQUE_COLUMNS], E[:, _schema.TORQUE_COLUMNS]
     torque, torque_err = {}, {}
     sxx, sxx_e = S[:, 0, 0], Se[:, 0, 0]
     for i, name in enumerate(_so.NAMES):
-        t, te = V[:, 10 + i], E[:, 10 + i]
-        torque[name], torque_err[name] = t, te
-        torque["tau" + name[1:]] = t / sxx
-        torque_err["tau" + name[1:]] = te / abs(sxx) + abs(t) * sxx_e / sxx**2
-    msgs = {}  # one warning per kind (numbers in the message replaced by their range)
-    for info in infos:
-        for m, _ in info["warnings"]:
-            key = re.sub(r"-?\d+(\.\d+)?(e[-+]?\d+)?", "#", m)
-            nums = [float(x[0]) for x in re.finditer(r"-?\d+(\.\d+)?(e[-+]?\d+)?", m)]
-            count, lo, hi, example = msgs.get(key, (0, nums, nums, m))
-            msgs[key] = (count + 1, np.minimum(lo, nums).tolist() if nums else [],
-                         np.maximum(hi, nums).tolist() if nums else [], example)
-    for key, (count, lo, hi, example) in msgs.items():
-        rng = "" if lo == hi else f" (numbers ranging {lo} .. {hi})"
-        warnings.warn(f"temperature={temperature:g} K: the zero-temperature solver warned at "
-                      f"{count} energy nodes: {example}{rng}", RuntimeWarning, stacklevel=3)
+        torque[name], torque_err[name] = T[:, i], Te[:, i]
+        torque["tau" + name[1:]] = T[:, i] / sxx
+        torque_err["tau" + name[1:]] = Te[:, i] / abs(sxx) + abs(T[:, i]) * sxx_e / sxx**2
+    _warn_solver_notes(solver.caught, temperature)
+    _warn_limits(V, E, infos, blocks, th, temperature, top, x_top, tol, model)
     diagnostics = {
         "energy_nodes": np.array([i["energy_nodes"] for i in infos]),
+        "solver_points": solver.points.copy(),
+        "solver_calls": solver.calls,
+        "cache_hits": solver.hits,
         "panels": np.array([i["panels"] for i in infos]),
         "band_edges": [i["edges"] for i in infos],
         "quadrature_error": np.array([i["quadrature_error"] for i in infos]),
+        "tail_error": np.array([i["tail_error"] for i in infos]),
         "kT": kT,
+        "window_tol": tol,
+        "solver_rtol": solver_rtol,
     }
     return K, Ke, S, Se, torque, torque_err, diagnostics
+
+
+def _warn_solver_notes(caught, temperature):
+    msgs = {}  # one warning per kind (numbers in the message replaced by their range)
+    for m, _ in caught:
+        key = re.sub(r"-?\d+(\.\d+)?(e[-+]?\d+)?", "#", m)
+        nums = [float(x[0]) for x in re.finditer(r"-?\d+(\.\d+)?(e[-+]?\d+)?", m)]
+        count, lo, hi, example = msgs.get(key, (0, nums, nums, m))
+        msgs[key] = (count + 1, np.minimum(lo, nums).tolist() if nums else [],
+                     np.maximum(hi, nums).tolist() if nums else [], example)
+    for key, (count, lo, hi, example) in msgs.items():
+        rng = "" if lo == hi else f" (numbers ranging {lo} .. {hi})"
+        warnings.warn(f"temperature={temperature:g} K: the zero-temperature solver warned at "
+                      f"{count} energy nodes: {example}{rng}", RuntimeWarning, stacklevel=4)
+
+
+def _warn_limits(V, E, infos, blocks, th, temperature, top, x_top, tol, model):
+    """Limits said, not hidden: the cut-off band inside the window, a stated error above
+    WARN_FRACTION of its block's scale, the panel limit."""
+    for i, info in enumerate(infos):
+        scale = np.empty(V.shape[1])
+        for b in blocks:
+            scale[b] = max(float(np.abs(V[i, b]).max()), 1e-300)
+        rel_tail = float((info["cutoff_tail"] / scale).max())
+        rel = float((E[i] / scale).max())
+        if rel_tail > tol:
+            warnings.warn(
+                f"temperature={temperature:g} K: the Fermi window runs past the cutoff band at "
+                f"theta={th[i]:.4g}: above {top:.6g} eV (x = {x_top:.3g} k_B T from mu) the "
+                f"contour reaches `cutoff` = {model.cutoff!r} nm^-1; the weight beyond it is "
+                f"{float(fermi(x_top)):.2g}, an error of {rel_tail:.2g} of the result's scale "
+                f"(target {tol:g}); raise `cutoff` or lower `temperature`", RuntimeWarning,
+                stacklevel=4)
+            return
+        if rel > WARN_FRACTION or info["panel_limit_reached"]:
+            why = (f"the panel limit ({MAX_PANELS}) was reached" if info["panel_limit_reached"]
+                   else "the window holds structure the quadrature cannot resolve better")
+            warnings.warn(
+                f"temperature={temperature:g} K: stated error {rel:.2g} of the result's scale "
+                f"(max|K|, max|sigma|, max|t|) at theta={th[i]:.4g} exceeds {WARN_FRACTION:g}: "
+                f"{why} (cutoff band at {top:.6g} eV)", RuntimeWarning, stacklevel=4)
+            return

@@ -226,7 +226,8 @@ def build_table(model: TwoBandModel, fermi_energy, theta=None, approximation: st
         Target relative interpolation error of the adaptive grid (per component, relative
         to its largest magnitude; 1e-8 <= tol <= 1e-1).
     rtol : float, optional
-        Solver tolerance; default min(1e-8, tol/1e3) (dilute), tol/100 (finite).
+        Solver tolerance; default min(1e-8, tol/1e3) (dilute), tol/100 (finite); at
+        temperature > 0 the accuracy of the Fermi-window average, default min(1e-5, tol/10).
     impurity_strength : None or 1-d array
         Impurity strengths W~ (eV nm^2) to tabulate (adds a dimension); default the model's.
     max_calls : int
@@ -253,15 +254,17 @@ def build_table(model: TwoBandModel, fermi_energy, theta=None, approximation: st
     approximation = v.choice("approximation", approximation, APPROXIMATIONS)
     regime = v.choice("regime", regime, REGIMES)
     tol = v.in_range("tol", tol, 1e-8, 1e-1)
-    if rtol is None:
-        rtol = min(1e-8, tol * 1e-3) if regime == "dilute" else tol * 1e-2
+    temperature = v.nonnegative("temperature", temperature, "K")
+    if rtol is None:  # at T > 0 the target of the Fermi-window average (energy nodes are
+        # shared by all angles through the solver's cache of zero-temperature solves)
+        rtol = (min(1e-5, tol * 0.1) if temperature > 0 else
+                min(1e-8, tol * 1e-3) if regime == "dilute" else tol * 1e-2)
     rtol = v.in_range("rtol", rtol, 1e-14, 1e-2)
     max_calls = v.count("max_calls", max_calls)
     if not isinstance(progress, (bool, np.bool_)):
         raise TypeError(f"`progress` must be True or False, got {progress!r}")
     if checkpoint is not None and not isinstance(checkpoint, (str, os.PathLike)):
         raise TypeError(f"`checkpoint` must be a path or None, got {type(checkpoint).__name__}")
-    temperature = v.nonnegative("temperature", temperature, "K")
     eps_arr = v.nonempty_array("fermi_energy", fermi_energy, "eV")
     w_given = impurity_strength is not None
     w_arr = (v.nonempty_array("impurity_strength", impurity_strength, "eV nm^2")

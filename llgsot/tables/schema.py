@@ -36,6 +36,10 @@ PARITY_ZERO = np.array([1, 1, 1, 1, -1, -1, 1, 1, 1, 1], dtype=float)
 TORQUE_NAMES = ("t1e", "t2e", "t1o", "t2o")
 EFF_NAMES = ("tau1e", "tau2e", "tau1o", "tau2o")
 EXTRA_DIMS = ("fermi_energy", "impurity_strength")
+#: the 14-value layout of one thermally averaged point (llgsot.solver.temperature): the 10
+#: TABLE_COLUMNS, then the four (P-4) coefficients at TORQUE_COLUMNS
+THERMAL_COLUMNS = TABLE_COLUMNS + TORQUE_NAMES
+TORQUE_COLUMNS = slice(10, 14)
 
 REQUIRED_VARS = ("K", "K_err", "sigma", "sigma_err", *TORQUE_NAMES, *EFF_NAMES, "jump_after")
 #: attributes every table has (plus the parameters of its model class: store.check_schema)

@@ -132,4 +132,18 @@ MUTANTS = [
     ("Dirac velocity off by 2", "llgsot/models/dirac.py",
      "alpha=HBAR_EV_S * self.velocity * EVM_TO_MEVNM", "alpha=0.5 * HBAR_EV_S * self.velocity * EVM_TO_MEVNM",
      "tests/test_models.py -k edelstein"),
+    # --- t20 ---
+    ("temperature scale k_B T doubled", "llgsot/solver/temperature.py",
+     "return K_B * temperature / EV", "return 2 * K_B * temperature / EV",
+     "tests/test_temperature_fast.py -k 'sommerfeld or smeared or kelvin'"),
+    ("temperature window weight of half the width", "llgsot/solver/window.py",
+     "return 0.25 / np.cosh(0.5 * x) ** 2", "return 0.5 / np.cosh(x) ** 2",
+     "tests/test_temperature_fast.py -k 'sommerfeld or smeared'"),
+    ("temperature panels not broken at the band edges", "llgsot/solver/temperature.py",
+     "segments(lo, hi, [e for e in edges if e >= bottom], shared, mu_eV, kT)",
+     "segments(lo, hi, [bottom], shared, mu_eV, kT)",
+     "tests/test_temperature_fast.py -k 'smeared'"),
+    ("temperature window cut at half its width below mu", "llgsot/solver/temperature.py",
+     "lo = max(bottom, mu_eV - x_max * kT)", "lo = max(bottom, mu_eV - 0.5 * x_max * kT)",
+     "tests/test_temperature_fast.py -k 'sommerfeld'"),
 ]

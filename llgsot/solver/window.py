@@ -1,0 +1,382 @@
+"""The Fermi-window quadrature of :mod:`llgsot.solver.temperature` (pure numerics: it
+knows energies, weights and a callback that returns values, not the solver).
+
+docs/fitting.md, "Finite temperature". In x = (eps - mu)/(k_B T) the weight is
+w(x) = 1/(4 cosh^2(x/2)). The energy nodes do not depend on theta except near the band
+critical energies, so one call averages all its angles together:
+
+* Segments. Each angle's range [bottom, top] is cut at its own band critical energies
+  (minima of E_+ and E_-, the local maximum and saddle of the tilted Mexican hat of E_-,
+  found by :func:`band_critical_energies`) and at the energies Z_top and mu + k_B T x_b
+  (x_b in :data:`X_BREAKS`) that are the same for every angle. Above Z_top (above every
+  critical energy at every theta) the segments of all angles coincide, so their nodes are
+  solved ONCE for all angles in one batched call of the zero-temperature solver.
+* Graded toward band edges. K(eps) approaches its value at an edge like 1/ln(d) (Re g0 ~
+  ln d at a 2D band edge), which polynomial rules on uniform or bisected panels integrate
+  slowly. A segment that ends at an edge is mapped as eps = a + L u^p (p = :data:`GRADE_POWER`)
+  toward it (both ends: eps = a + L u^2 (3 - 2u)), so that the integrand in u is smooth to
+  order p - 1.
+* Panels: Gauss-Kronrod (7, 15) in u; |K15 - G7| is the error estimate of a panel (the
+  QUADPACK scaling of it only on panels that touch neither an edge nor a resonance).
+  Adaptive with a global error budget per angle: the panels with the largest error are split
+  until the sum of the panel errors of every component is below ``tol`` times the largest
+  magnitude of its block (K, sigma, t) in the averaged result.
+* Resonances. Inside the gap the vertex equation of the T-matrix scheme (1 - M) becomes
+  singular at an energy e_r: K(eps) ~ A/(eps - e_r), a real pole of zero width (condition
+  number ~ 1/|eps - e_r|; docs/physics.md sec. 2a caveat). A failing panel whose largest
+  node value exceeds :data:`PEAK_RATIO` times its median, and changes sign between two
+  large neighbours, holds such a pole: e_r is found by Illinois regula falsi on 1/K (linear
+  there), and the segment is re-cut into a principal-value segment e_r +- h (nodes in
+  pairs e_r +- t, so the odd part cancels node by node) and panels of length ~ their
+  distance from e_r. The uncertainty of e_r enters the error (2 A de_r/h, weighted). A
+  peak without a sign change is cut at the nodes next to it. Bisection only otherwise.
+* The window is |x| <= min(X_MAX, ln(100/tol)). Below the lowest band bottom K = 0; above
+  the energy at which the Fermi contour reaches the cutoff k_c the model has no Fermi
+  surface: the weight beyond it times the largest value near it enters the error, and a
+  window that runs past the cutoff band beyond the stated accuracy is said in a warning.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+#: largest |x| = |eps - mu|/(k_B T) ever integrated; the default window is |x| <= ln(100/tol)
+X_MAX = 40.0
+#: panel boundaries in x shared by all angles (the weight has poles at x = +-i pi: panels of
+#: half-length <= 5 integrate it to ~1e-8 of their weight with 15 nodes)
+X_BREAKS = (-40.0, -20.0, -10.0, -4.0, 4.0, 10.0, 20.0, 40.0)
+#: most panels per angle before the quadrature stops (and says so)
+MAX_PANELS = 300
+#: grading exponent toward band edges: eps = a + L u^p
+GRADE_POWER = 2
+#: a panel whose largest |value| exceeds this times its median is a resonance suspect
+PEAK_RATIO = 8.0
+
+
+def fermi_window_weight(x):
+    """-df/dx of the Fermi function at x = (eps - mu)/(k_B T): 1/(4 cosh^2(x/2))."""
+    x = np.asarray(x, dtype=float)
+    return 0.25 / np.cosh(0.5 * x) ** 2
+
+
+def fermi(x):
+    """Fermi function 1/(1 + e^x), overflow-safe."""
+    x = np.asarray(x, dtype=float)
+    return 0.5 * (1.0 - np.tanh(0.5 * x))
+
+
+# -- the rule -------------------------------------------------------------------------------
+_XGK = np.array([0.991455371120812639206854697526329, 0.949107912342758524526189684047851,
+                 0.864864423359769072789712788640926, 0.741531185599394439863864773280788,
+                 0.586087235467691130294144845693013, 0.405845151377397166906606412076961,
+                 0.207784955007898467600689403773245, 0.0])
+_WGK = np.array([0.022935322010529224963732008058970, 0.063092092629978553290700663189204,
+                 0.104790010322250183839876322541518, 0.140653259715525918745189590510238,
+                 0.169004726639267902826583426598550, 0.190350578064785409913256402421014,
+                 0.204432940075298892414161999234649, 0.209482141084727828012999174891714])
+_WG7 = np.array([0.129484966168869693270611432679082, 0.279705391489276667901467771423780,
+                 0.381830050505118944950369775488975, 0.417959183673469387755102040816327])
+#: the 15 Kronrod nodes on (-1, 1), ascending, their weights and the 7-point Gauss weights
+U15 = np.concatenate([-_XGK[:-1], _XGK[::-1]])
+W15 = np.concatenate([_WGK[:-1], _WGK[::-1]])
+W7 = np.zeros(15)
+W7[[1, 3, 5, 7, 9, 11, 13]] = np.concatenate([_WG7[:-1], _WG7[::-1]])[[0, 1, 2, 3, 4, 5, 6]]
+assert abs(W15.sum() - 2) < 1e-14 and abs(W7.sum() - 2) < 1e-14
+assert abs(W7 @ U15**12 - 2 / 13) < 1e-14 and abs(W15 @ U15**22 - 2 / 23) < 1e-14
+
+
+class _Segment:
+    """[a, b] (energy) mapped from u in [0, 1], graded toward the ends that are band edges.
+    A ``pole`` segment is [e_r - h, e_r + h] about a real pole e_r, integrated as a principal
+    value: u gives the pair e_r +- h u, so that the odd part A/(eps - e_r) cancels node by node."""
+
+    __slots__ = ("a", "b", "left", "right", "pole", "extra")
+
+    def __init__(self, a, b, left, right, pole=False):
+        self.a, self.b, self.left, self.right = float(a), float(b), bool(left), bool(right)
+        self.pole, self.extra = pole, None
+
+    def map(self, u):
+        """(eps, d eps/du) at u (for a pole segment: both members of each pair)."""
+        L, p = self.b - self.a, GRADE_POWER
+        if self.pole:
+            h, er = 0.5 * L, 0.5 * (self.a + self.b)
+            return np.concatenate([er + h * u, er - h * u]), np.full(2 * len(u), h)
+        if self.left and self.right:  # smoothstep: as u^2 at both ends, and a polynomial
+            return self.a + L * u * u * (3 - 2 * u), L * 6 * u * (1 - u)
+        if self.left:
+            return self.a + L * u**p, L * p * u ** (p - 1)
+        if self.right:
+            return self.b - L * (1 - u) ** p, L * p * (1 - u) ** (p - 1)
+        return self.a + L * u, np.full_like(u, L)
+
+    def inverse(self, e):
+        """u of energy e (bisection on the monotone map)."""
+        lo, hi = 0.0, 1.0
+        for _ in range(60):
+            mid = 0.5 * (lo + hi)
+            lo, hi = (mid, hi) if self.map(np.array([mid]))[0][0] < e else (lo, mid)
+        return 0.5 * (lo + hi)
+
+
+class _Panel:
+    __slots__ = ("seg", "u0", "u1", "energies", "jac", "integral", "qerr", "serr", "vabs",
+                 "rough", "final")
+
+    def __init__(self, seg, u0, u1, rough=False):
+        self.seg, self.u0, self.u1, self.final = seg, u0, u1, False
+        self.rough = rough or seg.pole
+        u = 0.5 * (u0 + u1) + 0.5 * (u1 - u0) * U15
+        self.energies, self.jac = seg.map(u)
+
+    def bounds(self):
+        e = self.seg.map(np.array([self.u0, self.u1]))[0]
+        return float(e.min()), float(e.max())
+
+
+def _panel_sums(panel, vals, errs, mu, kT):
+    x = (panel.energies - mu) / kT
+    k = len(x) // 15
+    w = fermi_window_weight(x) * panel.jac / kT * 0.5 * (panel.u1 - panel.u0)
+    w15, w7 = w * np.tile(W15, k), w * np.tile(W7, k)
+    i15, g7 = w15 @ vals, w7 @ vals
+    d = np.abs(i15 - g7)
+    at_edge = (panel.seg.left and panel.u0 == 0.0) or (panel.seg.right and panel.u1 == 1.0)
+    if not (panel.rough or at_edge):
+        # QUADPACK's scaling of |K15 - G7| on a smooth panel (resasc: the spread about the mean)
+        mean = i15 / max(float(w15.sum()), 1e-300)
+        resasc = np.abs(w15) @ np.abs(vals - mean)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            fac = np.where(resasc > 0, np.minimum(1.0, (200 * d / resasc) ** 1.5), 1.0)
+        d = np.where(resasc > 0, np.maximum(resasc * fac, 50 * np.finfo(float).eps * np.abs(i15)), d)
+    panel.integral, panel.qerr = i15, d
+    panel.serr = np.abs(w15) @ errs
+    panel.vabs = np.abs(vals)
+
+
+def _find_pole(e1, y1, e2, y2, solve1, c):
+    """A real pole of component c bracketed by (e1, e2), where it changes sign: Illinois
+    regula falsi on 1/y (linear near a simple pole) until the bracket or the step is 1e-5 or
+    1e-4 of the first bracket. Returns (e_r, its uncertainty, the amplitude A of every
+    component, K ~ A/(eps - e_r))."""
+    width = abs(e2 - e1)
+    f1, f2, v, ev, side = 1 / y1, 1 / y2, None, e1, 0
+    er, prev = e1 - f1 * (e2 - e1) / (f2 - f1), e1
+    for _ in range(40):
+        if abs(e2 - e1) < 1e-5 * width or abs(er - prev) < 1e-4 * width:
+            break  # (closer solves are ill-conditioned and slow; the step is the uncertainty)
+        v = solve1(er)
+        f = 1 / v[c]
+        if f * f1 > 0:
+            e1, f1, ev = er, f, er
+            f2, side = (f2 / 2 if side == -1 else f2), -1
+        else:
+            e2, f2, ev = er, f, er
+            f1, side = (f1 / 2 if side == 1 else f1), 1
+        prev, er = er, e1 - f1 * (e2 - e1) / (f2 - f1)
+    amp = np.abs(v) * abs(ev - er) if v is not None else np.abs(y1) * 0.0
+    return er, abs(er - prev) + 1e-3 * abs(e2 - e1), amp
+
+
+def _pole_segments(seg, er, step, amp, mu, kT):
+    """Replace ``seg`` by a principal-value segment about the pole e_r and linear segments
+    whose lengths grow like their distance from it (the far ends keep their grading)."""
+    h = min(er - seg.a, seg.b - er)
+    pole = _Segment(er - h, er + h, False, False, pole=True)
+    # an error `step` in e_r shifts the principal value by ~2 A step/h (weighted)
+    pole.extra = 2 * amp * step / h * fermi_window_weight((er - mu) / kT) / kT * 2 * h
+    cuts = [seg.a, er - h, er + h, seg.b]
+    k = 2 * h
+    while k < (seg.b - seg.a):
+        cuts += [er - k, er + k]
+        k *= 2.0
+    cuts = sorted(c for c in set(cuts) if seg.a <= c <= seg.b)
+    out = []
+    for a, b in zip(cuts[:-1], cuts[1:]):
+        if b - a <= 1e-12 * kT:
+            continue
+        out.append(pole if (a, b) == (er - h, er + h) else
+                   _Segment(a, b, seg.left and a == seg.a, seg.right and b == seg.b))
+    return out
+
+
+def _split(panel, vals, scale, solve1, mu, kT):
+    """Children of a failing panel, and the segment they replace (or None): a pole -> a
+    principal-value segment (the whole segment re-cut); a peak -> cuts at the nodes next to
+    it; else bisection in u."""
+    a = np.abs(vals) / scale
+    m = a.max(axis=1)
+    j = int(np.argmax(m))
+    seg = panel.seg
+    if m[j] > PEAK_RATIO * max(float(np.median(m)), 1e-300) and not seg.pole:
+        c = int(np.argmax(a[j]))
+        e, y = panel.energies, vals[:, c]
+        for i0, i1 in ((j, j + 1), (j - 1, j)):
+            if 0 <= i0 and i1 < len(e) and y[i0] * y[i1] < 0:
+                er, step, amp = _find_pole(e[i0], y[i0], e[i1], y[i1], solve1, c)
+                # a pole, not a zero of y next to a peak: the amplitude A/d grew toward e_r
+                if seg.a < er < seg.b and amp[c] > 0.3 * abs(y[j] * (e[j] - er)):
+                    return [_Panel(s, 0.0, 1.0) for s in _pole_segments(seg, er, step, amp, mu, kT)], seg
+        cuts = [e[i] for i in (j - 1, j + 1) if 0 <= i < len(e)]
+        us = sorted({min(max(seg.inverse(x), panel.u0), panel.u1) for x in cuts})
+        bounds = [panel.u0] + [u for u in us if panel.u0 < u < panel.u1] + [panel.u1]
+        if len(bounds) > 2:
+            return [_Panel(seg, u0, u1, rough=True) for u0, u1 in zip(bounds[:-1], bounds[1:])], None
+    if seg.pole and panel.u1 - panel.u0 < 0.1:
+        return None, None  # the pair integrand is smooth unless e_r is off: counted, not chased
+    mid = 0.5 * (panel.u0 + panel.u1)
+    return [_Panel(seg, panel.u0, mid, panel.rough), _Panel(seg, mid, panel.u1, panel.rough)], None
+
+
+def adaptive(items, mu, kT, tol, evaluate, blocks, max_panels=MAX_PANELS):
+    """Adaptive Fermi-window quadrature of several integrands at once.
+
+    items : list over integrands (angles) of lists of :class:`_Segment`.
+    evaluate(requests) : requests is a dict energy -> list of item indices; returns a dict
+        (energy, item) -> (values, errors) arrays of length nv.
+    blocks : list of index arrays; each component's target is tol x the largest |integral|
+        of its block.
+    Returns per item (integral, quadrature error, solver error, info dict).
+    """
+    panels = [[_Panel(s, 0.0, 1.0) for s in segs] for segs in items]
+    new = [list(p) for p in panels]
+    results = {}
+    limit = [False] * len(items)
+    rounds = 0
+    while any(new):
+        rounds += 1
+        req = {}
+        for i, ps in enumerate(new):
+            for p in ps:
+                for e in p.energies:
+                    req.setdefault(float(e), []).append(i)
+        got = evaluate(req)
+        for i, ps in enumerate(new):
+            for p in ps:
+                vals = np.array([got[(float(e), i)][0] for e in p.energies])
+                errs = np.array([got[(float(e), i)][1] for e in p.energies])
+                _panel_sums(p, vals, errs, mu, kT)
+                results[id(p)] = vals
+        new = [[] for _ in items]
+        for i, ps in enumerate(panels):
+            total = sum(p.integral for p in ps)
+            scale = np.empty_like(total)
+            for b in blocks:
+                scale[b] = max(float(np.abs(total[b]).max()), 1e-300)
+            target = tol * scale
+            # a panel whose |K15 - G7| is below twice its averaged solver error is limited by
+            # the solver (it is counted, not refined)
+            eff = [np.where(p.qerr > 2 * p.serr, p.qerr, 0.0) if not p.final else 0 * p.qerr
+                   for p in ps]
+            excess = sum(eff) / target
+            if np.all(excess <= 1.0):
+                continue
+            if len(ps) >= max_panels:
+                limit[i] = True
+                continue
+            r = np.array([float((q / target).max()) for q in eff])
+            order = np.argsort(-r)
+            cut = max(r.max() / 8, 1.0 / (2 * len(ps)))
+            keep, add, replaced = [], [], set()
+            chosen = {int(k) for k in order if r[k] >= cut}
+            for k, p in enumerate(ps):
+                if id(p.seg) in replaced:
+                    continue
+                if k not in chosen:
+                    keep.append(p)
+                    continue
+                e0, e1 = p.energies[0], p.energies[-1]
+                if (p.u1 - p.u0) < 1e-12 or abs(e1 - e0) < 1e-12 * kT:
+                    p.final = True  # cannot be resolved further: its error stays in the sum
+                    keep.append(p)
+                    continue
+                def solve1(e, i=i):
+                    e = float(e)
+                    return evaluate({e: [i]})[(e, i)][0]
+
+                kids, gone = _split(p, results[id(p)], scale, solve1, mu, kT)
+                if kids is None:
+                    p.final = True
+                    keep.append(p)
+                    continue
+                if gone is not None:
+                    replaced.add(id(gone))
+                add += kids
+            add = [p for p in add if id(p.seg) not in replaced or p.seg.pole]
+            panels[i] = [p for p in keep if id(p.seg) not in replaced] + add
+            new[i] = add
+    out = []
+    for i, ps in enumerate(panels):
+        ps.sort(key=lambda p: (p.seg.a, p.u0))
+        total = sum(p.integral for p in ps)
+        info = {"panels": len(ps), "energy_nodes": 15 * len(ps), "rounds": rounds,
+                "panel_limit_reached": limit[i],
+                "lowest_values": ps[0].vabs.max(axis=0), "highest_values": ps[-1].vabs.max(axis=0)}
+        poles = {id(p.seg): p.seg for p in ps if p.seg.pole}
+        info["poles"] = sorted(0.5 * (g.a + g.b) for g in poles.values())
+        qerr = sum(p.qerr for p in ps) + sum(g.extra for g in poles.values())
+        out.append((total, qerr, sum(p.serr for p in ps), info))
+    return out
+
+
+def segments(lo, hi, edges, shared, mu, kT):
+    """Segments of [lo, hi] cut at ``edges`` (graded toward them) and at ``shared`` breaks;
+    ``lo`` or ``hi`` is graded if it is one of the edges."""
+    tiny = 1e-12 * kT
+    eset = np.array(sorted(edges), float)
+
+    def is_edge(e):
+        return bool(eset.size) and float(np.min(np.abs(eset - e))) <= tiny
+
+    inner = [e for e in edges if lo + tiny < e < hi - tiny]
+    cuts = sorted({lo, hi, *inner, *(s for s in shared if lo + tiny < s < hi - tiny)})
+    return [_Segment(a, b, is_edge(a), is_edge(b)) for a, b in zip(cuts[:-1], cuts[1:])]
+
+
+def window(kT, mu, tol, x_max=None):
+    if x_max is None:  # the weight beyond x_max is below tol/100
+        x_max = min(X_MAX, math.log(100.0 / tol))
+    return x_max, [mu + kT * x for x in X_BREAKS if abs(x) < x_max]
+
+
+def thermal_average(func, kT: float, mu: float, lo: float, hi: float, edges=(), tol: float = 1e-8,
+                    x_max: float | None = None):
+    """int_{lo}^{hi} (-f'(eps - mu)) func(eps) deps for a vector-valued ``func`` that is
+    smooth between the ``edges`` (all energies in one unit; kT > 0).
+
+    Returns (integral, error_estimate, info). ``func(eps)`` returns (value, abs_error) arrays
+    of one shape; the solver's errors are averaged with the same weights. Outside [lo, hi]
+    the integrand is taken as 0. ``tol`` is relative to each component's largest |integral|.
+    """
+    x_max, shared = window(kT, mu, tol, x_max)
+    xlo = max(-x_max, (lo - mu) / kT)
+    xhi = min(x_max, (hi - mu) / kT)
+    if not xhi > xlo:
+        raise ValueError("empty thermal window")
+    a, b = mu + kT * xlo, mu + kT * xhi
+    segs = segments(a, b, list(edges), shared, mu, kT)
+    shape = []
+
+    def evaluate(req):
+        out = {}
+        for e, idx in req.items():
+            v, er = func(e)
+            v, er = np.asarray(v, float), np.asarray(er, float)
+            if not shape:
+                shape.append(v.shape)
+            for i in idx:
+                out[(e, i)] = (v.ravel(), er.ravel())
+        return out
+
+    v0 = np.asarray(func(0.5 * (a + b))[0], float)
+    blocks = [np.array([c]) for c in range(v0.size)]
+    total, qerr, serr, info = adaptive([segs], mu, kT, tol, evaluate, blocks)[0]
+    tail = float(fermi(xhi)) * 2 * info["highest_values"]
+    if xlo <= -x_max + 1e-12:
+        tail = tail + float(fermi(x_max)) * 2 * info["lowest_values"]
+    info.update({"quadrature_error": qerr.reshape(v0.shape), "tail_error": tail.reshape(v0.shape),
+                 "x_range": (xlo, xhi), "lowest_values": info["lowest_values"].reshape(v0.shape)})
+    return total.reshape(v0.shape), (qerr + serr + tail).reshape(v0.shape), info
+
+
