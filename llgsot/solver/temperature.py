@@ -28,7 +28,7 @@ import numpy as np
 from ..constants import K_B, EV
 from .. import model as _model
 from .. import spinorbit as _so
-from ..tables import schema as _schema
+from .. import layout as _layout
 from .window import (X_BREAKS, X_MAX, MAX_PANELS, adaptive, fermi, fermi_window_weight,  # noqa: F401
                      segments, thermal_average, window)
 
@@ -43,7 +43,7 @@ ERROR_SAFETY = 2.0
 #: a result whose stated error exceeds this fraction of its block scale gets a warning
 WARN_FRACTION = 1e-2
 #: packed layout of one averaged point: the 10 table columns then the 4 torque coefficients
-N_VAL = len(_schema.THERMAL_COLUMNS)
+N_VAL = len(_layout.THERMAL_COLUMNS)
 
 
 def kelvin_to_ev(temperature: float) -> float:
@@ -127,8 +127,8 @@ SOLVE_CACHE = SolveCache()
 
 
 def _pack(r, i):
-    val = np.concatenate([_schema.flat_values(r.K[i], r.sigma[i]), [r.torque[k][i] for k in _so.NAMES]])
-    err = np.concatenate([_schema.flat_values(r.K_err[i], r.sigma_err[i]),
+    val = np.concatenate([_layout.flat_values(r.K[i], r.sigma[i]), [r.torque[k][i] for k in _so.NAMES]])
+    err = np.concatenate([_layout.flat_values(r.K_err[i], r.sigma_err[i]),
                           [r.torque_err[k][i] for k in _so.NAMES]])
     return np.stack([val, err])
 
@@ -233,8 +233,8 @@ def thermal_response(model, mu_eV, theta, phi, approximation, regime, rtol, temp
         items.append(segments(lo, hi, [e for e in edges if e >= bottom], shared, mu_eV, kT))
         bottoms.append(bottom)
     solver = _Solver(model, th, bottoms, phi, approximation, regime, solver_rtol, response)
-    blocks = [np.arange(10)[_schema.K_COLUMNS], np.arange(10)[_schema.SIGMA_COLUMNS],
-              np.arange(N_VAL)[_schema.TORQUE_COLUMNS]]
+    blocks = [np.arange(10)[_layout.K_COLUMNS], np.arange(10)[_layout.SIGMA_COLUMNS],
+              np.arange(N_VAL)[_layout.TORQUE_COLUMNS]]
     res = adaptive(items, mu_eV, kT, tol, solver, blocks)
     V, E, infos = [], [], []
     x_top = (top - mu_eV) / kT
@@ -252,9 +252,9 @@ def thermal_response(model, mu_eV, theta, phi, approximation, regime, rtol, temp
         E.append(err)
         infos.append(info)
     V, E = np.array(V), np.array(E)
-    K, S = _schema.unflatten(V[:, :10])
-    Ke, Se = _schema.unflatten(E[:, :10])
-    T, Te = V[:, _schema.TORQUE_COLUMNS], E[:, _schema.TORQUE_COLUMNS]
+    K, S = _layout.unflatten(V[:, :10])
+    Ke, Se = _layout.unflatten(E[:, :10])
+    T, Te = V[:, _layout.TORQUE_COLUMNS], E[:, _layout.TORQUE_COLUMNS]
     torque, torque_err = {}, {}
     sxx, sxx_e = S[:, 0, 0], Se[:, 0, 0]
     for i, name in enumerate(_so.NAMES):

@@ -15,31 +15,16 @@ llgsot_version, llgsot_table_version, created (UTC ISO 8601), and the build's pr
 """
 import numpy as np
 
+from ..layout import (  # noqa: F401  (the row layout, re-exported as part of the file format)
+    K_VARS, SIGMA_VARS, TABLE_COLUMNS, KXX, KXY, KYX, KYY, KZX, KZY, SXX, SXY, SYX, SYY, K_COLUMNS, SIGMA_COLUMNS, POWER_COLUMNS, TORQUE_NAMES, THERMAL_COLUMNS, TORQUE_COLUMNS, flat_values, unflatten)
+
 TABLE_VERSION = 1
-K_VARS = ("Kxx", "Kxy", "Kyx", "Kyy", "Kzx", "Kzy")
-SIGMA_VARS = ("sxx", "sxy", "syx", "syy")
-#: the 10-column layout of a table row at azimuth 0 (flat_values, TorqueTable.values,
-#: kernel_arrays() and the numba kernels' coefficient arrays)
-TABLE_COLUMNS = K_VARS + SIGMA_VARS
-KXX, KXY, KYX, KYY, KZX, KZY, SXX, SXY, SYX, SYY = range(10)
-#: where K and sigma sit in a row of TABLE_COLUMNS (the one definition of the split)
-K_COLUMNS = slice(0, 6)
-SIGMA_COLUMNS = slice(6, 10)
-#: the cubic power form of a segment (:func:`llgsot.dynamics.torques.hermite_power_coefficients`,
-#: the kernels' ``coef`` rows, the torch term's rows): p(d) = c0 + c1 d + c2 d^2 + c3 d^3 for
-#: every column; the 10 numbers of c_k sit at POWER_COLUMNS[k] of a row of 40
-POWER_COLUMNS = tuple(slice(k * len(TABLE_COLUMNS), (k + 1) * len(TABLE_COLUMNS)) for k in range(4))
 #: f(pi - theta) = parity * f(theta) for (Kxx, Kxy, Kyx, Kyy, Kzx, Kzy, sxx, sxy, syx, syy)
 PARITY_HALF_PI = np.array([-1, 1, 1, -1, 1, -1, 1, -1, -1, 1], dtype=float)
 #: f(-theta) = parity * f(theta) (rotation by pi about z); same at theta = pi
 PARITY_ZERO = np.array([1, 1, 1, 1, -1, -1, 1, 1, 1, 1], dtype=float)
-TORQUE_NAMES = ("t1e", "t2e", "t1o", "t2o")
 EFF_NAMES = ("tau1e", "tau2e", "tau1o", "tau2o")
 EXTRA_DIMS = ("fermi_energy", "impurity_strength")
-#: the 14-value layout of one thermally averaged point (llgsot.solver.temperature): the 10
-#: TABLE_COLUMNS, then the four (P-4) coefficients at TORQUE_COLUMNS
-THERMAL_COLUMNS = TABLE_COLUMNS + TORQUE_NAMES
-TORQUE_COLUMNS = slice(10, 14)
 
 REQUIRED_VARS = ("K", "K_err", "sigma", "sigma_err", *TORQUE_NAMES, *EFF_NAMES, "jump_after")
 #: attributes every table has (plus the parameters of its model class: store.check_schema)
@@ -63,18 +48,3 @@ LONG_NAMES = {
     "fermi_energy": "Fermi energy", "impurity_strength": "impurity strength W~",
     "jump_after": "1 if the interval to the next theta brackets a discontinuity",
 }
-
-
-def unflatten(values):
-    """Inverse of `flat_values`: (..., 10) rows -> K (..., 3, 2), sigma (..., 2, 2)."""
-    values = np.asarray(values)
-    return (values[..., K_COLUMNS].reshape(values.shape[:-1] + (3, 2)),
-            values[..., SIGMA_COLUMNS].reshape(values.shape[:-1] + (2, 2)))
-
-
-def flat_values(K, sigma):
-    """(..., 10) array (Kxx, Kxy, Kyx, Kyy, Kzx, Kzy, sxx, sxy, syx, syy)."""
-    K = np.asarray(K)
-    sigma = np.asarray(sigma)
-    return np.concatenate([K.reshape(K.shape[:-2] + (6,)), sigma.reshape(sigma.shape[:-2] + (4,))],
-                          axis=-1)
