@@ -168,12 +168,14 @@ def evaluate(arr, theta, phi):
     phi = np.asarray(phi, float).ravel()
     nodes, vals, slopes = arr["nodes"], arr["values"], arr["slopes"]
     L = nodes.shape[0]
-    x = np.mod(phi, TWO_PI) * (L / TWO_PI)
-    k0 = np.floor(x)
-    u = x - k0
-    k = k0.astype(np.int64) % L
-    k1 = (k + 1) % L
-    w = lagrange_weights(u)
+    x = phi * (L / TWO_PI)
+    x = np.where(x < 0, x + L, x)
+    k = x.astype(np.int64)
+    x = np.where(k >= L, x - L, x)
+    k = np.where(k >= L, k - L, k)
+    w = lagrange_weights(x - k)
+    if L == 1:  # one line: read once
+        w = np.broadcast_to(np.array([0.0, 1.0, 0.0, 0.0]), w.shape)
     J = arr["jumps"].shape[1]
     if J:
         jl = arr["jumps"]
@@ -190,12 +192,14 @@ def evaluate(arr, theta, phi):
         A, B = np.zeros(len(theta)), np.full(len(theta), math.pi)
     r = np.zeros((len(theta), 10))
     for q, off in enumerate((-1, 0, 1, 2)):
+        if L == 1 and off:
+            continue
         ell = (k + off) % L
         lo = arr["piece_lo"][ell, p]
         hi = arr["piece_hi"][ell, p]
         a = nodes[ell, lo]
         b = nodes[ell, hi]
-        tl = np.clip(a + (theta - A) * ((b - a) / (B - A)), a, b)
+        tl = np.clip(a + (theta - A) * ((b - a) * (1.0 / (B - A))), a, b)
         i = np.empty(len(theta), np.int64)
         for line in np.unique(ell):
             sel = ell == line
