@@ -94,10 +94,10 @@ def sphere_rows(mx, my, mz, nodes, coef, piece_lo, piece_hi, jumps, poles):
     scale = 1.0 / (B - A)
     r0 = r1 = r2 = r3 = r4 = r5 = r6 = r7 = r8 = r9 = 0.0
     for q in range(4):
-        if q == 0:
-            ell, wq = l0, w0
-        elif q == 1:
+        if q == 0:  # the line below first: with one line it is the only one read
             ell, wq = l1, w1
+        elif q == 1:
+            ell, wq = l0, w0
         elif q == 2:
             ell, wq = l2, w2
         else:
