@@ -80,17 +80,20 @@ def sphere_rows(mx, my, mz, nodes, coef, piece_lo, piece_hi, jumps, poles):
     A = 0.0
     B = math.pi
     prev = -1.0
-    for j in range(nj):
+    done = False
+    for j in range(nj):  # no break: a fixed trip count is faster here
         t = w0 * jumps[l0, j] + w1 * jumps[l1, j] + w2 * jumps[l2, j] + w3 * jumps[l3, j]
-        t = max(t, prev)
+        t = t if t > prev else prev  # kept ordered
         prev = t
-        t = min(max(t, 0.0), math.pi)
-        if t <= th:
-            p = j + 1
-            A = t
-        else:
-            B = t
-            break
+        t = t if t > 0.0 else 0.0
+        t = t if t < math.pi else math.pi
+        if not done:
+            if t <= th:
+                p = j + 1
+                A = t
+            else:
+                B = t
+                done = True
     scale = 1.0 / (B - A)
     r0 = r1 = r2 = r3 = r4 = r5 = r6 = r7 = r8 = r9 = 0.0
     for q in range(4):

@@ -65,7 +65,7 @@ def check_schema(ds: xr.Dataset, where: str = "table") -> None:
     from .sphere.schema import check_sphere_schema, is_sphere_table
 
     if is_sphere_table(ds.attrs):
-        return check_sphere_schema(ds, where=where)
+        return check_sphere_schema(ds, where=where, attribute_problems=_attribute_problems)
     missing = [v for v in schema.REQUIRED_VARS if v not in ds.variables]
     if "theta" not in ds.coords:
         missing.insert(0, "theta (coordinate)")

@@ -48,11 +48,11 @@ def is_sphere_table(attrs) -> bool:
         return False
 
 
-def check_sphere_schema(ds, where: str = "table") -> None:
+def check_sphere_schema(ds, where: str = "table", attribute_problems=None) -> None:
     """Raise ValueError naming what is missing or wrong in a sphere table (short messages):
-    variables, attributes, dims, non-finite values, node counts, unsorted lines, poles."""
-    from ..store import _attribute_problems
-
+    variables, attributes, dims, non-finite values, node counts, unsorted lines.
+    ``attribute_problems``: the type checks of the common attributes (``store`` passes its
+    own, so that this module imports nothing of the tables layer)."""
     problems = []
     missing = [name for name in REQUIRED_VARS if name not in ds.variables]
     if missing:
@@ -64,8 +64,9 @@ def check_sphere_schema(ds, where: str = "table") -> None:
         problems.append(f"llgsot_table_version must be {SPHERE_TABLE_VERSION} for a sphere table")
     if ds.attrs.get("table_kind", "sphere") != "sphere":
         problems.append(f"table_kind must be 'sphere', got {ds.attrs.get('table_kind')!r}")
-    problems += _attribute_problems({k: a for k, a in ds.attrs.items()
-                                     if k != "llgsot_table_version"})
+    if attribute_problems is not None:
+        problems += attribute_problems({k: a for k, a in ds.attrs.items()
+                                        if k != "llgsot_table_version"})
     if not problems:
         problems += _data_problems(ds)
     if problems:

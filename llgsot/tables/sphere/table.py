@@ -41,6 +41,7 @@ from ... import _validate as v
 from ... import spinorbit
 from .. import schema
 from ..hermite import bessel_slopes
+from .schema import SPHERE_TABLE_VERSION
 
 TWO_PI = 2.0 * math.pi
 
@@ -246,9 +247,14 @@ class SphereTable:
             source = load_table(source)
         if not isinstance(source, xr.Dataset):
             raise ValueError(f"`source` must be an xarray.Dataset or a path, got {type(source).__name__}")
-        from .schema import check_sphere_schema
+        from ..store import check_schema
+        from .schema import is_sphere_table
 
-        check_sphere_schema(source, where="SphereTable")
+        if not is_sphere_table(source.attrs):
+            raise ValueError("SphereTable: not a valid llgsot sphere table: llgsot_table_version "
+                             f"is {source.attrs.get('llgsot_table_version')!r}, a sphere table has "
+                             f"{SPHERE_TABLE_VERSION} (1D tables: llgsot.TorqueTable)")
+        check_schema(source, where="SphereTable")
         self.dataset = source
         self.lines = lines_from_dataset(source)
         self.arrays = interpolant_arrays(self.lines)
