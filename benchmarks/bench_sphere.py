@@ -59,7 +59,7 @@ def _llg_1d(m0, n, dt, J, bk, gll, damp, par, geom, coef):
 
 
 @_jit.njit
-def _llg_sphere(m0, n, dt, J, bk, gll, damp, jx, jy, pref, nodes, coef, plo, phi_, jumps, poles):
+def _llg_sphere(m0, n, dt, J, bk, gll, damp, jx, jy, pref, geom, coef):
     mx, my, mz = m0[0], m0[1], m0[2]
     for _ in range(n):
         kx = np.empty(4)
@@ -67,7 +67,7 @@ def _llg_sphere(m0, n, dt, J, bk, gll, damp, jx, jy, pref, nodes, coef, plo, phi
         kz = np.empty(4)
         x, y, z = mx, my, mz
         for s in range(4):
-            bx, by, bz = KS.sot_sphere(x, y, z, J, jx, jy, pref, nodes, coef, plo, phi_, jumps, poles)
+            bx, by, bz = KS.sot_sphere(x, y, z, J, jx, jy, pref, geom, coef)
             bz += bk * z
             cx, cy, cz = y * bz - z * by, z * bx - x * bz, x * by - y * bx
             kx[s] = -gll * (cx + damp * (y * cz - z * cy))

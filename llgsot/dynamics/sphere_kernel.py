@@ -3,23 +3,26 @@
 Plain functions on floats and arrays. They evaluate the interpolant of
 :mod:`llgsot.tables.sphere.table` (its module docstring states it; its numpy
 :func:`~llgsot.tables.sphere.table.evaluate` is the reference, equal to 1e-12 in
-tests/test_sphere_kernel.py), with the theta pieces in power form as the 1D kernel
-(:func:`llgsot.dynamics.kernels.sot_table`) has them:
+tests/test_sphere_kernel.py), with the theta pieces in power form as the 1D kernel (:func:`llgsot.dynamics.kernels.sot_table`)
+has them. Two 2D float arrays carry everything, so that the kernels' ``Problem(par, geom,
+coef, ...)`` can hold a sphere table as it holds a 1D one (:func:`kernel_arrays` packs them):
 
-    nodes (L, N)        node form of each azimuth line (a jump: a repeated node), padded with pi
-    coef (L, N, 40)     segment i of line l: p(d) = (c0 + d c1) + d^2 (c2 + d c3), d = th - nodes[l, i],
-                        coef[l, i, 10 q + e] = c_q of row entry e (TABLE_COLUMNS), the remainder r
-                        in the co-rotating frame
-    piece_lo, piece_hi (L, P)   first and last node of each jump-free piece of each line
-    jumps (L, P - 1)    the jump positions of each line (rad)
-    poles (2, 10)       lab-frame rows at m = +z and -z
+    geom (L, N + 3P - 1)   line l: its N node-form nodes (a jump: a repeated node; padded with
+                           pi) | first node of each of its P jump-free pieces | last node of each
+                           piece (node indices as floats) | its P - 1 jump positions (rad)
+    coef (L N + 1, 40)     row l N + i: segment i of line l, p(d) = (c0 + d c1) + d^2 (c2 + d c3),
+                           d = th - node, coef[., 10 q + e] = c_q of row entry e (TABLE_COLUMNS),
+                           of the remainder r in the co-rotating frame; last row: the lab-frame
+                           pole rows at +z (0-9) and -z (10-19), then N (20) and P (21)
 
 B_SOT = pref K(m) sigma(m)^-1 (J jhat) with pref = Delta_xc t_NM / (Ms d) (J m^2/A), K in
 1/(V m), sigma in S, J in A/m^2: the field in tesla.
 
-Wiring (not done here): a SphereTableSOT torque with ``kind = KIND_SPHERE`` whose
-kernel_setup returns these arrays, and a branch in kernels.field_at calling
-:func:`sot_sphere` (see docs/tables.md, "Sphere tables").
+Wiring (not done here): a torque with ``kind = KIND_SPHERE`` whose kernel_setup returns
+(entries with pref, jx, jy; geom; coef) from :func:`kernel_arrays`, and in kernels.field_at
+``elif par.kind == KIND_SPHERE: sot_sphere(mx, my, mz, J, par.jx, par.jy, par.pref, geom,
+coef)``: both arrays are 2D float64 like the 1D table's, so Problem and the integrators are
+unchanged.
 """
 import math
 
@@ -32,27 +35,37 @@ TWO_PI = 2.0 * math.pi
 
 
 def kernel_arrays(arrays):
-    """(nodes, coef, piece_lo, piece_hi, jumps, poles), contiguous, from the dict of
+    """(geom, coef) packed as above from the dict of
     :meth:`llgsot.tables.sphere.table.SphereTable.kernel_arrays`."""
     from .torques import hermite_power_coefficients
 
-    nodes = np.ascontiguousarray(arrays["nodes"], float)
+    nodes = np.asarray(arrays["nodes"], float)
     L, N = nodes.shape
-    coef = np.zeros((L, N, 40))
+    P = arrays["piece_lo"].shape[1]
+    geom = np.concatenate([nodes, np.asarray(arrays["piece_lo"], float),
+                           np.asarray(arrays["piece_hi"], float),
+                           np.asarray(arrays["jumps"], float).reshape(L, P - 1)], axis=1)
+    coef = np.zeros((L * N + 1, 40))
     for ell in range(L):
-        coef[ell] = hermite_power_coefficients(nodes[ell], arrays["values"][ell], arrays["slopes"][ell])
-    return (nodes, np.ascontiguousarray(coef), np.ascontiguousarray(arrays["piece_lo"], np.int64),
-            np.ascontiguousarray(arrays["piece_hi"], np.int64),
-            np.ascontiguousarray(arrays["jumps"], float), np.ascontiguousarray(arrays["poles"], float))
+        coef[ell * N:(ell + 1) * N] = hermite_power_coefficients(nodes[ell], arrays["values"][ell],
+                                                                 arrays["slopes"][ell])
+    coef[-1, :10] = arrays["poles"][0]
+    coef[-1, 10:20] = arrays["poles"][1]
+    coef[-1, 20] = N
+    coef[-1, 21] = P
+    return np.ascontiguousarray(geom), np.ascontiguousarray(coef)
 
 
 @_inline
-def sphere_rows(mx, my, mz, nodes, coef, piece_lo, piece_hi, jumps, poles):
+def sphere_rows(mx, my, mz, geom, coef):
     """The ten lab-frame entries (Kxx, Kxy, Kyx, Kyy, Kzx, Kzy, sxx, sxy, syx, syy) at m."""
     rho = math.sqrt(mx * mx + my * my)
     th = math.atan2(rho, mz)
     ph = math.atan2(my, mx) if rho > 0.0 else 0.0
-    L = nodes.shape[0]
+    L = geom.shape[0]
+    last = coef.shape[0] - 1
+    N = int(coef[last, 20])
+    P = int(coef[last, 21])
     if L == 1:  # one line (continuous rotation)
         w0 = w2 = w3 = 0.0
         w1 = 1.0
@@ -75,14 +88,15 @@ def sphere_rows(mx, my, mz, nodes, coef, piece_lo, piece_hi, jumps, poles):
         l2 = k + 1 if k + 1 < L else k + 1 - L
         l3 = k + 2 if k + 2 < L else k + 2 - L
     # the piece holding th between the interpolated jump curves
-    nj = jumps.shape[1]
+    nj = P - 1
+    J0 = N + 2 * P
     p = 0
     A = 0.0
     B = math.pi
     prev = -1.0
     done = False
     for j in range(nj):  # no break: a fixed trip count is faster here
-        t = w0 * jumps[l0, j] + w1 * jumps[l1, j] + w2 * jumps[l2, j] + w3 * jumps[l3, j]
+        t = w0 * geom[l0, J0 + j] + w1 * geom[l1, J0 + j] + w2 * geom[l2, J0 + j] + w3 * geom[l3, J0 + j]
         t = t if t > prev else prev  # kept ordered
         prev = t
         t = t if t > 0.0 else 0.0
@@ -105,10 +119,10 @@ def sphere_rows(mx, my, mz, nodes, coef, piece_lo, piece_hi, jumps, poles):
             ell, wq = l2, w2
         else:
             ell, wq = l3, w3
-        lo = piece_lo[ell, p]
-        hi = piece_hi[ell, p]
-        a = nodes[ell, lo]
-        b = nodes[ell, hi]
+        lo = int(geom[ell, N + p])
+        hi = int(geom[ell, N + P + p])
+        a = geom[ell, lo]
+        b = geom[ell, hi]
         tl = a + (th - A) * ((b - a) * scale)
         tl = min(max(tl, a), b)
         i = lo  # last node in [lo, hi - 1] at or below tl
@@ -116,20 +130,21 @@ def sphere_rows(mx, my, mz, nodes, coef, piece_lo, piece_hi, jumps, poles):
         while n > 1:
             half = n >> 1
             mid = i + half
-            i = mid if nodes[ell, mid] <= tl else i
+            i = mid if geom[ell, mid] <= tl else i
             n -= half
-        d = tl - nodes[ell, i]
+        d = tl - geom[ell, i]
+        row = ell * N + i
         d2 = d * d
-        r0 += wq * ((coef[ell, i, 0] + d * coef[ell, i, 10]) + d2 * (coef[ell, i, 20] + d * coef[ell, i, 30]))
-        r1 += wq * ((coef[ell, i, 1] + d * coef[ell, i, 11]) + d2 * (coef[ell, i, 21] + d * coef[ell, i, 31]))
-        r2 += wq * ((coef[ell, i, 2] + d * coef[ell, i, 12]) + d2 * (coef[ell, i, 22] + d * coef[ell, i, 32]))
-        r3 += wq * ((coef[ell, i, 3] + d * coef[ell, i, 13]) + d2 * (coef[ell, i, 23] + d * coef[ell, i, 33]))
-        r4 += wq * ((coef[ell, i, 4] + d * coef[ell, i, 14]) + d2 * (coef[ell, i, 24] + d * coef[ell, i, 34]))
-        r5 += wq * ((coef[ell, i, 5] + d * coef[ell, i, 15]) + d2 * (coef[ell, i, 25] + d * coef[ell, i, 35]))
-        r6 += wq * ((coef[ell, i, 6] + d * coef[ell, i, 16]) + d2 * (coef[ell, i, 26] + d * coef[ell, i, 36]))
-        r7 += wq * ((coef[ell, i, 7] + d * coef[ell, i, 17]) + d2 * (coef[ell, i, 27] + d * coef[ell, i, 37]))
-        r8 += wq * ((coef[ell, i, 8] + d * coef[ell, i, 18]) + d2 * (coef[ell, i, 28] + d * coef[ell, i, 38]))
-        r9 += wq * ((coef[ell, i, 9] + d * coef[ell, i, 19]) + d2 * (coef[ell, i, 29] + d * coef[ell, i, 39]))
+        r0 += wq * ((coef[row, 0] + d * coef[row, 10]) + d2 * (coef[row, 20] + d * coef[row, 30]))
+        r1 += wq * ((coef[row, 1] + d * coef[row, 11]) + d2 * (coef[row, 21] + d * coef[row, 31]))
+        r2 += wq * ((coef[row, 2] + d * coef[row, 12]) + d2 * (coef[row, 22] + d * coef[row, 32]))
+        r3 += wq * ((coef[row, 3] + d * coef[row, 13]) + d2 * (coef[row, 23] + d * coef[row, 33]))
+        r4 += wq * ((coef[row, 4] + d * coef[row, 14]) + d2 * (coef[row, 24] + d * coef[row, 34]))
+        r5 += wq * ((coef[row, 5] + d * coef[row, 15]) + d2 * (coef[row, 25] + d * coef[row, 35]))
+        r6 += wq * ((coef[row, 6] + d * coef[row, 16]) + d2 * (coef[row, 26] + d * coef[row, 36]))
+        r7 += wq * ((coef[row, 7] + d * coef[row, 17]) + d2 * (coef[row, 27] + d * coef[row, 37]))
+        r8 += wq * ((coef[row, 8] + d * coef[row, 18]) + d2 * (coef[row, 28] + d * coef[row, 38]))
+        r9 += wq * ((coef[row, 9] + d * coef[row, 19]) + d2 * (coef[row, 29] + d * coef[row, 39]))
         if L == 1:  # one line: read once
             break
     # back to the lab frame: K = R3 Kb R2^T, sigma = R2 sb R2^T, then the exact pole part
@@ -161,20 +176,19 @@ def sphere_rows(mx, my, mz, nodes, coef, piece_lo, piece_hi, jumps, poles):
     ct = mz / math.sqrt(rho * rho + mz * mz)
     wn = 0.5 * (1.0 + ct)
     ws = 0.5 * (1.0 - ct)
-    return (kxx + wn * poles[0, 0] + ws * poles[1, 0], kxy + wn * poles[0, 1] + ws * poles[1, 1],
-            kyx + wn * poles[0, 2] + ws * poles[1, 2], kyy + wn * poles[0, 3] + ws * poles[1, 3],
-            kzx + wn * poles[0, 4] + ws * poles[1, 4], kzy + wn * poles[0, 5] + ws * poles[1, 5],
-            sxx + wn * poles[0, 6] + ws * poles[1, 6], sxy + wn * poles[0, 7] + ws * poles[1, 7],
-            syx + wn * poles[0, 8] + ws * poles[1, 8], syy + wn * poles[0, 9] + ws * poles[1, 9])
+    return (kxx + wn * coef[last, 0] + ws * coef[last, 10], kxy + wn * coef[last, 1] + ws * coef[last, 11],
+            kyx + wn * coef[last, 2] + ws * coef[last, 12], kyy + wn * coef[last, 3] + ws * coef[last, 13],
+            kzx + wn * coef[last, 4] + ws * coef[last, 14], kzy + wn * coef[last, 5] + ws * coef[last, 15],
+            sxx + wn * coef[last, 6] + ws * coef[last, 16], sxy + wn * coef[last, 7] + ws * coef[last, 17],
+            syx + wn * coef[last, 8] + ws * coef[last, 18], syy + wn * coef[last, 9] + ws * coef[last, 19])
 
 
 @_inline
-def sot_sphere(mx, my, mz, J, jx, jy, pref, nodes, coef, piece_lo, piece_hi, jumps, poles):
+def sot_sphere(mx, my, mz, J, jx, jy, pref, geom, coef):
     """B_SOT = pref K(m) sigma(m)^-1 (J jhat) (tesla) from the sphere table."""
     if J == 0.0:
         return 0.0, 0.0, 0.0
-    kxx, kxy, kyx, kyy, kzx, kzy, sxx, sxy, syx, syy = sphere_rows(
-        mx, my, mz, nodes, coef, piece_lo, piece_hi, jumps, poles)
+    kxx, kxy, kyx, kyy, kzx, kzy, sxx, sxy, syx, syy = sphere_rows(mx, my, mz, geom, coef)
     cx = jx * J
     cy = jy * J
     idet = pref / (sxx * syy - sxy * syx)
@@ -184,20 +198,19 @@ def sot_sphere(mx, my, mz, J, jx, jy, pref, nodes, coef, piece_lo, piece_hi, jum
 
 
 @_jit.njit
-def sphere_rows_many(m, nodes, coef, piece_lo, piece_hi, jumps, poles, out):
+def sphere_rows_many(m, geom, coef, out):
     """The ten lab-frame entries at each row of m (n, 3) into out (n, 10); for tests."""
     for k in range(m.shape[0]):
-        vals = sphere_rows(m[k, 0], m[k, 1], m[k, 2], nodes, coef, piece_lo, piece_hi, jumps, poles)
+        vals = sphere_rows(m[k, 0], m[k, 1], m[k, 2], geom, coef)
         for e in range(10):
             out[k, e] = vals[e]
 
 
 @_jit.njit
-def sot_sphere_many(m, J, jx, jy, pref, nodes, coef, piece_lo, piece_hi, jumps, poles, out):
+def sot_sphere_many(m, J, jx, jy, pref, geom, coef, out):
     """B_SOT (tesla) at each row of m (n, 3) for the current density J (A/m^2) into out (n, 3)."""
     for k in range(m.shape[0]):
-        bx, by, bz = sot_sphere(m[k, 0], m[k, 1], m[k, 2], J, jx, jy, pref, nodes, coef,
-                                piece_lo, piece_hi, jumps, poles)
+        bx, by, bz = sot_sphere(m[k, 0], m[k, 1], m[k, 2], J, jx, jy, pref, geom, coef)
         out[k, 0] = bx
         out[k, 1] = by
         out[k, 2] = bz
