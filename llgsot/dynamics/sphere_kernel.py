@@ -7,13 +7,15 @@ tests/test_sphere_kernel.py), with the theta pieces in power form as the 1D kern
 has them. Two 2D float arrays carry everything, so that the kernels' ``Problem(par, geom,
 coef, ...)`` can hold a sphere table as it holds a 1D one (:func:`kernel_arrays` packs them):
 
-    geom (L, N + 3P - 1)   line l: its N node-form nodes (a jump: a repeated node; padded with
+    geom (L, N + 4P - 2)   line l: its N node-form nodes (a jump: a repeated node; padded with
                            pi) | first node of each of its P jump-free pieces | last node of each
-                           piece (node indices as floats) | its P - 1 jump positions (rad)
-    coef (L N + 1, 40)     row l N + i: segment i of line l, p(d) = (c0 + d c1) + d^2 (c2 + d c3),
-                           d = th - node, coef[., 10 q + e] = c_q of row entry e (TABLE_COLUMNS),
-                           of the remainder r in the co-rotating frame; last row: the lab-frame
-                           pole rows at +z (0-9) and -z (10-19), then N (20) and P (21)
+                           piece (node indices as floats) | its P - 1 jump positions (rad) |
+                           their phi-derivatives
+    coef (L N + 1, 80)     row l N + i: segment i of line l, p(d) = (c0 + d c1) + d^2 (c2 + d c3),
+                           d = th - node, coef[., 10 q + e] = c_q of row entry e (TABLE_COLUMNS)
+                           of the remainder r in the co-rotating frame, coef[., 40 + 10 q + e]
+                           the same of its phi-derivative g; last row: the lab-frame pole rows
+                           at +z (0-9) and -z (10-19), then N (20) and P (21)
 
 B_SOT = pref K(m) sigma(m)^-1 (J jhat) with pref = Delta_xc t_NM / (Ms d) (J m^2/A), K in
 1/(V m), sigma in S, J in A/m^2: the field in tesla.
@@ -44,11 +46,14 @@ def kernel_arrays(arrays):
     P = arrays["piece_lo"].shape[1]
     geom = np.concatenate([nodes, np.asarray(arrays["piece_lo"], float),
                            np.asarray(arrays["piece_hi"], float),
-                           np.asarray(arrays["jumps"], float).reshape(L, P - 1)], axis=1)
-    coef = np.zeros((L * N + 1, 40))
+                           np.asarray(arrays["jumps"], float).reshape(L, P - 1),
+                           np.asarray(arrays["jump_slopes"], float).reshape(L, P - 1)], axis=1)
+    coef = np.zeros((L * N + 1, 80))
     for ell in range(L):
-        coef[ell * N:(ell + 1) * N] = hermite_power_coefficients(nodes[ell], arrays["values"][ell],
-                                                                 arrays["slopes"][ell])
+        for half in (0, 1):  # r, then g
+            cols = slice(10 * half, 10 * half + 10)
+            coef[ell * N:(ell + 1) * N, 40 * half:40 * half + 40] = hermite_power_coefficients(
+                nodes[ell], arrays["values"][ell][:, cols], arrays["slopes"][ell][:, cols])
     coef[-1, :10] = arrays["poles"][0]
     coef[-1, 10:20] = arrays["poles"][1]
     coef[-1, 20] = N
@@ -66,10 +71,12 @@ def sphere_rows(mx, my, mz, geom, coef):
     last = coef.shape[0] - 1
     N = int(coef[last, 20])
     P = int(coef[last, 21])
+    h = TWO_PI / L
     if L == 1:  # one line (continuous rotation)
-        w0 = w2 = w3 = 0.0
-        w1 = 1.0
-        l0 = l1 = l2 = l3 = 0
+        k = 0
+        k1 = 0
+        w0 = 1.0
+        w1 = w2 = w3 = 0.0
     else:  # phi in [0, 2 pi) in units of the line spacing, without divisions or fmod
         x = ph * (L / TWO_PI)
         if x < 0.0:
@@ -79,24 +86,27 @@ def sphere_rows(mx, my, mz, geom, coef):
             k -= L
             x -= L
         u = x - k
-        w0 = -u * (u - 1) * (u - 2) / 6
-        w1 = (u + 1) * (u - 1) * (u - 2) / 2
-        w2 = -(u + 1) * u * (u - 2) / 2
-        w3 = (u + 1) * u * (u - 1) / 6
-        l0 = k - 1 if k > 0 else L - 1
-        l1 = k
-        l2 = k + 1 if k + 1 < L else k + 1 - L
-        l3 = k + 2 if k + 2 < L else k + 2 - L
+        u2 = u * u
+        u3 = u2 * u
+        w0 = 2 * u3 - 3 * u2 + 1  # cubic Hermite: value k, slope k, value k+1, slope k+1
+        w1 = (u3 - 2 * u2 + u) * h
+        w2 = -2 * u3 + 3 * u2
+        w3 = (u3 - u2) * h
+        k1 = k + 1 if k + 1 < L else k + 1 - L
     # the piece holding th between the interpolated jump curves
     nj = P - 1
     J0 = N + 2 * P
+    J1 = J0 + nj
     p = 0
     A = 0.0
     B = math.pi
     prev = -1.0
     done = False
     for j in range(nj):  # no break: a fixed trip count is faster here
-        t = w0 * geom[l0, J0 + j] + w1 * geom[l1, J0 + j] + w2 * geom[l2, J0 + j] + w3 * geom[l3, J0 + j]
+        if L == 1:
+            t = geom[0, J0 + j]
+        else:
+            t = w0 * geom[k, J0 + j] + w1 * geom[k, J1 + j] + w2 * geom[k1, J0 + j] + w3 * geom[k1, J1 + j]
         t = t if t > prev else prev  # kept ordered
         prev = t
         t = t if t > 0.0 else 0.0
@@ -110,15 +120,11 @@ def sphere_rows(mx, my, mz, geom, coef):
                 done = True
     scale = 1.0 / (B - A)
     r0 = r1 = r2 = r3 = r4 = r5 = r6 = r7 = r8 = r9 = 0.0
-    for q in range(4):
-        if q == 0:  # the line below first: with one line it is the only one read
-            ell, wq = l1, w1
-        elif q == 1:
-            ell, wq = l0, w0
-        elif q == 2:
-            ell, wq = l2, w2
+    for q in range(2):
+        if q == 0:
+            ell, wa, wb = k, w0, w1
         else:
-            ell, wq = l3, w3
+            ell, wa, wb = k1, w2, w3
         lo = int(geom[ell, N + p])
         hi = int(geom[ell, N + P + p])
         a = geom[ell, lo]
@@ -133,18 +139,18 @@ def sphere_rows(mx, my, mz, geom, coef):
             i = mid if geom[ell, mid] <= tl else i
             n -= half
         d = tl - geom[ell, i]
-        row = ell * N + i
         d2 = d * d
-        r0 += wq * ((coef[row, 0] + d * coef[row, 10]) + d2 * (coef[row, 20] + d * coef[row, 30]))
-        r1 += wq * ((coef[row, 1] + d * coef[row, 11]) + d2 * (coef[row, 21] + d * coef[row, 31]))
-        r2 += wq * ((coef[row, 2] + d * coef[row, 12]) + d2 * (coef[row, 22] + d * coef[row, 32]))
-        r3 += wq * ((coef[row, 3] + d * coef[row, 13]) + d2 * (coef[row, 23] + d * coef[row, 33]))
-        r4 += wq * ((coef[row, 4] + d * coef[row, 14]) + d2 * (coef[row, 24] + d * coef[row, 34]))
-        r5 += wq * ((coef[row, 5] + d * coef[row, 15]) + d2 * (coef[row, 25] + d * coef[row, 35]))
-        r6 += wq * ((coef[row, 6] + d * coef[row, 16]) + d2 * (coef[row, 26] + d * coef[row, 36]))
-        r7 += wq * ((coef[row, 7] + d * coef[row, 17]) + d2 * (coef[row, 27] + d * coef[row, 37]))
-        r8 += wq * ((coef[row, 8] + d * coef[row, 18]) + d2 * (coef[row, 28] + d * coef[row, 38]))
-        r9 += wq * ((coef[row, 9] + d * coef[row, 19]) + d2 * (coef[row, 29] + d * coef[row, 39]))
+        c = coef[ell * N + i]
+        r0 += wa * ((c[0] + d * c[10]) + d2 * (c[20] + d * c[30])) + wb * ((c[40] + d * c[50]) + d2 * (c[60] + d * c[70]))
+        r1 += wa * ((c[1] + d * c[11]) + d2 * (c[21] + d * c[31])) + wb * ((c[41] + d * c[51]) + d2 * (c[61] + d * c[71]))
+        r2 += wa * ((c[2] + d * c[12]) + d2 * (c[22] + d * c[32])) + wb * ((c[42] + d * c[52]) + d2 * (c[62] + d * c[72]))
+        r3 += wa * ((c[3] + d * c[13]) + d2 * (c[23] + d * c[33])) + wb * ((c[43] + d * c[53]) + d2 * (c[63] + d * c[73]))
+        r4 += wa * ((c[4] + d * c[14]) + d2 * (c[24] + d * c[34])) + wb * ((c[44] + d * c[54]) + d2 * (c[64] + d * c[74]))
+        r5 += wa * ((c[5] + d * c[15]) + d2 * (c[25] + d * c[35])) + wb * ((c[45] + d * c[55]) + d2 * (c[65] + d * c[75]))
+        r6 += wa * ((c[6] + d * c[16]) + d2 * (c[26] + d * c[36])) + wb * ((c[46] + d * c[56]) + d2 * (c[66] + d * c[76]))
+        r7 += wa * ((c[7] + d * c[17]) + d2 * (c[27] + d * c[37])) + wb * ((c[47] + d * c[57]) + d2 * (c[67] + d * c[77]))
+        r8 += wa * ((c[8] + d * c[18]) + d2 * (c[28] + d * c[38])) + wb * ((c[48] + d * c[58]) + d2 * (c[68] + d * c[78]))
+        r9 += wa * ((c[9] + d * c[19]) + d2 * (c[29] + d * c[39])) + wb * ((c[49] + d * c[59]) + d2 * (c[69] + d * c[79]))
         if L == 1:  # one line: read once
             break
     # back to the lab frame: K = R3 Kb R2^T, sigma = R2 sb R2^T, then the exact pole part

@@ -37,7 +37,7 @@ from ..build import ACCEPT_FACTOR, JUMP_DETECT_WIDTH, JUMP_WIDTH, MIN_WIDTH, _sc
 from ..hermite import bessel_slopes, hermite_eval
 from . import schema
 from .group import PointGroup
-from .table import TWO_PI, evaluate, interpolant_arrays, lagrange_weights, remainder, to_body
+from .table import TWO_PI, evaluate, hermite_weights, interpolant_arrays, remainder, to_body
 
 N_INIT = 17  # initial nodes of a line on [0, pi]
 MIN_INITIAL_LINES = 8
@@ -200,7 +200,9 @@ def _phi_heldout(old, new, scale):
         own = 0.5 * (th[:-1] + th[1:])[jump]  # this line's jump positions
         k = (idx // 2) % L
         if arr["aligned"] and arr["jumps"].shape[1] == len(own):
-            T = lagrange_weights(0.5) @ arr["jumps"][(k + np.arange(-1, 3)) % L]
+            k1 = (k + 1) % L
+            T = hermite_weights(0.5, TWO_PI / L) @ np.array(
+                [arr["jumps"][k], arr["jump_slopes"][k], arr["jumps"][k1], arr["jump_slopes"][k1]])
             margin = np.abs(T - own) + 2 * JUMP_WIDTH
             jerr = max(jerr, float(np.max(np.abs(T - own), initial=0.0)))
             centres = np.concatenate([own, T])

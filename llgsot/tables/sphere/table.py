@@ -21,13 +21,14 @@ evaluates it; the numba kernel :mod:`llgsot.dynamics.sphere_kernel` evaluates th
    :data:`llgsot.tables.schema.PARITY_ZERO` (L even or 1), so the pole slopes are centred as
    in the 1D tables; a bracketed jump is a step at its bracket's midpoint t_lj.
 4. Jumps move with phi. If every line has the same number J of jumps, the jump curves are
-   followed: at (th, ph) the jump positions T_j are the cubic (5. below) through the
-   lines' jump positions t_lj (kept ordered and in [0, pi]); th in piece p
-   (T_p <= th < T_(p+1), T_0 = 0, T_(J+1) = pi) is mapped linearly onto piece p of each line
-   used below, so no line is read across its jump. If the counts differ the lines are read
-   at th itself (the table says so: attribute ``jumps_aligned`` = 0).
-5. Phi. Periodic 4-point Lagrange (cubic) interpolation over lines k-1 .. k+2 of the
-   (mapped) line values: O(h^4) where the physics is smooth.
+   followed: at (th, ph) the jump positions T_j are interpolated in phi as in 5. below (kept
+   ordered and in [0, pi]); th in piece p (T_p <= th < T_(p+1), T_0 = 0, T_(J+1) = pi) is
+   mapped linearly onto piece p of each line read, so no line is read across its jump. If the
+   counts differ the lines are read at th itself (attribute ``jumps_aligned`` = 0).
+5. Phi. Cubic Hermite between the two lines k, k+1 around ph, with the phi-derivative g of
+   each line stored beside it (columns 10-19): g is the centred fourth-order difference of the
+   lines l-2 .. l+2 read at the same relative position between the jumps (second order for
+   2-4 lines), interpolated along the line like r. C1 in phi; O(h^4) where smooth.
 """
 from __future__ import annotations
 
@@ -85,6 +86,115 @@ def lagrange_weights(u):
                      -(u + 1) * u * (u - 2) / 2, (u + 1) * u * (u - 1) / 6], -1)
 
 
+def hermite_weights(u, h):
+    """Weights (..., 4) of value k, slope k, value k+1, slope k+1 of the cubic Hermite
+    interpolant at fraction u of a cell of width h."""
+    u = np.asarray(u, float)
+    u2 = u * u
+    u3 = u2 * u
+    return np.stack([2 * u3 - 3 * u2 + 1, (u3 - 2 * u2 + u) * h, -2 * u3 + 3 * u2, (u3 - u2) * h], -1)
+
+
+def phi_derivative(values, L):
+    """d/dphi at every line from values (L, ...) on the periodic lines (spacing 2 pi / L):
+    centred fourth order (L >= 5), second order (2 <= L <= 4), 0 for one line."""
+    h = TWO_PI / L
+    v = np.asarray(values, float)
+    if L == 1:
+        return np.zeros_like(v)
+    if L < 5:
+        return (np.roll(v, -1, 0) - np.roll(v, 1, 0)) / (2 * h)
+    return (8 * (np.roll(v, -1, 0) - np.roll(v, 1, 0)) - (np.roll(v, -2, 0) - np.roll(v, 2, 0))) / (12 * h)
+
+
+def _pole_slopes(lines, L, vals_per_line, slopes_per_line):
+    """Centre the pole slopes through the opposite line (r(-th, ph) = P0 r(th, ph + pi)),
+    in place, for L even or 1, where neither end interval brackets a jump."""
+    if not (L == 1 or L % 2 == 0):
+        return
+    par = np.tile(schema.PARITY_ZERO, vals_per_line[0].shape[1] // 10)
+    for ell, (th, _, jump) in enumerate(lines):
+        opp = (ell + L // 2) % L
+        to, jo = np.asarray(lines[opp][0], float), np.asarray(lines[opp][2], bool)
+        r, ro, d = vals_per_line[ell], vals_per_line[opp], slopes_per_line[ell]
+        for end, i1, sgn in ((0, 1, 1.0), (-1, -2, -1.0)):
+            if jump[end] or jo[end]:  # the end interval of either line brackets a jump
+                continue
+            hl = abs(to[end] - to[i1])
+            hr = abs(th[i1] - th[end])
+            sl = (r[end] - par * ro[i1]) / hl
+            sr = (r[i1] - r[end]) / hr
+            d[end] = sgn * (hr * sl + hl * sr) / (hl + hr)
+
+
+def _node_forms(lines, vals_per_line, slopes_per_line, aligned):
+    """Padded node form: jumps as repeated nodes at the bracket midpoints (left and right
+    limits, zero slopes), pieces between jumps, jump positions."""
+    forms = []
+    for (th, _, jump), r, d in zip(lines, vals_per_line, slopes_per_line):
+        C = r.shape[1]
+        nt, nv, ns, lo, hi, jpos = [], [], [], [0], [], []
+        for i in range(len(th)):
+            nt.append(th[i])
+            nv.append(r[i])
+            ns.append(d[i])
+            if i < len(th) - 1 and jump[i]:
+                mid = 0.5 * (th[i] + th[i + 1])
+                jpos.append(mid)
+                nt += [mid, mid]
+                nv += [r[i], r[i + 1]]
+                ns += [np.zeros(C), np.zeros(C)]
+                hi.append(len(nt) - 2)
+                lo.append(len(nt) - 1)
+        hi.append(len(nt) - 1)
+        if not aligned:
+            lo, hi, jpos = [0], [len(nt) - 1], []
+        forms.append((np.array(nt), np.array(nv), np.array(ns), lo, hi, jpos))
+    L = len(lines)
+    n = max(len(f[0]) for f in forms)
+    P = len(forms[0][3])
+    C = vals_per_line[0].shape[1]
+    out = {"nodes": np.full((L, n), math.pi), "values": np.zeros((L, n, C)),
+           "slopes": np.zeros((L, n, C)), "count": np.zeros(L, np.int64),
+           "piece_lo": np.zeros((L, P), np.int64), "piece_hi": np.zeros((L, P), np.int64),
+           "jumps": np.zeros((L, P - 1))}
+    for ell, (nt, nv, ns, lo, hi, jpos) in enumerate(forms):
+        c = len(nt)
+        out["nodes"][ell, :c] = nt
+        out["values"][ell, :c] = nv
+        out["values"][ell, c:] = nv[-1]
+        out["slopes"][ell, :c] = ns
+        out["count"][ell] = c
+        out["piece_lo"][ell] = lo
+        out["piece_hi"][ell] = hi
+        out["jumps"][ell] = jpos
+    return out
+
+
+def _read(arr, ell, p, theta, A, B):
+    """Lines ``ell`` (M,) read in piece ``p`` (M,) at theta (M,) mapped from [A, B] (the
+    piece at the azimuth asked for) onto the line's own piece: (M, C) cubic Hermite values."""
+    nodes, vals, slopes = arr["nodes"], arr["values"], arr["slopes"]
+    lo = arr["piece_lo"][ell, p]
+    hi = arr["piece_hi"][ell, p]
+    a = nodes[ell, lo]
+    b = nodes[ell, hi]
+    tl = np.clip(a + (theta - A) * ((b - a) * (1.0 / (B - A))), a, b)
+    i = np.empty(len(theta), np.int64)
+    for line in np.unique(ell):
+        sel = ell == line
+        i[sel] = np.searchsorted(nodes[line], tl[sel], side="right") - 1
+    i = np.clip(i, lo, hi - 1)
+    t0, t1 = nodes[ell, i], nodes[ell, i + 1]
+    h = t1 - t0
+    s = ((tl - t0) / h)[:, None]
+    f0, f1 = vals[ell, i], vals[ell, i + 1]
+    d0, d1 = slopes[ell, i] * h[:, None], slopes[ell, i + 1] * h[:, None]
+    s2, s3 = s * s, s * s * s
+    return ((2 * s3 - 3 * s2 + 1) * f0 + (s3 - 2 * s2 + s) * d0 + (-2 * s3 + 3 * s2) * f1
+            + (s3 - s2) * d1)
+
+
 def interpolant_arrays(lines):
     """The interpolant of a set of lines as plain (padded) arrays.
 
@@ -99,67 +209,45 @@ def interpolant_arrays(lines):
     -------
     dict
         "nodes" (L, N) node form (a jump as a repeated node at the bracket midpoint, padded
-        with pi), "values", "slopes" (L, N, 10) of the remainder r in the co-rotating frame,
-        "count" (L,) nodes used, "piece_lo", "piece_hi" (L, P) first and last node of each
-        piece, "jumps" (L, P - 1) jump positions (rad), "poles" (2, 10) lab rows at +z, -z.
+        with pi); "values", "slopes" (L, N, 20): the remainder r in the co-rotating frame
+        (columns 0-9) and its phi-derivative g (10-19, 1/rad) and their theta-slopes; "count"
+        (L,) nodes used; "piece_lo", "piece_hi" (L, P) first and last node of each piece;
+        "jumps", "jump_slopes" (L, P - 1) jump positions (rad) and their phi-derivatives;
+        "poles" (2, 10) lab rows at +z, -z.
     """
     L = len(lines)
+    lines = [(np.asarray(t, float), np.asarray(v, float), np.asarray(j, bool)) for t, v, j in lines]
     poles = np.array([lines[0][1][0], lines[0][1][-1]], float)
     counts = [int(np.sum(j)) for _, _, j in lines]
     aligned = len(set(counts)) == 1
     rem = [remainder(vals, th, TWO_PI * ell / L, poles) for ell, (th, vals, _) in enumerate(lines)]
-    forms = []
-    for ell, (th, vals, jump) in enumerate(lines):
-        th = np.asarray(th, float)
-        jump = np.asarray(jump, bool)
-        r = rem[ell]
-        d = bessel_slopes(th, r, jump)
-        if L == 1 or L % 2 == 0:  # through the pole onto the opposite line: r(-th, ph) = P0 r(th, ph + pi)
-            opp = (ell + L // 2) % L
-            to, jo = np.asarray(lines[opp][0], float), np.asarray(lines[opp][2], bool)
-            ro = rem[opp]
-            for end, i1, sgn in ((0, 1, 1.0), (-1, -2, -1.0)):
-                if jump[end] or jo[end]:  # the end interval of either line brackets a jump
-                    continue
-                hl = abs(to[end] - to[i1])
-                hr = abs(th[i1] - th[end])
-                sl = (r[end] - schema.PARITY_ZERO * ro[i1]) / hl
-                sr = (r[i1] - r[end]) / hr
-                d[end] = sgn * (hr * sl + hl * sr) / (hl + hr)
-        nt, nv, ns, lo, hi, jpos = [], [], [], [0], [], []
-        for i in range(len(th)):
-            nt.append(th[i])
-            nv.append(r[i])
-            ns.append(d[i])
-            if i < len(th) - 1 and jump[i]:
-                mid = 0.5 * (th[i] + th[i + 1])
-                jpos.append(mid)
-                nt += [mid, mid]
-                nv += [r[i], r[i + 1]]
-                ns += [np.zeros(10), np.zeros(10)]
-                hi.append(len(nt) - 2)
-                lo.append(len(nt) - 1)
-        hi.append(len(nt) - 1)
-        if not aligned:
-            lo, hi, jpos = [0], [len(nt) - 1], []
-        forms.append((np.array(nt), np.array(nv), np.array(ns), lo, hi, jpos))
-    n = max(len(f[0]) for f in forms)
-    P = len(forms[0][3])
-    out = {"nodes": np.full((L, n), math.pi), "values": np.zeros((L, n, 10)),
-           "slopes": np.zeros((L, n, 10)), "count": np.zeros(L, np.int64),
-           "piece_lo": np.zeros((L, P), np.int64), "piece_hi": np.zeros((L, P), np.int64),
-           "jumps": np.zeros((L, P - 1)), "poles": poles, "aligned": aligned,
-           "jump_counts": np.array(counts)}
-    for ell, (nt, nv, ns, lo, hi, jpos) in enumerate(forms):
-        c = len(nt)
-        out["nodes"][ell, :c] = nt
-        out["values"][ell, :c] = nv
-        out["values"][ell, c:] = nv[-1]
-        out["slopes"][ell, :c] = ns
-        out["count"][ell] = c
-        out["piece_lo"][ell] = lo
-        out["piece_hi"][ell] = hi
-        out["jumps"][ell] = jpos
+    dr = [bessel_slopes(th, r, jump) for (th, _, jump), r in zip(lines, rem)]
+    _pole_slopes(lines, L, rem, dr)
+    form_r = _node_forms(lines, rem, dr, aligned)
+    # g = dr/dphi at each line's nodes, at fixed position within the piece between the jumps
+    g = []
+    for ell, (th, _, _) in enumerate(lines):
+        jp = form_r["jumps"][ell]
+        p = np.searchsorted(jp, th, side="right")
+        ends = np.concatenate([[0.0], jp, [math.pi]])
+        A, B = ends[p], ends[p + 1]
+        h = TWO_PI / L
+        if L == 1:
+            g.append(np.zeros_like(rem[ell]))
+            continue
+        R = {o: _read(form_r, np.full(len(th), (ell + o) % L), p, th, A, B)
+             for o in ((-2, -1, 1, 2) if L >= 5 else (-1, 1))}
+        if L >= 5:  # centred, fourth order
+            g.append((8 * (R[1] - R[-1]) - (R[2] - R[-2])) / (12 * h))
+        else:
+            g.append((R[1] - R[-1]) / (2 * h))
+    dg = [bessel_slopes(th, gg, jump) for (th, _, jump), gg in zip(lines, g)]
+    _pole_slopes(lines, L, g, dg)
+    both = [np.concatenate([r, gg], 1) for r, gg in zip(rem, g)]
+    dboth = [np.concatenate([a, b], 1) for a, b in zip(dr, dg)]
+    out = _node_forms(lines, both, dboth, aligned)
+    out["jump_slopes"] = phi_derivative(out["jumps"], L)
+    out.update(poles=poles, aligned=aligned, jump_counts=np.array(counts))
     return out
 
 
@@ -167,53 +255,37 @@ def evaluate(arr, theta, phi):
     """The interpolant of :func:`interpolant_arrays` at angles (M,) (rad): lab rows (M, 10)."""
     theta = np.clip(np.asarray(theta, float).ravel(), 0.0, math.pi)
     phi = np.asarray(phi, float).ravel()
-    nodes, vals, slopes = arr["nodes"], arr["values"], arr["slopes"]
-    L = nodes.shape[0]
+    L = arr["nodes"].shape[0]
+    M = len(theta)
     x = phi * (L / TWO_PI)
     x = np.where(x < 0, x + L, x)
     k = x.astype(np.int64)
     x = np.where(k >= L, x - L, x)
     k = np.where(k >= L, k - L, k)
-    w = lagrange_weights(x - k)
-    if L == 1:  # one line: read once
-        w = np.broadcast_to(np.array([0.0, 1.0, 0.0, 0.0]), w.shape)
+    k1 = np.where(k + 1 < L, k + 1, k + 1 - L)
+    w = hermite_weights(x - k, TWO_PI / L)
     J = arr["jumps"].shape[1]
     if J:
-        jl = arr["jumps"]
-        T = np.zeros((len(theta), J))
-        for q, off in enumerate((-1, 0, 1, 2)):  # the jump curves: the same cubic in phi
-            T += w[:, q, None] * jl[(k + off) % L]
+        jl, js = arr["jumps"], arr["jump_slopes"]
+        if L == 1:
+            T = jl[k].copy()
+        else:
+            T = w[:, 0, None] * jl[k] + w[:, 1, None] * js[k] + w[:, 2, None] * jl[k1] + w[:, 3, None] * js[k1]
         T = np.clip(np.maximum.accumulate(T, axis=1), 0.0, math.pi)
         p = np.sum(T <= theta[:, None], axis=1)
-        Tp = np.concatenate([np.zeros((len(theta), 1)), T, np.full((len(theta), 1), math.pi)], 1)
+        Tp = np.concatenate([np.zeros((M, 1)), T, np.full((M, 1), math.pi)], 1)
         A = np.take_along_axis(Tp, p[:, None], 1)[:, 0]
         B = np.take_along_axis(Tp, p[:, None] + 1, 1)[:, 0]
     else:
-        p = np.zeros(len(theta), np.int64)
-        A, B = np.zeros(len(theta)), np.full(len(theta), math.pi)
-    r = np.zeros((len(theta), 10))
-    for q, off in enumerate((-1, 0, 1, 2)):
-        if L == 1 and off:
-            continue
-        ell = (k + off) % L
-        lo = arr["piece_lo"][ell, p]
-        hi = arr["piece_hi"][ell, p]
-        a = nodes[ell, lo]
-        b = nodes[ell, hi]
-        tl = np.clip(a + (theta - A) * ((b - a) * (1.0 / (B - A))), a, b)
-        i = np.empty(len(theta), np.int64)
-        for line in np.unique(ell):
-            sel = ell == line
-            i[sel] = np.searchsorted(nodes[line], tl[sel], side="right") - 1
-        i = np.clip(i, lo, hi - 1)
-        t0, t1 = nodes[ell, i], nodes[ell, i + 1]
-        h = t1 - t0
-        s = ((tl - t0) / h)[:, None]
-        f0, f1 = vals[ell, i], vals[ell, i + 1]
-        d0, d1 = slopes[ell, i] * h[:, None], slopes[ell, i + 1] * h[:, None]
-        s2, s3 = s * s, s * s * s
-        r += w[:, q, None] * ((2 * s3 - 3 * s2 + 1) * f0 + (s3 - 2 * s2 + s) * d0
-                              + (-2 * s3 + 3 * s2) * f1 + (s3 - s2) * d1)
+        p = np.zeros(M, np.int64)
+        A, B = np.zeros(M), np.full(M, math.pi)
+    v0 = _read(arr, k, p, theta, A, B)
+    if L == 1:  # one line: read once
+        r = v0[:, :10]
+    else:
+        v1 = _read(arr, k1, p, theta, A, B)
+        r = (w[:, 0, None] * v0[:, :10] + w[:, 1, None] * v0[:, 10:] + w[:, 2, None] * v1[:, :10]
+             + w[:, 3, None] * v1[:, 10:])
     wn, ws = pole_weights(theta)
     return to_lab(r, phi) + wn[:, None] * arr["poles"][0] + ws[:, None] * arr["poles"][1]
 
