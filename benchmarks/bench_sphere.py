@@ -6,9 +6,10 @@ Tables: the shipped Fig. 4(a) table (eps = 4.5 meV, two jumps) as the 1D TableSO
 kernel (:func:`llgsot.dynamics.kernels.sot_table`), and the same response built as sphere
 tables (:mod:`llgsot.tables.sphere`) with C_inf_v (one azimuth line) and C_2v (16 lines),
 plus an anisotropic C_2v table (the Fig. 4(a) response times (1 + 0.6 m_x m_y) with jumps
-that move with phi; 64-128 lines). Timings: medians of interleaved repeats of the thread CPU time (time.thread_time: less sensitive to other processes than wall time) (the 1D and sphere
-runs alternate, so a changing machine load hits both alike). "field": B_SOT at 20000 m on a
-precessing path; "LLG": fixed-step RK4 of a macrospin (anisotropy + SOT) in one numba loop.
+that move with phi; 64 lines). Timings: medians of interleaved repeats (the 1D and sphere runs
+alternate) of the thread CPU time (time.thread_time: less sensitive to other processes than
+wall time). "field": B_SOT at 20000 m on a precessing path; "LLG": fixed-step RK4 of a
+macrospin (anisotropy + SOT) in one numba loop.
 The target of issue 19 is sphere/1D >= 1/3.
 """
 import argparse

@@ -79,13 +79,6 @@ def remainder(rows, theta, phi, poles):
     return r
 
 
-def lagrange_weights(u):
-    """Weights (..., 4) of the cubic through lines k-1, k, k+1, k+2 at fraction u of [k, k+1]."""
-    u = np.asarray(u, float)
-    return np.stack([-u * (u - 1) * (u - 2) / 6, (u + 1) * (u - 1) * (u - 2) / 2,
-                     -(u + 1) * u * (u - 2) / 2, (u + 1) * u * (u - 1) / 6], -1)
-
-
 def hermite_weights(u, h):
     """Weights (..., 4) of value k, slope k, value k+1, slope k+1 of the cubic Hermite
     interpolant at fraction u of a cell of width h."""
