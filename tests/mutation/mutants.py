@@ -119,4 +119,14 @@ MUTANTS = [
      "sigma_th = math.sqrt(magnet.thermal_diffusion(temperature) / dt) / magnet.gamma",
      "sigma_th = math.sqrt(0.5 * magnet.thermal_diffusion(temperature) / dt) / magnet.gamma",
      "tests/test_measurements_thermal.py -k boltzmann"),
+    # --- sphere ---
+    ("sphere tables: symmetry rule without det(R)", "llgsot/tables/sphere/group.py",
+     "Kp = d * np.einsum", "Kp = np.einsum",
+     "tests/test_sphere_tables.py -k rule"),
+    ("sphere tables: jump curves not followed", "llgsot/tables/sphere/table.py",
+     "aligned = len(set(counts)) == 1", "aligned = False",
+     "tests/test_sphere_tables.py -k anisotropic_sphere"),
+    ("sphere kernel: pole weight (1 + cos) swapped", "llgsot/dynamics/sphere_kernel.py",
+     "wn = 0.5 * (1.0 + ct)", "wn = 0.5 * (1.0 - ct)",
+     "tests/test_sphere_kernel.py -k numpy"),
 ]
