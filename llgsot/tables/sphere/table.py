@@ -318,7 +318,8 @@ class SphereTable:
         if not is_sphere_table(source.attrs):
             raise ValueError("SphereTable: not a valid llgsot sphere table: llgsot_table_version "
                              f"is {source.attrs.get('llgsot_table_version')!r}, a sphere table has "
-                             f"{SPHERE_TABLE_VERSION} (1D tables: llgsot.TorqueTable)")
+                             f"{SPHERE_TABLE_VERSION} (1D tables: llgsot.TorqueTable; llgsot.open_table "
+                             "picks the interpolant by version)")
         check_schema(source, where="SphereTable")
         self.dataset = source
         self.lines = lines_from_dataset(source)
