@@ -20,11 +20,10 @@ coef, ...)`` can hold a sphere table as it holds a 1D one (:func:`kernel_arrays`
 B_SOT = pref K(m) sigma(m)^-1 (J jhat) with pref = Delta_xc t_NM / (Ms d) (J m^2/A), K in
 1/(V m), sigma in S, J in A/m^2: the field in tesla.
 
-Wiring (not done here): a torque with ``kind = KIND_SPHERE`` whose kernel_setup returns
-(entries with pref, jx, jy; geom; coef) from :func:`kernel_arrays`, and in kernels.field_at
-``elif par.kind == KIND_SPHERE: sot_sphere(mx, my, mz, J, par.jx, par.jy, par.pref, geom,
-coef)``: both arrays are 2D float64 like the 1D table's, so Problem and the integrators are
-unchanged.
+Wiring: :class:`~.torques.TableSOT` of a sphere table sets ``kind = KIND_SPHERE`` and
+returns (pref, jx, jy; geom; coef) of :func:`kernel_arrays` from its kernel_setup;
+kernels.field_at and sot_many call :func:`sot_sphere`. Both arrays are 2D float64 like the
+1D table's, so Problem and the integrators are unchanged.
 """
 import math
 

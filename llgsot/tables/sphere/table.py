@@ -359,10 +359,8 @@ class SphereTable:
 
     def kernel_arrays(self):
         """The interpolant as plain arrays for :mod:`llgsot.dynamics.sphere_kernel`: the dict
-        of :func:`interpolant_arrays` plus "delta_xc_J" (J)."""
-        from ...constants import EV
-
-        return {**self.arrays, "delta_xc_J": self.delta_xc * EV}
+        of :func:`interpolant_arrays` plus "delta_xc" (eV), as TorqueTable's."""
+        return {**self.arrays, "delta_xc": self.delta_xc}
 
     def __repr__(self):
         a = self.dataset.attrs
