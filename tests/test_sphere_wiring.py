@@ -127,3 +127,126 @@ def test_rotation_invariant_sphere_table_simulates_as_the_1d_table(t1, iso_ds):
                for s in (1, -1))
     assert sens > 1e-3  # the calibration is not vacuous
     assert dev <= sens, (dev, sens)
+
+
+def test_anisotropic_sphere_table_drives_the_llg(aniso_ds):
+    """A C_2v table (Dresselhaus-like terms, jumps moving with phi) in simulate (RK4, and
+    DOPRI5 through the other right-hand side) against scipy's DOP853 at tight tolerances of
+    the LLG written out here with K, sigma from SphereTable (numpy), as
+    tests/test_dynamics_tables.py does for a 1D table; tolerance 1e-6 as there, the path kept
+    away from the jumps."""
+    from scipy.integrate import solve_ivp
+
+    from llgsot.constants import EV, MU0
+
+    st = SphereTable(aniso_ds)
+    d = np.array([0.6, 0.8])
+    tq = llgsot.TableSOT(st, nm_thickness=3e-9, current_direction=d)
+    pulse = llgsot.Pulse(1e11, 2e-10, rise=5e-11, fall=5e-11)
+    m0 = np.array([0.1, 0, np.sqrt(0.99)])
+    ds = llgsot.simulate(MAG, tq, pulse, m0=m0, t_end=4e-10, dt=5e-15, save_every=1000)
+    dp = llgsot.simulate(MAG, tq, pulse, m0=m0, t_end=4e-10, dt=5e-15, save_every=1000,
+                         method="dopri", rtol=1e-10, atol=1e-12)
+    g = MAG.gamma / (1 + MAG.damping**2)
+
+    def rhs(t, m):
+        m = m / np.linalg.norm(m)
+        K, S = st.K_and_sigma(m)
+        E = np.linalg.solve(S, float(pulse.at(t)) * 3e-9 * d)
+        B = st.delta_xc * EV * K @ E / (MAG.Ms * MAG.thickness)
+        B = B + np.array([0.0, 0.0, (2 * MAG.Ku / MAG.Ms - MU0 * MAG.Ms) * m[2]])
+        mxb = np.cross(m, B)
+        return -g * (mxb + MAG.damping * np.cross(m, mxb))
+
+    times = ds.time.values
+    ref = solve_ivp(rhs, (0.0, times[-1]), m0, method="DOP853", t_eval=times, rtol=1e-11,
+                    atol=1e-13, max_step=2e-12).y.T
+    assert np.abs(ref - ref[0]).max() > 1e-2  # the current does something here
+    # and m stays clear of the jump curves (a fixed step across a jump errs by O(dt))
+    assert llgsot.spinorbit.angles(ref)[0].max() < st.arrays["jumps"].min() - 0.02
+    assert np.abs(ds.m.values.reshape(-1, 3) - ref).max() <= 1e-6
+    assert np.abs(dp.m.values.reshape(-1, 3)[-1] - ref[-1]).max() <= 1e-6
+
+
+
+def test_current_induced_tilt_along_100_and_110(iso_ds, aniso_ds):
+    """The quasi-static tilt of m by a DC current (what harmonic Hall measures), the part odd
+    in J: (m(+J) - m(-J))/2 at equilibrium, no external field. The rotation-invariant table
+    gives for current along [110] the [100] tilt turned by 45 degrees (to its stated error);
+    the C_2v table gives a different magnitude and, along [100], a component along the current
+    (the Dresselhaus-like field-like term): a result only the azimuth dependence produces."""
+    mag = llgsot.Macrospin(Ms=1.1e6, thickness=1e-9, area=1e-16, damping=0.5, Ku=8e5)
+
+    def tilt(st, d):
+        tq = llgsot.TableSOT(st, nm_thickness=3e-9, current_direction=d)
+        m = [llgsot.simulate(mag, tq, s * 1e11, m0=(0.0, 0.0, 1.0), t_end=3e-9, dt=1e-13,
+                             method="dopri", rtol=1e-10, atol=1e-12, save_every=100).m.values[-1, 0]
+             for s in (1, -1)]
+        return (m[0] - m[1]) / 2
+
+    c = s = np.sqrt(0.5)
+    out = {}
+    for name, ds in (("iso", iso_ds), ("aniso", aniso_ds)):
+        st = SphereTable(ds)
+        a, b = tilt(st, (1.0, 0.0)), tilt(st, (c, s))
+        out[name] = (a, b, np.array([c * a[0] - s * a[1], s * a[0] + c * a[1], a[2]]), st)
+    a, b, a_turned, st = out["iso"]
+    assert np.linalg.norm(a) > 0.1  # the current tilts m
+    assert np.abs(a_turned - b).max() <= 4 * st.error_estimate * np.linalg.norm(a)
+    assert abs(a[0]) < 1e-3 * np.linalg.norm(a)  # tilt perpendicular to the current
+    a, b, a_turned, st = out["aniso"]
+    assert abs(np.linalg.norm(a) - np.linalg.norm(b)) > 0.2 * np.linalg.norm(a)
+    assert a[0] > 0.2 * np.linalg.norm(a)  # along the current
+
+
+# -- magnum.np ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("which", ["iso", "aniso"])
+def test_torch_sphere_field_equals_reference_float64(iso_ds, aniso_ds, which):
+    """MagnumSOTField of a sphere-table TableSOT (torch, float64) against TableSOT.field
+    (numpy) / mu0 to 1e-12: random m with per-cell Ms, the poles, the lines, both sides of
+    line 0's jumps."""
+    torch = pytest.importorskip("torch")
+    from llgsot import spinorbit
+    from llgsot.constants import MU0
+    from llgsot.micromagnetics import MagnumSOTField
+
+    from test_micromagnetics import FakeState
+
+    st = SphereTable(iso_ds if which == "iso" else aniso_ds)
+    tq = llgsot.TableSOT(st, 5e-9, current_direction=(0.6, 0.8))
+    rng = np.random.default_rng(4)
+    m = rng.normal(size=(600, 3))
+    m /= np.linalg.norm(m, axis=1)[:, None]
+    L = st.n_lines
+    jumps = st.arrays["jumps"][0]
+    th = np.concatenate([rng.uniform(0, np.pi, 2 * L), jumps - 1e-6, jumps + 1e-6, [0.0, np.pi]])
+    ph = np.concatenate([np.pi * np.arange(2 * L) / L, np.zeros(2 * jumps.size + 2)])
+    m = np.concatenate([m, spinorbit.magnetization(th, ph)])[:, None, None, :]
+    Ms = np.linspace(4e5, 1.2e6, len(m))[:, None, None]
+    J = -2.3e11
+    H = MagnumSOTField(tq, J).h(FakeState(m, Ms, torch.float64)).numpy()
+    ref = tq.field(m, J, Ms, 1e-9) / MU0
+    assert np.abs(H - ref).max() <= 1e-12 * np.abs(ref).max()
+
+
+def test_single_cell_follows_macrospin_with_a_sphere_table(aniso_ds):
+    """One magnum.np cell driven by the C_2v sphere table against the macrospin (DOPRI5), as
+    tests/test_micromagnetics.py does for the 1D tables: both adaptive at 1e-10, 0.3 ns
+    through the pulse's rise; tolerance 1e-6 as there."""
+    from test_micromagnetics import HAVE_MAGNUMNP, single_cell_case
+
+    if not HAVE_MAGNUMNP:
+        pytest.skip("magnum.np (optional extra `magnumnp`) is not installed")
+    import torch._dynamo
+
+    from llgsot.micromagnetics.backend import magnumnp
+
+    before = torch._dynamo.config.disable
+    try:
+        mn = magnumnp(compile=False)
+        tq = llgsot.TableSOT(SphereTable(aniso_ds), nm_thickness=5e-9, current_direction=(1.0, 1.0))
+        got, ref = single_cell_case(mn, None, tq, 0.3e-9, 1e-10)
+    finally:
+        torch._dynamo.config.disable = before
+    assert np.abs(ref - ref[0]).max() > 1e-2
+    assert np.abs(got - ref).max() <= 1e-6, np.abs(got - ref).max()
