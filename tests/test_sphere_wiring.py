@@ -250,3 +250,24 @@ def test_single_cell_follows_macrospin_with_a_sphere_table(aniso_ds):
         torch._dynamo.config.disable = before
     assert np.abs(ref - ref[0]).max() > 1e-2
     assert np.abs(got - ref).max() <= 1e-6, np.abs(got - ref).max()
+
+
+def test_exporters_refuse_sphere_tables_clearly(iso_ds, tmp_path):
+    """mumax3 (and the other writers of functions of theta) refuse a sphere table, saying why;
+    the magnum.np term loads a sphere-table file."""
+    from llgsot.export import Device, export
+    from llgsot.export.magnumnp import MagnumSOTField as FileTerm
+    from llgsot.export.mumax3 import mumax3_script
+
+    st = SphereTable(iso_ds)
+    dev = Device(Ms=1e6, thickness=1e-9, nm_thickness=5e-9, current_density=1e11)
+    for table in (st, iso_ds):
+        with pytest.raises(ValueError, match="mumax3 export of a sphere table is not implemented yet"):
+            mumax3_script(table, dev)
+    for fmt in ("mumax3", "csv"):
+        with pytest.raises(ValueError, match=f"format '{fmt}' does not take sphere tables"):
+            export(st, tmp_path / "x.out", fmt, device=dev)
+    path = tmp_path / "sphere.nc"
+    llgsot.save_table(iso_ds, path)
+    term = FileTerm(str(path), nm_thickness=5e-9, thickness=1e-9, current_density=1e11)
+    assert isinstance(term.table, SphereTable) and term.torque.sphere

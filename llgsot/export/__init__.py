@@ -47,6 +47,13 @@ def export(table, path, format: str, device: Device | None = None, **options) ->
     from ..tables.interpolate import TorqueTable
 
     write = writer(format)
+    from ..tables.sphere.table import SphereTable
+
+    if isinstance(table, SphereTable):
+        raise ValueError(f"format {format!r} does not take sphere tables yet (the exporters write "
+                         "functions of theta alone; issue 19): save a sphere table with "
+                         "llgsot.save_table and run it through llgsot.TableSOT (simulate, "
+                         "llgsot.micromagnetics.MagnumSOTField)")
     if not isinstance(table, TorqueTable):
         raise TypeError(f"`table` must be a TorqueTable, got {type(table).__name__}")
     check_writable("`path`", path)

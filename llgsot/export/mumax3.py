@@ -364,6 +364,20 @@ def time_expression(current, amplitude: float) -> str:
 
 
 # -- the script -----------------------------------------------------------------------------
+def refuse_sphere_table(table) -> None:
+    """ValueError for a sphere table (a SphereTable or its Dataset): not exported yet."""
+    from ..tables.sphere.schema import is_sphere_table
+    from ..tables.sphere.table import SphereTable
+
+    if isinstance(table, SphereTable) or is_sphere_table(getattr(table, "attrs", {})):
+        raise ValueError(
+            "mumax3 export of a sphere table is not implemented yet: the script writes the "
+            "four-term form, whose coefficients are functions of m_z^2 alone, exact only for "
+            "rotation-invariant tables (TorqueTable); a sphere table's azimuth dependence needs "
+            "a fit in m_x and m_y as well (issue 19). Sphere tables run in llgsot.simulate and "
+            "in magnum.np (llgsot.micromagnetics.MagnumSOTField of a TableSOT)")
+
+
 def mumax3_script(table: TorqueTable, device: Device, degree: int = 8,
                   max_error: float | None = None, jump_width: float = 0.02, current=None,
                   time_parameter: str = "exx") -> str:
@@ -388,6 +402,7 @@ def mumax3_script(table: TorqueTable, device: Device, degree: int = 8,
         The mumax3 parameter that carries J(t)/J (a key of :data:`TIME_PARAMETERS`); it must do
         nothing else in the run.
     """
+    refuse_sphere_table(table)
     if not isinstance(table, TorqueTable):
         table = TorqueTable(table)
     if not isinstance(device, Device):
