@@ -129,4 +129,14 @@ MUTANTS = [
     ("sphere kernel: pole weight (1 + cos) swapped", "llgsot/dynamics/sphere_kernel.py",
      "wn = 0.5 * (1.0 + ct)", "wn = 0.5 * (1.0 - ct)",
      "tests/test_sphere_kernel.py -k numpy"),
+    # --- sphere2 ---
+    ("sphere wiring: the RK4 stage drops the sphere-table torque", "llgsot/dynamics/integrators.py",
+     "kind == KIND_TABLE4 or kind == KIND_SPHERE:", "kind == KIND_TABLE4:",
+     "tests/test_sphere_wiring.py -k 'simulates_as_the_1d or drives_the_llg'"),
+    ("sphere wiring: TableSOT hands the kernel jx and jy swapped", "llgsot/dynamics/torques.py",
+     "kind=kernels.KIND_SPHERE, pref=pref, jx=jx, jy=jy)", "kind=kernels.KIND_SPHERE, pref=pref, jx=jy, jy=jx)",
+     "tests/test_sphere_wiring.py -k kernel_path"),
+    ("sphere wiring: torch pole weights swapped", "llgsot/micromagnetics/sphere_term.py",
+     "wn, ws = 0.5 * (1.0 + ct), 0.5 * (1.0 - ct)", "wn, ws = 0.5 * (1.0 - ct), 0.5 * (1.0 + ct)",
+     "tests/test_sphere_wiring.py -k torch_sphere"),
 ]
