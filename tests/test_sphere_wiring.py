@@ -252,9 +252,50 @@ def test_single_cell_follows_macrospin_with_a_sphere_table(aniso_ds):
     assert np.abs(got - ref).max() <= 1e-6, np.abs(got - ref).max()
 
 
-def test_exporters_refuse_sphere_tables_clearly(iso_ds, tmp_path):
-    """mumax3 (and the other writers of functions of theta) refuse a sphere table, saying why;
-    the magnum.np term loads a sphere-table file."""
+
+@pytest.fixture(scope="module")
+def smooth_ds():
+    """Sphere tables of the smooth Fig. 4(b) response (5.5 meV, no jumps): rotation-invariant
+    and the anisotropic C_2v callable of tests/test_sphere_tables.py."""
+    t55 = llgsot.TorqueTable(llgsot.load_table(FIG4).sel(fermi_energy=5.5e-3))
+    assert not t55.jump_after.any()
+    return t55, {name: build_sphere_table(f(t55), c2v_rd(), tol=1e-4, delta_xc=5e-3)
+                 for name, f in (("iso", iso_callable), ("aniso", aniso_callable))}
+
+
+@pytest.mark.parametrize("which", ["iso", "aniso"])
+def test_mumax3_script_of_a_smooth_sphere_table(smooth_ds, which):
+    """The mumax3 script of a smooth sphere table (a fit in the components of m), run by the
+    interpreter of the mumax3 subset in float32 (tests/mumax3_interpreter.py), against the
+    table's field perpendicular to m: within 1e-3 of its largest value (the 1D target), and
+    for the rotation-invariant table also against the 1D table itself (1e-3 + its error)."""
+    from llgsot import spinorbit
+    from llgsot.export.mumax3 import mumax3_script
+
+    from mumax3_interpreter import Mumax3Subset
+    from test_mumax3 import DEVICE
+
+    t55, tables = smooth_ds
+    st = SphereTable(tables[which])
+    text = mumax3_script(st, DEVICE)
+    assert "Fit in the components of m" in text and "AddFieldTerm(sot_B)" in text
+    rng = np.random.default_rng(2026)
+    m = rng.normal(size=(20000, 3))
+    m /= np.linalg.norm(m, axis=1)[:, None]
+    m = np.concatenate([m, [[0, 0, 1.0], [0, 0, -1.0]]])
+    got = spinorbit.perpendicular(Mumax3Subset(m, np.float32).run(text).astype(float), m)
+    refs = [st] + ([t55] if which == "iso" else [])
+    for table in refs:
+        ref = spinorbit.perpendicular(DEVICE.field(table, m), m)
+        err = np.abs(got - ref).max() / np.abs(ref).max()
+        allowed = 1e-3 + (4 * st.error_estimate if table is t55 else 0.0)
+        assert err <= allowed, (type(table).__name__, err)
+
+
+def test_exporters_refuse_sphere_tables_with_jumps_clearly(iso_ds, tmp_path):
+    """mumax3 refuses a sphere table with jumps (its jump curves move with phi), the other
+    writers of functions of theta refuse sphere tables, saying why; the magnum.np term loads
+    a sphere-table file."""
     from llgsot.export import Device, export
     from llgsot.export.magnumnp import MagnumSOTField as FileTerm
     from llgsot.export.mumax3 import mumax3_script
@@ -262,11 +303,10 @@ def test_exporters_refuse_sphere_tables_clearly(iso_ds, tmp_path):
     st = SphereTable(iso_ds)
     dev = Device(Ms=1e6, thickness=1e-9, nm_thickness=5e-9, current_density=1e11)
     for table in (st, iso_ds):
-        with pytest.raises(ValueError, match="mumax3 export of a sphere table is not implemented yet"):
+        with pytest.raises(ValueError, match="sphere table with jumps is not implemented"):
             mumax3_script(table, dev)
-    for fmt in ("mumax3", "csv"):
-        with pytest.raises(ValueError, match=f"format '{fmt}' does not take sphere tables"):
-            export(st, tmp_path / "x.out", fmt, device=dev)
+    with pytest.raises(ValueError, match="format 'csv' does not take sphere tables"):
+        export(st, tmp_path / "x.csv", "csv", device=dev)
     path = tmp_path / "sphere.nc"
     llgsot.save_table(iso_ds, path)
     term = FileTerm(str(path), nm_thickness=5e-9, thickness=1e-9, current_density=1e11)

@@ -364,24 +364,26 @@ def time_expression(current, amplitude: float) -> str:
 
 
 # -- the script -----------------------------------------------------------------------------
-def refuse_sphere_table(table) -> None:
-    """ValueError for a sphere table (a SphereTable or its Dataset): not exported yet."""
+def as_sphere_table(table):
+    """The SphereTable of ``table`` (a SphereTable or a sphere-table Dataset), else None."""
     from ..tables.sphere.schema import is_sphere_table
     from ..tables.sphere.table import SphereTable
 
-    if isinstance(table, SphereTable) or is_sphere_table(getattr(table, "attrs", {})):
-        raise ValueError(
-            "mumax3 export of a sphere table is not implemented yet: the script writes the "
-            "four-term form, whose coefficients are functions of m_z^2 alone, exact only for "
-            "rotation-invariant tables (TorqueTable); a sphere table's azimuth dependence needs "
-            "a fit in m_x and m_y as well (issue 19). Sphere tables run in llgsot.simulate and "
-            "in magnum.np (llgsot.micromagnetics.MagnumSOTField of a TableSOT)")
+    if isinstance(table, SphereTable):
+        return table
+    if is_sphere_table(getattr(table, "attrs", {})):
+        return SphereTable(table)
+    return None
 
 
 def mumax3_script(table: TorqueTable, device: Device, degree: int = 8,
                   max_error: float | None = None, jump_width: float = 0.02, current=None,
-                  time_parameter: str = "exx") -> str:
+                  time_parameter: str = "exx", harmonics: int = 4) -> str:
     """Return the .mx3 snippet (text) adding B_SOT(m) of ``table`` for ``device``.
+
+    A sphere table (:class:`~llgsot.tables.sphere.SphereTable` or its Dataset) without jumps
+    is written as a fit in the components of m (:mod:`llgsot.export.mumax3_sphere`); a sphere
+    table with jumps is refused.
 
     Parameters
     ----------
@@ -401,9 +403,13 @@ def mumax3_script(table: TorqueTable, device: Device, degree: int = 8,
     time_parameter : str
         The mumax3 parameter that carries J(t)/J (a key of :data:`TIME_PARAMETERS`); it must do
         nothing else in the run.
+    harmonics : int
+        Sphere tables: the highest azimuthal harmonic k of the fit (Re, Im (m_x + i m_y)^k), 0..8.
     """
-    refuse_sphere_table(table)
-    if not isinstance(table, TorqueTable):
+    sphere = as_sphere_table(table)
+    if sphere is not None:
+        table = sphere
+    elif not isinstance(table, TorqueTable):
         table = TorqueTable(table)
     if not isinstance(device, Device):
         raise TypeError(f"`device` must be an llgsot Device, got {type(device).__name__}")
@@ -416,16 +422,34 @@ def mumax3_script(table: TorqueTable, device: Device, degree: int = 8,
     if current is not None:
         J0 = v.nonzero("device.current_density", device.current_density, "A/m^2")
         expr = time_expression(current, J0)
-    steps, segments = fit(table, degree, jump_width)
-    if max_error is None:
-        max_error = 2e-3 if steps else 1e-3
     P = device.prefactor(table)  # T A m: the constants of the script are P times the fit's
-    errors = field_errors(table, steps, segments, device.e, width=jump_width,
-                          scale=P if P != 0 else 1.0)
+    if sphere is not None:
+        from . import mumax3_sphere as ms
+
+        ms.refuse_jumps(sphere)
+        harmonics = v.count("harmonics", harmonics, min=0, max=8)
+        coef = ms.fit(sphere, device.e, degree, harmonics)
+        steps = []
+        max_error = 1e-3 if max_error is None else max_error
+        errors = ms.field_errors(sphere, coef, harmonics, device.e, scale=P if P != 0 else 1.0)
+        prog = ms.program(coef, harmonics, scale=P)
+        form = [f"// Fit in the components of m (sphere table, {sphere.n_lines} azimuth lines, "
+                f"{sphere.dataset.attrs.get('point_group')}): B = sum_j H_j(m) G_j(w),",
+                f"// H_j in {{1, Re z^k, Im z^k}} x {{1, m_z}}, z = m_x + i m_y, k <= {harmonics}; "
+                f"G_j vector polynomials of degree {degree} in w = 2 m_z^2 - 1 (Horner)."]
+    else:
+        steps, segments = fit(table, degree, jump_width)
+        max_error = (2e-3 if steps else 1e-3) if max_error is None else max_error
+        errors = field_errors(table, steps, segments, device.e, width=jump_width,
+                              scale=P if P != 0 else 1.0)
+        prog = program(steps, segments, device.e, scale=P)
+        form = ["// Four-term form B = a1o (-f) + a2o (z x m)(m.e) + a1e (f x m) - a2e (m x (z x m))(m.e),",
+                "// f = z x e; each a_i a polynomial of degree "
+                f"{degree} in w = (2 m_z^2 - lo - hi)/(hi - lo) (Horner)."]
     if errors["float32"] > max_error:
         raise ValueError(f"the fit misses B_SOT by {errors['float32']:.3g} (relative, float32) > "
-                         f"max_error={max_error:g}: raise `degree` or `max_error`")
-    prog = program(steps, segments, device.e, scale=P)
+                         f"max_error={max_error:g}: raise `degree`"
+                         + (" or `harmonics`" if sphere is not None else "") + " or `max_error`")
     a = table.dataset.attrs
     table_line = (f"table: {a.get('approximation')}/{a.get('regime')}, m_eff={a.get('m_eff')}, "
                   f"alpha={a.get('alpha')} eV m, delta_xc={a.get('delta_xc')} eV, "
@@ -440,9 +464,7 @@ def mumax3_script(table: TorqueTable, device: Device, degree: int = 8,
         f"// device: Ms={device.Ms:g} A/m, d={device.thickness:g} m, "
         f"t_NM={device.nm_thickness:g} m, J={device.current_density:g} A/m^2 along angle "
         f"{device.direction:g} rad",
-        "// Four-term form B = a1o (-f) + a2o (z x m)(m.e) + a1e (f x m) - a2e (m x (z x m))(m.e),",
-        "// f = z x e; each a_i a polynomial of degree "
-        f"{degree} in w = (2 m_z^2 - lo - hi)/(hi - lo) (Horner).",
+        *form,
     ]
     for st in steps:
         out.append(f"// jump at theta = {st.theta:.6f} rad and pi - theta (m_z^2 = {st.u:.6f}): "
@@ -470,7 +492,7 @@ def mumax3_script(table: TorqueTable, device: Device, degree: int = 8,
 
 def write_mumax3(table: TorqueTable, path, device: Device, degree: int = 8,
                  max_error: float | None = None, jump_width: float = 0.02, current=None,
-                 time_parameter: str = "exx") -> str:
+                 time_parameter: str = "exx", harmonics: int = 4) -> str:
     """Write :func:`mumax3_script` to ``path`` (atomically). Returns the path."""
     return atomic_write_text(path, mumax3_script(table, device, degree, max_error, jump_width,
-                                                 current, time_parameter))
+                                                 current, time_parameter, harmonics))

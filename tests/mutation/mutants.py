@@ -139,4 +139,7 @@ MUTANTS = [
     ("sphere wiring: torch pole weights swapped", "llgsot/micromagnetics/sphere_term.py",
      "wn, ws = 0.5 * (1.0 + ct), 0.5 * (1.0 - ct)", "wn, ws = 0.5 * (1.0 - ct), 0.5 * (1.0 + ct)",
      "tests/test_sphere_wiring.py -k torch_sphere"),
+    ("sphere wiring: mumax3 harmonics turned the wrong way", "llgsot/export/mumax3_sphere.py",
+     "turned = (\"MulMV\", cv(0.0, -1.0, 0.0), X,", "turned = (\"MulMV\", cv(0.0, 1.0, 0.0), X,",
+     "tests/test_sphere_wiring.py -k mumax3_script"),
 ]
