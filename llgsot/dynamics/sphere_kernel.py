@@ -30,6 +30,7 @@ import math
 import numpy as np
 
 from .. import _jit
+from ..tables.hermite import hermite_power_coefficients
 
 _inline = _jit.inline
 TWO_PI = 2.0 * math.pi
@@ -38,8 +39,6 @@ TWO_PI = 2.0 * math.pi
 def kernel_arrays(arrays):
     """(geom, coef) packed as above from the dict of
     :meth:`llgsot.tables.sphere.table.SphereTable.kernel_arrays`."""
-    from .torques import hermite_power_coefficients
-
     nodes = np.asarray(arrays["nodes"], float)
     L, N = nodes.shape
     P = arrays["piece_lo"].shape[1]

@@ -24,7 +24,7 @@ import numpy as np
 from .. import _validate as v
 from .. import spinorbit
 from ..constants import EV
-from ..tables.hermite import hermite_eval_nodes
+from ..tables.hermite import hermite_eval_nodes, hermite_power_coefficients
 from ..tables.schema import TABLE_COLUMNS, unflatten
 from . import kernels
 from .magnet import Macrospin, unit_vector
@@ -352,26 +352,6 @@ def _four_term_coefficients(sot, n):
     coef = np.empty((n - 1, 8))
     coef[:, :4] = a[:-1]
     coef[:, 4:] = np.diff(a, axis=0) * (n - 1)
-    return np.ascontiguousarray(coef)
-
-
-def hermite_power_coefficients(theta, values, slopes):
-    """The cubic Hermite interpolant of each segment in power form of d = theta - theta_i.
-
-    For y0, y1 (values) and s0, s1 (slopes) at the ends of a segment of width h:
-    p(d) = y0 + s0 d + c2 d^2 + c3 d^3, c2 = (3 D - 2 s0 - s1)/h, c3 = (s0 + s1 - 2 D)/h^2 with
-    D = (y1 - y0)/h: the same cubic as the Hermite basis form. Returns (N, 40): row i holds
-    c0, c1, c2, c3 (10 entries each) of segment i; zero-width segments and the last row are 0.
-    """
-    n = theta.size
-    coef = np.zeros((n, 40))
-    h = np.diff(theta)
-    ok = h > 0
-    hh = np.where(ok, h, 1.0)[:, None]
-    y0, y1, s0, s1 = values[:-1], values[1:], slopes[:-1], slopes[1:]
-    D = (y1 - y0) / hh
-    c = np.concatenate([y0, s0, (3 * D - 2 * s0 - s1) / hh, (s0 + s1 - 2 * D) / hh**2], axis=1)
-    coef[:-1] = np.where(ok[:, None], c, 0.0)
     return np.ascontiguousarray(coef)
 
 

@@ -12,7 +12,7 @@ z = m_x + i m_y, w = 2 m_z^2 - 1, each G_j a vector polynomial of ``degree`` in 
 ConstVectors), fitted by linear least squares to the table's torque m x B on random m. The
 harmonics are carried as the vector (Re z^k, Im z^k, 0) and multiplied by z with
 m_x q + m_y (J q), J the in-plane quarter turn: only the operations of the 1D export
-(:class:`llgsot.export.mumax3.Program`) and vector Add, as mumax3 requires.
+(:class:`llgsot.export.mumax3_program.Program`) and vector Add, as mumax3 requires.
 
 Jumps: a sphere table whose lines have jumps (the jump curves move with phi) is refused; the
 1D export's step in m_z^2 cannot follow a jump curve that depends on phi.
@@ -24,7 +24,7 @@ import math
 import numpy as np
 
 from .. import spinorbit
-from .mumax3 import X, Y, Program, cv, random_unit
+from .mumax3_program import X, Y, Program, cv, random_unit
 
 
 def refuse_jumps(table) -> None:
