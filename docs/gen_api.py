@@ -28,7 +28,8 @@ _EXPORT = "llgsot.export"
 PUBLIC = [
     ("Model and solver", ["llgsot.RashbaFM", "llgsot.response", "llgsot.Response"]),
     ("Torque tables", ["llgsot.build_table", "llgsot.TorqueTable", "llgsot.save_table",
-                       "llgsot.load_table"]),
+                       "llgsot.load_table", "llgsot.open_table", "llgsot.build_sphere_table",
+                       "llgsot.SphereTable"]),
     ("Spin-orbit field algebra (llgsot.spinorbit)", [f"llgsot.spinorbit.{n}" for n in _SPINORBIT]),
     ("Exporters", [f"{_EXPORT}.{n}" for n in ("export", "Device", "FORMATS", "write_csv",
                                               "write_json", "write_mumax3", "write_magnumnp")]),

@@ -215,7 +215,8 @@ def test_constant_torque_equals_magnumnp_spin_orbit_torque(mn):
 
 # -- single cell against the macrospin -------------------------------------------------------
 def single_cell_case(mn, fig4, which, t_end, tol):
-    """(magnum.np trajectory, macrospin trajectory) sampled every 10 ps up to t_end."""
+    """(magnum.np trajectory, macrospin trajectory) sampled every 10 ps up to t_end; ``which``
+    a Fermi energy of the Fig. 4 table, "constant", or a TableSOT."""
     import torch
 
     from llgsot.micromagnetics import MagnumSOTField
@@ -224,8 +225,11 @@ def single_cell_case(mn, fig4, which, t_end, tol):
     gamma = mn.constants.gamma / MU0  # magnum.np's gamma (m/(A s)) in rad/(s T)
     magnet = llgsot.Macrospin(Ms=Ms, thickness=d, area=4e-18, damping=damping, Ku=Ku,
                               demag=(0.0, 0.0, 0.0), gamma=gamma)
-    torque = llgsot.ConstantSOT(0.3, field_like_ratio=0.5) if which == "constant" \
-        else table_sot(fig4, which)
+    if isinstance(which, llgsot.TableSOT):  # a torque object (tests/test_sphere_wiring.py)
+        torque = which
+    else:
+        torque = llgsot.ConstantSOT(0.3, field_like_ratio=0.5) if which == "constant" \
+            else table_sot(fig4, which)
     pulse = llgsot.Pulse(1e12, duration=0.4e-9, rise=0.05e-9, fall=0.05e-9, delay=0.02e-9)
     m0 = (math.sin(0.05), 0.0, math.cos(0.05))
     ds = llgsot.simulate(magnet, torque, pulse, field=(Bx, 0.0, 0.0), m0=m0, t_end=t_end,

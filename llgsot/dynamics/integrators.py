@@ -32,7 +32,7 @@ import numpy as np
 from numba import prange
 
 from .._jit import inline, njit, pnjit
-from .kernels import (KIND_NONE, KIND_TABLE, KIND_TABLE4, Problem, Results, field_at,
+from .kernels import (KIND_NONE, KIND_SPHERE, KIND_TABLE, KIND_TABLE4, Problem, Results, field_at,
                       interp_linear, interp_linear3, interp_linear_col, linear_field, llg, rhs,
                       rhs_call, stt_field)
 from .rng import normal
@@ -156,7 +156,7 @@ def _rk4_stage(mx, my, mz, kx, ky, kz, c, t, par, geom, coef, cur_t, cur_v, fld_
     yx = mx + c * kx
     yy = my + c * ky
     yz = mz + c * kz
-    if kind == KIND_TABLE or kind == KIND_TABLE4:
+    if kind == KIND_TABLE or kind == KIND_TABLE4 or kind == KIND_SPHERE:
         bx, by, bz = field_at(yx, yy, yz, J, ex, ey, ez, par, geom, coef)
     else:
         l00, l01, l02, l10, l11, l12, l20, l21, l22, b0x, b0y, b0z = linear_field(J, ex, ey, ez,

@@ -15,7 +15,8 @@ loops take arrays, not heterogeneous tuples) built by :func:`make_params`:
     ux..uz     easy axis (unit vector)
     nx..nz     -mu0 Ms N_i, demagnetising field per m_i    (T)
     kind       torque model (int): KIND_NONE, KIND_CONSTANT, KIND_TABLE (exact interpolant),
-               KIND_TABLE4 (four-term representation)
+               KIND_TABLE4 (four-term representation), KIND_SPHERE (a sphere table over
+               theta and phi, :mod:`.sphere_kernel`; geom, coef its packed arrays)
     cdl, cfl   constant model: damping-/field-like field per unit current (T m^2/A)
     px..pz     constant model: spin polarization sigma (unit vector)
     pref       table models: Delta_xc t_NM / (Ms d)         (J m^2/A), so that
@@ -60,10 +61,12 @@ import numpy as np
 
 from .. import _jit
 from ..tables.schema import KXX, KXY, KYX, KYY, KZX, KZY, SXX, SXY, SYX, SYY  # noqa: F401
+from .sphere_kernel import sot_sphere
 
 _inline = _jit.inline
 
 KIND_NONE, KIND_CONSTANT, KIND_TABLE, KIND_TABLE4 = 0, 1, 2, 3
+KIND_SPHERE = 4
 #: ``tab_fast``: how the exact-table kernel computes the offset in its segment
 SERIES_NONE, SERIES_SMALL, SERIES_TINY = 0, 1, 2
 
@@ -421,6 +424,11 @@ def field_at(mx, my, mz, J, ex, ey, ez, par, geom, coef):
         bx += sx
         by += sy
         bz += sz
+    elif kind == KIND_SPHERE:
+        sx, sy, sz = sot_sphere(mx, my, mz, J, par.jx, par.jy, par.pref, geom, coef)
+        bx += sx
+        by += sy
+        bz += sz
     return bx, by, bz
 
 
@@ -499,6 +507,8 @@ def sot_many(m, J, params, geom, coef, out):
             bx, by, bz = sot_table(m[k, 0], m[k, 1], m[k, 2], J, par, geom, coef)
         elif par.kind == KIND_TABLE4:
             bx, by, bz = sot_four_term(m[k, 0], m[k, 1], m[k, 2], J, par, coef)
+        elif par.kind == KIND_SPHERE:
+            bx, by, bz = sot_sphere(m[k, 0], m[k, 1], m[k, 2], J, par.jx, par.jy, par.pref, geom, coef)
         else:
             bx, by, bz = 0.0, 0.0, 0.0
         out[k, 0] = bx

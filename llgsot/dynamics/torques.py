@@ -6,7 +6,8 @@ J(t) (A/m^2), added to the other fields (docs/physics.md sections 3 and 5).
 * :class:`ConstantSOT`: B_SOT = b_DL (m x p) + b_FL p with b_DL = hbar theta_SH J / (2 |e| Ms d)
   and b_FL = field_like_ratio * b_DL; p is the spin polarization (unit vector).
 * :class:`TableSOT`: B_SOT = Delta_xc K(m) sigma(m)^-1 (J t_NM jhat) / (Ms d) with K, sigma
-  from a torque table (the TorqueTable contract, ``table.kernel_arrays()``).
+  from a torque table (the TorqueTable contract, ``table.kernel_arrays()``), or from a sphere
+  table (:class:`~llgsot.tables.sphere.SphereTable`, K and sigma over theta and phi).
 
 Sign conventions. With b_DL > 0 the damping-like torque -gamma m x (b_DL m x p) =
 gamma b_DL (p - (m.p) m) turns m toward +p. A table whose spin response is
@@ -23,7 +24,7 @@ import numpy as np
 from .. import _validate as v
 from .. import spinorbit
 from ..constants import EV
-from ..tables.hermite import hermite_eval_nodes
+from ..tables.hermite import hermite_eval_nodes, hermite_power_coefficients
 from ..tables.schema import TABLE_COLUMNS, unflatten
 from . import kernels
 from .magnet import Macrospin, unit_vector
@@ -146,12 +147,15 @@ class TableSOT(Torque):
 
     Parameters
     ----------
-    table : TorqueTable (or any object with ``kernel_arrays()``)
+    table : TorqueTable, SphereTable (or any object with ``kernel_arrays()``)
         ``kernel_arrays()`` must return "theta" (N,) nodes in [0, pi] (non-decreasing, a node
         repeated once marks a jump), "values" and "slopes" (N, 10): K_xx, K_xy, K_yx, K_yy,
         K_zx, K_zy (1/(V m)) and sigma_xx, sigma_xy, sigma_yx, sigma_yy (S) at azimuth 0 and
         their theta-derivatives, and "delta_xc", the exchange splitting in eV ("delta_xc_J"
-        in J is accepted too).
+        in J is accepted too). A :class:`~llgsot.tables.sphere.SphereTable` (its arrays have
+        "poles") gives K(m) and sigma(m) over the whole sphere, for models without full
+        rotational symmetry: its own interpolant in theta and phi, kernel kind
+        ``KIND_SPHERE`` (:mod:`llgsot.dynamics.sphere_kernel`), "exact" representation only.
     nm_thickness : float
         Normal-metal thickness t_NM (m): the sheet current is J t_NM (A/m).
     current_direction : 2 or 3 numbers
@@ -183,6 +187,9 @@ class TableSOT(Torque):
         if not hasattr(table, "kernel_arrays"):
             raise ValueError("`table` must provide kernel_arrays() (a TorqueTable)")
         arrays = table.kernel_arrays()
+        if "poles" in arrays:  # a sphere table: lines over theta at equispaced azimuths
+            self._init_sphere(table, arrays, representation)
+            return
         missing = [k for k in REQUIRED_TABLE_KEYS if k not in arrays]
         if not any(k in arrays for k in DELTA_XC_KEYS):
             missing.append(" or ".join(DELTA_XC_KEYS))
@@ -216,6 +223,27 @@ class TableSOT(Torque):
             self._coef4 = _four_term_coefficients(self, n)
             self._n4 = n
 
+    def _init_sphere(self, table, arrays, representation):
+        from .sphere_kernel import kernel_arrays
+
+        self.representation = v.choice("representation", representation, ("exact", "four-term"))
+        if self.representation == "four-term":
+            raise ValueError("representation='four-term' needs a rotation-invariant table over theta "
+                             "(a TorqueTable): the four-term form does not hold for a sphere table; "
+                             "use representation='exact'")
+        self.kind = kernels.KIND_SPHERE
+        self.table = table
+        self.delta_xc = v.positive("delta_xc", arrays["delta_xc"], "eV")
+        self.n_lines = int(np.asarray(arrays["nodes"]).shape[0])
+        #: every line's nodes (rad): where max_field samples
+        self.theta = np.unique(np.asarray(arrays["nodes"], float))
+        self._geom, self._coef = kernel_arrays(arrays)
+
+    @property
+    def sphere(self) -> bool:
+        """True for a sphere table (K, sigma over theta and phi)."""
+        return self.kind == kernels.KIND_SPHERE
+
     def prefactor(self, Ms, thickness):
         """P = Delta_xc t_NM / (Ms d) (J m^2/A): B_SOT = P J K sigma^-1 jhat (tesla)."""
         return spinorbit.sot_prefactor(self.delta_xc, self.nm_thickness, Ms, thickness)
@@ -225,6 +253,8 @@ class TableSOT(Torque):
         interpolant (the one the "exact" kernel evaluates), for unit m (..., 3)."""
         m = np.asarray(m, float)
         theta, phi = spinorbit.angles(m)
+        if self.sphere:
+            return unflatten(self.table.values_at(theta, phi))
         vals = hermite_eval_nodes(self.theta, self.values, self.slopes, theta.ravel())
         K0, S0 = unflatten(vals.reshape(theta.shape + (len(TABLE_COLUMNS),)))
         return spinorbit.rotate(K0, S0, phi)
@@ -244,6 +274,8 @@ class TableSOT(Torque):
         """(fields of :data:`~.kernels.PARAMS` by name, geom, coef) for the kernels."""
         pref = float(self.prefactor(magnet.Ms, magnet.thickness))
         jx, jy = self.current_direction
+        if self.sphere:
+            return dict(kind=kernels.KIND_SPHERE, pref=pref, jx=jx, jy=jy), self._geom, self._coef
         if self.representation == "four-term":
             entries = dict(kind=kernels.KIND_TABLE4, pref=pref, jx=jx, jy=jy,
                            tab_n=self._n4, tab_du=1.0 / (self._n4 - 1))
@@ -252,20 +284,33 @@ class TableSOT(Torque):
         return entries, self._geom, self._coef
 
     def max_field(self, magnet: Macrospin, J_max: float) -> float:
-        """Largest |B_SOT| (T) at |J| <= J_max, sampled at the nodes, midpoints and 16 azimuths."""
+        """Largest |B_SOT| (T) at |J| <= J_max, sampled at the nodes, midpoints and 16 azimuths
+        (a sphere table: its lines and the midpoints between them, at least 16)."""
         if J_max == 0.0:
             return 0.0
         th = np.unique(np.concatenate([self.theta, 0.5 * (self.theta[1:] + self.theta[:-1])]))
-        ph = np.linspace(0.0, 2 * np.pi, 16, endpoint=False)
+        ph = np.linspace(0.0, 2 * np.pi, max(16, 2 * self.n_lines) if self.sphere else 16,
+                         endpoint=False)
         T, P = np.meshgrid(th, ph, indexing="ij")
-        B = self.field(spinorbit.magnetization(T, P), J_max, magnet.Ms, magnet.thickness)
+        m = spinorbit.magnetization(T, P)
+        if self.sphere:  # ~1e6 points: the compiled kernel (the numpy field is its reference)
+            from .sphere_kernel import sot_sphere_many
+
+            m = np.ascontiguousarray(m.reshape(-1, 3))
+            B = np.empty_like(m)
+            jx, jy = self.current_direction
+            sot_sphere_many(m, float(J_max), jx, jy, float(self.prefactor(magnet.Ms, magnet.thickness)),
+                            self._geom, self._coef, B)
+        else:
+            B = self.field(m, J_max, magnet.Ms, magnet.thickness)
         return float(np.max(np.linalg.norm(B, axis=-1)))
 
     def as_attrs(self) -> dict:
         return {"torque_model": "table", "torque_nm_thickness": self.nm_thickness,
                 "torque_current_direction": list(self.current_direction),
                 "torque_delta_xc": self.delta_xc, "torque_table_nodes": int(self.theta.size),
-                "torque_table": repr(self.table)[:200], **self._table_provenance()}
+                "torque_table": repr(self.table)[:200], **self._table_provenance(),
+                **({"torque_table_lines": self.n_lines} if self.sphere else {})}
 
     def _table_provenance(self) -> dict:
         """The table's provenance (:meth:`TorqueTable.provenance`) under ``torque_table_*``
@@ -276,6 +321,9 @@ class TableSOT(Torque):
         return {f"torque_table_{k}": val for k, val in prov().items()}
 
     def __repr__(self):
+        if self.sphere:
+            return (f"TableSOT(sphere table of {self.n_lines} lines, nm_thickness={self.nm_thickness:g}, "
+                    f"current_direction={self.current_direction})")
         return (f"TableSOT({self.theta.size}-node table, nm_thickness={self.nm_thickness:g}, "
                 f"current_direction={self.current_direction})")
 
@@ -304,26 +352,6 @@ def _four_term_coefficients(sot, n):
     coef = np.empty((n - 1, 8))
     coef[:, :4] = a[:-1]
     coef[:, 4:] = np.diff(a, axis=0) * (n - 1)
-    return np.ascontiguousarray(coef)
-
-
-def hermite_power_coefficients(theta, values, slopes):
-    """The cubic Hermite interpolant of each segment in power form of d = theta - theta_i.
-
-    For y0, y1 (values) and s0, s1 (slopes) at the ends of a segment of width h:
-    p(d) = y0 + s0 d + c2 d^2 + c3 d^3, c2 = (3 D - 2 s0 - s1)/h, c3 = (s0 + s1 - 2 D)/h^2 with
-    D = (y1 - y0)/h: the same cubic as the Hermite basis form. Returns (N, 40): row i holds
-    c0, c1, c2, c3 (10 entries each) of segment i; zero-width segments and the last row are 0.
-    """
-    n = theta.size
-    coef = np.zeros((n, 40))
-    h = np.diff(theta)
-    ok = h > 0
-    hh = np.where(ok, h, 1.0)[:, None]
-    y0, y1, s0, s1 = values[:-1], values[1:], slopes[:-1], slopes[1:]
-    D = (y1 - y0) / hh
-    c = np.concatenate([y0, s0, (3 * D - 2 * s0 - s1) / hh, (s0 + s1 - 2 * D) / hh**2], axis=1)
-    coef[:-1] = np.where(ok[:, None], c, 0.0)
     return np.ascontiguousarray(coef)
 
 

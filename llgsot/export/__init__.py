@@ -38,7 +38,8 @@ def writer(format: str):
 
 
 def export(table, path, format: str, device: Device | None = None, **options) -> str:
-    """Write ``table`` (a TorqueTable) to ``path`` in ``format`` (a key of :data:`FORMATS`).
+    """Write ``table`` (a TorqueTable; a SphereTable for "mumax3") to ``path`` in ``format`` (a
+    key of :data:`FORMATS`).
 
     Every argument is checked before any work: ``table`` a TorqueTable, ``path`` a writable
     file path, ``device`` a :class:`Device` (required by :data:`NEEDS_DEVICE`) or None.
@@ -47,8 +48,16 @@ def export(table, path, format: str, device: Device | None = None, **options) ->
     from ..tables.interpolate import TorqueTable
 
     write = writer(format)
-    if not isinstance(table, TorqueTable):
-        raise TypeError(f"`table` must be a TorqueTable, got {type(table).__name__}")
+    from ..tables.sphere.table import SphereTable
+
+    if isinstance(table, SphereTable) and format != "mumax3":
+        raise ValueError(f"format {format!r} does not take sphere tables yet (it writes "
+                         "functions of theta alone; issue 19): save a sphere table with "
+                         "llgsot.save_table and run it through llgsot.TableSOT (simulate, "
+                         "llgsot.micromagnetics.MagnumSOTField) or format 'mumax3'")
+    if not isinstance(table, (TorqueTable, SphereTable)):
+        raise TypeError(f"`table` must be a TorqueTable (or a SphereTable for mumax3), got "
+                        f"{type(table).__name__}")
     check_writable("`path`", path)
     if device is not None and not isinstance(device, Device):
         raise TypeError(f"`device` must be an llgsot Device or None, got {type(device).__name__}")

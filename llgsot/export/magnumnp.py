@@ -20,7 +20,7 @@ from .. import _validate as v
 from .._io import atomic_write_text
 from ..dynamics.torques import TableSOT
 from ..micromagnetics.term import MagnumSOTField as _Term
-from ..tables.interpolate import TorqueTable
+from ..tables.interpolate import TorqueTable, open_table
 from .device import Device
 from .metadata import inert
 
@@ -30,8 +30,8 @@ class MagnumSOTField(_Term):
 
     Parameters
     ----------
-    table : TorqueTable, Dataset or path
-        The torque table (a file with extra dimensions needs ``fermi_energy=`` and/or
+    table : TorqueTable, SphereTable, Dataset or path
+        The torque table, 1D or sphere (:func:`llgsot.open_table` picks by version; a file with extra dimensions needs ``fermi_energy=`` and/or
         ``impurity_strength=`` to select one).
     nm_thickness : float
         Normal-metal thickness t_NM (m).
@@ -45,14 +45,16 @@ class MagnumSOTField(_Term):
     """
 
     def __init__(self, table, nm_thickness, thickness, current_density, direction=0.0, **select):
-        if not isinstance(table, TorqueTable):
+        from ..tables.sphere.table import SphereTable
+
+        if not isinstance(table, (TorqueTable, SphereTable)):
             if not hasattr(table, "sel"):
                 from ..tables.store import load_table
 
                 table = load_table(table)
             if select:
                 table = table.sel(**select)
-            table = TorqueTable(table)
+            table = open_table(table)  # a SphereTable for a sphere-table file
         self.table = table
         self.direction = v.finite_scalar("direction", direction, "rad")
         torque = TableSOT(table, nm_thickness,

@@ -54,6 +54,7 @@ from .._io import atomic_write_text
 from ..tables.interpolate import TorqueTable
 from .device import Device
 from .metadata import inert
+from .mumax3_program import X, Y, Program, cv, random_unit  # noqa: F401 (the script's building blocks)
 
 X_AND_Y = (np.array([1.0, 0.0, 0.0]), np.array([0.0, 1.0, 0.0]))
 #: weight of the far side's fit at jump_width/2 from a jump
@@ -64,85 +65,6 @@ TIME_PARAMETERS = {name: "B1 = B2 = 0 (no magneto-elastic coupling)"
 TIME_PARAMETERS.update({"EpsilonPrime": "no Slonczewski STT (J = 0 or FixedLayer = 0)",
                         "xi": "no Zhang-Li STT (J = 0)"})
 MAX_DEGREE = 20
-
-
-# -- the script as data: one list of statements, rendered to text or evaluated ---------------
-class Program:
-    """A straight-line mumax3 custom-quantity program.
-
-    Expressions are variable names (str) or tuples ``(op, *args)`` with op one of Const,
-    ConstVector (float arguments), mComp (int), Add, Mul, Div, Dot, MulMV (expression
-    arguments), following engine/customfield.go. ``statements`` are (name, expression).
-    """
-
-    def __init__(self):
-        self.statements = []
-
-    def let(self, name, expr):
-        self.statements.append((name, expr))
-        return name
-
-    # -- text -------------------------------------------------------------------------------
-    @classmethod
-    def render(cls, expr) -> str:
-        if isinstance(expr, str):
-            return expr
-        op, *args = expr
-        if op in ("Const", "ConstVector"):
-            return f"{op}({', '.join(repr(float(a)) for a in args)})"
-        if op == "mComp":
-            return f"m.Comp({int(args[0])})"
-        return f"{op}({', '.join(cls.render(a) for a in args)})"
-
-    def lines(self):
-        return [f"{name} := {self.render(expr)}" for name, expr in self.statements]
-
-    # -- evaluation, as mumax3 does it (every operation in ``dtype``) -----------------------
-    def evaluate(self, m, dtype=np.float32, variables=None):
-        """Values of every statement for magnetizations m (N, 3): dict name -> (N, ncomp)."""
-        d = np.dtype(dtype).type
-        env = {"m": np.asarray(m).astype(d)}
-        env.update({k: np.asarray(val).astype(d) for k, val in (variables or {}).items()})
-        n = len(env["m"])
-
-        def dot(a, b):
-            return (a[:, 0] * b[:, 0] + a[:, 1] * b[:, 1] + a[:, 2] * b[:, 2])[:, None]
-
-        def ev(expr):
-            if isinstance(expr, str):
-                return env[expr]
-            op, *args = expr
-            if op == "Const":
-                return np.full((n, 1), d(args[0]))
-            if op == "ConstVector":
-                return np.tile(np.array(args, dtype=d), (n, 1))
-            if op == "mComp":
-                return env["m"][:, int(args[0])][:, None].copy()
-            a = [ev(x) for x in args]
-            if op == "Add":
-                return a[0] + a[1]
-            if op == "Mul":
-                return a[0] * a[1]
-            if op == "Div":
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    q = a[0] / a[1]
-                return np.where(a[1] != 0, q, d(0))  # mumax3's pointwise_div: 0 where b = 0
-            if op == "Dot":
-                return dot(a[0], a[1])
-            if op == "MulMV":
-                return np.concatenate([dot(a[0], a[3]), dot(a[1], a[3]), dot(a[2], a[3])], axis=1)
-            raise ValueError(f"unknown operation {op!r}")
-
-        for name, expr in self.statements:
-            env[name] = ev(expr)
-        return env
-
-
-def cv(x, y, z):
-    return ("ConstVector", x, y, z)
-
-
-X, Y = cv(1.0, 0.0, 0.0), cv(0.0, 1.0, 0.0)
 
 
 # -- the representation ---------------------------------------------------------------------
@@ -301,11 +223,6 @@ def program(steps, segments, e, scale=1.0, prefix="sot_"):
 
 
 # -- accuracy -------------------------------------------------------------------------------
-def random_unit(n, rng):
-    m = rng.normal(size=(n, 3))
-    return m / np.linalg.norm(m, axis=1, keepdims=True)
-
-
 def away_from_jumps(m, thetas, width):
     """Mask of the m (N, 3) at least ``width`` rad (in theta) from every jump and its mirror."""
     theta = np.arccos(np.clip(m[:, 2], -1.0, 1.0))
@@ -364,10 +281,26 @@ def time_expression(current, amplitude: float) -> str:
 
 
 # -- the script -----------------------------------------------------------------------------
+def as_sphere_table(table):
+    """The SphereTable of ``table`` (a SphereTable or a sphere-table Dataset), else None."""
+    from ..tables.sphere.schema import is_sphere_table
+    from ..tables.sphere.table import SphereTable
+
+    if isinstance(table, SphereTable):
+        return table
+    if is_sphere_table(getattr(table, "attrs", {})):
+        return SphereTable(table)
+    return None
+
+
 def mumax3_script(table: TorqueTable, device: Device, degree: int = 8,
                   max_error: float | None = None, jump_width: float = 0.02, current=None,
-                  time_parameter: str = "exx") -> str:
+                  time_parameter: str = "exx", harmonics: int = 4) -> str:
     """Return the .mx3 snippet (text) adding B_SOT(m) of ``table`` for ``device``.
+
+    A sphere table (:class:`~llgsot.tables.sphere.SphereTable` or its Dataset) without jumps
+    is written as a fit in the components of m (:mod:`llgsot.export.mumax3_sphere`); a sphere
+    table with jumps is refused.
 
     Parameters
     ----------
@@ -387,8 +320,13 @@ def mumax3_script(table: TorqueTable, device: Device, degree: int = 8,
     time_parameter : str
         The mumax3 parameter that carries J(t)/J (a key of :data:`TIME_PARAMETERS`); it must do
         nothing else in the run.
+    harmonics : int
+        Sphere tables: the highest azimuthal harmonic k of the fit (Re, Im (m_x + i m_y)^k), 0..8.
     """
-    if not isinstance(table, TorqueTable):
+    sphere = as_sphere_table(table)
+    if sphere is not None:
+        table = sphere
+    elif not isinstance(table, TorqueTable):
         table = TorqueTable(table)
     if not isinstance(device, Device):
         raise TypeError(f"`device` must be an llgsot Device, got {type(device).__name__}")
@@ -401,16 +339,34 @@ def mumax3_script(table: TorqueTable, device: Device, degree: int = 8,
     if current is not None:
         J0 = v.nonzero("device.current_density", device.current_density, "A/m^2")
         expr = time_expression(current, J0)
-    steps, segments = fit(table, degree, jump_width)
-    if max_error is None:
-        max_error = 2e-3 if steps else 1e-3
     P = device.prefactor(table)  # T A m: the constants of the script are P times the fit's
-    errors = field_errors(table, steps, segments, device.e, width=jump_width,
-                          scale=P if P != 0 else 1.0)
+    if sphere is not None:
+        from . import mumax3_sphere as ms
+
+        ms.refuse_jumps(sphere)
+        harmonics = v.count("harmonics", harmonics, min=0, max=8)
+        coef = ms.fit(sphere, device.e, degree, harmonics)
+        steps = []
+        max_error = 1e-3 if max_error is None else max_error
+        errors = ms.field_errors(sphere, coef, harmonics, device.e, scale=P if P != 0 else 1.0)
+        prog = ms.program(coef, harmonics, scale=P)
+        form = [f"// Fit in the components of m (sphere table, {sphere.n_lines} azimuth lines, "
+                f"{sphere.dataset.attrs.get('point_group')}): B = sum_j H_j(m) G_j(w),",
+                f"// H_j in {{1, Re z^k, Im z^k}} x {{1, m_z}}, z = m_x + i m_y, k <= {harmonics}; "
+                f"G_j vector polynomials of degree {degree} in w = 2 m_z^2 - 1 (Horner)."]
+    else:
+        steps, segments = fit(table, degree, jump_width)
+        max_error = (2e-3 if steps else 1e-3) if max_error is None else max_error
+        errors = field_errors(table, steps, segments, device.e, width=jump_width,
+                              scale=P if P != 0 else 1.0)
+        prog = program(steps, segments, device.e, scale=P)
+        form = ["// Four-term form B = a1o (-f) + a2o (z x m)(m.e) + a1e (f x m) - a2e (m x (z x m))(m.e),",
+                "// f = z x e; each a_i a polynomial of degree "
+                f"{degree} in w = (2 m_z^2 - lo - hi)/(hi - lo) (Horner)."]
     if errors["float32"] > max_error:
         raise ValueError(f"the fit misses B_SOT by {errors['float32']:.3g} (relative, float32) > "
-                         f"max_error={max_error:g}: raise `degree` or `max_error`")
-    prog = program(steps, segments, device.e, scale=P)
+                         f"max_error={max_error:g}: raise `degree`"
+                         + (" or `harmonics`" if sphere is not None else "") + " or `max_error`")
     a = table.dataset.attrs
     table_line = (f"table: {a.get('approximation')}/{a.get('regime')}, m_eff={a.get('m_eff')}, "
                   f"alpha={a.get('alpha')} eV m, delta_xc={a.get('delta_xc')} eV, "
@@ -425,9 +381,7 @@ def mumax3_script(table: TorqueTable, device: Device, degree: int = 8,
         f"// device: Ms={device.Ms:g} A/m, d={device.thickness:g} m, "
         f"t_NM={device.nm_thickness:g} m, J={device.current_density:g} A/m^2 along angle "
         f"{device.direction:g} rad",
-        "// Four-term form B = a1o (-f) + a2o (z x m)(m.e) + a1e (f x m) - a2e (m x (z x m))(m.e),",
-        "// f = z x e; each a_i a polynomial of degree "
-        f"{degree} in w = (2 m_z^2 - lo - hi)/(hi - lo) (Horner).",
+        *form,
     ]
     for st in steps:
         out.append(f"// jump at theta = {st.theta:.6f} rad and pi - theta (m_z^2 = {st.u:.6f}): "
@@ -455,7 +409,7 @@ def mumax3_script(table: TorqueTable, device: Device, degree: int = 8,
 
 def write_mumax3(table: TorqueTable, path, device: Device, degree: int = 8,
                  max_error: float | None = None, jump_width: float = 0.02, current=None,
-                 time_parameter: str = "exx") -> str:
+                 time_parameter: str = "exx", harmonics: int = 4) -> str:
     """Write :func:`mumax3_script` to ``path`` (atomically). Returns the path."""
     return atomic_write_text(path, mumax3_script(table, device, degree, max_error, jump_width,
-                                                 current, time_parameter))
+                                                 current, time_parameter, harmonics))

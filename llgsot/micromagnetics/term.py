@@ -12,6 +12,8 @@ its dtype (float64 or float32):
   :func:`llgsot.dynamics.torques.hermite_power_coefficients`), the rotation to the azimuth of m
   (sigma(m)^-1 e = R2 sigma0^-1 R2^T e, K(m) x = R3 K0 R2^T x) and the 2x2 solve by
   adjugate/determinant;
+* a TableSOT of a sphere table (K, sigma over theta and phi): the torch copy of its
+  interpolant in :mod:`.sphere_term`;
 * :class:`~llgsot.dynamics.ConstantSOT`: B = b_DL (m x p) + b_FL p, b_DL = hbar theta_SH J/(2|e| Ms d).
 
 This is the torch copy of :mod:`llgsot.spinorbit` (the numpy reference, ``torque.field``),
@@ -95,7 +97,11 @@ class MagnumSOTField:
             out["times"] = torch.as_tensor(wf.times, dtype=torch.float64, device=device)
             out["currents"] = torch.as_tensor(wf.values, dtype=torch.float64, device=device)
         tq = self.torque
-        if isinstance(tq, TableSOT):
+        if isinstance(tq, TableSOT) and tq.sphere:
+            from .sphere_term import sphere_tensors
+
+            out["sphere"] = sphere_tensors(torch, tq, device, dtype)
+        elif isinstance(tq, TableSOT):
             # fold P Ms d / mu0 = Delta_xc t_NM / mu0 into K and scale sigma by its largest
             # entry s0: (c K/s0)(sigma/s0)^-1 = c K sigma^-1, every number far inside float32
             coef = hermite_power_coefficients(tq.theta, tq.values, tq.slopes)
@@ -192,7 +198,11 @@ class MagnumSOTField:
         w = (J * ok) / (Ms[..., 0] * d + (1.0 - ok))
         if self.mask is not None:
             w = w * self._mask_tensor(state, device, dtype)[..., 0]
-        if "rows" in tt:
+        if "sphere" in tt:
+            from .sphere_term import sphere_field
+
+            Hx, Hy, Hz = sphere_field(torch, mx, my, mz, rho, tt["sphere"])
+        elif "rows" in tt:
             Hx, Hy, Hz = self._table_field(mx, my, mz, rho, tt)
         else:
             px, py, pz = tt["p"]

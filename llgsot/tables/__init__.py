@@ -6,9 +6,11 @@ interpolant) does not pull in xarray and the solver.
 from .._lazy import lazy_names
 
 _LAZY = {"build_table": "build", "TorqueTable": "interpolate", "load_table": "store",
-         "save_table": "store"}
+         "save_table": "store", "open_table": "interpolate", "SphereTable": "sphere.table",
+         "build_sphere_table": "sphere.build"}
 
-__all__ = ["TorqueTable", "build_table", "load_table", "save_table"]
+__all__ = ["SphereTable", "TorqueTable", "build_sphere_table", "build_table", "load_table",
+           "open_table", "save_table"]
 
 
 __getattr__, __dir__ = lazy_names(__name__, _LAZY, globals())

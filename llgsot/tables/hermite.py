@@ -93,3 +93,23 @@ def hermite_eval_nodes(nodes, values, slopes, x):
     d0, d1 = slopes[i] * h[:, None], slopes[i + 1] * h[:, None]
     u2, u3 = u * u, u * u * u
     return (2 * u3 - 3 * u2 + 1) * f0 + (u3 - 2 * u2 + u) * d0 + (-2 * u3 + 3 * u2) * f1 + (u3 - u2) * d1
+
+
+def hermite_power_coefficients(theta, values, slopes):
+    """The cubic Hermite interpolant of each segment in power form of d = theta - theta_i.
+
+    For y0, y1 (values) and s0, s1 (slopes) at the ends of a segment of width h:
+    p(d) = y0 + s0 d + c2 d^2 + c3 d^3, c2 = (3 D - 2 s0 - s1)/h, c3 = (s0 + s1 - 2 D)/h^2 with
+    D = (y1 - y0)/h: the same cubic as the Hermite basis form. Returns (N, 40): row i holds
+    c0, c1, c2, c3 (10 entries each) of segment i; zero-width segments and the last row are 0.
+    """
+    n = theta.size
+    coef = np.zeros((n, 40))
+    h = np.diff(theta)
+    ok = h > 0
+    hh = np.where(ok, h, 1.0)[:, None]
+    y0, y1, s0, s1 = values[:-1], values[1:], slopes[:-1], slopes[1:]
+    D = (y1 - y0) / hh
+    c = np.concatenate([y0, s0, (3 * D - 2 * s0 - s1) / hh, (s0 + s1 - 2 * D) / hh**2], axis=1)
+    coef[:-1] = np.where(ok[:, None], c, 0.0)
+    return np.ascontiguousarray(coef)

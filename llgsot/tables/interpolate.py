@@ -39,8 +39,14 @@ class TorqueTable:
             source = load_table(source)
         if not isinstance(source, xr.Dataset):
             raise ValueError(f"`source` must be an xarray.Dataset or a path, got {type(source).__name__}")
+        from .sphere.schema import is_sphere_table
         from .store import check_schema
 
+        if is_sphere_table(source.attrs):
+            raise ValueError("TorqueTable: this is a sphere table (llgsot_table_version "
+                             f"{source.attrs.get('llgsot_table_version')!r}, lines over theta and "
+                             "phi): open it with llgsot.open_table (which picks the interpolant by "
+                             "version) or llgsot.SphereTable")
         check_schema(source, where="TorqueTable")
         extra = [d for d in schema.EXTRA_DIMS if d in source.dims]
         if extra:
@@ -144,3 +150,38 @@ class TorqueTable:
         a = self.dataset.attrs
         return (f"TorqueTable({len(self.theta)} angles, {a.get('approximation')}/{a.get('regime')}, "
                 f"delta_xc={self.delta_xc:g} eV, jumps={int(self.jump_after.sum())})")
+
+
+def open_table(source):
+    """The interpolant of a torque table, whichever its kind: a
+    :class:`~llgsot.tables.sphere.SphereTable` for a sphere table (table version 2, lines over
+    theta and phi, :func:`llgsot.tables.sphere.schema.is_sphere_table`), a :class:`TorqueTable`
+    otherwise (version 1, over theta alone). Both give K(m) in 1/(V m) and sigma(m) in S and
+    drive :class:`llgsot.TableSOT`.
+
+    Parameters
+    ----------
+    source : xarray.Dataset or path
+        A table from :func:`llgsot.build_table`, :func:`llgsot.tables.sphere.build_sphere_table`
+        or :func:`llgsot.load_table`, or the path of a table file. Tables with extra dimensions
+        (fermi_energy in eV, impurity_strength) must be reduced first, e.g.
+        ``ds.sel(fermi_energy=4.5e-3)``.
+
+    Returns
+    -------
+    TorqueTable or SphereTable
+    """
+    from .sphere.schema import is_sphere_table
+    from .sphere.table import SphereTable
+
+    path = None
+    if isinstance(source, (str, os.PathLike)):
+        from .store import load_table
+
+        path = os.path.abspath(os.fspath(source))
+        source = load_table(source)
+    if not isinstance(source, xr.Dataset):
+        raise ValueError(f"`source` must be an xarray.Dataset or a path, got {type(source).__name__}")
+    table = SphereTable(source) if is_sphere_table(source.attrs) else TorqueTable(source)
+    table.source_path = path
+    return table

@@ -60,7 +60,12 @@ STRING_ATTRS = ("approximation", "regime", "llgsot_version", "created", "grid", 
 
 def check_schema(ds: xr.Dataset, where: str = "table") -> None:
     """Raise ValueError naming every missing variable/attribute, a wrong version, a
-    malformed attribute, a non-finite value or an unsorted theta grid (short messages)."""
+    malformed attribute, a non-finite value or an unsorted theta grid (short messages).
+    Sphere tables (version 2) are checked by :func:`llgsot.tables.sphere.schema.check_sphere_schema`."""
+    from .sphere.schema import check_sphere_schema, is_sphere_table
+
+    if is_sphere_table(ds.attrs):
+        return check_sphere_schema(ds, where=where, attribute_problems=_attribute_problems)
     missing = [v for v in schema.REQUIRED_VARS if v not in ds.variables]
     if "theta" not in ds.coords:
         missing.insert(0, "theta (coordinate)")
@@ -110,7 +115,7 @@ def _attribute_problems(attrs) -> list:
             out.append(f"attribute llgsot_table_version must be an integer, got {_short(ver)}")
         elif int(ver) != schema.TABLE_VERSION:
             out.append(f"table version {int(ver)} is not supported (this llgsot reads version "
-                       f"{schema.TABLE_VERSION}); rebuild it")
+                       f"{schema.TABLE_VERSION}, and 2 for sphere tables); rebuild it")
     for name in NUMBER_ATTRS + OPTIONAL_NUMBER_ATTRS:
         if name in attrs:
             val = attrs[name]

@@ -1,0 +1,321 @@
+"""Build a sphere table: an adaptive, jump-aware grid over (theta, phi) from a callable.
+
+The callable has the form ``response`` will have for models without full rotational
+symmetry: ``f(theta, phi) -> (K (M, 3, 2), sigma (M, 2, 2), K_err, sigma_err)`` at the
+angles (M,) (rad), lab frame, K in 1/(V m) and sigma in S.
+
+Theta. Every azimuth line is refined as the 1D builder refines its theta grid
+(:mod:`llgsot.tables.build`): each round solves the midpoints of unverified intervals and
+compares them with the line's interpolant built without them (held-out midpoints, relative
+to each component's largest magnitude); an interval is verified when that error is at most
+ACCEPT_FACTOR x tol; an interval whose difference does not shrink on halving is bracketed by
+bisection to JUMP_WIDTH and stored as a jump. The lines' nodes and jumps are their own.
+
+Phi. Lines sit at ph_l = 2 pi l / L. L starts at the smallest multiple of the group's
+:meth:`~llgsot.tables.sphere.group.PointGroup.min_lines` that is >= 8 and is doubled: the
+new lines (midway) are predicted by the interpolant of the old ones at their nodes, and the
+build stops when the held-out error is at most ACCEPT_FACTOR x tol (away from jumps; the
+jump positions' own held-out error is reported as ``jump_position_error``, rad). Groups with
+continuous rotation need a single line (the 1D table, in the co-rotating frame).
+
+Symmetry. Only one line per orbit of the point group is computed; the others follow from
+K(g m) = det(R) R K(m) R2^T, sigma(g m) = R2 sigma(m) R2^T (:mod:`.group`). The poles are
+computed once (at phi = 0) and shared by every line.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import warnings
+
+import numpy as np
+
+from ... import __version__
+from ... import _validate as v
+from .. import schema as s1
+from ..build import ACCEPT_FACTOR, JUMP_DETECT_WIDTH, JUMP_WIDTH, MIN_WIDTH, _scales
+from ..hermite import bessel_slopes, hermite_eval
+from . import schema
+from .group import PointGroup
+from .table import TWO_PI, evaluate, hermite_weights, interpolant_arrays, remainder, to_body
+
+N_INIT = 17  # initial nodes of a line on [0, pi]
+MIN_INITIAL_LINES = 8
+
+
+class _Solver:
+    """Calls f on batches of (theta, phi), caches every point, counts the calls; the poles
+    (theta = 0, pi) are solved once at phi = 0."""
+
+    def __init__(self, f, max_calls):
+        self.f = f
+        self.max_calls = max_calls
+        self.calls = 0
+        self.cache = {}
+
+    def solve(self, points):
+        """points: list of (theta, phi). Returns (rows (M, 10), errors (M, 10)), lab frame."""
+        keys = [(0.0 if t == 0.0 else math.pi, 0.0) if t in (0.0, math.pi) else (float(t), float(p))
+                for t, p in points]
+        todo = sorted({k for k in keys if k not in self.cache})
+        if todo:
+            th = np.array([k[0] for k in todo])
+            ph = np.array([k[1] for k in todo])
+            K, S, Ke, Se = self.f(th, ph)
+            rows = s1.flat_values(np.asarray(K, float), np.asarray(S, float))
+            errs = s1.flat_values(np.asarray(Ke, float), np.asarray(Se, float))
+            if rows.shape != (len(todo), 10) or errs.shape != rows.shape:
+                raise ValueError(f"the callable must return K (M, 3, 2), sigma (M, 2, 2) and their "
+                                 f"errors for M = {len(todo)} angles, got rows of shape {rows.shape}")
+            if not (np.all(np.isfinite(rows)) and np.all(np.isfinite(errs))):
+                raise ValueError("the callable returned a non-finite K or sigma")
+            for k, r, e in zip(todo, rows, errs):
+                self.cache[k] = (r, e)
+            self.calls += len(todo)
+        return (np.array([self.cache[k][0] for k in keys]), np.array([self.cache[k][1] for k in keys]))
+
+
+class _Line:
+    """The theta nodes of one azimuth line with their verification state (as build._Grid)."""
+
+    def __init__(self, phi):
+        self.phi = phi
+        self.nodes = list(np.linspace(0.0, math.pi, N_INIT))
+        self.state = {}
+        self.worst = 0.0
+        self.unresolved = []
+
+    def pending(self):
+        ts = sorted(self.nodes)
+        return [(a, b) for a, b in zip(ts[:-1], ts[1:]) if self.state.get((a, b)) not in ("ok", "jump")]
+
+    def merge_close_jumps(self):
+        """Two jump brackets closer than 2 JUMP_WIDTH are one jump seen twice (a steep side
+        of a band edge next to the step): the nodes between them are dropped and the joined
+        interval is the bracket, so every line shows the jump once."""
+        jumps = sorted(k for k, s in self.state.items() if s == "jump")
+        for (a1, b1), (a2, b2) in zip(jumps[:-1], jumps[1:]):
+            if a2 - b1 <= 2 * JUMP_WIDTH and self.state.get((a1, b1)) == "jump":
+                self.nodes = [t for t in self.nodes if not a1 < t < b2]
+                for k in [k for k in self.state if a1 <= k[0] and k[1] <= b2]:
+                    del self.state[k]
+                self.state[(a1, b2)] = "jump"
+                return self.merge_close_jumps()
+
+    def arrays(self, solver):
+        """(theta, lab rows, errors, jump_after) of the line's current nodes."""
+        ts = np.array(sorted(self.nodes))
+        rows, errs = solver.solve([(t, self.phi) for t in ts])
+        jumps = {k for k, s in self.state.items() if s == "jump"}
+        return ts, rows, errs, np.array([(a, b) in jumps for a, b in zip(ts[:-1], ts[1:])], bool)
+
+
+def _refine(lines, solver, tol, poles):
+    """Refine the lines' theta grids together (one batch of solves per round)."""
+    while True:
+        work = [(ln, a, b) for ln in lines for a, b in ln.pending()]
+        if not work:
+            return
+        if solver.calls >= solver.max_calls:
+            warnings.warn(f"sphere table build stopped at max_calls={solver.max_calls} with "
+                          f"{len(work)} theta intervals unverified", RuntimeWarning, stacklevel=3)
+            return
+        interp = {}
+        body = []
+        for ln in lines:
+            ts, rows, _, fj = ln.arrays(solver)
+            r = remainder(rows, ts, ln.phi, poles)
+            interp[id(ln)] = (ts, r, bessel_slopes(ts, r, fj), fj, dict(zip(ts, r)))
+            body.append(to_body(rows, ln.phi))
+        scale = _scales(np.concatenate(body))
+        mids = [0.5 * (a + b) for _, a, b in work]
+        rows, _ = solver.solve([(m, ln.phi) for (ln, _, _), m in zip(work, mids)])
+        for (ln, a, b), m, row in zip(work, mids, rows):
+            ts, r, d, fj, at = interp[id(ln)]
+            fm = remainder(row[None], np.array([m]), ln.phi, poles)[0]
+            err = float(np.max(np.abs(hermite_eval(ts, r, d, fj, np.array([m]))[0] - fm) / scale))
+            fa, fb = at[a], at[b]
+            D = float(np.max(np.abs(fb - fa) / scale))
+            dl = float(np.max(np.abs(fm - fa) / scale))
+            dr = float(np.max(np.abs(fb - fm) / scale))
+            ln.nodes.append(m)
+            hunting = ln.state.pop((a, b), None) == "hunt"
+            if (b - a) <= JUMP_DETECT_WIDTH and D > 20 * tol and min(dl, dr) < 0.1 * D or hunting:
+                side = (a, m) if dl > dr else (m, b)
+                ln.state[side] = "jump" if (side[1] - side[0]) <= JUMP_WIDTH else "hunt"
+                continue
+            if err <= ACCEPT_FACTOR * tol:
+                ln.state[(a, m)] = ln.state[(m, b)] = "ok"
+                ln.worst = max(ln.worst, err)
+            elif (b - a) / 2 < MIN_WIDTH:
+                ln.state[(a, m)] = ln.state[(m, b)] = "ok"
+                ln.unresolved.append((a, b, err / ACCEPT_FACTOR))
+
+
+def _derive(line, R, flip, poles):
+    """The line g maps ``line`` = (theta, rows, errors, jump_after) onto (lab frame)."""
+    th, rows, errs, jump = line
+    K, S = s1.unflatten(rows)
+    Ke, Se = s1.unflatten(errs)
+    rows = s1.flat_values(*PointGroup.transform(R, K, S))
+    errs = s1.flat_values(*PointGroup.transform(R, Ke, Se, absolute=True))
+    if flip:
+        th, rows, errs, jump = math.pi - th[::-1], rows[::-1], errs[::-1], jump[::-1]
+    th = th.copy()
+    th[0], th[-1] = 0.0, math.pi
+    rows = rows.copy()
+    rows[0], rows[-1] = poles  # shared exactly (the symmetry holds there to the solver's error)
+    return th, rows, errs, jump
+
+
+def _lines_at(indices, n_lines, group, solver, tol, poles):
+    """Solve the representative lines of ``indices`` (on the n_lines grid) and derive the
+    rest. Returns ({index: (theta, rows, errors, jump_after)}, worst, unresolved, computed)."""
+    orbits = group.orbits(list(indices), n_lines)
+    reps = {k: _Line(TWO_PI * k / n_lines) for k in orbits}
+    _refine(list(reps.values()), solver, tol, poles)
+    for ln in reps.values():
+        ln.merge_close_jumps()
+    out = {}
+    for k, members in orbits.items():
+        ln = reps[k]
+        base = ln.arrays(solver)
+        for j, R, flip in members:
+            out[j] = base if j == k else _derive(base, R, flip, poles)
+    worst = max(ln.worst for ln in reps.values())
+    unresolved = [u for ln in reps.values() for u in ln.unresolved]
+    return out, worst, unresolved, len(reps)
+
+
+def _phi_heldout(old, new, scale):
+    """Held-out error of the old lines' interpolant at the new lines' nodes (relative), and
+    the error of its jump positions (rad). old: lines on the L grid; new: {odd index: line}
+    on the 2L grid."""
+    arr = interpolant_arrays([(t, r, j) for t, r, _, j in old])
+    L = len(old)
+    worst, jerr = 0.0, 0.0
+    for idx, (th, rows, _, jump) in new.items():
+        phi = TWO_PI * idx / (2 * L)
+        pred = evaluate(arr, th, np.full(len(th), phi))
+        own = 0.5 * (th[:-1] + th[1:])[jump]  # this line's jump positions
+        k = (idx // 2) % L
+        if arr["aligned"] and arr["jumps"].shape[1] == len(own):
+            k1 = (k + 1) % L
+            T = hermite_weights(0.5, TWO_PI / L) @ np.array(
+                [arr["jumps"][k], arr["jump_slopes"][k], arr["jumps"][k1], arr["jump_slopes"][k1]])
+            margin = np.abs(T - own) + 2 * JUMP_WIDTH
+            jerr = max(jerr, float(np.max(np.abs(T - own), initial=0.0)))
+            centres = np.concatenate([own, T])
+            margins = np.concatenate([margin, margin])
+        else:
+            centres = np.concatenate([own, old[k][0][:-1][old[k][3]],
+                                      old[(k + 1) % L][0][:-1][old[(k + 1) % L][3]]])
+            margins = np.full(len(centres), 0.05)
+            jerr = math.inf if len(centres) else jerr
+        far = np.all(np.abs(th[:, None] - centres[None, :]) > margins[None, :], axis=1)
+        e = np.abs(to_body(pred, phi) - to_body(rows, phi)) / scale
+        worst = max(worst, float(np.max(e[far], initial=0.0)))
+    return worst, jerr
+
+
+def build_sphere_table(f, group: PointGroup, tol: float = 1e-4, n_lines: int | None = None,
+                       max_lines: int = 128, max_calls: int = 200000, delta_xc: float | None = None,
+                       attrs: dict | None = None):
+    """Tabulate K and sigma over the sphere from a callable, adaptively in theta and phi.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(theta, phi) -> (K, sigma, K_err, sigma_err)`` for angles (M,) in rad: K (M, 3, 2)
+        in 1/(V m) and sigma (M, 2, 2) in S in the lab frame at m = (sin th cos ph,
+        sin th sin ph, cos th), and their absolute error estimates.
+    group : PointGroup
+        The point group of the model (:mod:`llgsot.tables.sphere.group`); only one line per
+        orbit is computed. Use :func:`~llgsot.tables.sphere.group.trivial` for none.
+    tol : float
+        Target relative interpolation error (per component, of its largest magnitude;
+        1e-8 <= tol <= 1e-1), in theta and in phi.
+    n_lines : int, optional
+        Start with this many azimuth lines (a multiple of ``group.min_lines()``); default the
+        smallest such multiple >= 8 (1 for continuous rotation).
+    max_lines : int
+        Stop doubling the lines beyond this (with a RuntimeWarning).
+    max_calls : int
+        Safety limit on the number of (theta, phi) points solved.
+    delta_xc : float, optional
+        Exchange splitting Delta_xc (eV), needed by the torque field; default
+        ``attrs["delta_xc"]``.
+    attrs : dict, optional
+        Model and provenance attributes for the file (e.g. ``model.as_dict()``).
+
+    Returns
+    -------
+    xarray.Dataset
+        A sphere table (:mod:`llgsot.tables.sphere.schema`).
+    """
+    if not callable(f):
+        raise TypeError(f"`f` must be callable f(theta, phi) -> (K, sigma, K_err, sigma_err), got "
+                        f"{type(f).__name__}")
+    if not isinstance(group, PointGroup):
+        raise TypeError(f"`group` must be a PointGroup, got {type(group).__name__}")
+    tol = v.in_range("tol", tol, 1e-8, 1e-1)
+    max_lines = v.count("max_lines", max_lines)
+    max_calls = v.count("max_calls", max_calls)
+    attrs = dict(attrs or {})
+    if delta_xc is None and "delta_xc" not in attrs:
+        raise ValueError("`delta_xc` (eV) is needed: pass it or attrs['delta_xc']")
+    if delta_xc is not None:
+        attrs["delta_xc"] = v.positive("delta_xc", delta_xc, "eV")
+    base = group.min_lines()
+    if n_lines is None:
+        n_lines = 1 if group.continuous_rotation else base * math.ceil(MIN_INITIAL_LINES / base)
+    n_lines = v.count("n_lines", n_lines)
+    group.line_map(n_lines)  # refuses an incompatible count, naming the group
+
+    solver = _Solver(f, max_calls)
+    prow, _ = solver.solve([(0.0, 0.0), (math.pi, 0.0)])
+    lines, worst, unresolved, computed = _lines_at(range(n_lines), n_lines, group, solver, tol, prow)
+    lines = [lines[k] for k in range(n_lines)]
+    phi_err, jump_err = (0.0 if group.continuous_rotation else math.nan), 0.0
+    while not group.continuous_rotation:
+        if 2 * n_lines > max_lines:
+            warnings.warn(f"sphere table: {n_lines} azimuth lines miss tol={tol:g} in phi (held-out "
+                          f"error {phi_err:.2g}) and max_lines={max_lines} forbids doubling",
+                          RuntimeWarning, stacklevel=2)
+            break
+        if solver.calls >= max_calls:
+            warnings.warn(f"sphere table build stopped at max_calls={max_calls} with {n_lines} lines",
+                          RuntimeWarning, stacklevel=2)
+            break
+        new, w, u, c = _lines_at(range(1, 2 * n_lines, 2), 2 * n_lines, group, solver, tol, prow)
+        worst, unresolved, computed = max(worst, w), unresolved + u, computed + c
+        scale = _scales(np.concatenate([to_body(r, TWO_PI * k / n_lines)
+                                        for k, (_, r, _, _) in enumerate(lines)]))
+        phi_err, jump_err = _phi_heldout(lines, new, scale)
+        merged = []
+        for k in range(n_lines):
+            merged += [lines[k], new[2 * k + 1]]
+        lines, n_lines = merged, 2 * n_lines
+        if phi_err <= ACCEPT_FACTOR * tol:
+            break
+    if unresolved:
+        warnings.warn(f"{len(unresolved)} theta intervals narrower than {MIN_WIDTH} rad still miss "
+                      f"tol={tol:g} (worst {max(x[2] for x in unresolved):.2g})", RuntimeWarning,
+                      stacklevel=2)
+    aligned = len({int(np.sum(j)) for _, _, _, j in lines}) == 1
+    if not aligned:
+        warnings.warn("sphere table: the azimuth lines have different numbers of jumps; they are "
+                      "interpolated in phi without following the jumps (error near jumps not "
+                      "controlled)", RuntimeWarning, stacklevel=2)
+    est = max(worst, 0.0 if math.isnan(phi_err) else phi_err) / ACCEPT_FACTOR
+    attrs.update({
+        **group.as_attrs(), "tol": tol, "heldout_error_theta": worst, "heldout_error_phi": phi_err,
+        "jump_position_error": jump_err, "interpolation_error_estimate": est,
+        "solver_calls": solver.calls, "lines_computed": computed, "jumps_aligned": int(aligned),
+        "llgsot_version": __version__,
+        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "conventions": "docs/physics.md and docs/tables.md (sphere tables): Pauli spin density, "
+                       "electron charge e < 0, K(theta, phi) in the lab frame",
+        "title": "llgsot sphere torque table",
+    })
+    return schema.make_dataset([(t, r, j) for t, r, _, j in lines], [e for _, _, e, _ in lines], attrs)

@@ -1,0 +1,369 @@
+"""SphereTable: K(m) and sigma(m) for any unit m from a table over (theta, phi).
+
+The table holds L azimuth lines ph_l = 2 pi l / L, each a 1D table over theta in [0, pi] with
+its own adaptive nodes and bracketed jumps, the values in the lab frame K(th_i, ph_l),
+sigma(th_i, ph_l). The interpolant (:func:`interpolant_arrays` builds it, :func:`evaluate`
+evaluates it; the numba kernel :mod:`llgsot.dynamics.sphere_kernel` evaluates the same):
+
+1. Co-rotating frame. Each line is turned into the frame where m lies in the xz-plane,
+   K_b = R3(ph)^T K R2(ph), sigma_b = R2^T sigma R2 (:func:`llgsot.spinorbit.rotate` with -ph).
+   A rotation-invariant model then has identical lines, and interpolation in phi is exact.
+2. Poles. m = +-z is one point for all lines: every line carries the same pole values P_N,
+   P_S (lab frame). The line interpolates the remainder
+   r_l(th) = F_b(th, ph_l) - w_N(th) P_N,b(ph_l) - w_S(th) P_S,b(ph_l),
+   w_N = (1 + cos th)/2, w_S = (1 - cos th)/2, which vanishes at both poles; the pole part
+   is added back exactly in the lab frame: F(m) = R[r(th, ph)] + w_N P_N + w_S P_S. So at
+   the poles F is exactly P_N, P_S whatever the direction of approach, and near them the
+   interpolation error of r is O(th).
+3. Theta. Along a line, piecewise cubic Hermite of r with Bessel slopes
+   (:func:`llgsot.tables.hermite.bessel_slopes`), one-sided next to a jump; at the poles the
+   line continues onto the opposite line, r(-th, ph) = P0 r(th, ph + pi) with P0 =
+   :data:`llgsot.tables.schema.PARITY_ZERO` (L even or 1), so the pole slopes are centred as
+   in the 1D tables; a bracketed jump is a step at its bracket's midpoint t_lj.
+4. Jumps move with phi. If every line has the same number J of jumps, the jump curves are
+   followed: at (th, ph) the jump positions T_j are interpolated in phi as in 5. below (kept
+   ordered and in [0, pi]); th in piece p (T_p <= th < T_(p+1), T_0 = 0, T_(J+1) = pi) is
+   mapped linearly onto piece p of each line read, so no line is read across its jump. If the
+   counts differ the lines are read at th itself (attribute ``jumps_aligned`` = 0).
+5. Phi. Cubic Hermite between the two lines k, k+1 around ph, with the phi-derivative g of
+   each line stored beside it (columns 10-19): g is the centred fourth-order difference of the
+   lines l-2 .. l+2 read at the same relative position between the jumps (second order for
+   2-4 lines), interpolated along the line like r. C1 in phi; O(h^4) where smooth.
+"""
+from __future__ import annotations
+
+import math
+import os
+
+import numpy as np
+import xarray as xr
+
+from ... import _validate as v
+from ... import spinorbit
+from .. import schema
+from ..hermite import bessel_slopes
+from .schema import SPHERE_TABLE_VERSION
+
+TWO_PI = 2.0 * math.pi
+
+
+def to_body(values, phi):
+    """(..., 10) lab-frame rows at azimuth phi -> the co-rotating frame (rows as well)."""
+    K, S = schema.unflatten(values)
+    Kb, Sb = spinorbit.rotate(K, S, -np.asarray(phi, float))
+    return schema.flat_values(Kb, Sb)
+
+
+def to_lab(values, phi):
+    """Inverse of :func:`to_body`."""
+    K, S = schema.unflatten(values)
+    Kl, Sl = spinorbit.rotate(K, S, np.asarray(phi, float))
+    return schema.flat_values(Kl, Sl)
+
+
+def pole_weights(theta):
+    """(w_N, w_S) = ((1 + cos th)/2, (1 - cos th)/2)."""
+    c = np.cos(theta)
+    return 0.5 * (1.0 + c), 0.5 * (1.0 - c)
+
+
+def remainder(rows, theta, phi, poles):
+    """r = F_b - w_N P_N,b - w_S P_S,b (n, 10) of lab rows (n, 10) at nodes theta (n,) of the
+    line at azimuth phi, poles (2, 10) the lab rows at +z and -z; exactly 0 at 0 and pi."""
+    theta = np.asarray(theta, float)
+    wn, ws = pole_weights(theta)
+    pb = to_body(np.asarray(poles, float), phi)
+    r = to_body(np.asarray(rows, float), phi) - wn[:, None] * pb[0] - ws[:, None] * pb[1]
+    r[theta == 0.0] = 0.0
+    r[theta == math.pi] = 0.0
+    return r
+
+
+def hermite_weights(u, h):
+    """Weights (..., 4) of value k, slope k, value k+1, slope k+1 of the cubic Hermite
+    interpolant at fraction u of a cell of width h."""
+    u = np.asarray(u, float)
+    u2 = u * u
+    u3 = u2 * u
+    return np.stack([2 * u3 - 3 * u2 + 1, (u3 - 2 * u2 + u) * h, -2 * u3 + 3 * u2, (u3 - u2) * h], -1)
+
+
+def phi_derivative(values, L):
+    """d/dphi at every line from values (L, ...) on the periodic lines (spacing 2 pi / L):
+    centred fourth order (L >= 5), second order (2 <= L <= 4), 0 for one line."""
+    h = TWO_PI / L
+    v = np.asarray(values, float)
+    if L == 1:
+        return np.zeros_like(v)
+    if L < 5:
+        return (np.roll(v, -1, 0) - np.roll(v, 1, 0)) / (2 * h)
+    return (8 * (np.roll(v, -1, 0) - np.roll(v, 1, 0)) - (np.roll(v, -2, 0) - np.roll(v, 2, 0))) / (12 * h)
+
+
+def _pole_slopes(lines, L, vals_per_line, slopes_per_line):
+    """Centre the pole slopes through the opposite line (r(-th, ph) = P0 r(th, ph + pi)),
+    in place, for L even or 1, where neither end interval brackets a jump."""
+    if not (L == 1 or L % 2 == 0):
+        return
+    par = np.tile(schema.PARITY_ZERO, vals_per_line[0].shape[1] // 10)
+    for ell, (th, _, jump) in enumerate(lines):
+        opp = (ell + L // 2) % L
+        to, jo = np.asarray(lines[opp][0], float), np.asarray(lines[opp][2], bool)
+        r, ro, d = vals_per_line[ell], vals_per_line[opp], slopes_per_line[ell]
+        for end, i1, sgn in ((0, 1, 1.0), (-1, -2, -1.0)):
+            if jump[end] or jo[end]:  # the end interval of either line brackets a jump
+                continue
+            hl = abs(to[end] - to[i1])
+            hr = abs(th[i1] - th[end])
+            sl = (r[end] - par * ro[i1]) / hl
+            sr = (r[i1] - r[end]) / hr
+            d[end] = sgn * (hr * sl + hl * sr) / (hl + hr)
+
+
+def _node_forms(lines, vals_per_line, slopes_per_line, aligned):
+    """Padded node form: jumps as repeated nodes at the bracket midpoints (left and right
+    limits, zero slopes), pieces between jumps, jump positions."""
+    forms = []
+    for (th, _, jump), r, d in zip(lines, vals_per_line, slopes_per_line):
+        C = r.shape[1]
+        nt, nv, ns, lo, hi, jpos = [], [], [], [0], [], []
+        for i in range(len(th)):
+            nt.append(th[i])
+            nv.append(r[i])
+            ns.append(d[i])
+            if i < len(th) - 1 and jump[i]:
+                mid = 0.5 * (th[i] + th[i + 1])
+                jpos.append(mid)
+                nt += [mid, mid]
+                nv += [r[i], r[i + 1]]
+                ns += [np.zeros(C), np.zeros(C)]
+                hi.append(len(nt) - 2)
+                lo.append(len(nt) - 1)
+        hi.append(len(nt) - 1)
+        if not aligned:
+            lo, hi, jpos = [0], [len(nt) - 1], []
+        forms.append((np.array(nt), np.array(nv), np.array(ns), lo, hi, jpos))
+    L = len(lines)
+    n = max(len(f[0]) for f in forms)
+    P = len(forms[0][3])
+    C = vals_per_line[0].shape[1]
+    out = {"nodes": np.full((L, n), math.pi), "values": np.zeros((L, n, C)),
+           "slopes": np.zeros((L, n, C)), "count": np.zeros(L, np.int64),
+           "piece_lo": np.zeros((L, P), np.int64), "piece_hi": np.zeros((L, P), np.int64),
+           "jumps": np.zeros((L, P - 1))}
+    for ell, (nt, nv, ns, lo, hi, jpos) in enumerate(forms):
+        c = len(nt)
+        out["nodes"][ell, :c] = nt
+        out["values"][ell, :c] = nv
+        out["values"][ell, c:] = nv[-1]
+        out["slopes"][ell, :c] = ns
+        out["count"][ell] = c
+        out["piece_lo"][ell] = lo
+        out["piece_hi"][ell] = hi
+        out["jumps"][ell] = jpos
+    return out
+
+
+def _read(arr, ell, p, theta, A, B):
+    """Lines ``ell`` (M,) read in piece ``p`` (M,) at theta (M,) mapped from [A, B] (the
+    piece at the azimuth asked for) onto the line's own piece: (M, C) cubic Hermite values."""
+    nodes, vals, slopes = arr["nodes"], arr["values"], arr["slopes"]
+    lo = arr["piece_lo"][ell, p]
+    hi = arr["piece_hi"][ell, p]
+    a = nodes[ell, lo]
+    b = nodes[ell, hi]
+    tl = np.clip(a + (theta - A) * ((b - a) * (1.0 / (B - A))), a, b)
+    i = np.empty(len(theta), np.int64)
+    for line in np.unique(ell):
+        sel = ell == line
+        i[sel] = np.searchsorted(nodes[line], tl[sel], side="right") - 1
+    i = np.clip(i, lo, hi - 1)
+    t0, t1 = nodes[ell, i], nodes[ell, i + 1]
+    h = t1 - t0
+    s = ((tl - t0) / h)[:, None]
+    f0, f1 = vals[ell, i], vals[ell, i + 1]
+    d0, d1 = slopes[ell, i] * h[:, None], slopes[ell, i + 1] * h[:, None]
+    s2, s3 = s * s, s * s * s
+    return ((2 * s3 - 3 * s2 + 1) * f0 + (s3 - 2 * s2 + s) * d0 + (-2 * s3 + 3 * s2) * f1
+            + (s3 - s2) * d1)
+
+
+def interpolant_arrays(lines):
+    """The interpolant of a set of lines as plain (padded) arrays.
+
+    Parameters
+    ----------
+    lines : list of (theta (n,), values (n, 10), jump_after (n-1,))
+        Line l at azimuth 2 pi l / len(lines): nodes (rad, strictly increasing, from 0 to
+        pi), lab-frame rows (:data:`llgsot.tables.schema.TABLE_COLUMNS`: K in 1/(V m), sigma
+        in S) and the jump flags of the intervals. Lines must share the pole rows.
+
+    Returns
+    -------
+    dict
+        "nodes" (L, N) node form (a jump as a repeated node at the bracket midpoint, padded
+        with pi); "values", "slopes" (L, N, 20): the remainder r in the co-rotating frame
+        (columns 0-9) and its phi-derivative g (10-19, 1/rad) and their theta-slopes; "count"
+        (L,) nodes used; "piece_lo", "piece_hi" (L, P) first and last node of each piece;
+        "jumps", "jump_slopes" (L, P - 1) jump positions (rad) and their phi-derivatives;
+        "poles" (2, 10) lab rows at +z, -z.
+    """
+    L = len(lines)
+    lines = [(np.asarray(t, float), np.asarray(v, float), np.asarray(j, bool)) for t, v, j in lines]
+    poles = np.array([lines[0][1][0], lines[0][1][-1]], float)
+    counts = [int(np.sum(j)) for _, _, j in lines]
+    aligned = len(set(counts)) == 1
+    rem = [remainder(vals, th, TWO_PI * ell / L, poles) for ell, (th, vals, _) in enumerate(lines)]
+    dr = [bessel_slopes(th, r, jump) for (th, _, jump), r in zip(lines, rem)]
+    _pole_slopes(lines, L, rem, dr)
+    form_r = _node_forms(lines, rem, dr, aligned)
+    # g = dr/dphi at each line's nodes, at fixed position within the piece between the jumps
+    g = []
+    for ell, (th, _, _) in enumerate(lines):
+        jp = form_r["jumps"][ell]
+        p = np.searchsorted(jp, th, side="right")
+        ends = np.concatenate([[0.0], jp, [math.pi]])
+        A, B = ends[p], ends[p + 1]
+        h = TWO_PI / L
+        if L == 1:
+            g.append(np.zeros_like(rem[ell]))
+            continue
+        R = {o: _read(form_r, np.full(len(th), (ell + o) % L), p, th, A, B)
+             for o in ((-2, -1, 1, 2) if L >= 5 else (-1, 1))}
+        if L >= 5:  # centred, fourth order
+            g.append((8 * (R[1] - R[-1]) - (R[2] - R[-2])) / (12 * h))
+        else:
+            g.append((R[1] - R[-1]) / (2 * h))
+    dg = [bessel_slopes(th, gg, jump) for (th, _, jump), gg in zip(lines, g)]
+    _pole_slopes(lines, L, g, dg)
+    both = [np.concatenate([r, gg], 1) for r, gg in zip(rem, g)]
+    dboth = [np.concatenate([a, b], 1) for a, b in zip(dr, dg)]
+    out = _node_forms(lines, both, dboth, aligned)
+    out["jump_slopes"] = phi_derivative(out["jumps"], L)
+    out.update(poles=poles, aligned=aligned, jump_counts=np.array(counts))
+    return out
+
+
+def evaluate(arr, theta, phi):
+    """The interpolant of :func:`interpolant_arrays` at angles (M,) (rad): lab rows (M, 10)."""
+    theta = np.clip(np.asarray(theta, float).ravel(), 0.0, math.pi)
+    phi = np.asarray(phi, float).ravel()
+    L = arr["nodes"].shape[0]
+    M = len(theta)
+    x = phi * (L / TWO_PI)
+    x = np.where(x < 0, x + L, x)
+    k = x.astype(np.int64)
+    x = np.where(k >= L, x - L, x)
+    k = np.where(k >= L, k - L, k)
+    k1 = np.where(k + 1 < L, k + 1, k + 1 - L)
+    w = hermite_weights(x - k, TWO_PI / L)
+    J = arr["jumps"].shape[1]
+    if J:
+        jl, js = arr["jumps"], arr["jump_slopes"]
+        if L == 1:
+            T = jl[k].copy()
+        else:
+            T = w[:, 0, None] * jl[k] + w[:, 1, None] * js[k] + w[:, 2, None] * jl[k1] + w[:, 3, None] * js[k1]
+        T = np.clip(np.maximum.accumulate(T, axis=1), 0.0, math.pi)
+        p = np.sum(T <= theta[:, None], axis=1)
+        Tp = np.concatenate([np.zeros((M, 1)), T, np.full((M, 1), math.pi)], 1)
+        A = np.take_along_axis(Tp, p[:, None], 1)[:, 0]
+        B = np.take_along_axis(Tp, p[:, None] + 1, 1)[:, 0]
+    else:
+        p = np.zeros(M, np.int64)
+        A, B = np.zeros(M), np.full(M, math.pi)
+    v0 = _read(arr, k, p, theta, A, B)
+    if L == 1:  # one line: read once
+        r = v0[:, :10]
+    else:
+        v1 = _read(arr, k1, p, theta, A, B)
+        r = (w[:, 0, None] * v0[:, :10] + w[:, 1, None] * v0[:, 10:] + w[:, 2, None] * v1[:, :10]
+             + w[:, 3, None] * v1[:, 10:])
+    wn, ws = pole_weights(theta)
+    return to_lab(r, phi) + wn[:, None] * arr["poles"][0] + ws[:, None] * arr["poles"][1]
+
+
+def lines_from_dataset(ds):
+    """The raw lines [(theta, lab rows, jump_after)] of a sphere-table Dataset."""
+    n = np.asarray(ds["n_nodes"].values, int)
+    th = np.asarray(ds["theta_node"].values, float)
+    rows = schema.flat_values(ds["K"].values, ds["sigma"].values)
+    jmp = np.asarray(ds["jump_after"].values, bool)
+    return [(th[ell, :c], rows[ell, :c], jmp[ell, :c - 1]) for ell, c in enumerate(n)]
+
+
+class SphereTable:
+    """Interpolated K(m), sigma(m) of a sphere table (one Fermi energy, one impurity strength).
+
+    Parameters
+    ----------
+    source : xarray.Dataset or path
+        A table of :func:`llgsot.tables.sphere.build_sphere_table` or a file saved by
+        :func:`llgsot.save_table` (table version
+        :data:`llgsot.tables.sphere.schema.SPHERE_TABLE_VERSION`).
+    """
+
+    def __init__(self, source):
+        self.source_path = None
+        if isinstance(source, (str, os.PathLike)):
+            from ..store import load_table
+
+            self.source_path = os.path.abspath(os.fspath(source))
+            source = load_table(source)
+        if not isinstance(source, xr.Dataset):
+            raise ValueError(f"`source` must be an xarray.Dataset or a path, got {type(source).__name__}")
+        from ..store import check_schema
+        from .schema import is_sphere_table
+
+        if not is_sphere_table(source.attrs):
+            raise ValueError("SphereTable: not a valid llgsot sphere table: llgsot_table_version "
+                             f"is {source.attrs.get('llgsot_table_version')!r}, a sphere table has "
+                             f"{SPHERE_TABLE_VERSION} (1D tables: llgsot.TorqueTable; llgsot.open_table "
+                             "picks the interpolant by version)")
+        check_schema(source, where="SphereTable")
+        self.dataset = source
+        self.lines = lines_from_dataset(source)
+        self.arrays = interpolant_arrays(self.lines)
+        self.delta_xc = float(source.attrs["delta_xc"])  # eV
+        #: stated relative interpolation error (per component, of its largest magnitude)
+        self.error_estimate = float(source.attrs.get("interpolation_error_estimate", float("nan")))
+
+    @property
+    def n_lines(self) -> int:
+        return len(self.lines)
+
+    def values_at(self, theta, phi):
+        """(..., 10) lab-frame rows (:data:`~llgsot.tables.schema.TABLE_COLUMNS`) at (theta, phi) in rad."""
+        th, ph = np.broadcast_arrays(np.asarray(theta, float), np.asarray(phi, float))
+        return evaluate(self.arrays, th.ravel(), ph.ravel()).reshape(th.shape + (10,))
+
+    def K_and_sigma(self, m):
+        """(K(m) (..., 3, 2) in 1/(V m), sigma(m) (..., 2, 2) in S) for unit vectors m (..., 3)."""
+        m = v.finite_array("m", m)
+        if m.ndim == 0 or m.shape[-1] != 3:
+            raise ValueError(f"`m` must have shape (..., 3), got {m.shape}")
+        norm = np.linalg.norm(m, axis=-1)
+        if np.any(np.abs(norm - 1) > 1e-6):
+            raise ValueError(f"`m` must be unit vectors (|m| = 1 within 1e-6), got |m| = "
+                             f"{float(np.ravel(norm)[np.argmax(np.abs(np.ravel(norm) - 1))]):.6g}")
+        theta, phi = spinorbit.angles(m)
+        return schema.unflatten(self.values_at(theta, phi))
+
+    def K(self, m):
+        """Spin-density response K(m) (..., 3, 2) in 1/(V m)."""
+        return self.K_and_sigma(m)[0]
+
+    def sigma(self, m):
+        """Sheet conductivity sigma(m) (..., 2, 2) in S."""
+        return self.K_and_sigma(m)[1]
+
+    def kernel_arrays(self):
+        """The interpolant as plain arrays for :mod:`llgsot.dynamics.sphere_kernel`: the dict
+        of :func:`interpolant_arrays` plus "delta_xc" (eV), as TorqueTable's."""
+        return {**self.arrays, "delta_xc": self.delta_xc}
+
+    def __repr__(self):
+        a = self.dataset.attrs
+        return (f"SphereTable({self.n_lines} azimuth lines, {a.get('point_group')}, "
+                f"{int(np.sum(self.dataset['n_nodes'].values))} nodes, "
+                f"error estimate {self.error_estimate:.2g})")
