@@ -312,22 +312,28 @@ def fp_error_rate(model: AxialModel, t_end, start_side=+1, target_side=-1, cells
 
 
 def mean_first_passage_time(model: AxialModel, c_start, c_absorb, cells=2000, J=0.0):
-    """Mean time (s) to reach c = c_absorb from c = c_start at constant current J, from the
-    discretized generator (L^T tau = -1 on the cells not yet absorbed). The absorbing set is
-    every cell beyond c_absorb on the side away from c_start."""
+    """Mean time (s) to reach c = c_absorb from c = c_start at constant current J for the
+    discretized generator, a birth-death chain on the cells: with r_i, l_i the rates from
+    cell i up and down, the mean time to step from i to i - 1 is
+    tau_i = (1 + r_i tau_(i+1)) / l_i (tau of the last cell 1/l), and the passage time is
+    the sum of tau over the cells from the start down to the first absorbed one: positive
+    terms only, accurate at any barrier height (a linear solve loses exp(Delta) digits)."""
     grid = Grid(cells)
     ab = generator(model, grid, J)
-    n = grid.n
-    L = np.zeros((n, n))
-    i = np.arange(n)
-    L[i, i] = ab[1]
-    L[i[:-1], i[1:]] = ab[0, 1:]
-    L[i[1:], i[:-1]] = ab[2, :-1]
     x = grid.centres
-    keep = x > c_absorb if c_start > c_absorb else x < c_absorb
-    Lt = L.T[np.ix_(keep, keep)]
-    tau = np.linalg.solve(Lt, -np.ones(keep.sum()))
-    return float(np.interp(c_start, x[keep], tau))
+    up = np.append(ab[2, :-1], 0.0)      # r_i: cell i -> i + 1
+    down = np.insert(ab[0, 1:], 0, 0.0)  # l_i: cell i -> i - 1
+    if c_start < c_absorb:               # mirror: walk toward +c
+        x, up, down = -x[::-1], down[::-1], up[::-1]
+        c_start, c_absorb = -c_start, -c_absorb
+    i_start = int(np.searchsorted(x, c_start, side="right") - 1)
+    i_abs = int(np.searchsorted(x, c_absorb, side="right"))   # first cell above c_absorb
+    tau = np.zeros(x.size)
+    t_next = 0.0
+    for i in range(x.size - 1, i_abs - 1, -1):
+        t_next = (1.0 + up[i] * t_next) / down[i]
+        tau[i] = t_next
+    return float(tau[i_abs:max(i_start, i_abs) + 1].sum())
 
 
 def pulse_model(magnet, torque, pulse: Pulse, field, temperature):
