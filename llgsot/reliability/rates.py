@@ -37,6 +37,8 @@ FIRST_RUNS = 8
 #: direct ensembles: pilot size (auto) and members per work item
 PILOT = 1024
 DIRECT_CHUNK = 4096
+#: pilot runs that measure the instability rate of the AMS coordinate
+PILOT_RATE = 64
 
 
 @dataclasses.dataclass
@@ -178,8 +180,6 @@ def _engine(magnet, torque, pulse, s, kind, n_saved):
     save_every = max(1, -(-system.n_steps // (n_saved - 1)))
     n_save = -(-system.n_steps // save_every) + 1
     c_b = sampling.saddle(magnet, s["field"])
-    xi = splitting.coordinate("stay" if kind == "write" else "leave", magnet.easy_axis,
-                              s["side"], c_b, n_save)
     if s["m0"] is None:
         ws = sampling.WellSampler(magnet, s["field"], s["temperature"], s["side"])
         sampler = ws.sample
@@ -188,6 +188,14 @@ def _engine(magnet, torque, pulse, s, kind, n_saved):
 
         def sampler(n, rng):
             return np.tile(m0, (n, 1))
+    rate = 0.0
+    if kind == "write" and n_saved > 2:
+        rate = splitting.growth_rate(system, save_every, sampler, s["side"] * np.asarray(
+            magnet.easy_axis), pulse.end, PILOT_RATE, _seeds(s["seed"], 1, 2_000_000)[0])
+        rate = rate if rate > 0 else 1.0 / max(pulse.end, s["dt"])
+    xi = splitting.coordinate("stay" if kind == "write" else "leave", magnet.easy_axis,
+                              s["side"], c_b, n_save, pulse.end, save_every * s["dt"], rate,
+                              magnet.thermal_diffusion(s["temperature"]) / (1 + magnet.damping**2))
     return system, save_every, xi, sampler
 
 

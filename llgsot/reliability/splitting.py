@@ -33,33 +33,68 @@ from ..dynamics.ensemble import advance
 _BELOW = 1.0 - 1e-9
 
 
-def coordinate(kind, u, side, c_b, n_save):
-    """The reaction coordinate xi(j, m) on the saved samples, as a function of (states
-    (n_save, k, 3), first sample index j0) -> xi (n_save - j0, k).
+def half_angle_log(states, axis):
+    """ln tan(theta/2) of the angle theta between each state (..., 3) and the unit ``axis``,
+    from the perpendicular component (no cancellation near the pole)."""
+    c = states @ axis
+    perp = np.linalg.norm(states - c[..., None] * axis, axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log(perp) - np.log1p(c)
 
-    kind "stay" (write errors: the event is ending in the start well side * u):
-        xi = w + (1 - w) g, w = j/(n_save - 1), g = (1 + side m.u)/2: later and nearer the
-        start pole is closer to the event;
+
+def coordinate(kind, u, side, c_b, n_save, t_pulse_end=0.0, dt_save=1.0, rate=0.0,
+               diffusion=1.0):
+    """The reaction coordinate xi(t_j, m) on the saved samples, as a function of (states
+    (n_save - j0, k, 3), first sample index j0) -> xi (n_save - j0, k), with values in
+    (-1, 1) before the last sample.
+
+    kind "stay" (write errors: the event is ending in the start well, pole a = side u):
+        q = rate [2 min(t, t_pulse_end) - theta^2 / theta_n^2], theta the angle from a and
+        theta_n^2 = D' / rate (D' = ``diffusion``, the tangent-plane diffusion D/(1 + a^2)).
+        For a pole that the pulse makes unstable at ``rate`` kappa (1/s), r = theta (cos,
+        sin) grows as dr = kappa r dt + sqrt(D') dW, so the log-probability of still being
+        near the pole at the end of the pulse is, up to a constant, -kappa theta^2/D' +
+        2 kappa t: q is that log-committor; xi = q/(1 + |q|).
     kind "leave" (read disturb: the event is ending beyond the boundary c_b):
-        xi = (1 - side m.u)/2: further from the start pole.
-    At the last sample xi = 1 if the event happened, -inf otherwise.
+        xi = (1 - m.a)/2 * (1 - 1e-9): further from the start pole.
+    At the last sample xi = 1 if the event happened, -inf otherwise. Any such coordinate
+    leaves AMS unbiased; a good one (near a function of the committor) lowers its variance.
     """
-    u = np.asarray(u, float)
+    a = side * np.asarray(u, float)
 
     def xi(states, j0=0):
-        s = side * (states @ u)
-        j = np.arange(j0, n_save)[:, None]
+        s = states @ a
         if kind == "stay":
-            w = j / (n_save - 1)
-            x = w + (1.0 - w) * (0.5 * (1.0 + s)) * _BELOW
+            t = np.arange(j0, j0 + states.shape[0])[:, None] * dt_save
+            th2 = 2.0 * (1.0 - s)  # theta^2 near the pole, monotone everywhere
+            q = rate * (2.0 * np.minimum(t, t_pulse_end) - th2 / diffusion)
+            x = q / (1.0 + np.abs(q))
             event = s[-1] > side * c_b
         else:
             x = 0.5 * (1.0 - s) * _BELOW
             event = s[-1] < side * c_b
-        x[-1] = np.where(event, 1.0, -np.inf)
+        x[-1] = np.where(event, 1.0, -np.inf) if j0 + states.shape[0] == n_save else x[-1]
         return np.where(np.isnan(x), -np.inf, x)
 
     return xi
+
+
+def growth_rate(system, save_every, sampler, axis, t_pulse_end, members, seed):
+    """Median rate (1/s) at which ln tan(theta/2) grows during the pulse while
+    1e-3 < theta < 0.5 rad, on an independent pilot ensemble of ``members`` runs (0 if it
+    does not grow): the ``rate`` of the "stay" coordinate."""
+    rng = np.random.default_rng(seed)
+    m0 = sampler(members, rng)
+    noise = rng.integers(0, 2**63, members, dtype=np.uint64)
+    traj, _ = advance(system, m0, np.zeros(members, np.int64), save_every, noise)
+    t = np.arange(traj.shape[0]) * save_every * system.dt
+    y = half_angle_log(traj, np.asarray(axis, float))
+    rates = []
+    for k in range(members):
+        ok = (t <= t_pulse_end) & (y[:, k] > math.log(5e-4)) & (y[:, k] < math.log(0.25))
+        if ok.sum() >= 3:
+            rates.append(np.polyfit(t[ok], y[ok, k], 1)[0])
+    return max(float(np.median(rates)), 0.0) if rates else 0.0
 
 
 class AMSBatch:
