@@ -20,7 +20,7 @@ import numpy as np
 from numba import prange
 
 from .. import _validate as v
-from .._jit import pnjit
+from .._jit import njit, pnjit
 from ..constants import MU0
 from . import kernels
 from .drive import as_current, as_field
@@ -110,9 +110,15 @@ def advance(system: EnsembleSystem, m, start, save_every, seeds, out=None):
         raise ValueError(f"`start` steps must be multiples of save_every = {save_every} in "
                          f"[0, {n_end}]")
     status = np.zeros(n, dtype=np.int64)
-    _advance_kernel(m, start, save_every, system.dt, system.sigma_th, seeds, *system.problem,
+    # a few members (the clones of one splitting step): one thread, no parallel launch
+    kernel = _advance_kernel if n >= PARALLEL_MIN else _advance_serial
+    kernel(m, start, save_every, system.dt, system.sigma_th, seeds, *system.problem,
                     out, status)
     return out, status
+
+
+#: fewest members for which the parallel kernel is used
+PARALLEL_MIN = 32
 
 
 @pnjit
@@ -178,3 +184,6 @@ def _advance_kernel(m0, start, save_every, dt, sigma_th, seeds, par_a, geom, coe
                 out[jj, k, 0] = np.nan
                 out[jj, k, 1] = np.nan
                 out[jj, k, 2] = np.nan
+
+
+_advance_serial = njit(_advance_kernel.py_func)

@@ -123,6 +123,8 @@ def _setup(magnet, torque, pulse, field, temperature, relax, initial, rel_error,
         raise ValueError(f"`rel_error` must lie in (0, 1), got {rel_error!r}")
     method = v.choice("method", method, METHODS)
     seed = v.seed("seed", seed)
+    if seed is None:  # fresh entropy, recorded: every work item derives from the same root
+        seed = int(np.random.SeedSequence().entropy)
     max_trajectories = v.count("max_trajectories", max_trajectories)
     t_end = pulse.end + relax
     dt = default_dt(magnet, torque, pulse, field, temperature) if dt is None else v.positive(
@@ -200,8 +202,11 @@ def _engine(magnet, torque, pulse, s, kind, n_saved):
 
 
 def _seeds(seed, n, offset):
-    ss = np.random.SeedSequence(seed)
-    return [int(c.generate_state(1)[0]) for c in ss.spawn(offset + n)[offset:]]
+    """Seeds of the children offset .. offset + n - 1 of SeedSequence(seed) (what
+    ``spawn`` would give, without spawning the ones before)."""
+    root = np.random.SeedSequence(seed)
+    return [int(np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, offset + i))
+                .generate_state(1)[0]) for i in range(n)]
 
 
 def _run_direct(loop, args, s, target, budget, done=0, events=0, first_seed=0):
