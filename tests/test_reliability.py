@@ -127,7 +127,7 @@ def test_well_sampler_is_boltzmann():
 
 # -- the estimators against FP ----------------------------------------------------------------------
 def test_direct_agrees_with_fp():
-    p = Pulse(3e11, 2e-9)
+    p = Pulse(3e11, 1.5e-9)
     ref = fp_wer(p, 0.5e-9)
     r = rates.write_error_rate(magnet(), TORQUE, p, relax=0.5e-9, method="direct", seed=2,
                                rel_error=0.15)
@@ -231,3 +231,36 @@ def test_zero_temperature_is_0_or_1_said_plainly():
     stuck = rates.write_error_rate(magnet(), TORQUE, Pulse(4e11, 2e-9), temperature=0.0)
     assert stuck.value == 1.0  # the exact pole is a fixed point of the axial torque
     assert stuck.to_dict()["ci"] == [1.0, 1.0]
+
+
+# -- the command line -----------------------------------------------------------------------------
+def test_cli_wer_example(tmp_path, capsys):
+    import pathlib
+
+    import xarray as xr
+
+    from llgsot.cli.main import main
+
+    cfg = pathlib.Path(__file__).parent.parent / "examples" / "configs" / "wer.toml"
+    out, png = tmp_path / "wer.nc", tmp_path / "wer.png"
+    assert main(["wer", str(cfg), "-o", str(out), "--plot", str(png), "--no-progress"]) == 0
+    ds = xr.load_dataset(out)
+    w = ds["wer"].values[0]
+    assert np.all((w > 0) & (w < 1)) and w[1] < w[0]   # longer pulses write better
+    assert np.isfinite(ds["read_disturb"].values).all() and png.stat().st_size > 0
+    assert "decades of WER per ns" in capsys.readouterr().out
+    assert main(["wer", str(cfg), "-o", str(tmp_path / "x.nc"), "--no-progress",
+                 "--checkpoint", str(tmp_path / "ck.jsonl")]) == 0
+
+
+def test_cli_wer_bad_key(tmp_path, capsys):
+    from llgsot.cli.main import main
+
+    cfg = tmp_path / "bad.toml"
+    cfg.write_text('[magnet]\nMs = 1e6\nthickness = 1e-9\narea = 1e-15\ndamping = 0.05\n'
+                   'Ku = 8e5\n[torque]\nkind = "constant"\nspin_hall_angle = 0.3\n[pulse]\n'
+                   'duration = 1e-9\n[wer]\namplitudes = [1e11]\ndurations = [1e-9]\n'
+                   'rel_eror = 0.1\n')
+    assert main(["wer", str(cfg), "-o", str(tmp_path / "o.nc")]) == 2
+    err = capsys.readouterr().err
+    assert "wer.rel_eror" in err and len(err.strip().splitlines()) == 1
