@@ -90,12 +90,16 @@ class AxialModel:
         """H(c) = B_K c + B_z + b_FL p_z (T) at current density J (A/m^2)."""
         return self.bk * np.asarray(c, float) + self.bz + self.cfl * J
 
+    def effective(self, c, J):
+        """a H(c) + b_DL p_z (T) at current density J: dc/dt = gamma' (1 - c^2) times this."""
+        return self.damping * self.field(c, J) + self.cdl * J
+
     def drift(self, c, t):
         """A(c, t) = dc/dt of the deterministic LLG (1/s)."""
         J = float(self.current.at(t))
         g = self.gamma / (1.0 + self.damping**2)
         c = np.asarray(c, float)
-        return g * (1.0 - c * c) * (self.damping * self.field(c, J) + self.cdl * J)
+        return g * (1.0 - c * c) * self.effective(c, J)
 
     def saddle(self, J=0.0):
         """c of the energy maximum between the wells at current J (clipped to [-1, 1])."""
@@ -183,7 +187,7 @@ def generator(model: AxialModel, grid: Grid, J: float):
     cf = grid.faces[1:-1]
     K = model.D * (1.0 - cf * cf) / (2.0 * (1.0 + model.damping**2))
     mid = 0.5 * (x[1:] + x[:-1])
-    P = (2.0 * model.gamma / model.D) * (model.damping * model.field(mid, J) + model.cdl * J) * h
+    P = (2.0 * model.gamma / model.D) * model.effective(mid, J) * h
     g = K / h
     # flux through face f (from cell f-1 to cell f) = g [B(-P) W_{f-1} - B(P) W_f], W = u/w
     w = grid.widths
