@@ -26,7 +26,7 @@ FACTOR = 1.5
 def main(quick=False):
     t0 = time.perf_counter()
     magnet = llgsot.Macrospin(Ms=1e6, thickness=1e-9, area=(50e-9) ** 2, damping=0.05, Ku=0.7e6)
-    durations = np.array([2e-9, 4e-9]) if quick else np.array([2e-9, 4e-9, 6e-9, 8e-9])
+    durations = np.array([5e-9, 10e-9]) if quick else np.array([5e-9, 7.5e-9, 10e-9, 12.5e-9])
     eps_list = (5.5e-3,) if quick else (5.5e-3, 4.5e-3)
     rel = 0.3 if quick else 0.1
     lines = ["# WER: T-matrix table vs constant equivalent (examples/reliability_study.py)", "",
@@ -47,7 +47,7 @@ def main(quick=False):
                   + " | ".join(f"{d * 1e9:g} ns" for d in durations) + " | decades/ns |",
                   "|---|---|" + "---|" * (len(durations) + 1)]
         for label, tq in torques.items():
-            pulse = llgsot.Pulse(0.0, 2e-9, rise=1e-9, fall=5e-9)
+            pulse = llgsot.Pulse(0.0, 10e-9, rise=1e-9, fall=10e-9, delay=0.5e-9)
             jc = llgsot.critical_current(magnet, tq, pulse, field=FIELD,
                                          bracket=(-1e10, -2e13)).value
             ds = write_error_map(magnet, tq, pulse, [FACTOR * jc], durations, field=FIELD,
