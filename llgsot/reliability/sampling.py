@@ -14,9 +14,9 @@ about the well's minimum a (found by minimising e). The acceptance ratio
 r(m) = exp(-V (e(m) - e_min)/k_B T - kappa (m.a - 1)) must stay below a bound M; M is the
 maximum of r on a dense (theta, phi) grid of the well times 1.05, and every proposal is
 checked against it (a RuntimeError, never a silently biased sample, if one exceeds it).
-kappa is half the local barrier scale 2 V (e_saddle - e_min)/k_B T... taken as
-Delta = V (e_s - e_min)/k_B T, for which the uniaxial ratio is bounded by 1 on the
-hemisphere and about half of the proposals are accepted.
+kappa is the barrier Delta = V (e_saddle - e_min)/k_B T (at least 1): for the uniaxial layer
+the ratio is then at most 1 on the hemisphere (equality at the pole and at the equator) and
+about half of the proposals are accepted.
 """
 from __future__ import annotations
 
