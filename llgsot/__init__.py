@@ -37,6 +37,10 @@ _LAZY = {
     "analyze_harmonic_hall": "llgsot.measurements.hall_analysis",
     "st_fmr": "llgsot.measurements.st_fmr",
     "analyze_st_fmr": "llgsot.measurements.fmr_analysis",
+    "write_error_rate": "llgsot.reliability.rates",
+    "read_disturb_rate": "llgsot.reliability.rates",
+    "write_error_map": "llgsot.reliability.sweep",
+    "retention": "llgsot.reliability.retention",
     "fit_torques": "llgsot.fitting",
     "fit_hall_fields": "llgsot.fitting",
 }

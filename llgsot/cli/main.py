@@ -19,7 +19,8 @@ SUBCOMMANDS = ["llgsot.cli.response_cmd", "llgsot.cli.table_cmd", "llgsot.cli.dy
                "llgsot.cli.demo_cmd",
                "llgsot.cli.measure_cmd",
                "llgsot.cli.fit_cmd",
-               "llgsot.cli.micromag_cmd"]
+               "llgsot.cli.micromag_cmd",
+               "llgsot.cli.wer_cmd"]
 
 #: a number, including negative ones in scientific notation (-2.5e12), which argparse's own
 #: pattern (-\d+ or -\d*.\d+) takes for an unknown option

@@ -169,4 +169,16 @@ MUTANTS = [
     ("sphere wiring: mumax3 harmonics turned the wrong way", "llgsot/export/mumax3_sphere.py",
      "turned = (\"MulMV\", cv(0.0, -1.0, 0.0), X,", "turned = (\"MulMV\", cv(0.0, 1.0, 0.0), X,",
      "tests/test_sphere_wiring.py -k mumax3_script"),
+    # --- rel ---
+    ("FP: thermal diffusion of c without the 1/2", "llgsot/reliability/fokker_planck.py",
+     "K = model.D * (1.0 - cf * cf) / (2.0 * (1.0 + model.damping**2))",
+     "K = model.D * (1.0 - cf * cf) / (1.0 + model.damping**2)",
+     "tests/test_reliability.py -k 'retention and 15'"),
+    ("FP: damping-like drift with the wrong sign", "llgsot/reliability/fokker_planck.py",
+     "return self.damping * self.field(c, J) + self.cdl * J",
+     "return self.damping * self.field(c, J) - self.cdl * J",
+     "tests/test_reliability.py -k drift"),
+    ("Brown's rate without sigma^(3/2)", "llgsot/reliability/retention.py",
+     "pre = sigma**1.5 / (math.sqrt(math.pi) * tau_n)", "pre = sigma / (math.sqrt(math.pi) * tau_n)",
+     "tests/test_reliability.py -k 'retention and 15'"),
 ]

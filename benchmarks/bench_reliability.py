@@ -1,0 +1,90 @@
+"""Reliability benchmark: the WER at 1e-9, AMS against direct ensembles at 1e-4, and the
+throughput of the batch ensemble engine (member-steps/s).
+
+Targets (issue 17): WER = 1e-9 with rel_error = 0.1 in <= 5 min on 2 cores; the speed-up of
+AMS over direct ensembles at 1e-4 at equal relative error; engine throughput for the table
+torque. The 1e-9 case is the axially symmetric layer of tests/test_reliability.py (Delta ~ 61,
+spin polarization -z), whose Fokker-Planck value is printed next to it; the table torque
+enters the throughput measurement (a table SOT has an in-plane polarization, so it has no
+Fokker-Planck reference). Direct ensembles at 1e-4 and rel_error 0.1 need
+(1 - p)/(p r^2) ~ 1e6 runs: their time is the measured time per run times that count (the
+binomial count is exact, only the per-run time is measured).
+
+Run:  python benchmarks/bench_reliability.py
+"""
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+
+import llgsot
+from llgsot.dynamics import ensemble
+from llgsot.reliability import fokker_planck as fp
+from llgsot.reliability import rates
+
+ROOT = Path(__file__).resolve().parent.parent
+MAGNET = llgsot.Macrospin(Ms=1e6, thickness=1e-9, area=math.pi * (20e-9) ** 2, damping=0.05,
+                          Ku=8.3e5)
+TORQUE = llgsot.ConstantSOT(0.3, polarization=(0, 0, -1))
+RELAX = 0.5e-9
+
+
+def fp_value(pulse):
+    return fp.fp_error_rate(fp.axial_model(MAGNET, TORQUE, pulse, temperature=300.0),
+                            pulse.end + RELAX, cells=400)
+
+
+def throughput(magnet, torque, pulse, members=4096, t_end=1e-9):
+    dt = rates.default_dt(magnet, torque, pulse, (0, 0, 0), 300.0)
+    sysm = ensemble.ensemble_system(magnet, torque, pulse, (0, 0, 0), 300.0, dt, t_end)
+    m0 = np.tile([0.0, 0.0, 1.0], (members, 1))
+    seeds = np.arange(members, dtype=np.uint64)
+    ensemble.advance(sysm, m0[:64], np.zeros(64, int), sysm.n_steps, seeds[:64])  # compile
+    t = time.perf_counter()
+    ensemble.advance(sysm, m0, np.zeros(members, int), sysm.n_steps, seeds)
+    el = time.perf_counter() - t
+    return members * sysm.n_steps / el, members, el
+
+
+def main():
+    print("(timings on a shared machine are 'under load' unless the machine was idle)")
+    tt = llgsot.TorqueTable(llgsot.load_table(ROOT / "tables" / "fig4.nc").sel(fermi_energy=5.5e-3))
+    mag4 = llgsot.Macrospin(Ms=1e6, thickness=1e-9, area=(50e-9) ** 2, damping=0.05, Ku=0.7e6)
+    for label, mag, tq in (("constant SOT", MAGNET, TORQUE),
+                           ("table SOT (fig4.nc, 5.5 meV, exact)", mag4,
+                            llgsot.TableSOT(tt, nm_thickness=5e-9)),
+                           ("table SOT (four-term)", mag4,
+                            llgsot.TableSOT(tt, nm_thickness=5e-9, representation="four-term"))):
+        rate, n, el = throughput(mag, tq, llgsot.Pulse(-1e12, 1e-9))
+        print(f"engine throughput, {label}: {rate:.3g} member-steps/s ({n} members, {el:.2f} s)")
+
+    # AMS vs direct at ~1e-4
+    p4 = llgsot.Pulse(4e11, 1.9e-9)
+    ref = fp_value(p4)
+    r = rates.write_error_rate(MAGNET, TORQUE, p4, relax=RELAX, method="ams", seed=11,
+                               rel_error=0.1)
+    t0 = time.perf_counter()
+    d = rates.write_error_rate(MAGNET, TORQUE, p4, relax=RELAX, method="direct", seed=12,
+                               rel_error=0.9, max_trajectories=10**9)
+    per_run = (time.perf_counter() - t0) / d.n_trajectories
+    n_direct = (1 - ref.value) / (ref.value * r.rel_error**2)
+    print(f"WER at 1e-4: FP {ref.value:.4g} (+- {ref.error:.2g}); AMS {r.value:.4g} "
+          f"[{r.ci[0]:.3g}, {r.ci[1]:.3g}] rel {r.rel_error:.3f}, {r.n_trajectories} traj., "
+          f"{r.wall_time:.1f} s; direct at the same relative error needs {n_direct:.3g} runs x "
+          f"{per_run * 1e3:.3g} ms = {n_direct * per_run:.1f} s: speed-up "
+          f"{n_direct * per_run / r.wall_time:.1f}x")
+
+    # WER at 1e-9
+    p9 = llgsot.Pulse(4e11, 3.6e-9)
+    ref = fp_value(p9)
+    r = rates.write_error_rate(MAGNET, TORQUE, p9, relax=RELAX, method="auto", seed=13,
+                               rel_error=0.1)
+    print(f"WER at 1e-9: FP {ref.value:.4g} (+- {ref.error:.2g}); {r.method} {r.value:.4g} "
+          f"[{r.ci[0]:.3g}, {r.ci[1]:.3g}] rel {r.rel_error:.3f}, {r.n_trajectories} traj., "
+          f"{r.details.get('member_steps', 0):.3g} member-steps, wall {r.wall_time:.1f} s "
+          "(target <= 300 s on 2 cores)")
+
+
+if __name__ == "__main__":
+    main()

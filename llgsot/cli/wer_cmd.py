@@ -1,0 +1,104 @@
+"""``llgsot wer CONFIG.toml``: the write-error-rate waterfall (and read disturb) from a config.
+
+Config sections: [magnet], [torque] (as for ``llgsot diagram``), [pulse] (its shape; the
+amplitude and duration are swept), [wer]: amplitudes and durations (grids), the
+write_error_rate options, and optionally read_currents (a grid) with read_duration for the
+read-disturb rate against read current. Writes the dataset (netCDF) and, with --plot, a
+figure, both atomically.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+
+from .._io import save_dataset
+from .config import Key, Section, from_library, load_toml, magnet_from, output_path, pulse_from, \
+    section, torque_from, unknown_sections
+
+SECTIONS = ("magnet", "torque", "pulse", "model", "wer")
+
+
+def wer_section() -> Section:
+    """The [wer] section, built from the library signature of write_error_map."""
+    from ..reliability.sweep import write_error_map
+
+    kinds = {"amplitudes": "grid", "durations": "grid", "field": "vector3", "temperature": "number",
+             "relax": "number", "rel_error": "number", "seed": "integer", "executor": "string",
+             "max_trajectories": "integer"}
+    keys = from_library(write_error_map, ["amplitudes", "durations", "field", "temperature",
+                                          "relax", "rel_error", "method", "seed",
+                                          "max_trajectories", "executor"], kinds=kinds,
+                        choices={"method": ("auto", "direct", "ams"),
+                                 "executor": ("serial", "processes")})
+    keys["read_currents"] = Key("read_currents", "grid", None,
+                                "read current densities (A/m^2) for the read-disturb rate")
+    keys["read_duration"] = Key("read_duration", "number", None,
+                                "read pulse length (s); required with read_currents")
+    return Section("wer", "llgsot.write_error_map", "Write error rates over pulse amplitude x "
+                   "duration (`llgsot wer`), optionally the read-disturb rate.", keys)
+
+
+def register(sub):
+    w = sub.add_parser("wer", help="write error rate waterfall ([wer] section)",
+                       description=__doc__.split("\n\n")[1].replace("\n", " "))
+    w.add_argument("config", help="TOML file: [magnet], [torque], [pulse], [wer]")
+    w.add_argument("-o", "--output", required=True, help="netCDF file")
+    w.add_argument("--plot", help="PNG of the waterfall (and the read-disturb rate)")
+    w.add_argument("--checkpoint", help="checkpoint file (resume a killed sweep)")
+    w.add_argument("--no-progress", action="store_true")
+    w.set_defaults(func=wer_cmd)
+
+
+def wer_cmd(args) -> int:
+    import numpy as np
+
+    from ..reliability.rates import read_disturb_rate
+    from ..reliability.sweep import wer_slopes, write_error_map
+
+    output_path("-o/--output", args.output)
+    for flag, path in (("--plot", args.plot), ("--checkpoint", args.checkpoint)):
+        if path is not None:
+            output_path(flag, path)
+    cfg = load_toml(args.config)
+    unknown_sections(cfg, SECTIONS)
+    w = section(cfg, "wer", wer_section())
+    magnet = magnet_from(cfg)
+    torque = torque_from(cfg, os.path.dirname(os.path.abspath(args.config)))
+    pulse = pulse_from(cfg)
+    read_currents = w.pop("read_currents", None)
+    read_duration = w.pop("read_duration", None)
+    if (read_currents is None) != (read_duration is None):
+        raise ValueError("config: wer.read_currents and wer.read_duration go together")
+    ds = write_error_map(magnet, torque, pulse, checkpoint=args.checkpoint,
+                         progress=not args.no_progress, **w)
+    slopes = wer_slopes(ds)
+    ds["decades_per_ns"] = ("amplitude", np.asarray(slopes["decades_per_ns"]),
+                            {"units": "1/ns", "long_name": "d log10 WER / d duration"})
+    ds["decades_per_10pct_current"] = ("duration",
+                                       np.asarray(slopes["decades_per_10pct_current"]),
+                                       {"units": "1", "long_name": "d log10 WER per 10 % of J"})
+    if read_currents is not None:
+        rd = []
+        for k, J in enumerate(read_currents):
+            r = read_disturb_rate(magnet, torque, dataclasses.replace(
+                pulse, amplitude=float(J), duration=float(read_duration)),
+                w.get("field", (0.0, 0.0, 0.0)), w.get("temperature", 300.0), w.get("relax"),
+                rel_error=w.get("rel_error", 0.1), method=w.get("method", "auto"),
+                seed=(w.get("seed") or 0) + 7919 * (k + 1), executor="serial")
+            rd.append((r.value, r.ci[0], r.ci[1]))
+        rd = np.asarray(rd)
+        ds = ds.assign_coords(read_current=("read_current", np.asarray(read_currents, float),
+                                            {"units": "A/m^2"}))
+        for i, name in enumerate(("read_disturb", "read_disturb_ci_low", "read_disturb_ci_high")):
+            ds[name] = ("read_current", rd[:, i], {"units": "1"})
+        ds.attrs["read_duration"] = float(read_duration)
+    save_dataset(ds, args.output)
+    for a, s in zip(ds["amplitude"].values, slopes["decades_per_ns"]):
+        print(f"J = {a:.4g} A/m^2: {s:.3g} decades of WER per ns")
+    print(f"wrote {args.output} ({ds['wer'].size} points)")
+    if args.plot is not None:
+        from ..reliability.figures import plot_wer
+
+        plot_wer(ds, args.plot)
+        print(f"wrote {args.plot}")
+    return 0
