@@ -252,8 +252,29 @@ def _micromag_sections() -> dict:
 
 
 #: the section builders, in the order of docs/cli.md
+def _reliability_sections() -> dict:
+    """[wer] (`llgsot wer`), built from the library signature of write_error_map."""
+    from ..reliability.sweep import write_error_map
+
+    kinds = {"amplitudes": "grid", "durations": "grid", "field": "vector3", "temperature": "number",
+             "relax": "number", "rel_error": "number", "seed": "integer", "executor": "string",
+             "max_trajectories": "integer"}
+    keys = from_library(write_error_map, ["amplitudes", "durations", "field", "temperature",
+                                          "relax", "rel_error", "method", "seed",
+                                          "max_trajectories", "executor"], kinds=kinds,
+                        choices={"method": ("auto", "direct", "ams"),
+                                 "executor": ("serial", "processes")})
+    keys["read_currents"] = Key("read_currents", "grid", None,
+                                "read current densities (A/m^2) for the read-disturb rate")
+    keys["read_duration"] = Key("read_duration", "number", None,
+                                "read pulse length (s); required with read_currents")
+    return {"wer": Section("wer", "llgsot.write_error_map", "Write error rates over pulse "
+                           "amplitude x duration (`llgsot wer`), optionally the read-disturb "
+                           "rate.", keys)}
+
+
 BUILDERS = (_model_sections, _dynamics_sections, _measurement_sections, _fit_sections,
-            _micromag_sections)
+            _micromag_sections, _reliability_sections)
 
 _CACHE: dict = {}
 
@@ -276,6 +297,7 @@ COMMANDS = {
     "st-fmr": (("magnet", "torque", "st_fmr"), ("model", "fmr_analysis")),
     "fit": (("model", "fit"), ("bounds",)),
     "micromag": (("layer", "torques", "pulse", "study"), ()),
+    "wer": (("magnet", "torque", "pulse", "wer"), ("model",)),
 }
 
 

@@ -12,30 +12,8 @@ import dataclasses
 import os
 
 from .._io import save_dataset
-from .config import Key, Section, from_library, load_toml, magnet_from, output_path, pulse_from, \
-    section, torque_from, unknown_sections
-
-SECTIONS = ("magnet", "torque", "pulse", "model", "wer")
-
-
-def wer_section() -> Section:
-    """The [wer] section, built from the library signature of write_error_map."""
-    from ..reliability.sweep import write_error_map
-
-    kinds = {"amplitudes": "grid", "durations": "grid", "field": "vector3", "temperature": "number",
-             "relax": "number", "rel_error": "number", "seed": "integer", "executor": "string",
-             "max_trajectories": "integer"}
-    keys = from_library(write_error_map, ["amplitudes", "durations", "field", "temperature",
-                                          "relax", "rel_error", "method", "seed",
-                                          "max_trajectories", "executor"], kinds=kinds,
-                        choices={"method": ("auto", "direct", "ams"),
-                                 "executor": ("serial", "processes")})
-    keys["read_currents"] = Key("read_currents", "grid", None,
-                                "read current densities (A/m^2) for the read-disturb rate")
-    keys["read_duration"] = Key("read_duration", "number", None,
-                                "read pulse length (s); required with read_currents")
-    return Section("wer", "llgsot.write_error_map", "Write error rates over pulse amplitude x "
-                   "duration (`llgsot wer`), optionally the read-disturb rate.", keys)
+from .config import command_sections, load_toml, magnet_from, output_path, pulse_from, section, \
+    torque_from, unknown_sections
 
 
 def register(sub):
@@ -60,8 +38,8 @@ def wer_cmd(args) -> int:
         if path is not None:
             output_path(flag, path)
     cfg = load_toml(args.config)
-    unknown_sections(cfg, SECTIONS)
-    w = section(cfg, "wer", wer_section())
+    unknown_sections(cfg, command_sections("wer"))
+    w = section(cfg, "wer")
     magnet = magnet_from(cfg)
     torque = torque_from(cfg, os.path.dirname(os.path.abspath(args.config)))
     pulse = pulse_from(cfg)
