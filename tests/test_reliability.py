@@ -262,3 +262,42 @@ def test_cli_wer_bad_key(tmp_path, capsys):
     assert main(["wer", str(cfg), "-o", str(tmp_path / "o.nc")]) == 2
     err = capsys.readouterr().err
     assert "wer.rel_eror" in err and len(err.strip().splitlines()) == 1
+
+
+# -- the SOT-MRAM cell through the same engine ------------------------------------------------------
+def _cell(**kw):
+    from llgsot import SOTCell
+
+    return SOTCell(free=magnet(), reference=(0.0, 0.0, 1.0), tmr=1.0, resistance_parallel=2e3, **kw)
+
+
+def test_cell_advance_is_simulates_heun():
+    """A cell with a bias field and a read current: the batch engine (STT term, merged drive)
+    against simulate's Heun, bitwise."""
+    cell = _cell(bias_field=(0.002, 0.0, 0.0), read_current=Pulse(40e-6, 0.2e-9))
+    p = Pulse(4e11, 0.2e-9)
+    m0 = np.tile([0.1, 0.0, math.sqrt(0.99)], (8, 1))
+    ds = simulate(cell, TORQUE, p, m0=m0, t_end=0.3e-9, dt=0.5e-12, method="heun",
+                  temperature=T, members=8, seed=5, save_every=50)
+    sysm = ensemble.ensemble_system(cell, TORQUE, p, (0, 0, 0), T, 0.5e-12, 0.3e-9)
+    seeds = np.random.SeedSequence(5).generate_state(8, dtype=np.uint64)
+    out, status = ensemble.advance(sysm, m0, np.zeros(8, int), 50, seeds)
+    assert not status.any()
+    np.testing.assert_array_equal(out, ds["m"].values)
+    # the read current acts: without it the trajectories differ
+    bare = ensemble.ensemble_system(cell.with_read_current(0.0), TORQUE, p, (0, 0, 0), T,
+                                    0.5e-12, 0.3e-9)
+    out0, _ = ensemble.advance(bare, m0, np.zeros(8, int), 50, seeds)
+    assert np.abs(out0 - out).max() > 1e-6
+
+
+def test_cell_write_error_rate_is_its_free_layers():
+    """With no read current, a cell whose bias field equals an external field gives the free
+    layer's write error rate in that field: the same trajectories, the same number."""
+    p = Pulse(3e11, 1.5e-9)
+    b = (0.0, 0.0, 0.0)
+    free = rates.write_error_rate(magnet(), TORQUE, p, field=b, relax=0.5e-9, method="direct",
+                                  seed=2, rel_error=0.3)
+    cell = rates.write_error_rate(_cell(), TORQUE, p, field=b, relax=0.5e-9, method="direct",
+                                  seed=2, rel_error=0.3)
+    assert cell.value == free.value and cell.n_trajectories == free.n_trajectories

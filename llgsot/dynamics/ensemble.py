@@ -21,11 +21,11 @@ from numba import prange
 
 from .. import _validate as v
 from .._jit import njit, pnjit
-from ..constants import MU0
-from . import kernels
+from .cell import SOTCell
 from .drive import as_current, as_field
 from .integrators import _MAXFLOAT
-from .kernels import field_at, interp_linear, interp_linear3, llg
+from .kernels import field_at, interp_linear, interp_linear3, interp_linear_col, llg, stt_field
+from .simulate import kernel_problem
 from .rng import normal
 
 
@@ -46,28 +46,23 @@ class EnsembleSystem:
 
 
 def ensemble_system(magnet, torque, current, field, temperature, dt, t_end) -> EnsembleSystem:
-    """Pack ``magnet``, ``torque`` (ConstantSOT, TableSOT or None), ``current`` (number, Pulse
-    or Waveform, A/m^2), ``field`` (3 numbers in T or a vector Waveform), ``temperature`` (K),
-    the step ``dt`` (s) and the end time ``t_end`` (s, rounded up to whole steps) for
-    :func:`advance`. The same parameter packing as :func:`llgsot.simulate`."""
+    """Pack ``magnet`` (a Macrospin or an SOTCell), ``torque`` (a torque object or None),
+    ``current`` (number, Pulse or Waveform, A/m^2), ``field`` (3 numbers in T or a vector
+    Waveform), ``temperature`` (K), the step ``dt`` (s) and the end time ``t_end`` (s, rounded
+    up to whole steps) for :func:`advance`, with :func:`llgsot.simulate`'s packing
+    (:func:`~.simulate.kernel_problem`)."""
     temperature = v.nonnegative("temperature", temperature, "K")
     dt = v.positive("dt", dt, "s")
     t_end = v.positive("t_end", t_end, "s")
     cur, _ = as_current(current)
     fld, _ = as_field(field)
-    if torque is None:
-        entries, (geom, coef) = {"kind": kernels.KIND_NONE}, kernels.empty_table()
-    else:
-        entries, geom, coef = torque.kernel_setup(magnet)
-    ux, uy, uz = magnet.easy_axis
-    nx, ny, nz = -MU0 * magnet.Ms * np.asarray(magnet.demag)
-    par = kernels.make_params(gamma_ll=magnet.gamma / (1.0 + magnet.damping**2),
-                              damping=magnet.damping, bk=magnet.anisotropy_field,
-                              ux=ux, uy=uy, uz=uz, nx=nx, ny=ny, nz=nz, **entries)
+    cell = None
+    if isinstance(magnet, SOTCell):
+        cell, magnet = magnet, magnet.free
+    pb, _ = kernel_problem(magnet, torque, cur, fld, cell)
     sigma_th = 0.0
     if temperature > 0:
         sigma_th = math.sqrt(magnet.thermal_diffusion(temperature) / dt) / magnet.gamma
-    pb = kernels.Problem(par, geom, coef, *cur.kernel_arrays(), *fld.kernel_arrays())
     return EnsembleSystem(pb, dt, sigma_th, max(1, math.ceil(t_end / dt - 1e-9)),
                           tuple(magnet.easy_axis))
 
@@ -131,6 +126,7 @@ def _advance_kernel(m0, start, save_every, dt, sigma_th, seeds, par_a, geom, coe
         par = par_a[0]
         gll = par.gamma_ll
         a = par.damping
+        stt = par.stt != 0
         mx = m0[k, 0]
         my = m0[k, 1]
         mz = m0[k, 2]
@@ -157,11 +153,21 @@ def _advance_kernel(m0, start, save_every, dt, sigma_th, seeds, par_a, geom, coe
             e0x, e0y, e0z = interp_linear3(fld_t, fld_v, t)
             e1x, e1y, e1z = interp_linear3(fld_t, fld_v, t + dt)
             bx, by, bz = field_at(mx, my, mz, J0, e0x, e0y, e0z, par, geom, coef)
+            if stt:  # a cell: the STT of the MTJ current (column 3 of the field drive)
+                sx, sy, sz = stt_field(mx, my, mz, interp_linear_col(fld_t, fld_v, t, 3), par)
+                bx += sx
+                by += sy
+                bz += sz
             kx, ky, kz = llg(mx, my, mz, bx + hx, by + hy, bz + hz, gll, a)
             px = mx + dt * kx
             py = my + dt * ky
             pz = mz + dt * kz
             bx, by, bz = field_at(px, py, pz, J1, e1x, e1y, e1z, par, geom, coef)
+            if stt:
+                sx, sy, sz = stt_field(px, py, pz, interp_linear_col(fld_t, fld_v, t + dt, 3), par)
+                bx += sx
+                by += sy
+                bz += sz
             fx, fy, fz = llg(px, py, pz, bx + hx, by + hy, bz + hz, gll, a)
             nx = mx + h2 * (kx + fx)
             ny = my + h2 * (ky + fy)

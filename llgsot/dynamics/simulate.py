@@ -38,6 +38,32 @@ class IntegrationError(RuntimeError):
         self.dataset = dataset
 
 
+
+def kernel_problem(magnet: Macrospin, torque, cur, fld, cell: SOTCell | None = None):
+    """The kernels' :class:`~.kernels.Problem` of a free layer ``magnet``, a ``torque`` (or None),
+    a current drive ``cur`` and a field drive ``fld`` (from :func:`~.drive.as_current`,
+    :func:`~.drive.as_field`), and of the ``cell`` the layer belongs to (None: a bare layer):
+    the one parameter packing of :func:`simulate` and :func:`llgsot.dynamics.ensemble.ensemble_system`.
+    Returns (problem, the cell's MTJ current waveform or None)."""
+    if torque is None:
+        entries, (geom, coef) = {"kind": kernels.KIND_NONE}, kernels.empty_table()
+    else:
+        entries, geom, coef = torque.kernel_setup(magnet)
+    if cell is not None:
+        entries = {**entries, **cell.kernel_entries()}
+    ux, uy, uz = magnet.easy_axis
+    nx, ny, nz = -MU0 * magnet.Ms * np.asarray(magnet.demag)
+    par = kernels.make_params(gamma_ll=magnet.gamma / (1.0 + magnet.damping**2),
+                              damping=magnet.damping, bk=magnet.anisotropy_field,
+                              ux=ux, uy=uy, uz=uz, nx=nx, ny=ny, nz=nz, **entries)
+    fld_t, fld_v = fld.kernel_arrays()
+    rd = None
+    if cell is not None:  # the cell's static fields and its MTJ current join the field drive
+        rd = read_waveform(cell)
+        fld_t, fld_v = merged_drive(fld, cell.static_field, rd, 1.0 / magnet.area)
+    return kernels.Problem(par, geom, coef, *cur.kernel_arrays(), fld_t, fld_v), rd
+
+
 def simulate(magnet: Macrospin | SOTCell, torque=None, current=0.0, field=(0.0, 0.0, 0.0), m0=(0.0, 0.0, 1.0),
              t_end=None, dt=None, method="rk4", temperature=0.0, members=1, seed=None,
              save_every=1, rtol=1e-8, atol=1e-10, max_steps=100_000_000, switching_axis=None,
@@ -160,21 +186,8 @@ def simulate(magnet: Macrospin | SOTCell, torque=None, current=0.0, field=(0.0, 
     times = save_idx * dt
 
     # -- parameters for the kernels
-    if torque is None:
-        entries, (geom, coef) = {"kind": kernels.KIND_NONE}, kernels.empty_table()
-    else:
-        entries, geom, coef = torque.kernel_setup(magnet)
-    if cell is not None:
-        entries = {**entries, **cell.kernel_entries()}
-    ux, uy, uz = magnet.easy_axis
-    nx, ny, nz = -MU0 * magnet.Ms * np.asarray(magnet.demag)
-    par = kernels.make_params(gamma_ll=magnet.gamma / (1.0 + magnet.damping**2),
-                              damping=magnet.damping, bk=magnet.anisotropy_field,
-                              ux=ux, uy=uy, uz=uz, nx=nx, ny=ny, nz=nz, **entries)
-    fld_t, fld_v = fld.kernel_arrays()
-    if cell is not None:  # the cell's static fields and its MTJ current join the field drive
-        rd = read_waveform(cell)
-        fld_t, fld_v = merged_drive(fld, cell.static_field, rd, 1.0 / magnet.area)
+    pb, rd = kernel_problem(magnet, torque, cur, fld, cell)
+    fld_t = pb.fld_t
     sigma_th = 0.0
     if temperature > 0:
         sigma_th = math.sqrt(magnet.thermal_diffusion(temperature) / dt) / magnet.gamma
@@ -186,7 +199,6 @@ def simulate(magnet: Macrospin | SOTCell, torque=None, current=0.0, field=(0.0, 
     # not depend on the ensemble size)
     seeds = ss.generate_state(members, dtype=np.uint64)
 
-    pb = kernels.Problem(par, geom, coef, *cur.kernel_arrays(), fld_t, fld_v)
     res = kernels.Results(np.empty((n_save, members, 3)), np.zeros(members),
                           np.full(members, np.nan), np.zeros(members, dtype=np.int64),
                           np.full(members, np.nan))
