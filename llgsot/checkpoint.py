@@ -4,7 +4,8 @@ Used by table builds and parameter studies alike (through :class:`llgsot.paralle
 Format: JSON lines. The first line is a header with everything that determines a point's
 value (for tables: model parameters, approximation, regime, rtol; for studies: the study's
 full specification); each further line holds one finished point keyed by a tuple of exact
-floats (for tables (fermi_energy, impurity_strength, theta); for sweeps the grid indices).
+floats (for tables (fermi_energy, impurity_strength, theta), with phi appended for sphere
+tables; for sweeps the grid indices).
 Floats round-trip exactly through ``repr``.
 
 Durability rules:
@@ -54,8 +55,11 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_close_in_child)
 
 
-def point_key(eps, w, theta):
-    return (float(eps), float(w), float(theta))
+def point_key(eps, w, theta, phi=None):
+    """Key of a table point: (eps, W, theta), and phi for a sphere table (exact floats)."""
+    if phi is None:
+        return (float(eps), float(w), float(theta))
+    return (float(eps), float(w), float(theta), float(phi))
 
 
 class Checkpoint:

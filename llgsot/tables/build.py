@@ -32,6 +32,7 @@ JUMP_DETECT_WIDTH = 0.02  # rad: below this an interval is tested for a jump
 JUMP_WIDTH = 1e-4  # rad: bracket width of a stored jump
 MIN_WIDTH = 1e-5  # rad: narrowest interval refined for accuracy
 CHUNK = 32  # angles per work item at most
+SPHERE_MAX_CALLS = 200000  # default safety limit on solver calls of a sphere table
 #: An interval is accepted when the interpolant built *without* its midpoint misses the
 #: solved midpoint by <= ACCEPT_FACTOR * tol. The midpoint then becomes a node, and halving
 #: the spacing divides the O(h^3) Hermite error by 8, so the final error is ~tol/2 where the
@@ -40,8 +41,10 @@ ACCEPT_FACTOR = 4.0
 
 
 # -- the work item ------------------------------------------------------------------------
-def _solve_chunk(model_params, eps, approximation, regime, rtol, thetas, temperature=0.0):
-    """Worker: solve one parameter set at several angles (module-level, picklable).
+def _solve_chunk(model_params, eps, approximation, regime, rtol, thetas, temperature=0.0,
+                 phi=None):
+    """Worker: solve one parameter set at several angles (module-level, picklable); ``phi``
+    (rad) the common azimuth of a sphere table's points, None for a 1D table.
 
     The solver's warnings reach the caller through the work loop (:mod:`llgsot.parallel`).
     """
@@ -49,8 +52,9 @@ def _solve_chunk(model_params, eps, approximation, regime, rtol, thetas, tempera
 
     params = dict(model_params)
     model = model_class(params.pop("model_kind", "rashba"))(**params)
+    extra = {} if phi is None else {"phi": phi}
     r = response(model, eps, np.asarray(thetas, float), approximation=approximation,
-                 regime=regime, rtol=rtol, temperature=temperature)
+                 regime=regime, rtol=rtol, temperature=temperature, **extra)
     out = []
     for i in range(len(thetas)):
         out.append({"K": r.K[i], "K_err": r.K_err[i], "sigma": r.sigma[i], "sigma_err": r.sigma_err[i],
@@ -89,25 +93,30 @@ class _Evaluator:
         return self.loop.__exit__(*exc)
 
     def solve(self, requests):
-        """requests: list of (eps, W, theta). Returns a list of records in order."""
+        """requests: list of (eps, W, theta) or, for a sphere table, (eps, W, theta, phi).
+        Returns a list of records in order."""
         todo = {}
-        for eps, w, th in requests:
-            key = point_key(eps, w, th)
+        for req in requests:
+            eps, w, th = req[:3]
+            phi = req[3] if len(req) > 3 else None
+            key = point_key(*req)
             if key in self.cache:
                 continue
-            todo.setdefault((float(eps), float(w)), []).append(float(th))
+            todo.setdefault((float(eps), float(w), phi if phi is None else float(phi)),
+                            []).append(float(th))
         self.reused += sum(1 for r in requests if point_key(*r) in self.cache)
         chunks = []
-        for (eps, w), ths in todo.items():
+        for (eps, w, phi), ths in todo.items():
             params = {**self.model.as_dict(), "impurity_strength": w, "model_kind": self.model.KIND}
             ths = sorted(set(ths))
             # chunks of <= CHUNK angles, at least two per worker to balance the load
             nchunk = max(min(len(ths), self.loop.workers * 2), -(-len(ths) // CHUNK))
             for part in np.array_split(np.array(ths), nchunk):
                 if len(part):
-                    chunks.append(Chunk((params, eps, self.approximation, self.regime, self.rtol,
-                                         part.tolist(), self.temperature),
-                                        keys=[point_key(eps, w, th) for th in part]))
+                    args = (params, eps, self.approximation, self.regime, self.rtol,
+                            part.tolist(), self.temperature)
+                    chunks.append(Chunk(args if phi is None else args + (phi,),
+                                        keys=[point_key(eps, w, th, phi) for th in part]))
         for chunk, recs in zip(chunks, self.loop.run(_solve_chunk, chunks)):
             self.cache.update(zip(chunk.keys, recs))
             self.calls += len(recs)
@@ -199,16 +208,22 @@ def _refine(grids, ev, tol, max_calls):
 def build_table(model: TwoBandModel, fermi_energy, theta=None, approximation: str = "tmatrix",
                 regime: str = "dilute", executor=None, progress: bool = True, checkpoint=None,
                 tol: float = 1e-4, rtol: float | None = None, impurity_strength=None,
-                max_calls: int = 5000, temperature: float = 0.0) -> xr.Dataset:
-    """Tabulate K, sigma and the torque coefficients over theta in [0, pi] (azimuth 0).
+                max_calls: int | None = None, temperature: float = 0.0) -> xr.Dataset:
+    """Tabulate K, sigma and the torque coefficients over theta in [0, pi] (azimuth 0), or
+    K and sigma over the sphere for a model that is not rotation invariant.
 
     Parameters
     ----------
     model : TwoBandModel
-        The model (SI/eV parameters): a rotation-invariant one (RashbaFM, DiracFM, or a
-        RashbaDresselhausFM with beta = 0); a table over theta alone cannot describe any other.
+        The model (SI/eV parameters). A rotation-invariant one (``model.rotation_invariant``:
+        RashbaFM, DiracFM, RashbaDresselhausFM with beta = 0) gets a 1D table over theta.
+        Any other (RashbaDresselhausFM with beta != 0) gets a sphere table over (theta, phi)
+        (:func:`llgsot.tables.sphere.build_sphere_table`, with the symmetry of the model's
+        point group); it takes a scalar ``fermi_energy``, one impurity strength and the
+        adaptive grid (``theta`` None), and is returned as an ``xarray.Dataset`` of table
+        version 2 (open it with :class:`~llgsot.tables.sphere.SphereTable`).
     fermi_energy : float or 1-d array
-        Fermi energy (eV); an array adds a ``fermi_energy`` dimension.
+        Fermi energy (eV); an array adds a ``fermi_energy`` dimension (1D tables only).
     theta : None, int or 1-d array
         None (default): adaptive grid reaching ``tol``; int N: N equispaced angles on
         [0, pi]; array: exactly these angles (rad).
@@ -230,8 +245,8 @@ def build_table(model: TwoBandModel, fermi_energy, theta=None, approximation: st
         temperature > 0 the accuracy of the Fermi-window average, default min(1e-5, tol/10).
     impurity_strength : None or 1-d array
         Impurity strengths W~ (eV nm^2) to tabulate (adds a dimension); default the model's.
-    max_calls : int
-        Safety limit on solver calls.
+    max_calls : int, optional
+        Safety limit on solver calls; default 5000 (1D), 200000 (sphere table).
     temperature : float
         Temperature (K, >= 0): the response averaged over the Fermi window, as for
         :func:`llgsot.response`; ``fermi_energy`` is then the chemical potential.
@@ -239,18 +254,13 @@ def build_table(model: TwoBandModel, fermi_energy, theta=None, approximation: st
     Returns
     -------
     xarray.Dataset
-        See :mod:`llgsot.tables.schema`; attrs carry the provenance and ``solver_calls``.
+        See :mod:`llgsot.tables.schema` (sphere tables: :mod:`llgsot.tables.sphere.schema`);
+        attrs carry the provenance and ``solver_calls``.
     """
     from ..solver.response import APPROXIMATIONS, REGIMES
 
     if not isinstance(model, TwoBandModel):
         raise TypeError(f"`model` must be a llgsot model (RashbaFM, DiracFM, ...), got {type(model).__name__}")
-    if not model.rotation_invariant:
-        raise ValueError(
-            f"`model` {type(model).__name__} (point group {model.point_group}) is not invariant under "
-            "rotations about z: its response depends on the azimuth of m, and a table over theta "
-            "alone (azimuth 0) cannot describe it. Tables over the sphere are not implemented yet "
-            "(issue 19); use llgsot.response(model, eps, theta, phi) point by point")
     approximation = v.choice("approximation", approximation, APPROXIMATIONS)
     regime = v.choice("regime", regime, REGIMES)
     tol = v.in_range("tol", tol, 1e-8, 1e-1)
@@ -260,7 +270,9 @@ def build_table(model: TwoBandModel, fermi_energy, theta=None, approximation: st
         rtol = (min(1e-5, tol * 0.1) if temperature > 0 else
                 min(1e-8, tol * 1e-3) if regime == "dilute" else tol * 1e-2)
     rtol = v.in_range("rtol", rtol, 1e-14, 1e-2)
-    max_calls = v.count("max_calls", max_calls)
+    sphere = not model.rotation_invariant
+    max_calls = v.count("max_calls", (SPHERE_MAX_CALLS if sphere else 5000)
+                        if max_calls is None else max_calls)
     if not isinstance(progress, (bool, np.bool_)):
         raise TypeError(f"`progress` must be True or False, got {progress!r}")
     if checkpoint is not None and not isinstance(checkpoint, (str, os.PathLike)):
@@ -272,6 +284,10 @@ def build_table(model: TwoBandModel, fermi_energy, theta=None, approximation: st
     for w in w_arr:
         v.nonzero("impurity_strength", w, "eV nm^2")
     adaptive = theta is None
+    if sphere:
+        return _sphere_table(model, eps_arr, np.ndim(fermi_energy), w_given, theta, approximation,
+                             regime, rtol, tol, temperature, executor, progress, checkpoint,
+                             max_calls)
     if not adaptive:
         if np.ndim(theta) == 0:
             theta = np.linspace(0.0, math.pi, v.count("theta", theta, min=2))
@@ -384,4 +400,54 @@ def build_table(model: TwoBandModel, fermi_energy, theta=None, approximation: st
                        "other azimuths by K(th, ph) = R3(ph) K(th, 0) R2(ph)^T",
         "title": "llgsot torque table",
     })
+    return ds
+
+
+# -- sphere tables of models without full rotational symmetry ---------------------------
+def point_group_of(model):
+    """The :class:`~llgsot.tables.sphere.group.PointGroup` of ``model.point_group`` (a name)."""
+    from .sphere import group as g
+
+    groups = {"C_inf_v": lambda: g.c_nv(None), "C_2v": g.c2v_rd, "C_1": g.trivial}
+    name = model.point_group
+    if name not in groups:
+        raise ValueError(f"model {type(model).__name__} declares point group {name!r}, which has no "
+                         f"sphere-table group; known: {sorted(groups)}")
+    return groups[name]()
+
+
+def _sphere_table(model, eps_arr, eps_ndim, w_given, theta, approximation, regime, rtol, tol,
+                  temperature, executor, progress, checkpoint, max_calls):
+    """build_table for a model that is not rotation invariant: a sphere table whose points
+    are solved through the work loop (executor, checkpoint and progress as for 1D tables)."""
+    from .sphere.build import build_sphere_table
+
+    if eps_ndim != 0 or len(eps_arr) != 1:
+        raise ValueError(f"`fermi_energy` must be a scalar (eV) for a sphere table (model "
+                         f"{type(model).__name__}, point group {model.point_group}); got "
+                         f"{len(eps_arr)} values: build one table per Fermi energy")
+    if w_given:
+        raise ValueError("`impurity_strength` must be None for a sphere table (model "
+                         f"{type(model).__name__}, point group {model.point_group}): set the "
+                         "model's impurity_strength and build one table per value")
+    if theta is not None:
+        raise ValueError("`theta` must be None for a sphere table (model "
+                         f"{type(model).__name__}, point group {model.point_group}): its grid "
+                         "over (theta, phi) is adaptive")
+    eps, w = float(eps_arr[0]), float(model.impurity_strength)
+
+    est = 3000 * (0.001 if regime == "dilute" else 0.003)
+    with resolve_executor(executor, expected_seconds=est) as ex, \
+            _Evaluator(model, approximation, regime, rtol, ex, progress, checkpoint,
+                       temperature) as ev:
+        def f(th, ph):
+            recs = ev.solve([(eps, w, t, p) for t, p in zip(th, ph)])
+            return (np.array([r["K"] for r in recs]), np.array([r["sigma"] for r in recs]),
+                    np.array([r["K_err"] for r in recs]), np.array([r["sigma_err"] for r in recs]))
+
+        attrs = {**model.attrs(), "fermi_energy": eps, "approximation": approximation,
+                 "regime": regime, "rtol": rtol, "temperature": temperature}
+        ds = build_sphere_table(f, point_group_of(model), tol=tol, max_calls=max_calls,
+                                attrs=attrs)
+    ds.attrs["reused_points"] = ev.reused
     return ds
