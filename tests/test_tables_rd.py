@@ -28,8 +28,13 @@ def rd(beta_over_alpha=0.2):
 
 
 @pytest.fixture(scope="module")
-def ds():
-    return llgsot.build_table(rd(), EPS, tol=TOL, progress=False, executor="serial")
+def ck(tmp_path_factory):
+    return tmp_path_factory.mktemp("rd") / "rd.jsonl"
+
+
+@pytest.fixture(scope="module")
+def ds(ck):
+    return llgsot.build_table(rd(), EPS, tol=TOL, progress=False, executor="serial", checkpoint=ck)
 
 
 def direct(model, th, ph):
@@ -49,6 +54,16 @@ def test_rd_table_is_a_sphere_table_with_provenance(ds):
     assert a["regime"] == "dilute" and a["fermi_energy"] == EPS and a["tol"] == TOL
     assert a["lines_computed"] < ds.sizes["phi"]  # symmetry saved lines
     assert model_from_attrs(a) == rd()
+
+
+def test_rd_table_restarts_from_its_checkpoint(ds, ck):
+    """The checkpoint holds every (theta, phi) point; a rebuild solves none of them again
+    and gives the same table."""
+    again = llgsot.build_table(rd(), EPS, tol=TOL, progress=False, executor="serial",
+                               checkpoint=ck)
+    assert again.attrs["reused_points"] >= ds.attrs["solver_calls"] > 0
+    assert np.array_equal(again.K.values, ds.K.values)
+    assert np.array_equal(again.theta_node.values, ds.theta_node.values)
 
 
 def test_rd_table_against_direct_solves_at_random_m(ds):
