@@ -25,19 +25,12 @@ from ..models import TwoBandModel, model_class
 from ..checkpoint import point_key
 from ..parallel import Chunk, WorkLoop, resolve_executor
 from . import schema
+from .grid import ACCEPT_FACTOR, JUMP_DETECT_WIDTH, JUMP_WIDTH, MIN_WIDTH, _scales  # noqa: F401
 from .hermite import bessel_slopes, hermite_eval
 
 N_INIT = 9  # initial nodes on [0, pi/2]
-JUMP_DETECT_WIDTH = 0.02  # rad: below this an interval is tested for a jump
-JUMP_WIDTH = 1e-4  # rad: bracket width of a stored jump
-MIN_WIDTH = 1e-5  # rad: narrowest interval refined for accuracy
 CHUNK = 32  # angles per work item at most
 SPHERE_MAX_CALLS = 200000  # default safety limit on solver calls of a sphere table
-#: An interval is accepted when the interpolant built *without* its midpoint misses the
-#: solved midpoint by <= ACCEPT_FACTOR * tol. The midpoint then becomes a node, and halving
-#: the spacing divides the O(h^3) Hermite error by 8, so the final error is ~tol/2 where the
-#: data are smooth (measured against direct solves: docs/tables.md).
-ACCEPT_FACTOR = 4.0
 
 
 # -- the work item ------------------------------------------------------------------------
@@ -149,14 +142,6 @@ def _mirrored(nodes, recs, jumps):
     half_j = np.array([(a, b) in jumps for a, b in zip(t[:-1], t[1:])], bool)
     full_j = np.concatenate([half_j, half_j[::-1]])
     return full_t, full_v, full_j
-
-
-def _scales(vals):
-    """Per-component magnitude scale for relative errors (floor: 1e-3 of the block max)."""
-    s = np.abs(vals).max(axis=0)
-    for block in (schema.K_COLUMNS, schema.SIGMA_COLUMNS):
-        s[block] = np.maximum(s[block], 1e-3 * s[block].max() + 1e-300)
-    return s
 
 
 def _refine(grids, ev, tol, max_calls):

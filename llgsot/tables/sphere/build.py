@@ -33,7 +33,7 @@ import numpy as np
 from ... import __version__
 from ... import _validate as v
 from .. import schema as s1
-from ..build import ACCEPT_FACTOR, JUMP_DETECT_WIDTH, JUMP_WIDTH, MIN_WIDTH, _scales
+from ..grid import ACCEPT_FACTOR, JUMP_DETECT_WIDTH, JUMP_WIDTH, MIN_WIDTH, _scales
 from ..hermite import bessel_slopes, hermite_eval
 from . import schema
 from .group import PointGroup
