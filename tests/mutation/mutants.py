@@ -181,4 +181,12 @@ MUTANTS = [
     ("Brown's rate without sigma^(3/2)", "llgsot/reliability/retention.py",
      "pre = sigma**1.5 / (math.sqrt(math.pi) * tau_n)", "pre = sigma / (math.sqrt(math.pi) * tau_n)",
      "tests/test_reliability.py -k 'retention and 15'"),
+    # --- sphere3 ---
+    ("sphere build_table: the worker solves every point at azimuth 0", "llgsot/tables/build.py",
+     'extra = {} if phi is None else {"phi": phi}', "extra = {}",
+     "tests/test_tables_rd.py -k 'random_m or derived_lines'"),
+    ("sphere build_table: checkpoint key without phi", "llgsot/checkpoint.py",
+     "return (float(eps), float(w), float(theta), float(phi))",
+     "return (float(eps), float(w), float(theta))",
+     "tests/test_tables_rd.py -k 'random_m or derived_lines'"),
 ]
