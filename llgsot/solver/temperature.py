@@ -154,6 +154,10 @@ class _Solver:
         # critical energies per angle: within rounding of one the solver may refuse (K = 0)
         self.edges = edges if edges is not None else [np.array([b]) for b in bottoms]
         self.phi = float(phi)
+        # only a model with a gap inside its window range (a Dirac cone) has energies without
+        # a Fermi surface between the floor and the cutoff; for a closed Fermi sea the nodes
+        # never lie below the band bottom, and the check would cost ~0.15 ms per node
+        self.gapped = not model.closed_fermi_sea
         self.kw = dict(phi=phi, approximation=approximation, regime=regime, rtol=rtol)
         self.response = response
         self.key = (repr(model), approximation, regime, float(rtol), float(phi))
@@ -176,7 +180,7 @@ class _Solver:
             todo = []
             for i in idx:
                 row = SOLVE_CACHE.get((self.key, e, float(self.thetas[i])))
-                if row is None and self._empty(e, i):
+                if row is None and self.gapped and self._empty(e, i):
                     row = np.zeros((2, N_VAL))  # no Fermi surface (in a gap): K = 0, no solve
                     SOLVE_CACHE.put((self.key, e, float(self.thetas[i])), row)
                     self.hits -= 1
