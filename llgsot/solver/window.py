@@ -175,7 +175,13 @@ def _find_pole(e1, y1, e2, y2, solve1, c):
             e2, f2, ev = er, f, er
             f1, side = (f1 / 2 if side == 1 else f1), 1
         prev, er = er, e1 - f1 * (e2 - e1) / (f2 - f1)
-    amp = np.abs(v) * abs(ev - er) if v is not None else np.abs(y1) * 0.0
+    if v is None:  # the first regula falsi step already converged: one solve for A, at
+        # half the distance from e_r to the farther end of the bracket (else amp had no
+        # components: an IndexError in _split, seen in build_table at 300 K, finite regime)
+        far = e2 if abs(e2 - er) > abs(e1 - er) else e1
+        ev = 0.5 * (er + far)
+        v = solve1(ev)
+    amp = np.abs(v) * abs(ev - er)
     return er, abs(er - prev) + 1e-3 * abs(e2 - e1), amp
 
 
