@@ -343,7 +343,11 @@ def segments(lo, hi, edges, shared, mu, kT):
 def window(kT, mu, tol, x_max=None):
     if x_max is None:  # the weight beyond x_max is below tol/100
         x_max = min(X_MAX, math.log(100.0 / tol))
-    return x_max, [mu + kT * x for x in X_BREAKS if abs(x) < x_max]
+    # a break is kept if the piece beyond it is at least as long as the break is far out
+    # (|x_b| <= x_max / 2): a lone short tail piece (e.g. [10, 16] at tol = 1e-5) costs
+    # 15 solves for a weight ~ e^-10, and the e^-x weight is entire (the adaptive rule
+    # still splits the merged piece if its |K15 - G7| asks for it)
+    return x_max, [mu + kT * x for x in X_BREAKS if abs(x) <= 0.5 * x_max]
 
 
 def thermal_average(func, kT: float, mu: float, lo: float, hi: float, edges=(), tol: float = 1e-8,
