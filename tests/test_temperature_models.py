@@ -58,7 +58,8 @@ def test_models_at_small_temperature_follow_sommerfeld(kind):
             # the check has teeth: the T^2 correction is far above the tolerance in its
             # largest component, the T^4 bound small against it
             j = np.unravel_index(np.argmax(np.abs(c2)), c2.shape)
-            assert abs(k[1][j] * kT**2) > 20 * (2 * abs(k[2][j] * kT**4) + 3 * (r.K_err[j] + r0.K_err[j]))
+            bound = 2 * abs(k[2][j] * kT**4) + 3 * (r.K_err[j] + r0.K_err[j])
+            assert abs(k[1][j] * kT**2) > 20 * bound
 
 
 def test_dirac_gap_at_temperature():

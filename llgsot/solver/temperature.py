@@ -200,7 +200,8 @@ class _Solver:
                         rows += self._solve(e, [self.thetas[i]])
                     except ValueError:
                         near = self.edges[i]
-                        if float(np.min(np.abs(e - near))) > 1e-9 * max(float(np.abs(near).max()), 1e-6):
+                        scale = max(float(np.abs(near).max()), 1e-6)
+                        if float(np.min(np.abs(e - near))) > 1e-9 * scale:
                             raise
                         rows.append(np.zeros((2, N_VAL)))
             for i, row in zip(todo, rows):
