@@ -82,18 +82,7 @@ def check_writable(name: str, path) -> str:
         raise ValueError(f"{name}: {p!r} is not a file name")
     if os.path.isdir(p):
         raise ValueError(f"{name}: {p!r} is a directory, not a file")
-    folder = os.path.dirname(os.path.abspath(p))
-    probe = folder
-    while not os.path.exists(probe):
-        probe = os.path.dirname(probe)
-    if not os.path.isdir(probe):
-        raise ValueError(f"{name}: cannot write {p!r}: {probe!r} is a file, not a folder")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".llgsot-probe-", dir=probe)
-    except OSError as exc:
-        raise ValueError(f"{name}: cannot write {p!r} ({exc.strerror} in {probe!r})") from None
-    os.close(fd)
-    os.remove(tmp)
+    _probe_folder(name, os.path.dirname(os.path.abspath(p)), f"cannot write {p!r}")
     if os.path.exists(p) and not os.access(p, os.W_OK):
         raise ValueError(f"{name}: cannot overwrite {p!r} (permission denied)")
     return p
@@ -109,18 +98,25 @@ def check_dir_writable(name: str, path) -> str:
         raise ValueError(f"{name}: {p!r} is not a folder name")
     if os.path.exists(p) and not os.path.isdir(p):
         raise ValueError(f"{name}: {p!r} is a file, not a folder")
-    probe = os.path.abspath(p)
+    _probe_folder(name, os.path.abspath(p), f"cannot write into {p!r}")
+    return p
+
+
+def _probe_folder(name: str, folder: str, what: str) -> None:
+    """The one probe of :func:`check_writable` and :func:`check_dir_writable`: the nearest
+    existing ancestor of ``folder`` (itself included) must be a folder where a file can be
+    created (a probe file is made and removed); else ValueError ``"{name}: {what} ..."``."""
+    probe = folder
     while not os.path.exists(probe):
         probe = os.path.dirname(probe)
     if not os.path.isdir(probe):
-        raise ValueError(f"{name}: cannot create folder {p!r}: {probe!r} is a file")
+        raise ValueError(f"{name}: {what}: {probe!r} is a file, not a folder")
     try:
         fd, tmp = tempfile.mkstemp(prefix=".llgsot-probe-", dir=probe)
     except OSError as exc:
-        raise ValueError(f"{name}: cannot write into {p!r} ({exc.strerror} in {probe!r})") from None
+        raise ValueError(f"{name}: {what} ({exc.strerror} in {probe!r})") from None
     os.close(fd)
     os.remove(tmp)
-    return p
 
 
 def save_dataset(ds, path) -> str:
@@ -161,6 +157,27 @@ def json_ready(obj):
     return str(obj)
 
 
+def read_utf8(path, name: str, hint: str = "") -> str:
+    """The text of the UTF-8 file ``path`` (a byte-order mark, as Windows editors write, is
+    dropped); a directory, a missing or unreadable file or bytes that are not UTF-8 are a
+    ValueError starting with ``name`` (e.g. ``"config file 'a.toml'"``), ``hint`` appended
+    to the last."""
+    if os.path.isdir(path):
+        raise ValueError(f"{name} is a directory, not a file")
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+    except FileNotFoundError:
+        raise ValueError(f"{name} not found") from None
+    except OSError as exc:
+        raise ValueError(f"{name} cannot be read: {exc.strerror}") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{name} is not UTF-8 text (byte {exc.start}: "
+                         f"{raw[exc.start:exc.start + 1]!r}){hint}") from None
+
+
 def read_csv(path, what: str = "data file", text_rows: int = 0) -> tuple:
     """(header, text rows, numbers) of a CSV file as a spreadsheet writes it.
 
@@ -180,20 +197,7 @@ def read_csv(path, what: str = "data file", text_rows: int = 0) -> tuple:
     import numpy as np
 
     name = f"{what} {os.fspath(path)!r}"
-    if os.path.isdir(path):
-        raise ValueError(f"{name} is a directory, not a file")
-    try:
-        with open(path, "rb") as f:
-            raw = f.read()
-    except FileNotFoundError:
-        raise ValueError(f"{name} not found") from None
-    except OSError as exc:
-        raise ValueError(f"{name} cannot be read: {exc.strerror}") from None
-    try:
-        text = raw.decode("utf-8-sig").replace("\r\n", "\n")
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"{name} is not UTF-8 text (byte {exc.start}: {raw[exc.start:exc.start + 1]!r}); "
-                         "save it as CSV UTF-8") from None
+    text = read_utf8(path, name, "; save it as CSV UTF-8").replace("\r\n", "\n")
     pos, line_no, first = 0, 0, []
     while len(first) < 1 + text_rows and pos < len(text):
         end = text.find("\n", pos)

@@ -48,10 +48,28 @@ def _common(path, command_section):
     return cfg, sec, magnet_from(cfg), torque_from(cfg, base)
 
 
-def simulate_cmd(args) -> int:
-    for flag, path in (("-o/--output", args.output), ("--plot", args.plot)):
+def _check_outputs(*flags) -> None:
+    """Check each given (flag, path) output before any computation (a None path: not asked)."""
+    for flag, path in flags:
         if path is not None:
             output_path(flag, path)
+
+
+def _write(ds, output, plot, plotter: str, note: str = "") -> None:
+    """Save ``ds`` to ``output`` and draw it with ``llgsot.plotting.<plotter>`` into ``plot``
+    (each only if given), printing every path written (``note`` after the dataset's)."""
+    if output is not None:
+        save_dataset(ds, output)
+        print(f"wrote {output}{note}")
+    if plot is not None:
+        from .. import plotting
+
+        getattr(plotting, plotter)(ds, plot)
+        print(f"wrote {plot}")
+
+
+def simulate_cmd(args) -> int:
+    _check_outputs(("-o/--output", args.output), ("--plot", args.plot))
     from ..dynamics import simulate
 
     cfg, r, magnet, torque = _common(args.config, "run")
@@ -71,14 +89,7 @@ def simulate_cmd(args) -> int:
     print(f"final m (member 0): ({m[-1, 0, 0]:+.4f}, {m[-1, 0, 1]:+.4f}, {m[-1, 0, 2]:+.4f}); "
           f"switched: {int(ds['switched'].values.sum())}/{members}; "
           f"switching time (member 0): {float(ds['switching_time'].values[0]):.4g} s")
-    if args.output is not None:
-        save_dataset(ds, args.output)
-        print(f"wrote {args.output}")
-    if args.plot is not None:
-        from ..plotting import plot_trajectory
-
-        plot_trajectory(ds, args.plot)
-        print(f"wrote {args.plot}")
+    _write(ds, args.output, args.plot, "plot_trajectory")
     return 0
 
 
@@ -98,20 +109,11 @@ def critical_cmd(args) -> int:
 
 
 def diagram_cmd(args) -> int:
-    output_path("-o/--output", args.output)
-    for flag, path in (("--plot", args.plot), ("--checkpoint", args.checkpoint)):
-        if path is not None:
-            output_path(flag, path)
+    _check_outputs(("-o/--output", args.output), ("--plot", args.plot), ("--checkpoint", args.checkpoint))
     from ..studies import switching_diagram
 
     cfg, d, magnet, torque = _common(args.config, "diagram")
     ds = switching_diagram(magnet, torque, pulse_from(cfg), checkpoint=args.checkpoint,
                            progress=not args.no_progress, **d)
-    save_dataset(ds, args.output)
-    print(f"wrote {args.output} ({ds['switched'].size} points)")
-    if args.plot is not None:
-        from ..plotting import plot_diagram
-
-        plot_diagram(ds, args.plot)
-        print(f"wrote {args.plot}")
+    _write(ds, args.output, args.plot, "plot_diagram", f" ({ds['switched'].size} points)")
     return 0

@@ -9,30 +9,19 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
+from .._io import read_utf8
 from .values import parse_value
 
 
 def load_toml(path) -> dict:
     """The parsed config; a missing, unreadable, non-UTF-8 or invalid file is a ValueError
     naming it."""
-    name = repr(os.fspath(path))
-    if os.path.isdir(path):
-        raise ValueError(f"config file {name} is a directory")
-    try:
-        with open(path, "rb") as f:
-            raw = f.read()
-    except FileNotFoundError:
-        raise ValueError(f"config file {name} not found") from None
-    except OSError as exc:
-        raise ValueError(f"config file {name} cannot be read: {exc.strerror}") from None
-    try:
-        text = raw.decode("utf-8-sig")  # a byte-order mark (Windows editors) is not content
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"config file {name} is not UTF-8 text (byte {exc.start})") from None
+    name = f"config file {os.fspath(path)!r}"
+    text = read_utf8(path, name)
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"config file {name} is not valid TOML: {exc}") from None
+        raise ValueError(f"{name} is not valid TOML: {exc}") from None
 
 
 def unknown_sections(cfg: dict, allowed) -> None:

@@ -60,6 +60,18 @@ def kernel_arrays(arrays):
 
 
 @_inline
+def _rotate_block(cp, sp, xx, xy, yx, yy):
+    """R2 B R2^T of the 2x2 block B = [[xx, xy], [yx, yy]], R2 the rotation by phi about z
+    (cp, sp = cos phi, sin phi): columns first, then rows (the K and sigma blocks of
+    :func:`sphere_rows`; inlined in numba IR, so the kernel runs as before)."""
+    a0 = cp * xx - sp * xy
+    a1 = sp * xx + cp * xy
+    a2 = cp * yx - sp * yy
+    a3 = sp * yx + cp * yy
+    return cp * a0 - sp * a2, cp * a1 - sp * a3, sp * a0 + cp * a2, sp * a1 + cp * a3
+
+
+@_inline
 def sphere_rows(mx, my, mz, geom, coef):
     """The ten lab-frame entries (Kxx, Kxy, Kyx, Kyy, Kzx, Kzy, sxx, sxy, syx, syy) at m."""
     rho = math.sqrt(mx * mx + my * my)
@@ -159,24 +171,10 @@ def sphere_rows(mx, my, mz, geom, coef):
         cp = 1.0
         sp = 0.0
     # Kb R2^T: columns (x, y) -> (c x - s y, s x + c y)
-    a0 = cp * r0 - sp * r1
-    a1 = sp * r0 + cp * r1
-    a2 = cp * r2 - sp * r3
-    a3 = sp * r2 + cp * r3
+    kxx, kxy, kyx, kyy = _rotate_block(cp, sp, r0, r1, r2, r3)
     kzx = cp * r4 - sp * r5
     kzy = sp * r4 + cp * r5
-    kxx = cp * a0 - sp * a2
-    kxy = cp * a1 - sp * a3
-    kyx = sp * a0 + cp * a2
-    kyy = sp * a1 + cp * a3
-    b0 = cp * r6 - sp * r7
-    b1 = sp * r6 + cp * r7
-    b2 = cp * r8 - sp * r9
-    b3 = sp * r8 + cp * r9
-    sxx = cp * b0 - sp * b2
-    sxy = cp * b1 - sp * b3
-    syx = sp * b0 + cp * b2
-    syy = sp * b1 + cp * b3
+    sxx, sxy, syx, syy = _rotate_block(cp, sp, r6, r7, r8, r9)
     ct = mz / math.sqrt(rho * rho + mz * mz)
     wn = 0.5 * (1.0 + ct)
     ws = 0.5 * (1.0 - ct)

@@ -40,6 +40,14 @@ from ..constants import EV_TO_MEV, MEV_TO_EV
 EDGE_RTOL = 1e-10
 #: version of the model attributes written into table files (``model_attrs_version``)
 ATTRS_VERSION = 2
+#: units of the parameters every model has (exchange, disorder, cutoff), unpacked into each
+#: model's ``UNITS``
+SHARED_UNITS = {
+    "delta_xc": "eV",
+    "impurity_density": "m^-2",
+    "impurity_strength": "eV nm^2",
+    "cutoff": "nm^-1",
+}
 
 
 @dataclass(frozen=True)

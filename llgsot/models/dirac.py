@@ -17,7 +17,7 @@ import numpy as np
 from .. import _validate as v
 from ..constants import EV_TO_MEV, EVM_TO_MEVNM, HBAR2_2ME_MEV_NM2, HBAR_EV_S, MEV_TO_EV
 from ..constants import EVNM2_TO_MEVNM2, PER_M2_TO_PER_NM2
-from .base import EDGE_RTOL
+from .base import EDGE_RTOL, SHARED_UNITS
 from .rashba import InternalParams, IsotropicTwoBand, band_critical_energies, band_minima
 from .rashba import check_impurities, fermi_centre
 
@@ -53,10 +53,7 @@ class DiracFM(IsotropicTwoBand):
     KIND = "dirac"
     UNITS = {  # noqa: RUF012
         "velocity": "m/s",
-        "delta_xc": "eV",
-        "impurity_density": "m^-2",
-        "impurity_strength": "eV nm^2",
-        "cutoff": "nm^-1",
+        **SHARED_UNITS,
         "m_eff": "m_e",
     }
     FREE = ("impurity_strength", "impurity_density", "delta_xc", "velocity")
@@ -146,11 +143,10 @@ class DiracFM(IsotropicTwoBand):
         e0 = p.c * p.kc**2
         s = EDGE_RTOL * self.energy_scale_meV()
         if not (float((e0 - r).max()) < eps - s and eps + s < float((e0 + r).min())):
-            raise ValueError(
-                f"`cutoff` = {self.cutoff!r} nm^-1: at fermi_energy={eps * MEV_TO_EV:.6g} eV, "
-                f"theta={th:.6g} a Fermi contour reaches |k| = k_c (the Fermi energy must lie "
-                f"between the bands on the cutoff circle, ({float((e0 - r).max()) * MEV_TO_EV:.6g}, "
-                f"{float((e0 + r).min()) * MEV_TO_EV:.6g}) eV)")
+            lo, up = float((e0 - r).max()) * MEV_TO_EV, float((e0 + r).min()) * MEV_TO_EV
+            raise self._contour_at_cutoff(
+                eps, th, f"the Fermi energy must lie between the bands on the cutoff circle, ({lo:.6g}, "
+                         f"{up:.6g}) eV")
 
     def fermi_centre(self, eps: float, theta: float, phi: float = 0.0) -> tuple:
         """The cone's centre k0 = (0, Delta_x/(hbar v)) (c = 0: every contour is a circle

@@ -20,7 +20,7 @@ import numpy as np
 from .. import _validate as v
 from ..constants import EV_TO_MEV, EVM_TO_MEVNM, EVNM2_TO_MEVNM2, HBAR2_2ME_MEV_NM2, MEV_TO_EV
 from ..constants import PER_M2_TO_PER_NM2
-from .base import EDGE_RTOL, SolverParams, TwoBandModel
+from .base import EDGE_RTOL, SHARED_UNITS, SolverParams, TwoBandModel
 
 #: smallest |impurity_strength| (eV nm^2) whose scattering rates are representable
 MIN_IMPURITY_STRENGTH = 1e-20
@@ -109,11 +109,17 @@ class IsotropicTwoBand(TwoBandModel):
                 f"disc; use cutoff > {cutoff_needed(p, eps, th):.6g} nm^-1")
         cmin = circle_minimum(p, th)
         if eps >= cmin - EDGE_RTOL * s:
-            raise ValueError(
-                f"`cutoff` = {self.cutoff!r} nm^-1 is too small for fermi_energy="
-                f"{eps * MEV_TO_EV:.6g} eV: at theta={th:.6g} the Fermi contour reaches |k| = k_c "
-                f"(allowed: fermi_energy < {cmin * MEV_TO_EV:.6g} eV at this cutoff, or cutoff > "
-                f"{cutoff_needed(p, eps, th):.6g} nm^-1)")
+            raise self._contour_at_cutoff(
+                eps, th, f"allowed: fermi_energy < {cmin * MEV_TO_EV:.6g} eV at this cutoff, or "
+                         f"cutoff > {cutoff_needed(p, eps, th):.6g} nm^-1")
+
+    def _contour_at_cutoff(self, eps: float, th: float, allowed: str) -> ValueError:
+        """The error (``cutoff``) of a Fermi contour at eps (meV), theta = ``th`` reaching
+        |k| = k_c; ``allowed``: what would be accepted."""
+        return ValueError(
+            f"`cutoff` = {self.cutoff!r} nm^-1 is too small for fermi_energy="
+            f"{eps * MEV_TO_EV:.6g} eV: at theta={th:.6g} the Fermi contour reaches |k| = k_c "
+            f"({allowed})")
 
     def fermi_centre(self, eps: float, theta: float, phi: float = 0.0) -> tuple:
         """The midpoint of the innermost Fermi-sea chord on the axis of the pockets' shift
@@ -157,10 +163,7 @@ class RashbaFM(IsotropicTwoBand):
     UNITS = {  # noqa: RUF012  (class constant, not a field: no annotation)
         "m_eff": "m_e",
         "alpha": "eV m",
-        "delta_xc": "eV",
-        "impurity_density": "m^-2",
-        "impurity_strength": "eV nm^2",
-        "cutoff": "nm^-1",
+        **SHARED_UNITS,
     }
     FREE = ("impurity_strength", "impurity_density", "delta_xc", "alpha", "m_eff")
 

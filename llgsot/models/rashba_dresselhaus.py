@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from .. import _validate as v
 from ..constants import EV_TO_MEV, EVM_TO_MEVNM, EVNM2_TO_MEVNM2, HBAR2_2ME_MEV_NM2
 from ..constants import PER_M2_TO_PER_NM2
-from .base import SolverParams, TwoBandModel
+from .base import SHARED_UNITS, SolverParams, TwoBandModel
 from .rashba import check_impurities
 
 
@@ -55,10 +55,7 @@ class RashbaDresselhausFM(TwoBandModel):
         "m_eff": "m_e",
         "alpha": "eV m",
         "beta": "eV m",
-        "delta_xc": "eV",
-        "impurity_density": "m^-2",
-        "impurity_strength": "eV nm^2",
-        "cutoff": "nm^-1",
+        **SHARED_UNITS,
     }
     FREE = ("impurity_strength", "impurity_density", "delta_xc", "alpha", "beta", "m_eff")
 

@@ -19,14 +19,15 @@ import numpy as np
 
 from .._jit import njit
 from .pauli import pmul
-from .rays import clean_ray, ddpoly, level_step, node_angle, ray_coefficients
+from .rays import (D_CHECK, D_COND, D_CUTOFF, D_LEVEL, D_NODES, D_RESID, D_STAR, clean_ray,  # noqa: F401
+                   ddpoly, level_step, node_angle, ray_coefficients, record_level)
 from .scattering import tau_plus, upsilon
 
 N0_NODES = 8
 MAX_LEVEL = 12  # up to 8 * 2^12 = 32768 nodes
 
 # diagnostics slots
-D_LEVEL, D_NODES, D_STAR, D_CUTOFF, D_WARD, D_COND, D_RESID = 0, 1, 2, 3, 4, 5, 6
+D_WARD = D_CHECK
 N_DIAG = 8
 
 
@@ -262,11 +263,7 @@ def dilute_point(c, lxx, lxy, lyx, lyy, dx, dy, dz, eps, cx, cy, kc, W, n, appro
             for m in range(4):
                 g0_out[m] = g0[m]
                 tau_out[m] = tau[m]
-            diag[D_LEVEL] = level
-            diag[D_NODES] = N
             diag[D_STAR] = star_bad
             diag[D_CUTOFF] = cut_bad
-            diag[D_WARD] = ward
-            diag[D_COND] = cond
-            diag[D_RESID] = rel
+            record_level(diag, level, N, ward, cond, rel)
             return

@@ -18,13 +18,14 @@ import numpy as np
 from .._jit import njit
 from .pauli import pmul, ptr, sigma_times
 from .quartic import poly_roots
-from .rays import (clean_ray, dpoly, level_step, log_segment, node_angle,
-                   ray_coefficients, ray_length)
+from .rays import (D_CHECK, D_COND, D_CUTOFF, D_LEVEL, D_NODES, D_RESID, D_STAR,  # noqa: F401
+                   clean_ray, dpoly, level_step, log_segment, node_angle, ray_coefficients,
+                   ray_length, record_level)
 from .scattering import tau_plus, upsilon
 
 N0_NODES = 8
 
-D_LEVEL, D_NODES, D_STAR, D_CUTOFF, D_IMAG, D_COND, D_RESID, D_G0LEVEL = 0, 1, 2, 3, 4, 5, 6, 7
+D_IMAG, D_G0LEVEL = D_CHECK, 7
 N_DIAG = 8
 
 
@@ -194,9 +195,5 @@ def finite_point(c, lxx, lxy, lyx, lyy, dx, dy, dz, eps, cx, cy, kc, W, n, appro
         imag, cond = _finite_assemble(Nsum, Qsum, Qbsum, sbsum, N, n, U, K, S)
         stop, rel = level_step(level, level == max_level, rtol, K, Kprev, S, Sprev, K_err, S_err)
         if stop:
-            diag[D_LEVEL] = level
-            diag[D_NODES] = N
-            diag[D_IMAG] = imag
-            diag[D_COND] = cond
-            diag[D_RESID] = rel
+            record_level(diag, level, N, imag, cond, rel)
             return

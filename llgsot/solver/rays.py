@@ -166,6 +166,24 @@ def clean_ray(c, lxx, lxy, lyx, lyy, dx, dy, dz, eps, cx, cy, kc, phi, roots, I1
     return R, g0, g1, g2, g3
 
 
+#: diagnostics slots shared by the dilute and the finite-density kernels (slot 4: the
+#: kernel's own check, the Ward identity there, the imaginary part here; slot 7 is the
+#: finite kernel's g0 level)
+D_LEVEL, D_NODES, D_STAR, D_CUTOFF, D_CHECK, D_COND, D_RESID = 0, 1, 2, 3, 4, 5, 6
+
+
+@njit
+def record_level(diag, level, nodes, check, cond, rel):
+    """Write the diagnostics of the level that stopped the trapezoid nesting: its number,
+    node count, the kernel's check (slot D_CHECK), the condition number and the relative
+    change of :func:`level_step`."""
+    diag[D_LEVEL] = level
+    diag[D_NODES] = nodes
+    diag[D_CHECK] = check
+    diag[D_COND] = cond
+    diag[D_RESID] = rel
+
+
 @njit
 def level_step(level, last, rtol, K, Kprev, S, Sprev, K_err, S_err):
     """Convergence bookkeeping of the nested trapezoid levels.

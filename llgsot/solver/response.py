@@ -31,8 +31,6 @@ from .scattering import BORN, TMATRIX
 APPROXIMATIONS = ("tmatrix", "born")
 REGIMES = ("dilute", "finite")
 MAX_LEVEL = 12
-#: models whose finite-temperature response is implemented (solver/temperature.py)
-THERMAL_KINDS = ("rashba",)
 #: K_int (meV^-1 nm^-1, hbar = 1) -> K (1/(V m))
 K_TO_SI = ELECTRON_CHARGE / (2 * math.pi) / (MEV * NM)
 #: dimensionless conductivity bubble -> sigma (S)
@@ -206,10 +204,6 @@ def response(model: TwoBandModel, fermi_energy: float, theta, phi: float = 0.0,
 
     if temperature > 0:
         from .temperature import thermal_response
-
-        if model.KIND not in THERMAL_KINDS:
-            raise ValueError(f"`temperature` > 0 is implemented for the models {THERMAL_KINDS} "
-                             f"only, got a {type(model).__name__} (use temperature=0)")
 
         K, Kerr, S, Serr, torque, torque_err, diagnostics = thermal_response(
             model, eps_eV, th, phi, approximation, regime, rtol, temperature, response)

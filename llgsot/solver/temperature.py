@@ -26,7 +26,6 @@ from collections import OrderedDict
 import numpy as np
 
 from ..constants import K_B, EV
-from .. import model as _model
 from .. import spinorbit as _so
 from .. import layout as _layout
 from .window import (X_BREAKS, X_MAX, MAX_PANELS, adaptive, fermi, fermi_window_weight,  # noqa: F401
@@ -51,39 +50,52 @@ def kelvin_to_ev(temperature: float) -> float:
     return K_B * temperature / EV
 
 
-# -- band critical energies -----------------------------------------------------------------
-def band_critical_energies(model, theta: float) -> np.ndarray:
-    """Critical values (eV) of E_+(k) and E_-(k) at magnetization polar angle ``theta`` (rad),
-    azimuth 0: band minima, the local maximum and the saddle of E_-. Sorted, unique
-    (:func:`llgsot.model.band_critical_energies`, in eV)."""
-    p = model.internal()
-    return 1e-3 * _model.band_critical_energies(p.c, p.alpha, p.delta * math.sin(theta),
-                                                p.delta * math.cos(theta))
+# -- band critical energies (through the model interface) ---------------------------------------
+def band_critical_energies(model, theta: float, phi: float = 0.0) -> np.ndarray:
+    """Critical energies (eV) of both bands at magnetization (``theta``, ``phi``) (rad): band
+    minima and maxima, saddles, the points where the bands touch; for a gapped Dirac cone the
+    gap edges (:meth:`llgsot.models.TwoBandModel.critical_energies`). Sorted, unique."""
+    return np.unique(np.asarray(model.critical_energies(float(theta), float(phi)), float))
 
 
-def cutoff_energy(model, theta: float) -> float:
-    """Lowest energy (eV) of E_- on the cutoff circle |k| = k_c: above it the Fermi contour
-    of the lower band reaches k_c and the model has no complete Fermi surface."""
-    p = model.internal()
+def _circle_bands(model, theta, phi):
+    """(E_-, E_+) in eV on the cutoff circle |k| = k_c (2049 points)."""
+    p = model.solver_params()
     ph = np.linspace(0.0, 2 * math.pi, 2049)
-    kx, ky = p.kc * np.cos(ph), p.kc * np.sin(ph)
-    dx, dz = p.delta * math.sin(theta), p.delta * math.cos(theta)
-    e = p.c * p.kc**2 - np.sqrt(p.alpha**2 * kx**2 + (p.alpha * ky - dx) ** 2 + dz**2)
-    return float(e.min()) * 1e-3
+    lo, up = model.bands_meV(p.kc * np.cos(ph), p.kc * np.sin(ph), float(theta), float(phi))
+    return 1e-3 * lo, 1e-3 * up
+
+
+def cutoff_energy(model, theta: float, phi: float = 0.0) -> float:
+    """Highest energy (eV) with a complete Fermi surface inside |k| < k_c: the lowest energy
+    of the band that is occupied up to the cutoff circle (E_- for a closed Fermi sea,
+    E_+ for a Dirac cone, whose valence band is filled to the cutoff)."""
+    lo, up = _circle_bands(model, theta, phi)
+    return float((lo if model.closed_fermi_sea else up).min())
+
+
+def floor_energy(model, theta: float, phi: float = 0.0) -> tuple:
+    """(lowest energy (eV) of a complete Fermi surface, True if it is a band bottom): the
+    bottom of the lower band for a closed Fermi sea, else the highest energy of E_- on the
+    cutoff circle (below it a valence contour reaches k_c: a cut, not a band bottom)."""
+    if model.closed_fermi_sea:
+        return float(band_critical_energies(model, theta, phi).min()), True
+    return float(_circle_bands(model, theta, phi)[0].max()), False
 
 
 _THETA_SAMPLE = np.linspace(0.0, math.pi / 2, 17)
-_MODEL_RANGES: "OrderedDict[str, tuple]" = OrderedDict()
+_MODEL_RANGES: "OrderedDict[tuple, tuple]" = OrderedDict()
 
 
-def model_energy_range(model) -> tuple:
-    """(lowest band bottom, highest critical energy, lowest cutoff energy) over theta in
-    [0, pi] (eV; sampled on 17 angles of [0, pi/2], the bands being even about pi/2).
-    These fix the segments that all angles share, whatever angles a call asks for."""
-    key = repr(model)
+def model_energy_range(model, phi: float = 0.0) -> tuple:
+    """(lowest critical energy, highest critical energy, lowest cutoff energy) over theta
+    in [0, pi] at azimuth ``phi`` (eV; sampled on 17 angles of [0, pi/2], the bands being
+    even about pi/2: only m_z^2 enters). These fix the segments that all angles share,
+    whatever angles a call asks for."""
+    key = (repr(model), 0.0 if model.rotation_invariant else float(phi))
     if key not in _MODEL_RANGES:
-        crit = [band_critical_energies(model, t) for t in _THETA_SAMPLE]
-        top = min(cutoff_energy(model, t) for t in _THETA_SAMPLE)
+        crit = [band_critical_energies(model, t, key[1]) for t in _THETA_SAMPLE]
+        top = min(cutoff_energy(model, t, key[1]) for t in _THETA_SAMPLE)
         _MODEL_RANGES[key] = (min(c[0] for c in crit), max(c[-1] for c in crit), top)
         while len(_MODEL_RANGES) > 64:
             _MODEL_RANGES.popitem(last=False)
@@ -136,8 +148,16 @@ def _pack(r, i):
 class _Solver:
     """Batched, cached zero-temperature solves at given energies for subsets of the angles."""
 
-    def __init__(self, model, thetas, bottoms, phi, approximation, regime, rtol, response):
+    def __init__(self, model, thetas, bottoms, phi, approximation, regime, rtol, response,
+                 edges=None):
         self.model, self.thetas, self.bottoms = model, thetas, bottoms
+        # critical energies per angle: within rounding of one the solver may refuse (K = 0)
+        self.edges = edges if edges is not None else [np.array([b]) for b in bottoms]
+        self.phi = float(phi)
+        # only a model with a gap inside its window range (a Dirac cone) has energies without
+        # a Fermi surface between the floor and the cutoff; for a closed Fermi sea the nodes
+        # never lie below the band bottom, and the check would cost ~0.15 ms per node
+        self.gapped = not model.closed_fermi_sea
         self.kw = dict(phi=phi, approximation=approximation, regime=regime, rtol=rtol)
         self.response = response
         self.key = (repr(model), approximation, regime, float(rtol), float(phi))
@@ -160,6 +180,10 @@ class _Solver:
             todo = []
             for i in idx:
                 row = SOLVE_CACHE.get((self.key, e, float(self.thetas[i])))
+                if row is None and self.gapped and self._empty(e, i):
+                    row = np.zeros((2, N_VAL))  # no Fermi surface (in a gap): K = 0, no solve
+                    SOLVE_CACHE.put((self.key, e, float(self.thetas[i])), row)
+                    self.hits -= 1
                 if row is None:
                     todo.append(i)
                 else:
@@ -175,7 +199,9 @@ class _Solver:
                     try:
                         rows += self._solve(e, [self.thetas[i]])
                     except ValueError:
-                        if e - self.bottoms[i] > 1e-9 * max(abs(self.bottoms[i]), 1e-6):
+                        near = self.edges[i]
+                        scale = max(float(np.abs(near).max()), 1e-6)
+                        if float(np.min(np.abs(e - near))) > 1e-9 * scale:
                             raise
                         rows.append(np.zeros((2, N_VAL)))
             for i, row in zip(todo, rows):
@@ -184,19 +210,31 @@ class _Solver:
                 out[(e, i)] = (row[0], row[1])
         return out
 
+    def _empty(self, e, i):
+        """True where the model has no Fermi surface at energy e (eV) and angle i (the gap of
+        a Dirac cone; below the bands): the Fermi-surface response is zero there."""
+        try:
+            return bool(self.model.below_bands(e * 1e3, float(self.thetas[i]), self.phi))
+        except ValueError:
+            return False
+
 
 # -- the response at temperature T ---------------------------------------------------------------
-def _angle_edges(model, theta):
+def _angle_edges(model, theta, phi):
     """Critical energies (eV) of ``theta`` and, near a (P-4) pole, of its stencil angles
-    (the solver solves those too); the band bottom that applies; the bottoms' sliver."""
+    (the solver solves those too); the lowest energy of a complete Fermi surface that applies
+    (a band bottom, or for a Dirac cone the cut where a valence contour reaches k_c); the
+    floors' sliver; the cutoff energy; whether the floor is a band bottom."""
     angles = [theta]
     pole, dist = _so.nearest_pole(theta)
     if dist < _so.POLE_HALF_WIDTH * 0.999:
         angles += list(_so.stencil(pole))
-    crit = [band_critical_energies(model, a) for a in angles]
-    bottoms = [float(c.min()) for c in crit]
-    top = min(cutoff_energy(model, a) for a in angles)
-    return np.unique(np.concatenate(crit)), max(bottoms), max(bottoms) - min(bottoms), top
+    crit = [band_critical_energies(model, a, phi) for a in angles]
+    floors = [floor_energy(model, a, phi) for a in angles]
+    bottoms = [f[0] for f in floors]
+    top = min(cutoff_energy(model, a, phi) for a in angles)
+    return (np.unique(np.concatenate(crit)), max(bottoms), max(bottoms) - min(bottoms), top,
+            floors[0][1])
 
 
 def thermal_response(model, mu_eV, theta, phi, approximation, regime, rtol, temperature,
@@ -214,40 +252,53 @@ def thermal_response(model, mu_eV, theta, phi, approximation, regime, rtol, temp
     tol = max(float(rtol), 1e-13)
     solver_rtol = min(max(tol * SOLVER_RTOL_FACTOR, 1e-14), 1e-4)
     x_max, shared = window(kT, mu_eV, tol)
-    z_lo, z_top, c_top = model_energy_range(model)
-    per = [_angle_edges(model, float(t)) for t in th]
+    z_lo, z_top, c_top = model_energy_range(model, phi)
+    per = [_angle_edges(model, float(t), phi) for t in th]
     top = min([c_top] + [p[3] for p in per])
     top -= 1e-6 * (top - z_lo)
     # above every critical energy (at any theta) the segments of all angles coincide; the
     # cuts depend on the model, mu and T only, so a result does not depend on the other angles
     shared = sorted(shared + [z_top + 0.5 * (z_top - z_lo)])
     items, bottoms = [], []
-    for t, (edges, bottom, sliver, _) in zip(th, per):
+    for t, (edges, bottom, sliver, _, _) in zip(th, per):
         if mu_eV + X_MAX * kT <= bottom:
             raise ValueError(
                 f"`fermi_energy` = {mu_eV!r} eV lies more than {X_MAX:g} k_B T below the bottom "
                 f"of the lower band ({bottom!r} eV) at theta={t!r}: no thermally occupied Fermi "
                 f"surface at temperature={temperature:g} K")
+        if not model.closed_fermi_sea:
+            g_lo, g_up = model.band_edges(float(t), phi)
+            if g_lo <= mu_eV - X_MAX * kT and mu_eV + X_MAX * kT <= g_up:
+                raise ValueError(
+                    f"`fermi_energy` = {mu_eV!r} eV lies more than {X_MAX:g} k_B T inside the gap "
+                    f"({g_lo!r}, {g_up!r}) eV at theta={t!r}: no thermally occupied Fermi surface "
+                    f"at temperature={temperature:g} K")
         lo = max(bottom, mu_eV - x_max * kT)
         hi = min(top, mu_eV + x_max * kT)
         items.append(segments(lo, hi, [e for e in edges if e >= bottom], shared, mu_eV, kT))
         bottoms.append(bottom)
-    solver = _Solver(model, th, bottoms, phi, approximation, regime, solver_rtol, response)
+    solver = _Solver(model, th, bottoms, phi, approximation, regime, solver_rtol, response,
+                     [p[0] for p in per])
     blocks = [np.arange(10)[_layout.K_COLUMNS], np.arange(10)[_layout.SIGMA_COLUMNS],
               np.arange(N_VAL)[_layout.TORQUE_COLUMNS]]
     res = adaptive(items, mu_eV, kT, tol, solver, blocks)
     V, E, infos = [], [], []
     x_top = (top - mu_eV) / kT
-    for (total, qerr, serr, info), (edges, bottom, sliver, _) in zip(res, per):
+    for (total, qerr, serr, info), (edges, bottom, sliver, _, real) in zip(res, per):
         tail = 2 * info["highest_values"] * float(fermi(min(x_top, x_max)))
+        cut_lo = 0.0 * tail
         if mu_eV - x_max * kT > bottom:
             tail = tail + 2 * info["lowest_values"] * float(fermi(x_max))
+        elif not real:  # the window runs below the floor, a cut (valence contour at k_c)
+            cut_lo = 2 * info["lowest_values"] * float(fermi((mu_eV - bottom) / kT))
+            tail = tail + cut_lo
         err = ERROR_SAFETY * qerr + serr + tail
         if sliver > 0:  # stencil angles' band bottoms differ: [min, max] bottom is left out
             w = float(fermi((bottom - sliver - mu_eV) / kT) - fermi((bottom - mu_eV) / kT))
             err = err + 2 * w * info["lowest_values"]
         info.update(edges=edges, quadrature_error=qerr, tail_error=tail,
-                    cutoff_tail=2 * info["highest_values"] * float(fermi(x_top)))
+                    cutoff_tail=np.maximum(2 * info["highest_values"] * float(fermi(x_top)),
+                                           cut_lo))
         V.append(total)
         E.append(err)
         infos.append(info)

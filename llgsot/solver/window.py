@@ -175,7 +175,13 @@ def _find_pole(e1, y1, e2, y2, solve1, c):
             e2, f2, ev = er, f, er
             f1, side = (f1 / 2 if side == 1 else f1), 1
         prev, er = er, e1 - f1 * (e2 - e1) / (f2 - f1)
-    amp = np.abs(v) * abs(ev - er) if v is not None else np.abs(y1) * 0.0
+    if v is None:  # the first regula falsi step already converged: one solve for A, at
+        # half the distance from e_r to the farther end of the bracket (else amp had no
+        # components: an IndexError in _split, seen in build_table at 300 K, finite regime)
+        far = e2 if abs(e2 - er) > abs(e1 - er) else e1
+        ev = 0.5 * (er + far)
+        v = solve1(ev)
+    amp = np.abs(v) * abs(ev - er)
     return er, abs(er - prev) + 1e-3 * abs(e2 - e1), amp
 
 
@@ -337,7 +343,11 @@ def segments(lo, hi, edges, shared, mu, kT):
 def window(kT, mu, tol, x_max=None):
     if x_max is None:  # the weight beyond x_max is below tol/100
         x_max = min(X_MAX, math.log(100.0 / tol))
-    return x_max, [mu + kT * x for x in X_BREAKS if abs(x) < x_max]
+    # a break is kept if the piece beyond it is at least as long as the break is far out
+    # (|x_b| <= x_max / 2): a lone short tail piece (e.g. [10, 16] at tol = 1e-5) costs
+    # 15 solves for a weight ~ e^-10, and the e^-x weight is entire (the adaptive rule
+    # still splits the merged piece if its |K15 - G7| asks for it)
+    return x_max, [mu + kT * x for x in X_BREAKS if abs(x) <= 0.5 * x_max]
 
 
 def thermal_average(func, kT: float, mu: float, lo: float, hi: float, edges=(), tol: float = 1e-8,

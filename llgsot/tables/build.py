@@ -25,7 +25,7 @@ from ..models import TwoBandModel, model_class
 from ..checkpoint import point_key
 from ..parallel import Chunk, WorkLoop, resolve_executor
 from . import schema
-from .grid import ACCEPT_FACTOR, JUMP_DETECT_WIDTH, JUMP_WIDTH, MIN_WIDTH, _scales  # noqa: F401
+from .grid import ACCEPT_FACTOR, JUMP_DETECT_WIDTH, JUMP_WIDTH, MIN_WIDTH, _scales, _split  # noqa: F401
 from .hermite import bessel_slopes, hermite_eval
 
 N_INIT = 9  # initial nodes on [0, pi/2]
@@ -171,23 +171,7 @@ def _refine(grids, ev, tol, max_calls):
             fm = schema.flat_values(rec["K"], rec["sigma"])
             pred = hermite_eval(ft, fv, d, fj, np.array([m]))[0]
             err = float(np.max(np.abs(pred - fm) / scale))
-            fa, fb = at[a], at[b]
-            D = float(np.max(np.abs(fb - fa) / scale))
-            dl = float(np.max(np.abs(fm - fa) / scale))
-            dr = float(np.max(np.abs(fb - fm) / scale))
-            g.nodes.append(m)
-            hunting = g.state.pop((a, b), None) == "hunt"
-            if (b - a) <= JUMP_DETECT_WIDTH and D > 20 * tol and min(dl, dr) < 0.1 * D or hunting:
-                # a jump lies on the side carrying the difference
-                side, other = ((a, m), (m, b)) if dl > dr else ((m, b), (a, m))
-                g.state[side] = "jump" if (side[1] - side[0]) <= JUMP_WIDTH else "hunt"
-                continue
-            if err <= ACCEPT_FACTOR * tol:
-                g.state[(a, m)] = g.state[(m, b)] = "ok"
-                g.worst = max(g.worst, err)
-            elif (b - a) / 2 < MIN_WIDTH:
-                g.state[(a, m)] = g.state[(m, b)] = "ok"
-                g.unresolved.append((a, b, err / ACCEPT_FACTOR))
+            _split(g, a, b, m, at[a], fm, at[b], err, scale, tol)
 
 
 def build_table(model: TwoBandModel, fermi_energy, theta=None, approximation: str = "tmatrix",

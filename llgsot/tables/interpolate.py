@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 
 import numpy as np
-import xarray as xr
 
 from .. import _validate as v
 from .. import spinorbit
@@ -31,16 +30,10 @@ class TorqueTable:
 
     def __init__(self, source):
         #: absolute path of the file the table was read from (None for an in-memory Dataset)
-        self.source_path = None
-        if isinstance(source, (str, os.PathLike)):
-            from .store import load_table
-
-            self.source_path = os.path.abspath(os.fspath(source))
-            source = load_table(source)
-        if not isinstance(source, xr.Dataset):
-            raise ValueError(f"`source` must be an xarray.Dataset or a path, got {type(source).__name__}")
         from .sphere.schema import is_sphere_table
-        from .store import check_schema
+        from .store import check_schema, table_source
+
+        source, self.source_path = table_source(source)
 
         if is_sphere_table(source.attrs):
             raise ValueError("TorqueTable: this is a sphere table (llgsot_table_version "
@@ -174,14 +167,9 @@ def open_table(source):
     from .sphere.schema import is_sphere_table
     from .sphere.table import SphereTable
 
-    path = None
-    if isinstance(source, (str, os.PathLike)):
-        from .store import load_table
+    from .store import table_source
 
-        path = os.path.abspath(os.fspath(source))
-        source = load_table(source)
-    if not isinstance(source, xr.Dataset):
-        raise ValueError(f"`source` must be an xarray.Dataset or a path, got {type(source).__name__}")
+    source, path = table_source(source)
     table = SphereTable(source) if is_sphere_table(source.attrs) else TorqueTable(source)
     table.source_path = path
     return table

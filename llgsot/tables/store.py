@@ -58,6 +58,19 @@ STRING_ATTRS = ("approximation", "regime", "llgsot_version", "created", "grid", 
                 "title")
 
 
+def table_source(source) -> tuple:
+    """(Dataset, absolute path or None) of the ``source`` given to a table interpolant
+    (:class:`~llgsot.TorqueTable`, :class:`~llgsot.tables.sphere.SphereTable`): a path is
+    read with :func:`load_table`; anything but a path or an xarray.Dataset is a ValueError."""
+    path = None
+    if isinstance(source, (str, os.PathLike)):
+        path = os.path.abspath(os.fspath(source))
+        source = load_table(source)
+    if not isinstance(source, xr.Dataset):
+        raise ValueError(f"`source` must be an xarray.Dataset or a path, got {type(source).__name__}")
+    return source, path
+
+
 def check_schema(ds: xr.Dataset, where: str = "table") -> None:
     """Raise ValueError naming every missing variable/attribute, a wrong version, a
     malformed attribute, a non-finite value or an unsorted theta grid (short messages).

@@ -33,7 +33,7 @@ import numpy as np
 from ... import __version__
 from ... import _validate as v
 from .. import schema as s1
-from ..grid import ACCEPT_FACTOR, JUMP_DETECT_WIDTH, JUMP_WIDTH, MIN_WIDTH, _scales
+from ..grid import ACCEPT_FACTOR, JUMP_DETECT_WIDTH, JUMP_WIDTH, MIN_WIDTH, _scales, _split
 from ..hermite import bessel_slopes, hermite_eval
 from . import schema
 from .group import PointGroup
@@ -134,22 +134,7 @@ def _refine(lines, solver, tol, poles):
             ts, r, d, fj, at = interp[id(ln)]
             fm = remainder(row[None], np.array([m]), ln.phi, poles)[0]
             err = float(np.max(np.abs(hermite_eval(ts, r, d, fj, np.array([m]))[0] - fm) / scale))
-            fa, fb = at[a], at[b]
-            D = float(np.max(np.abs(fb - fa) / scale))
-            dl = float(np.max(np.abs(fm - fa) / scale))
-            dr = float(np.max(np.abs(fb - fm) / scale))
-            ln.nodes.append(m)
-            hunting = ln.state.pop((a, b), None) == "hunt"
-            if (b - a) <= JUMP_DETECT_WIDTH and D > 20 * tol and min(dl, dr) < 0.1 * D or hunting:
-                side = (a, m) if dl > dr else (m, b)
-                ln.state[side] = "jump" if (side[1] - side[0]) <= JUMP_WIDTH else "hunt"
-                continue
-            if err <= ACCEPT_FACTOR * tol:
-                ln.state[(a, m)] = ln.state[(m, b)] = "ok"
-                ln.worst = max(ln.worst, err)
-            elif (b - a) / 2 < MIN_WIDTH:
-                ln.state[(a, m)] = ln.state[(m, b)] = "ok"
-                ln.unresolved.append((a, b, err / ACCEPT_FACTOR))
+            _split(ln, a, b, m, at[a], fm, at[b], err, scale, tol)
 
 
 def _derive(line, R, flip, poles):

@@ -33,10 +33,8 @@ evaluates it; the numba kernel :mod:`llgsot.dynamics.sphere_kernel` evaluates th
 from __future__ import annotations
 
 import math
-import os
 
 import numpy as np
-import xarray as xr
 
 from ... import _validate as v
 from ... import spinorbit
@@ -304,16 +302,10 @@ class SphereTable:
     """
 
     def __init__(self, source):
-        self.source_path = None
-        if isinstance(source, (str, os.PathLike)):
-            from ..store import load_table
-
-            self.source_path = os.path.abspath(os.fspath(source))
-            source = load_table(source)
-        if not isinstance(source, xr.Dataset):
-            raise ValueError(f"`source` must be an xarray.Dataset or a path, got {type(source).__name__}")
-        from ..store import check_schema
+        from ..store import check_schema, table_source
         from .schema import is_sphere_table
+
+        source, self.source_path = table_source(source)
 
         if not is_sphere_table(source.attrs):
             raise ValueError("SphereTable: not a valid llgsot sphere table: llgsot_table_version "
