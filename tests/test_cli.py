@@ -333,3 +333,24 @@ def test_table_build_model_kind(tmp_path):
     cfg.write_text(cfg.read_text().replace('kind = "dirac"', 'kind = "rashba"'))
     # a Rashba model without its keys: one-line error naming the missing key
     assert main(["table", "build", str(cfg), "-o", str(out), "--no-progress"]) == 2
+
+
+def test_table_build_and_show_rashba_dresselhaus(tmp_path, capsys):
+    """A model without full rotational symmetry: `table build` writes a sphere table and
+    `table show` describes it (it has no single theta grid)."""
+    cfg = tmp_path / "rd.toml"
+    cfg.write_text('[model]\nkind = "rashba_dresselhaus"\nm_eff = 0.8\nalpha = 1.7e-11\n'
+                   'beta = 0.34e-11\ndelta_xc = 10e-3\nimpurity_density = 5e14\n'
+                   'impurity_strength = 0.05\ncutoff = 3.0\n'
+                   '[table]\nfermi_energy = 0.02\ntol = 1e-2\nregime = "dilute"\n')
+    out = tmp_path / "rd.nc"
+    assert main(["table", "build", str(cfg), "-o", str(out), "--no-progress"]) == 0
+    assert "sphere table of" in capsys.readouterr().out
+    assert main(["table", "show", str(out)]) == 0
+    shown = capsys.readouterr().out
+    assert "azimuth lines" in shown and "C_2v" in shown
+    t = llgsot.open_table(out)
+    m = np.array([0.6, 0.0, 0.8])
+    r = llgsot.response(llgsot.RashbaDresselhausFM(0.8, 1.7e-11, 0.34e-11, 10e-3, 5e14, 0.05, 3.0),
+                        0.02, math.acos(0.8), phi=0.0)
+    np.testing.assert_allclose(t.K(m), r.K, rtol=0, atol=3e-2 * np.abs(r.K).max())

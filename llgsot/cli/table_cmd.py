@@ -80,8 +80,13 @@ def build(args) -> int:
     t = section(cfg, "table")
     ds = build_table(model, progress=not args.no_progress, checkpoint=args.checkpoint, **t)
     save_table(ds, args.output)
-    print(f"wrote {args.output}: {ds.sizes['theta']} angles, {ds.attrs['solver_calls']} solver calls, "
-          f"interpolation error estimate {ds.attrs['interpolation_error_estimate']:.2g}")
+    from ..tables.sphere.schema import is_sphere_table
+
+    size = (f"a sphere table of {ds.sizes['phi']} azimuth lines" if is_sphere_table(ds.attrs)
+            else f"{ds.sizes['theta']} angles")
+    err = ds.attrs.get("interpolation_error_estimate")
+    print(f"wrote {args.output}: {size}, {ds.attrs['solver_calls']} solver calls"
+          + (f", interpolation error estimate {err:.2g}" if err is not None else ""))
     return 0
 
 
@@ -97,6 +102,12 @@ def show(args) -> int:
         if k in a:
             print(f"  {k:<30} {a[k]}")
     print(f"  dims: {dict(ds.sizes)}")
+    from ..tables.sphere.schema import is_sphere_table
+
+    if is_sphere_table(a):  # lines over phi, each with its own theta nodes
+        print(f"  sphere table: {ds.sizes['phi']} azimuth lines, point group "
+              f"{a.get('point_group', '?')}")
+        return 0
     th = ds.theta.values
     J = np.asarray(ds.jump_after.values)
     jumps = th[:-1][(J.reshape(-1, J.shape[-1]).any(axis=0))[:-1]] if J.size else []
