@@ -65,8 +65,11 @@ def _base_configs():
     mm = _load("micromag.toml")
     mm["torques"]["table"] = str((EXAMPLES / mm["torques"]["table"]).resolve())
     mm["study"]["macrospin_rtol"] = 0.05
+    wer = _load("wer.toml")  # direct ensembles at rates near 2e-2 and 1: seconds per run
+    wer["wer"].update(amplitudes=[3e11], durations=[1.5e-9], read_currents=[3e11],
+                      read_duration=1.5e-9, method="direct", rel_error=0.5)
     return {"table build": tb, "simulate": sim, "critical-current": cc, "diagram": dg,
-            "harmonic-hall": hh, "st-fmr": fmr, "fit": fit, "micromag": mm}
+            "harmonic-hall": hh, "st-fmr": fmr, "fit": fit, "micromag": mm, "wer": wer}
 
 
 BASE = _base_configs()
@@ -75,7 +78,7 @@ HOME = {"model": "table build", "table": "table build", "magnet": "simulate", "t
         "pulse": "simulate", "run": "simulate", "critical_current": "critical-current",
         "diagram": "diagram", "harmonic_hall": "harmonic-hall", "st_fmr": "st-fmr", "fit": "fit",
         "bounds": "fit", "layer": "micromag", "torques": "micromag", "study": "micromag",
-        "hall_analysis": "harmonic-hall", "fmr_analysis": "st-fmr"}
+        "hall_analysis": "harmonic-hall", "fmr_analysis": "st-fmr", "wer": "wer"}
 #: 4 angles and 2 efficiencies of examples/fit_data.csv (made with fermi_energy 5.5e-3 eV)
 FIT_DATA = """theta,tau1e,tau1e_err,tau2o,tau2o_err
 0.05,1.3436199803e+12,5.6254831186e+10,-1.3113829198e+12,1.6988727506e+11
@@ -92,7 +95,7 @@ def command_argv(command, config, tmp_path):
         data.write_text(FIT_DATA)
         return ["fit", data, config, "--json"]
     argv = [*command.split(), config]
-    if command in ("table build", "diagram"):
+    if command in ("table build", "diagram", "wer"):
         argv += ["-o", tmp_path / "out.nc", "--no-progress"]
     if command == "micromag":
         argv += ["-o", tmp_path / "mm", "--no-progress"]
@@ -205,7 +208,9 @@ LENGTH_KEYS = {"nm_thickness", "thickness", "cell"}
 KEY_CASES = [(sec, key, cls) for sec, s in sections().items() for key in s.keys for cls in TOML_BAD]
 #: valid values that make a case take minutes: run with the slow tests only
 SLOW_CASES = {("fit", "temperature", "fraction"):  # the Fermi-window average, ~1 min at 0.5 K
-              "a fit at a finite temperature takes minutes"}
+              "a fit at a finite temperature takes minutes",
+              ("wer", "temperature", "fraction"):  # ~1 K: a barrier of ~1e4 k_B T, WER ~ 0
+              "a direct ensemble cannot resolve the error rate of a cold layer in seconds"}
 def _key_param(sec, key, cls):
     marks = [pytest.mark.slow] if (sec, key, cls) in SLOW_CASES else []
     return pytest.param(sec, key, cls, id=f"{sec}-{key}-{cls}", marks=marks)

@@ -62,8 +62,8 @@ def write_error_map(magnet, torque, pulse, amplitudes, durations, field=(0.0, 0.
     _checks.models(magnet, torque, pulse)
     amps = v.nonempty_array("amplitudes", amplitudes, "A/m^2")
     durs = v.nonempty_array("durations", durations, "s")
-    if np.any(durs < 0):
-        raise ValueError("`durations` must be >= 0 s")
+    if np.any(durs <= 0):  # a zero flat top with no rise or fall is no pulse at all
+        raise ValueError(f"`durations` must be > 0 s, got {float(durs.min())!r}")
     seed = v.seed("seed", seed)
     seed = 0 if seed is None else seed
     fixed = dict(magnet=magnet, torque=torque, pulse=pulse, field=tuple(field),
