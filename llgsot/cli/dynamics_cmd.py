@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 
 from .._io import save_dataset
+from .parsers import sweep_parser
 from .config import (command_sections, load_toml, magnet_from, output_path, pulse_from, section,
                      strict_json, torque_from, unknown_sections)
 
@@ -29,15 +30,10 @@ def register(sub):
     c.add_argument("config", help="TOML file: [magnet], [torque], [pulse], [critical_current]")
     c.add_argument("--json", action="store_true", help="print one JSON object (strict: NaN is null)")
     c.set_defaults(func=critical_cmd)
-    d = sub.add_parser("diagram", help="switching diagram ([diagram] section)",
-                       description="A switching diagram over (current, field) or (current, "
-                                   "duration). " + REFERENCE)
-    d.add_argument("config", help="TOML file: [magnet], [torque], [pulse], [diagram]")
-    d.add_argument("-o", "--output", required=True, help="netCDF file")
-    d.add_argument("--plot", help="PNG of the diagram")
-    d.add_argument("--checkpoint", help="checkpoint file (resume a killed sweep)")
-    d.add_argument("--no-progress", action="store_true")
-    d.set_defaults(func=diagram_cmd)
+    sweep_parser(sub, "diagram", "switching diagram ([diagram] section)",
+                 "A switching diagram over (current, field) or (current, duration). " + REFERENCE,
+                 "TOML file: [magnet], [torque], [pulse], [diagram]", "PNG of the diagram",
+                 diagram_cmd)
 
 
 def _common(path, command_section):

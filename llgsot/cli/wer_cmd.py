@@ -12,19 +12,16 @@ import dataclasses
 import os
 
 from .._io import save_dataset
+from .parsers import sweep_parser
 from .config import command_sections, load_toml, magnet_from, output_path, pulse_from, section, \
     torque_from, unknown_sections
 
 
 def register(sub):
-    w = sub.add_parser("wer", help="write error rate waterfall ([wer] section)",
-                       description=__doc__.split("\n\n")[1].replace("\n", " "))
-    w.add_argument("config", help="TOML file: [magnet], [torque], [pulse], [wer]")
-    w.add_argument("-o", "--output", required=True, help="netCDF file")
-    w.add_argument("--plot", help="PNG of the waterfall (and the read-disturb rate)")
-    w.add_argument("--checkpoint", help="checkpoint file (resume a killed sweep)")
-    w.add_argument("--no-progress", action="store_true")
-    w.set_defaults(func=wer_cmd)
+    sweep_parser(sub, "wer", "write error rate waterfall ([wer] section)",
+                 __doc__.split("\n\n")[1].replace("\n", " "),
+                 "TOML file: [magnet], [torque], [pulse], [wer]",
+                 "PNG of the waterfall (and the read-disturb rate)", wer_cmd)
 
 
 def wer_cmd(args) -> int:
