@@ -50,7 +50,8 @@ def _model_sections() -> dict:
     tb = from_library(build_table, ["fermi_energy", "theta", "approximation", "regime", "tol",
                                     "rtol", "impurity_strength", "max_calls", "executor"],
                       kinds={**KINDS_BY_NAME, "fermi_energy": "numbers",
-                             "impurity_strength": "numbers", "theta": "count_or_numbers"},
+                             "impurity_strength": "numbers", "theta": "count_or_numbers",
+                             "max_calls": "integer"},
                       choices={**_approx(), **EXECUTOR}, docs=EXECUTOR_HELP)
     return {"model": Section("model", "llgsot.RashbaFM / llgsot.RashbaDresselhausFM / "
                              "llgsot.DiracFM", "The model, chosen by `kind` (SI units, energies "
