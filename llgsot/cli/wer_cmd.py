@@ -36,10 +36,10 @@ def wer_cmd(args) -> int:
             output_path(flag, path)
     cfg = load_toml(args.config)
     unknown_sections(cfg, command_sections("wer"))
-    w = section(cfg, "wer")
-    magnet = magnet_from(cfg)
+    magnet = magnet_from(cfg)  # the device sections first, as the other commands read them
     torque = torque_from(cfg, os.path.dirname(os.path.abspath(args.config)))
     pulse = pulse_from(cfg)
+    w = section(cfg, "wer")
     read_currents = w.pop("read_currents", None)
     read_duration = w.pop("read_duration", None)
     if (read_currents is None) != (read_duration is None):
