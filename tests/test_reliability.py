@@ -36,17 +36,23 @@ def fp_wer(pulse, relax, cells=400):
 
 
 # -- the engine entry point -------------------------------------------------------------------
-def test_advance_is_simulates_heun():
-    mag = magnet()
-    p = Pulse(4e11, 0.2e-9)
+def _engine_equals_simulate(magnet_or_cell, pulse):
+    """Eight members, 50 Heun steps at 300 K through the batch engine and through simulate:
+    bitwise equal. Returns what a test needs to go on: (system, m0, seeds, final states)."""
     m0 = np.tile([0.1, 0.0, math.sqrt(0.99)], (8, 1))
-    ds = simulate(mag, TORQUE, p, m0=m0, t_end=0.3e-9, dt=0.5e-12, method="heun",
-                  temperature=T, members=8, seed=5, save_every=50)
-    sysm = ensemble.ensemble_system(mag, TORQUE, p, (0, 0, 0), T, 0.5e-12, 0.3e-9)
+    ds = simulate(magnet_or_cell, TORQUE, pulse, m0=m0, t_end=0.3e-9, dt=0.5e-12,
+                  method="heun", temperature=T, members=8, seed=5, save_every=50)
+    sysm = ensemble.ensemble_system(magnet_or_cell, TORQUE, pulse, (0, 0, 0), T, 0.5e-12,
+                                    0.3e-9)
     seeds = np.random.SeedSequence(5).generate_state(8, dtype=np.uint64)
     out, status = ensemble.advance(sysm, m0, np.zeros(8, int), 50, seeds)
     assert not status.any()
     np.testing.assert_array_equal(out, ds["m"].values)
+    return sysm, m0, seeds, out
+
+
+def test_advance_is_simulates_heun():
+    sysm, m0, seeds, out = _engine_equals_simulate(magnet(), Pulse(4e11, 0.2e-9))
     # a member restarted at a saved sample with the same seed... continues with new noise;
     # restarted from its saved state at step 0 it repeats itself
     out2, _ = ensemble.advance(sysm, out[0], np.zeros(8, int), 50, seeds)
@@ -276,14 +282,7 @@ def test_cell_advance_is_simulates_heun():
     against simulate's Heun, bitwise."""
     cell = _cell(bias_field=(0.002, 0.0, 0.0), read_current=Pulse(40e-6, 0.2e-9))
     p = Pulse(4e11, 0.2e-9)
-    m0 = np.tile([0.1, 0.0, math.sqrt(0.99)], (8, 1))
-    ds = simulate(cell, TORQUE, p, m0=m0, t_end=0.3e-9, dt=0.5e-12, method="heun",
-                  temperature=T, members=8, seed=5, save_every=50)
-    sysm = ensemble.ensemble_system(cell, TORQUE, p, (0, 0, 0), T, 0.5e-12, 0.3e-9)
-    seeds = np.random.SeedSequence(5).generate_state(8, dtype=np.uint64)
-    out, status = ensemble.advance(sysm, m0, np.zeros(8, int), 50, seeds)
-    assert not status.any()
-    np.testing.assert_array_equal(out, ds["m"].values)
+    _, m0, seeds, out = _engine_equals_simulate(cell, p)
     # the read current acts: without it the trajectories differ
     bare = ensemble.ensemble_system(cell.with_read_current(0.0), TORQUE, p, (0, 0, 0), T,
                                     0.5e-12, 0.3e-9)
