@@ -70,6 +70,8 @@ def test_rotation_invariant_sphere_table_reproduces_the_1d_harmonic_hall(t1, iso
     a, b = hh(iso, psi, az), hh(t1, psi, az)
     scale = np.abs(b.R_2w.values).max()
     assert scale > 0
+    print("sphere vs 1D, of max R_2w:", np.abs(a.R_2w.values - b.R_2w.values).max() / scale,
+          np.abs(a.R_1w.values - b.R_1w.values).max() / scale)
     assert np.abs(a.R_2w.values - b.R_2w.values).max() <= 2 * iso.error_estimate * scale
     # R_1w moves with the equilibrium tilt only by the current's (tiny) second order
     assert np.abs(a.R_1w.values - b.R_1w.values).max() <= 2 * iso.error_estimate * scale
