@@ -101,3 +101,66 @@ def test_c2v_table_obeys_its_mirror_and_breaks_the_others(iso, aniso):
     d, tol, scale = out["aniso"]
     assert d["mxy"] <= tol
     assert d["mx0"] > 0.05 * scale and d["rot"] > 0.05 * scale
+
+
+# -- a Rashba + Dresselhaus table of the solver ---------------------------------------------
+RD = dict(m_eff=0.8, alpha=1.7e-11, delta_xc=5e-3, impurity_density=5e14,
+          impurity_strength=0.065, cutoff=3.0)
+DIRECTIONS = {"100": 0.0, "010": math.pi / 2, "110": math.pi / 4, "1-10": -math.pi / 4}
+
+
+@pytest.fixture(scope="module")
+def rd_table():
+    """beta = alpha/2 at the Fig. 4 parameters, 10 meV (above every band edge: no jumps),
+    tol 1e-2 (seconds)."""
+    model = llgsot.RashbaDresselhausFM(beta=0.5 * RD["alpha"], **RD)
+    ds = llgsot.build_table(model, 10e-3, tol=1e-2, regime="finite", progress=False,
+                            executor="serial")
+    return llgsot.open_table(ds)
+
+
+def test_rd_table_hayashi_fields_follow_c2v(rd_table):
+    """Hayashi's sweeps (|B| <= 0.05 T, R_phe = 0, both m_z branches s) with the current along
+    [100], [010], [110], [1-10] of a Rashba + Dresselhaus table.
+
+    (1) The extracted dB_x' = -s B_DL and dB_y' = B_FL_sot equal the table's own field at
+    m = s z (TableSOT.field, no measurement) to 2e-3 of each parity's scale: the truncation
+    of the small-sweep expansion is (B_max / B_K)^2 = 1.9e-3 before the polynomial removes it.
+    (2) C_2v fixes the field at m = +-z (docs/measurements.md): the part even in s is
+    b_R z x j + b_D (j_x, -j_y), the odd part d_R j + d_D (j_y, j_x), so in the current frame
+    even = (b_D cos 2psi, b_R - b_D sin 2psi), odd = (d_R + d_D sin 2psi, d_D cos 2psi). Checked
+    by the relations between the four directions, to the same tolerance plus the table's
+    stated error; and b_D is not zero (the Dresselhaus field along a [100] current)."""
+    B_K = MAG.effective_anisotropy_field()
+    fields = np.linspace(-0.05, 0.05, 21)
+    ext, true = {}, {}
+    for name, psi in DIRECTIONS.items():
+        tq = llgsot.TableSOT(rd_table, T_NM, current_direction=(math.cos(psi), math.sin(psi)))
+        x = np.array([math.cos(psi), math.sin(psi), 0.0])
+        y = np.array([-math.sin(psi), math.cos(psi), 0.0])
+        for s in (1.0, -1.0):
+            ds = llgsot.harmonic_hall(MAG, tq, J0, fields, field_azimuth=[psi, psi + math.pi / 2],
+                                      current_direction=psi, m0=(0.0, 0.0, s))
+            r = llgsot.analyze_harmonic_hall(ds)
+            ext[name, s] = np.array([-s * r["B_DL"], r["B_FL_sot"]])
+            B = tq.field(np.array([0.0, 0.0, s]), J0, MAG.Ms, MAG.thickness)
+            true[name, s] = np.array([B @ x, B @ y])
+    even = {k: 0.5 * (ext[k, 1.0] + ext[k, -1.0]) for k in DIRECTIONS}
+    odd = {k: 0.5 * (ext[k, 1.0] - ext[k, -1.0]) for k in DIRECTIONS}
+    se = max(np.abs(v).max() for v in even.values())
+    so = max(np.abs(v).max() for v in odd.values())
+    trunc = 2 * (0.05 / B_K) ** 2
+    for k in DIRECTIONS:  # (1)
+        te, to = 0.5 * (true[k, 1.0] + true[k, -1.0]), 0.5 * (true[k, 1.0] - true[k, -1.0])
+        assert np.abs(even[k] - te).max() <= trunc * se, k
+        assert np.abs(odd[k] - to).max() <= trunc * so, k
+    tol_e = (trunc + 2 * rd_table.error_estimate) * se
+    tol_o = (trunc + 2 * rd_table.error_estimate) * so
+    b_D, b_R = even["100"]
+    d_R, d_D = odd["100"]
+    for k, psi in DIRECTIONS.items():  # (2)
+        c, s2 = math.cos(2 * psi), math.sin(2 * psi)
+        assert np.abs(even[k] - [b_D * c, b_R - b_D * s2]).max() <= 2 * tol_e, k
+        assert np.abs(odd[k] - [d_R + d_D * s2, d_D * c]).max() <= 2 * tol_o, k
+    assert b_D > 0.2 * b_R and abs(d_D) > 0.2 * abs(d_R)
+    print({k: (even[k] * 1e6, odd[k] * 1e6) for k in DIRECTIONS})
