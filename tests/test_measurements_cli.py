@@ -76,7 +76,7 @@ def test_sections_are_the_library_signatures():
 
     check("harmonic_hall", harmonic_hall, {"magnet", "torque"}, {"analysis"})
     check("st_fmr", st_fmr, {"magnet", "torque"}, {"analysis"})
-    check("fit", fit_torques, {"theta", "data", "sigma", "model", "bounds"}, ())
+    check("fit", fit_torques, {"theta", "phi", "data", "sigma", "model", "bounds"}, ())  # data, not keys
     check("study", compare, {"layer", "torques", "pulse", "on_run"},
           set(inspect.signature(run_switching).parameters) | {"threads", "compile"})
     check("study", run_switching, {"layer", "torque", "pulse", "amplitude", "progress"},

@@ -32,7 +32,7 @@ EXECUTOR = {"executor": ("serial", "processes")}
 EXECUTOR_HELP = {"executor": '"serial" or "processes" (default: automatic, in-process for small '
                              'jobs)'}
 #: the objects built from other sections, and callbacks: never config keys
-NOT_KEYS = ("magnet", "torque", "torques", "layer", "pulse", "model", "table", "theta", "data",
+NOT_KEYS = ("magnet", "torque", "torques", "layer", "pulse", "model", "table", "theta", "phi", "data",
             "sigma", "bounds", "amplitude", "on_run", "progress")
 
 

@@ -29,13 +29,13 @@ class FitWarning(UserWarning):
 
 def fit_torques(theta, data, sigma, model, fermi_energy, free, bounds=None, regime="finite",
                 approximation="tmatrix", temperature=0.0, rtol=1e-6, n_starts=3,
-                profile=True) -> FitResult:
+                profile=True, phi=0.0) -> FitResult:
     """Fit microscopic parameters to measured angle-dependent torque efficiencies.
 
     Parameters
     ----------
     theta : array_like
-        Magnetization polar angles of the measurements (rad, in [0, pi]; azimuth 0).
+        Magnetization polar angles of the measurements (rad, in [0, pi]; azimuth ``phi``).
     data, sigma : dict
         From any subset of ``"tau1e", "tau2e", "tau1o", "tau2o"`` to arrays (one value per
         angle) of the measured efficiencies t/sigma_xx and their standard uncertainties
@@ -62,6 +62,16 @@ def fit_torques(theta, data, sigma, model, fermi_energy, free, bounds=None, regi
         (log space) or +-0.5 D (Fermi energy), ... (1 <= n_starts <= 9).
     profile : bool
         Compute the profile-likelihood intervals (else ``ci`` holds Wald intervals).
+    phi : float or array_like
+        Azimuth of the magnetization (rad): one number for all measurements (default 0) or
+        one per angle. The efficiencies at (theta, phi) are those of :func:`llgsot.response`
+        at phi: the (P-4) coefficients in the frame rotated by phi, i.e. for the electric
+        field along (cos phi, sin phi) and m in the plane of it and the normal (a current
+        along phi in a harmonic-Hall sweep with the field along the current). A
+        rotation-invariant model gives the same efficiencies at every phi; a model without
+        C_inf_v symmetry (``RashbaDresselhausFM``) does not, and data at several phi (current
+        directions relative to the crystal axes) constrain it where one azimuth cannot. Each
+        distinct phi is one solver call per fit step.
 
     Returns
     -------
@@ -69,7 +79,7 @@ def fit_torques(theta, data, sigma, model, fermi_energy, free, bounds=None, regi
     """
     n_starts = v.count("n_starts", n_starts, min=1, max=9)
     tm = TorqueModel(theta, data, sigma, model, fermi_energy, free, bounds, regime,
-                     approximation, temperature, v.in_range("rtol", rtol, 1e-12, 1e-3))
+                     approximation, temperature, v.in_range("rtol", rtol, 1e-12, 1e-3), phi=phi)
     from ..solver.response import APPROXIMATIONS, REGIMES
 
     v.choice("regime", regime, REGIMES)
@@ -166,7 +176,8 @@ def run_fit(tm, n_starts=3, profile=True, a_priori=()) -> FitResult:
         best_fit=best_fit, best_fit_err=best_err, fixed=tm.fixed_summary(),
         settings={"regime": tm.regime, "approximation": tm.approximation,
                   "temperature": tm.temperature, "rtol": tm.rtol, "n_starts": len(starts),
-                  "profile": bool(profile), "bounds_x": [tm.lower.tolist(), tm.upper.tolist()]},
+                  "profile": bool(profile), "bounds_x": [tm.lower.tolist(), tm.upper.tolist()],
+                  **({"phi": tm.phi.tolist()} if hasattr(tm, "phi") else {})},
         open_ends=open_pub, profiles=prof_pub,
         starts=[{"x0": s.tolist(), "chi2": 2 * r.cost, "status": r.status} for s, r in zip(starts, runs)],
         nfev=tm.nfev, elapsed=time.perf_counter() - t0,

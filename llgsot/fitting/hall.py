@@ -2,15 +2,19 @@
 
 Convention (state it with the data): current density J along x in the normal metal, the
 magnetization m = (sin th, 0, cos th) in the xz-plane (the plane of the current and the
-normal). The spin-orbit field of the model is (docs/physics.md sec. 3, :mod:`llgsot.spinorbit`)
+normal); with an azimuth ``phi`` the same in the frame rotated by phi about z: the current
+along jhat = (cos phi, sin phi, 0), m = (sin th cos phi, sin th sin phi, cos th), p = z x jhat
+(current directions relative to the crystal axes, for models without C_inf_v symmetry). The
+spin-orbit field of the model is (docs/physics.md sec. 3, :mod:`llgsot.spinorbit`)
 
-    B_SOT(m) = Delta_xc K(m) sigma(m)^-1 (J t_NM x) / (Ms d)          (tesla)
+    B_SOT(m) = Delta_xc K(m) sigma(m)^-1 (J t_NM jhat) / (Ms d)          (tesla)
 
 and its two torque-exerting components are
 
-    B_DL(th) = B_SOT . (m x y)   (in the xz-plane, perpendicular to m: the damping-like
-                                  field, b_DL of the constant model B = b_DL m x y + b_FL y)
-    B_FL(th) = B_SOT . y          (the field-like field)
+    B_DL(th) = B_SOT . (m x p)   (in the plane of jhat and z, perpendicular to m: the
+                                  damping-like field, b_DL of the constant model
+                                  B = b_DL m x p + b_FL p)
+    B_FL(th) = B_SOT . p          (the field-like field)
 
 so for the constant spin-Hall model B_DL = b_DL and B_FL = b_FL at every angle.
 """
@@ -44,18 +48,22 @@ class HallModel(TorqueModel):
         self.Ms = v.positive("Ms", Ms, "A/m")
         self.thickness = v.positive("thickness", thickness, "m")
         self.nm_thickness = v.positive("nm_thickness", nm_thickness, "m")
-        m = spinorbit.magnetization(self.theta)
-        y = np.array([0.0, 1.0, 0.0])
-        self.u = {"B_DL": np.cross(m, y), "B_FL": np.broadcast_to(y, m.shape)}
-        self.e = np.array([1.0, 0.0, 0.0])
+        m = spinorbit.magnetization(self.theta, self.phi)
+        z = np.zeros_like(self.phi)
+        self.e = np.stack([np.cos(self.phi), np.sin(self.phi), z], -1)  # jhat per row
+        p = np.stack([-np.sin(self.phi), np.cos(self.phi), z], -1)  # z x jhat
+        self.u = {"B_DL": np.cross(m, p), "B_FL": p}
 
     def observe(self, r):
         delta_xc = r.model.delta_xc
         P = spinorbit.sot_prefactor(delta_xc, self.nm_thickness, self.Ms, self.thickness)
-        B = spinorbit.table_field(r.K, r.sigma, self.J, self.e, P)
+        B = np.empty(r.K.shape[:-2] + (3,))
+        for ph in np.unique(self.phi):  # table_field takes one current direction
+            sel = self.phi == ph
+            B[sel] = spinorbit.table_field(r.K[sel], r.sigma[sel], self.J[sel], self.e[sel][0], P)
         # first-order error bound: |P J| (|dK| |E| + |K| |S^-1| |dS| |E|), E = sigma^-1 e
         Sinv = np.linalg.inv(r.sigma)
-        E = Sinv[..., :, 0]
+        E = np.einsum("nij,nj->ni", Sinv, self.e[:, :2])
         dE = np.einsum("nij,njk,nk->ni", np.abs(Sinv), r.sigma_err, np.abs(E))
         dB = np.abs(P * self.J)[:, None] * (np.einsum("nij,nj->ni", r.K_err, np.abs(E))
                                           + np.einsum("nij,nj->ni", np.abs(r.K), dE))
@@ -71,17 +79,17 @@ class HallModel(TorqueModel):
 
 def fit_hall_fields(theta, data, sigma, current_density, Ms, thickness, nm_thickness, model,
                     fermi_energy, free, bounds=None, regime="finite", approximation="tmatrix",
-                    temperature=0.0, rtol=1e-6, n_starts=3, profile=True) -> FitResult:
+                    temperature=0.0, rtol=1e-6, n_starts=3, profile=True, phi=0.0) -> FitResult:
     """Fit microscopic parameters to harmonic-Hall SOT fields against the angle.
 
     Parameters
     ----------
     theta : array_like
-        Magnetization polar angles (rad, in [0, pi]), m in the xz-plane.
+        Magnetization polar angles (rad, in [0, pi]), m in the plane of the current and z.
     data, sigma : dict
         ``"B_DL"`` and/or ``"B_FL"`` -> arrays (one per angle) of the measured damping-like and
         field-like fields and their standard uncertainties (tesla), convention of the module
-        docstring (current along x).
+        docstring (current along ``phi``).
     current_density : float or array_like
         Charge current density J in the normal metal at each measurement (A/m^2).
     Ms : float
@@ -92,6 +100,9 @@ def fit_hall_fields(theta, data, sigma, current_density, Ms, thickness, nm_thick
         Normal-metal thickness t_NM (m).
     model, fermi_energy, free, bounds, regime, approximation, temperature, rtol, n_starts, profile
         As for :func:`llgsot.fit_torques`.
+    phi : float or array_like
+        Azimuth (rad) of the current and of m, one number or one per angle (default 0: the
+        current along x); see the module docstring.
 
     Returns
     -------
@@ -106,7 +117,7 @@ def fit_hall_fields(theta, data, sigma, current_density, Ms, thickness, nm_thick
     tm = HallModel(theta, data, sigma, model, fermi_energy, free, bounds, regime, approximation,
                    temperature, v.in_range("rtol", rtol, 1e-12, 1e-3),
                    current_density=current_density, Ms=Ms, thickness=thickness,
-                   nm_thickness=nm_thickness)
+                   nm_thickness=nm_thickness, phi=phi)
     return run_fit(tm, n_starts, profile, a_priori=_hall_structural(tm))
 
 

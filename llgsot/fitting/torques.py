@@ -53,7 +53,7 @@ class TorqueModel:
     PER_ANGLE = True
 
     def __init__(self, theta, data, sigma, model, fermi_energy, free, bounds, regime,
-                 approximation, temperature, rtol):
+                 approximation, temperature, rtol, phi=0.0):
         if not isinstance(model, TwoBandModel):
             raise ValueError(f"`model` must be a llgsot model (RashbaFM, DiracFM, ...), got {type(model).__name__}")
         self.theta = np.atleast_1d(v.finite_array("theta", theta, "rad")).astype(float)
@@ -61,10 +61,16 @@ class TorqueModel:
             raise ValueError(f"`theta` must be a 1-d array of angles (rad), got shape {np.shape(theta)}")
         if np.any((self.theta < 0) | (self.theta > math.pi)):
             raise ValueError("`theta` must lie in [0, pi] (rad)")
-        # each distinct angle is solved once per evaluation, whatever the number of rows
-        self.angles, self.at_angle = np.unique(self.theta, return_inverse=True)
+        #: azimuth of m (rad) per row: the frame rotated by phi of :func:`llgsot.response`
+        self.phi = v.per_item("phi", phi, len(self.theta), "angle", "rad")
+        # each distinct (theta, phi) is solved once per evaluation, whatever the number of rows
+        pts, self.at_angle = np.unique(np.stack([self.theta, self.phi], 1), axis=0,
+                                       return_inverse=True)
+        self.angles, self.angle_phi = pts[:, 0], pts[:, 1]
+        self.at_angle = self.at_angle.ravel()
         if len(self.angles) == len(self.theta):  # no repeated angle: solved in the rows' order
-            self.angles, self.at_angle = self.theta, np.arange(len(self.theta))
+            self.angles, self.angle_phi = self.theta, self.phi
+            self.at_angle = np.arange(len(self.theta))
         if len(self.angles) > MAX_ANGLES:
             raise ValueError(f"`theta` has {len(self.angles)} distinct angles; at most "
                              f"{MAX_ANGLES} are fitted (each costs one solver evaluation per fit "
@@ -187,8 +193,11 @@ class TorqueModel:
         fe = params.get("fermi_energy", self.fermi_energy)
         th = np.unique(self.theta)
         grid = np.linspace(th.min(), th.max(), min(64, 4 * len(th)))
-        top = np.array([model.band_edges(min(t, math.pi - t))[1] for t in grid])
-        side = np.sign(top - fe)
+        for p in np.unique(self.phi):  # the bands of a model without C_inf_v depend on phi
+            top = np.array([model.band_edges(min(t, math.pi - t), p)[1] for t in grid])
+            side = np.sign(top - fe)
+            if np.any(side != side[0]):
+                break
         if np.any(side != side[0]):
             i = int(np.nonzero(side != side[0])[0][0])
             return (f"the Fermi energy crosses the upper band's bottom near theta = {grid[i]:.3f} "
@@ -218,16 +227,13 @@ class TorqueModel:
         key = tuple(np.round(np.asarray(x, float), 14))
         if key in self.cache:
             return self.cache[key]
-        from ..solver.response import response
-
         params = self.to_params(x)
         fe = params.get("fermi_energy", self.fermi_energy)
         self.nfev += 1
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
-                r = response(self.rashba(params), fe, self.angles, approximation=self.approximation,
-                             regime=self.regime, rtol=self.rtol, temperature=self.temperature)
+                r = self._respond(self.rashba(params), fe)
             for w in caught:
                 msg = str(w.message).split(" at theta")[0]
                 self.solver_warnings[msg] = self.solver_warnings.get(msg, 0) + 1
@@ -241,6 +247,35 @@ class TorqueModel:
             self.cache[key] = out
         return out
 
+    def _respond(self, model, fe):
+        """The response at the distinct (theta, phi) points, in their order: one
+        :func:`llgsot.response` call per distinct azimuth (its K, sigma in the lab frame, its
+        efficiencies in the frame rotated by phi)."""
+        from ..solver.response import response
+
+        kw = dict(approximation=self.approximation, regime=self.regime, rtol=self.rtol,
+                  temperature=self.temperature)
+        phis = np.unique(self.angle_phi)
+        if phis.size == 1:
+            return response(model, fe, self.angles, phi=float(phis[0]), **kw)
+        parts = [(self.angle_phi == p, response(model, fe, self.angles[self.angle_phi == p],
+                                                phi=float(p), **kw)) for p in phis]
+
+        def join(get):
+            first = np.asarray(get(parts[0][1]))
+            out = np.empty((len(self.angles),) + first.shape[1:], first.dtype)
+            for sel, r in parts:
+                out[sel] = get(r)
+            return out
+
+        r0 = parts[0][1]
+        return dataclasses.replace(
+            r0, K=join(lambda r: r.K), K_err=join(lambda r: r.K_err),
+            sigma=join(lambda r: r.sigma), sigma_err=join(lambda r: r.sigma_err),
+            torque={k: join(lambda r, k=k: r.torque[k]) for k in r0.torque},
+            torque_err={k: join(lambda r, k=k: r.torque_err[k]) for k in r0.torque_err},
+            theta=self.angles, phi=self.angle_phi, diagnostics={})
+
     def _observe_rows(self, r):
         """:meth:`observe` at the data rows from the response ``r`` at the distinct angles
         (for an observation that depends on more than the angle, ``PER_ANGLE = False``)."""
@@ -248,7 +283,7 @@ class TorqueModel:
             return self.observe(r)
         i = self.at_angle
         r = dataclasses.replace(r, K=r.K[i], K_err=r.K_err[i], sigma=r.sigma[i],
-                                sigma_err=r.sigma_err[i], theta=self.theta,
+                                sigma_err=r.sigma_err[i], theta=self.theta, phi=self.phi,
                                 torque={k: np.asarray(x)[i] for k, x in r.torque.items()},
                                 torque_err={k: np.asarray(x)[i] for k, x in r.torque_err.items()})
         return self.observe(r)

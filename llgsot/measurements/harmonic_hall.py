@@ -74,6 +74,10 @@ def harmonic_hall(magnet, torque, current, fields, field_azimuth=0.0, field_pola
     ----------
     magnet : Macrospin
     torque : ConstantSOT or TableSOT
+        A TableSOT may hold a 1D table or a sphere table (``llgsot.open_table``): for a model
+        without C_inf_v symmetry (e.g. Rashba + Dresselhaus) the signals depend on the
+        current direction relative to the crystal axes (the TableSOT's
+        ``current_direction``) and on the field azimuth separately (docs/measurements.md).
     current : float
         Amplitude J0 (A/m^2) of the sinusoidal current density J(t) = J0 sin(w t).
     fields : 1-D array
@@ -87,7 +91,8 @@ def harmonic_hall(magnet, torque, current, fields, field_azimuth=0.0, field_pola
     R_ahe, R_phe : float
         Anomalous and planar Hall resistances (ohm): R_H = R_ahe m_z + R_phe sin^2 th sin 2ph'.
     current_direction : float
-        Current direction (rad from x); with a TableSOT it must agree with the table's.
+        Current direction (rad from x, the crystal's x axis for a sphere table); with a
+        TableSOT it must agree with the TableSOT's ``current_direction``.
     nm_thickness : float or None
         Normal-metal thickness t_NM (m) for the Oersted field -(mu0 J t_NM/2)(z x jhat) of a
         normal metal below the ferromagnet. None: the TableSOT's t_NM, or no Oersted field

@@ -189,4 +189,13 @@ MUTANTS = [
      "return (float(eps), float(w), float(theta), float(phi))",
      "return (float(eps), float(w), float(theta))",
      "tests/test_tables_rd.py -k 'random_m or derived_lines'"),
+    # --- h19a ---
+    ("fit at several phi: every azimuth solved at phi = 0", "llgsot/fitting/torques.py",
+     "response(model, fe, self.angles[self.angle_phi == p],\n                                                phi=float(p), **kw)",
+     "response(model, fe, self.angles[self.angle_phi == p],\n                                                phi=0.0, **kw)",
+     "tests/test_fitting_phi.py -k row_by_row"),
+    ("hall fit at phi: the current left along x", "llgsot/fitting/hall.py",
+     "self.e = np.stack([np.cos(self.phi), np.sin(self.phi), z], -1)",
+     "self.e = np.stack([np.ones_like(self.phi), z, z], -1)",
+     "tests/test_fitting_phi.py -k by_hand"),
 ]
