@@ -189,3 +189,38 @@ def test_persistent_spin_helix_field_along_110(theta, phi):
     assert np.abs(Kp).max() < 1e-9 * np.abs(r.K).max() + 2 * r.K_err.max()  # measured ~1e-14
     assert abs(em @ r.sigma @ ep) < 1e-9 * np.abs(r.sigma).max() + 2 * r.sigma_err.max()
     assert abs(ep @ r.sigma @ em) < 1e-9 * np.abs(r.sigma).max() + 2 * r.sigma_err.max()
+
+
+@pytest.mark.parametrize("regime", ["dilute", "finite"])
+@pytest.mark.parametrize("beta,phi", [(1e-11, math.pi / 4), (1e-11, -3 * math.pi / 4),
+                                      (-1e-11, -math.pi / 4), (-1e-11, 3 * math.pi / 4)])
+def test_conserved_spin_is_refused(regime, beta, phi):
+    """alpha = +-beta with m along (1, +-1, 0): u.s is conserved, so exact conservation gives
+    K = 0 at the point while the dilute response next to it tends to a finite limit (the
+    dilute ladder has a second zero mode there; it returned K_err ~ 0.7 |K|): refused, naming
+    alpha, beta and the magnetization direction."""
+    rd = llgsot.RashbaDresselhausFM(0.8, 1e-11, beta, 5e-3, 5e14, 0.065, 3.0)
+    assert rd.conserved_spin(math.pi / 2, phi) is not None
+    assert rd.conserved_spin(math.pi / 2, phi + math.pi / 2) is None
+    assert rd.conserved_spin(math.pi / 2 - 1e-3, phi) is None
+    with pytest.raises(ValueError, match=r"alpha=1e-11, beta=-?1e-11.*magnetization along.*conserves"):
+        llgsot.response(rd, 8e-3, math.pi / 2, phi=phi, regime=regime)
+
+
+def test_conserved_spin_without_spin_orbit_is_refused():
+    """alpha = 0 (L = 0): s.m is conserved at every m."""
+    ra = llgsot.RashbaFM(0.8, 0.0, 5e-3, 5e14, 0.065, 3.0)
+    with pytest.raises(ValueError, match=r"alpha=0.0.*conserves"):
+        llgsot.response(ra, 8e-3, 0.3)
+    assert llgsot.RashbaFM(**RASHBA).conserved_spin(0.3) is None
+    assert llgsot.DiracFM(**DIRAC).conserved_spin(math.pi / 2) is None
+
+
+def test_persistent_spin_helix_next_to_conserved_point():
+    """1e-3 rad from m along [110] the response is finite, K e_[110] = 0 exactly as elsewhere on
+    the helix, and its error estimate is small again (the second zero mode is lifted)."""
+    rd = llgsot.RashbaDresselhausFM(0.8, 1e-11, 1e-11, 5e-3, 5e14, 0.065, 3.0)
+    r = llgsot.response(rd, 8e-3, math.pi / 2, phi=math.pi / 4 + 1e-3, rtol=1e-8)
+    ep = np.array([1.0, 1.0]) / math.sqrt(2)
+    assert r.K_err.max() < 1e-6 * np.abs(r.K).max()  # measured 1e-9
+    assert np.abs(r.K @ ep).max() < 1e-9 * np.abs(r.K).max() + 2 * r.K_err.max()
