@@ -38,6 +38,8 @@ from ..constants import EV_TO_MEV, MEV_TO_EV
 
 #: |eps - edge| <= EDGE_RTOL * s counts as "at the edge" (s: :meth:`TwoBandModel.energy_scale_meV`)
 EDGE_RTOL = 1e-10
+#: singular values of L below SINGULAR_L_RTOL times the largest count as 0 (conserved spin)
+SINGULAR_L_RTOL = 1e-12
 #: version of the model attributes written into table files (``model_attrs_version``)
 ATTRS_VERSION = 2
 #: units of the parameters every model has (exchange, disorder, cutoff), unpacked into each
@@ -139,7 +141,7 @@ class TwoBandModel:
             if p.delta == 0.0:
                 return np.array([0.0, 0.0, 1.0])
             return np.array(self.exchange_meV(theta, phi)) / p.delta
-        if sv[1] > 1e-12 * sv[0]:
+        if sv[1] > SINGULAR_L_RTOL * sv[0]:
             return None
         u = np.array([U[0, 0], U[1, 0], 0.0])
         if p.delta == 0.0:

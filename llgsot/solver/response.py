@@ -22,7 +22,7 @@ import numpy as np
 from .. import _validate as v
 from ..constants import ELECTRON_CHARGE, EV_TO_MEV, HBAR, MEV, MEV_TO_EV, NM
 from .. import spinorbit as _tq
-from ..models.base import TwoBandModel
+from ..models.base import SINGULAR_L_RTOL, TwoBandModel
 from . import dilute as _dil
 from . import edges as _edges
 from . import finite as _fin
@@ -316,6 +316,8 @@ class _PointSolver:
         self.regime = regime
         self.rtol = rtol
         self.cache = {}
+        sv = np.linalg.svd(np.reshape(np.asarray(self.p.L, float), (2, 2)), compute_uv=False)
+        self.singular_L = bool(sv[1] <= SINGULAR_L_RTOL * sv[0])  # else no spin is conserved
 
     def __call__(self, theta, phi=0.0):
         key = (float(theta), float(phi))
@@ -328,7 +330,8 @@ class _PointSolver:
         (:func:`.edges.one_sided`). For a rotation-invariant model phi != 0 is used only to
         test the rotation rule."""
         m = self.model
-        _refuse_conserved_spin(m, theta, phi)
+        if self.singular_L:
+            _refuse_conserved_spin(m, theta, phi)
         if m.below_bands(self.eps_meV, theta, phi):
             # only at pole stencils next to the bottom of the lower band (the user's angles
             # are checked up front): no Fermi surface, so the Fermi-surface response is zero
