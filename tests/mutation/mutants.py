@@ -189,4 +189,12 @@ MUTANTS = [
      "return (float(eps), float(w), float(theta), float(phi))",
      "return (float(eps), float(w), float(theta))",
      "tests/test_tables_rd.py -k 'random_m or derived_lines'"),
+    # --- h18 ---
+    ("conserved spin: any rank-1 spin-orbit field counted as conserved", "llgsot/models/base.py",
+     "return u if np.linalg.norm(np.cross(m, u)) < 1e-9 else None", "return u",
+     "tests/test_models.py -k conserved"),
+    ("exchange: Delta_z even in m_z", "llgsot/models/base.py",
+     "return dpar * math.cos(phi), dpar * math.sin(phi), d * math.cos(theta)",
+     "return dpar * math.cos(phi), dpar * math.sin(phi), d * abs(math.cos(theta))",
+     "tests/test_models_dirac_torques.py -k damping"),
 ]
