@@ -224,3 +224,29 @@ def test_persistent_spin_helix_next_to_conserved_point():
     ep = np.array([1.0, 1.0]) / math.sqrt(2)
     assert r.K_err.max() < 1e-6 * np.abs(r.K).max()  # measured 1e-9
     assert np.abs(r.K @ ep).max() < 1e-9 * np.abs(r.K).max() + 2 * r.K_err.max()
+
+
+def test_error_estimate_beyond_a_percent_always_warns():
+    """Issue 16 item 10 for the new models: a result whose error estimate exceeds
+    max(1e-2, 10 rtol) of its largest entry comes with a warning. Hard cases: a lower-band sea
+    of two disjoint pockets (m near z, eps in the 0.19 meV window between the minima of E_- and
+    its saddle; K_err ~ 6-17 %) and m 1e-7 rad from a conserved spin (condition number ~1e10);
+    plus random points of both models, which must be accurate or warn."""
+    rd = llgsot.RashbaDresselhausFM(0.8, 1.7e-11, 0.8e-11, 5e-3, 5e14, 0.065, 3.0)
+    psh = llgsot.RashbaDresselhausFM(0.8, 1e-11, 1e-11, 5e-3, 5e14, 0.065, 3.0)
+    di = llgsot.DiracFM(4e5, 10e-3, 5e14, 0.05, 1.0)
+    rng = np.random.default_rng(7)
+    cases = [(rd, -5.1e-3, 0.0, 0.0, True), (rd, -5.1e-3, 0.02, 0.3, True),
+             (psh, 8e-3, math.pi / 2, math.pi / 4 + 1e-7, True)]
+    cases += [(rd, rng.uniform(-4e-3, 8e-3), rng.uniform(0, math.pi), rng.uniform(0, 6.28), False)
+              for _ in range(5)]
+    cases += [(di, rng.uniform(12e-3, 60e-3), rng.uniform(0, math.pi), rng.uniform(0, 6.28), False)
+              for _ in range(3)]
+    for model, eps, th, ph, hard in cases:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            r = llgsot.response(model, eps, th, phi=ph, rtol=1e-8)
+        rel = max(r.K_err.max() / np.abs(r.K).max(), r.sigma_err.max() / np.abs(r.sigma).max())
+        if hard:
+            assert rel > 1e-2 and caught, (model, eps, th, ph, rel)  # the case is really hard
+        assert rel <= 1e-2 or caught, (model, eps, th, ph, rel)
