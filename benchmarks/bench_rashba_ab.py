@@ -8,8 +8,9 @@ of the commit before the models merge unpacked somewhere). Every round starts on
 per tree, alternating which goes first, with PYTHONPATH=TREE; the subprocess compiles (an
 untimed call), then reports the median wall time of each case. The report gives, per case,
 the median over rounds of each tree and the median of the per-round ratios A/B (pairing keeps
-the ratio meaningful when the machine's speed drifts). The kernels are single-threaded; on a
-loaded machine say so next to the numbers.
+the ratio meaningful when the machine's speed drifts), for the wall time and for the process
+CPU time (time.process_time), which a loaded machine disturbs much less than the wall time.
+The kernels are single-threaded; on a loaded machine say so next to the numbers.
 """
 import argparse
 import json
@@ -41,12 +42,14 @@ def child(repeat):
     out = {"file": llgsot.__file__}
     for name, (fn, per) in runs.items():
         fn()  # compile / load the numba cache
-        ts = []
+        ts, cs = [], []
         for _ in range(repeat):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             fn()
             ts.append(time.perf_counter() - t0)
+            cs.append(time.process_time() - c0)
         out[name] = statistics.median(ts) / per
+        out["cpu " + name] = statistics.median(cs) / per
     print(json.dumps(out))
 
 
@@ -75,12 +78,12 @@ def main():
         for tree in order:
             res[tree].append(run_tree(tree, args.repeat))
     print(f"A = {res[a][0]['file']}\nB = {res[b][0]['file']}")
-    print(f"{'case':<48} {'A median':>10} {'B median':>10} {'A/B (paired)':>13} {'min..max':>12}")
-    for case in CASES:
+    print(f"{'case (cpu: process CPU time)':<48} {'A median':>10} {'B median':>10} {'A/B (paired)':>13} {'min..max':>12}")
+    for case in CASES + tuple("cpu " + c for c in CASES):
         ta = [x[case] for x in res[a]]
         tb = [x[case] for x in res[b]]
         ratios = [x / y for x, y in zip(ta, tb)]
-        print(f"{case:<48} {statistics.median(ta) * 1e3:7.3f} ms {statistics.median(tb) * 1e3:7.3f} ms "
+        print(f"{case[:48]:<48} {statistics.median(ta) * 1e3:7.3f} ms {statistics.median(tb) * 1e3:7.3f} ms "
               f"{statistics.median(ratios):12.3f}x {min(ratios):5.2f}..{max(ratios):.2f}")
 
 
