@@ -78,7 +78,8 @@ def main():
         for tree in order:
             res[tree].append(run_tree(tree, args.repeat))
     print(f"A = {res[a][0]['file']}\nB = {res[b][0]['file']}")
-    print(f"{'case (cpu: process CPU time)':<48} {'A median':>10} {'B median':>10} {'A/B (paired)':>13} {'min..max':>12}")
+    print(f"{'case (cpu: process CPU time)':<48} {'A median':>10} {'B median':>10} "
+          f"{'A/B (paired)':>13} {'min..max':>12}")
     for case in CASES + tuple("cpu " + c for c in CASES):
         ta = [x[case] for x in res[a]]
         tb = [x[case] for x in res[b]]

@@ -12,7 +12,8 @@ massive-Dirac transport time; the non-crossing anomalous Hall conductivity):
 
     K = a(Delta_z) [[0, -1], [1, 0], [0, 0]] + b(Delta_z) [[1, 0], [0, 1], [0, 0]]
     a = e hbar v sin^2 b / (4 pi n W~^2 X),  cos b = Delta_z/eps,  X = (1 + cos^2 b)/2 - sin^2 b/4
-    b = sigma_xy(Delta_z)/(e v),  sigma_xy = -(4 e^2/h) eps Delta_z (eps^2 + Delta_z^2)/(eps^2 + 3 Delta_z^2)^2
+    b = sigma_xy(Delta_z)/(e v),
+    sigma_xy = -(4 e^2/h) eps Delta_z (eps^2 + Delta_z^2)/(eps^2 + 3 Delta_z^2)^2
 
 and (P-4) gives t1o = -a (field-like, O(1/n): the dilute regime), t2o = 0, and
 t1e = -t2e = b/m_z (damping-like, O(n^0): the finite regime), finite at m_z = 0 where the
