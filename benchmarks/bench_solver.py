@@ -8,6 +8,7 @@ Accuracy: each result against a much finer evaluation (rtol 1e-13).
 
 Models (issue 18): the cost of a Dirac or Rashba + Dresselhaus point relative to a Rashba
 point at the same rtol (target <= 5x), each over a batch of distinct angles (no cache hits).
+"The Rashba path does not slow down": benchmarks/bench_rashba_ab.py A/Bs two source trees.
 
 Run:  python benchmarks/bench_solver.py  [--repeat 7] [--models-only]
 The kernels are single-threaded; run it on a quiet machine.

@@ -38,6 +38,8 @@ from ..constants import EV_TO_MEV, MEV_TO_EV
 
 #: |eps - edge| <= EDGE_RTOL * s counts as "at the edge" (s: :meth:`TwoBandModel.energy_scale_meV`)
 EDGE_RTOL = 1e-10
+#: singular values of L below SINGULAR_L_RTOL times the largest count as 0 (conserved spin)
+SINGULAR_L_RTOL = 1e-12
 #: version of the model attributes written into table files (``model_attrs_version``)
 ATTRS_VERSION = 2
 #: units of the parameters every model has (exchange, disorder, cutoff), unpacked into each
@@ -122,6 +124,30 @@ class TwoBandModel:
         d = self.solver_params().delta
         dpar = d * math.sin(theta)
         return dpar * math.cos(phi), dpar * math.sin(phi), d * math.cos(theta)
+
+    def conserved_spin(self, theta: float, phi: float = 0.0):
+        """The unit vector u (3,) with u.s conserved at m(theta, phi), or None.
+
+        u.s commutes with H(k) for every k (and with the scalar impurities and a uniform
+        field) iff the spin-orbit field L k and the exchange Delta m are all parallel to u:
+        L of rank 1 (e.g. Rashba + Dresselhaus with alpha = +-beta, the persistent spin helix)
+        with Delta m along its range, or Delta = 0; or L = 0 (u = m). Tolerances: singular
+        values of L below 1e-12 of the largest count as 0, and |m x u| < 1e-9 as parallel.
+        The solver refuses such points (docs/physics.md sec. 8, "Conserved spin")."""
+        p = self.solver_params()
+        Lm = np.reshape(np.asarray(p.L, float), (2, 2))
+        U, sv, _ = np.linalg.svd(Lm)
+        if sv[0] == 0.0:
+            if p.delta == 0.0:
+                return np.array([0.0, 0.0, 1.0])
+            return np.array(self.exchange_meV(theta, phi)) / p.delta
+        if sv[1] > SINGULAR_L_RTOL * sv[0]:
+            return None
+        u = np.array([U[0, 0], U[1, 0], 0.0])
+        if p.delta == 0.0:
+            return u
+        m = np.array(self.exchange_meV(theta, phi)) / p.delta
+        return u if np.linalg.norm(np.cross(m, u)) < 1e-9 else None
 
     def bands_meV(self, kx, ky, theta: float, phi: float = 0.0):
         """(E_-, E_+) in meV at k = (kx, ky) (nm^-1, arrays)."""

@@ -22,7 +22,7 @@ import numpy as np
 from .. import _validate as v
 from ..constants import ELECTRON_CHARGE, EV_TO_MEV, HBAR, MEV, MEV_TO_EV, NM
 from .. import spinorbit as _tq
-from ..models.base import TwoBandModel
+from ..models.base import SINGULAR_L_RTOL, TwoBandModel
 from . import dilute as _dil
 from . import edges as _edges
 from . import finite as _fin
@@ -31,6 +31,9 @@ from .scattering import BORN, TMATRIX
 APPROXIMATIONS = ("tmatrix", "born")
 REGIMES = ("dilute", "finite")
 MAX_LEVEL = 12
+#: a result whose error estimate exceeds max(ERR_WARN, 10 rtol) of its largest entry warns:
+#: the quadrature warning (level reached) or the ill-conditioning one (condition number)
+ERR_WARN = 1e-2
 #: K_int (meV^-1 nm^-1, hbar = 1) -> K (1/(V m))
 K_TO_SI = ELECTRON_CHARGE / (2 * math.pi) / (MEV * NM)
 #: dimensionless conductivity bubble -> sigma (S)
@@ -281,6 +284,27 @@ def _torques(th, Kerr, S, stencils, solve):
     return out, err
 
 
+def _refuse_conserved_spin(model, theta, phi):
+    """ValueError at a magnetization where a spin component u.s is conserved
+    (:meth:`TwoBandModel.conserved_spin`; docs/physics.md sec. 8, "Conserved spin")."""
+    u = model.conserved_spin(theta, phi)
+    if u is None:
+        return
+    mx, my, mz = (math.sin(theta) * math.cos(phi), math.sin(theta) * math.sin(phi),
+                  math.cos(theta))
+    params = ", ".join(f"{k}={x!r}" for k, x in model.as_dict().items())
+    raise ValueError(
+        f"{type(model).__name__}({params}) with the magnetization along "
+        f"({mx:.6g}, {my:.6g}, {mz:.6g}) (theta={theta!r}, phi={phi!r}) conserves the spin "
+        f"component u.s, u = ({u[0]:.6g}, {u[1]:.6g}, {u[2]:.6g}) (e.g. alpha = +-beta with m "
+        "along (1, +-1, 0)): the DC response is not defined there by this theory (exact "
+        "conservation makes K = 0 at the point, while the response next to it tends to a "
+        "finite limit that depends on the order of the limits n -> 0 and m -> u; the dilute "
+        "ladder has a second zero mode and the finite-regime scheme does not conserve u.s). "
+        "Tilt the magnetization (e.g. phi +- 1e-4 rad) for the limit, or change the model's "
+        "spin-orbit parameters")
+
+
 class _PointSolver:
     """Solves one magnetization direction (theta, phi); caches results by angle."""
 
@@ -292,6 +316,8 @@ class _PointSolver:
         self.regime = regime
         self.rtol = rtol
         self.cache = {}
+        sv = np.linalg.svd(np.reshape(np.asarray(self.p.L, float), (2, 2)), compute_uv=False)
+        self.singular_L = bool(sv[1] <= SINGULAR_L_RTOL * sv[0])  # else no spin is conserved
 
     def __call__(self, theta, phi=0.0):
         key = (float(theta), float(phi))
@@ -304,6 +330,8 @@ class _PointSolver:
         (:func:`.edges.one_sided`). For a rotation-invariant model phi != 0 is used only to
         test the rotation rule."""
         m = self.model
+        if self.singular_L:
+            _refuse_conserved_spin(m, theta, phi)
         if m.below_bands(self.eps_meV, theta, phi):
             # only at pole stencils next to the bottom of the lower band (the user's angles
             # are checked up front): no Fermi surface, so the Fermi-surface response is zero
@@ -367,6 +395,13 @@ class _PointSolver:
         # rounding floor: the solve amplifies relative rounding by the condition number
         floor_K = 1e-15 * max(cond, 1.0) * Kmax
         floor_S = 1e-15 * max(cond, 1.0) * Smax
+        lim = max(ERR_WARN, 10 * self.rtol)
+        if (Kmax > 0 and floor_K > lim * Kmax) or (Smax > 0 and floor_S > lim * Smax):
+            warnings.warn(
+                f"the ladder is nearly singular at theta={theta:.4g}, phi={phi:.4g} (condition "
+                f"number {cond:.3g}): rounding alone makes the error estimate exceed {lim:g} of "
+                "the largest entry; the result is not reliable (K_err, sigma_err)",
+                RuntimeWarning, stacklevel=4)
         diag_out = {"nodes": diag[1], "cond": cond, "star_shaped": not star,
                     "g0": g0 * (1.0 / (MEV * NM * NM)), "tau": tau.copy(), "centre": (cx, cy)}
         return (K * K_TO_SI, (Ke + floor_K) * abs(K_TO_SI), S * SIGMA_TO_SI,

@@ -198,4 +198,12 @@ MUTANTS = [
      "self.e = np.stack([np.cos(self.phi), np.sin(self.phi), z], -1)",
      "self.e = np.stack([np.ones_like(self.phi), z, z], -1)",
      "tests/test_fitting_phi.py -k by_hand"),
+    # --- h18 ---
+    ("conserved spin: any rank-1 spin-orbit field counted as conserved", "llgsot/models/base.py",
+     "return u if np.linalg.norm(np.cross(m, u)) < 1e-9 else None", "return u",
+     "tests/test_models.py -k conserved"),
+    ("exchange: Delta_z even in m_z", "llgsot/models/base.py",
+     "return dpar * math.cos(phi), dpar * math.sin(phi), d * math.cos(theta)",
+     "return dpar * math.cos(phi), dpar * math.sin(phi), d * abs(math.cos(theta))",
+     "tests/test_models_dirac_torques.py -k damping"),
 ]
