@@ -8,7 +8,6 @@ Tolerances: the tables' stated errors (``interpolation_error_estimate``) with a 
 the maximum over an interval against its held-out midpoint (docs/tables.md).
 """
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,19 +20,13 @@ from llgsot.tables.sphere import SphereTable, build_sphere_table, c2v_rd, c_nv, 
 from llgsot.tables.sphere.group import PointGroup, rotation_z, vertical_mirror
 from llgsot.tables.sphere.schema import SPHERE_TABLE_VERSION
 
-from conftest import TA
-
-FIG4 = Path(__file__).resolve().parent.parent / "tables" / "fig4.nc"
+from conftest import FIG4, TA
 
 
-@pytest.fixture(scope="module")
-def t1():
-    return llgsot.TorqueTable(llgsot.load_table(FIG4).sel(fermi_energy=4.5e-3))
 
-
-def iso_callable(t1):
+def iso_callable(fig4a):
     def f(th, ph):
-        K, S = t1.K_and_sigma(spinorbit.magnetization(th, ph))
+        K, S = fig4a.K_and_sigma(spinorbit.magnetization(th, ph))
         return K, S, np.zeros_like(K), np.zeros_like(S)
     return f
 
@@ -44,19 +37,19 @@ def shift(m):
     return 0.15 * m[..., 0] * m[..., 1] * m[..., 2]
 
 
-def aniso_callable(t1):
+def aniso_callable(fig4a):
     """C_2v-covariant (mirrors x = +-y): K = (1 + 0.6 m_x m_y) K_1D(theta + shift, phi) +
     0.3 Kmax [[1, 0], [0, -1], [0, 0]], sigma = (1 + 0.4 m_x m_y) sigma_1D(...) + 0.05 smax
     [[0, 1], [1, 0]]. m_x m_y is invariant; the constant tensors are the Dresselhaus-like
     forms the rule allows (R2 = swap: -P K P = K, P s P = s); the jumps of the 1D table move
     with phi by up to 0.03 rad."""
-    kmax = np.abs(t1.values[:, :6]).max()
-    smax = np.abs(t1.values[:, 6:]).max()
+    kmax = np.abs(fig4a.values[:, :6]).max()
+    smax = np.abs(fig4a.values[:, 6:]).max()
 
     def f(th, ph):
         m = spinorbit.magnetization(th, ph)
         mxy = m[..., 0] * m[..., 1]
-        K, S = t1.K_and_sigma(spinorbit.magnetization(th + shift(m), ph))
+        K, S = fig4a.K_and_sigma(spinorbit.magnetization(th + shift(m), ph))
         K = K * (1 + 0.6 * mxy)[..., None, None] + 0.3 * kmax * np.array([[1, 0], [0, -1], [0, 0.0]])
         S = S * (1 + 0.4 * mxy)[..., None, None] + 0.05 * smax * np.array([[0, 1], [1, 0.0]])
         return K, S, np.zeros_like(K), np.zeros_like(S)
@@ -64,15 +57,15 @@ def aniso_callable(t1):
 
 
 @pytest.fixture(scope="module")
-def iso_tables(t1):
-    f = iso_callable(t1)
+def iso_tables(fig4a):
+    f = iso_callable(fig4a)
     return {name: SphereTable(build_sphere_table(f, g, tol=1e-4, delta_xc=5e-3))
             for name, g in (("C_inf_v", c_nv(None)), ("C_2v", c2v_rd()), ("C_3v", c_nv(3)))}
 
 
 @pytest.fixture(scope="module")
-def aniso_table(t1):
-    return SphereTable(build_sphere_table(aniso_callable(t1), c2v_rd(), tol=2e-4, delta_xc=5e-3))
+def aniso_table(fig4a):
+    return SphereTable(build_sphere_table(aniso_callable(fig4a), c2v_rd(), tol=2e-4, delta_xc=5e-3))
 
 
 def unit(rng, n):
@@ -148,9 +141,9 @@ def test_groups_and_lines():
         PointGroup([[[1, 0, 0], [0, 0, 1], [0, -1, 0.0]]])
 
 
-def test_anisotropic_callable_has_the_symmetry_it_claims(t1):
+def test_anisotropic_callable_has_the_symmetry_it_claims(fig4a):
     """The test callable is C_2v-covariant by construction; check it, element by element."""
-    f = aniso_callable(t1)
+    f = aniso_callable(fig4a)
     g = c2v_rd()
     m = unit(np.random.default_rng(2), 200)
     K, S, _, _ = f(*spinorbit.angles(m))
@@ -163,15 +156,15 @@ def test_anisotropic_callable_has_the_symmetry_it_claims(t1):
 
 # -- rotation-invariant response as a sphere table ------------------------------------------
 @pytest.mark.parametrize("group", ["C_inf_v", "C_2v", "C_3v"])
-def test_rotation_invariant_sphere_table_reproduces_the_1d_table(t1, iso_tables, group):
+def test_rotation_invariant_sphere_table_reproduces_the_1d_table(fig4a, iso_tables, group):
     st = iso_tables[group]
-    est = st.error_estimate + float(t1.dataset.attrs["interpolation_error_estimate"])
-    jumps = t1.theta[:-1][t1.jump_after] + 0.5 * np.diff(t1.theta)[t1.jump_after]
+    est = st.error_estimate + float(fig4a.dataset.attrs["interpolation_error_estimate"])
+    jumps = fig4a.theta[:-1][fig4a.jump_after] + 0.5 * np.diff(fig4a.theta)[fig4a.jump_after]
     th, ph = probe_angles(np.random.default_rng(1), jumps)
     m = spinorbit.magnetization(th, ph)
-    ref = schema.flat_values(*t1.K_and_sigma(m))
+    ref = schema.flat_values(*fig4a.K_and_sigma(m))
     got = schema.flat_values(*st.K_and_sigma(m))
-    err = (np.abs(got - ref) / _scales(t1.values)).max(axis=1)
+    err = (np.abs(got - ref) / _scales(fig4a.values)).max(axis=1)
     far = np.min(np.abs(th[:, None] - jumps[None, :]), axis=1) > 3 * JUMP_WIDTH
     assert err[far].max() <= 2 * est
     assert st.n_lines == {"C_inf_v": 1, "C_2v": 16, "C_3v": 24}[group]
@@ -194,14 +187,14 @@ def test_poles_are_exact_from_every_direction(iso_tables, aniso_table):
 
 
 # -- anisotropic response --------------------------------------------------------------------
-def test_anisotropic_sphere_table_error(t1, aniso_table):
+def test_anisotropic_sphere_table_error(fig4a, aniso_table):
     """The C_2v table reproduces its callable to 2x its stated error everywhere farther than
     its stated jump-position error (+ 3 bracket widths) from the moving jumps."""
     st = aniso_table
     a = st.dataset.attrs
     assert a["jumps_aligned"] == 1 and a["lines_computed"] < st.n_lines / 3
-    f = aniso_callable(t1)
-    jumps = t1.theta[:-1][t1.jump_after] + 0.5 * np.diff(t1.theta)[t1.jump_after]
+    f = aniso_callable(fig4a)
+    jumps = fig4a.theta[:-1][fig4a.jump_after] + 0.5 * np.diff(fig4a.theta)[fig4a.jump_after]
     th, ph = probe_angles(np.random.default_rng(3), jumps)
     K, S, _, _ = f(th, ph)
     ref = schema.flat_values(K, S)
@@ -214,8 +207,8 @@ def test_anisotropic_sphere_table_error(t1, aniso_table):
     assert st.error_estimate <= 2e-4
 
 
-def test_symmetry_reduced_build_equals_full_build(t1):
-    f = aniso_callable(t1)
+def test_symmetry_reduced_build_equals_full_build(fig4a):
+    f = aniso_callable(fig4a)
     kw = dict(tol=1e-3, delta_xc=5e-3, n_lines=8, max_lines=16)
     with pytest.warns(RuntimeWarning, match="max_lines"):
         red = build_sphere_table(f, c2v_rd(), **kw)
@@ -255,8 +248,8 @@ def test_sphere_table_file_round_trip_and_old_files(tmp_path, aniso_table):
         SphereTable(old.sel(fermi_energy=5.5e-3))
 
 
-def test_builder_refuses_bad_inputs(t1):
-    f = iso_callable(t1)
+def test_builder_refuses_bad_inputs(fig4a):
+    f = iso_callable(fig4a)
     with pytest.raises(TypeError, match="group"):
         build_sphere_table(f, "C2v", delta_xc=5e-3)
     with pytest.raises(ValueError, match="delta_xc"):

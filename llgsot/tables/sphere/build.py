@@ -11,12 +11,21 @@ to each component's largest magnitude); an interval is verified when that error 
 ACCEPT_FACTOR x tol; an interval whose difference does not shrink on halving is bracketed by
 bisection to JUMP_WIDTH and stored as a jump. The lines' nodes and jumps are their own.
 
-Phi. Lines sit at ph_l = 2 pi l / L. L starts at the smallest multiple of the group's
-:meth:`~llgsot.tables.sphere.group.PointGroup.min_lines` that is >= 8 and is doubled: the
-new lines (midway) are predicted by the interpolant of the old ones at their nodes, and the
-build stops when the held-out error is at most ACCEPT_FACTOR x tol (away from jumps; the
-jump positions' own held-out error is reported as ``jump_position_error``, rad). Groups with
-continuous rotation need a single line (the 1D table, in the co-rotating frame).
+Phi. Lines sit on the dyadic grid ph = 2 pi i / G, G = L0 2^D with 2 pi / G ~ PHI_BRACKET
+(2e-4 rad), starting with L0 equispaced lines (the smallest multiple of the group's
+:meth:`~llgsot.tables.sphere.group.PointGroup.min_lines` that is >= 8). Each round tests every
+unverified azimuth cell (the interval between neighbouring lines) by solving the line at its
+midpoint and comparing it with the interpolant of the lines without it (away from the jumps,
+relative as in theta), and halves only the cells that fail: a cell is verified when that
+error is at most ACCEPT_FACTOR x tol, its two lines and the new one have the same number of
+jumps, and the interpolated jump curves predict the new line's jumps to JUMP_POSITION_TOL
+(1e-3 rad). A cell that still fails at the narrowest width is "unresolved" (its held-out
+error enters the estimate, with a RuntimeWarning) or, when the jump count changes across it
+or its jump positions are not resolved, a bracket: the end of a jump curve (or two curves
+meeting), listed in the attribute ``phi_brackets`` (pairs of azimuths, rad), where the
+interpolant takes the nearer line and the stated error does not apply (as within
+JUMP_WIDTH of a jump in theta). Groups with continuous rotation need a single line (the 1D
+table, in the co-rotating frame).
 
 Symmetry. Only one line per orbit of the point group is computed; the others follow from
 K(g m) = det(R) R K(m) R2^T, sigma(g m) = R2 sigma(m) R2^T (:mod:`.group`). The poles are

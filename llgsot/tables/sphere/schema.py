@@ -15,7 +15,8 @@ A sphere table is an ``xarray.Dataset`` with attribute ``llgsot_table_version`` 
 ``point_group_elements`` flattened G x 9, ``point_group_continuous``), ``delta_xc`` (eV),
 ``tol``, the error estimates (``heldout_error_theta``, ``heldout_error_phi``,
 ``jump_position_error`` in rad, ``interpolation_error_estimate``), ``solver_calls``,
-``lines_computed``, ``jumps_aligned``, ``llgsot_version``, ``created`` and whatever model
+``lines_computed``, ``jumps_aligned`` (1 if every line has the same number of jumps), ``phi_brackets``
+(azimuth pairs, rad: cells where a jump curve ends), ``phi_grid`` (G), ``llgsot_version``, ``created`` and whatever model
 attributes the builder was given. Version-1 files (1D tables over theta) are unchanged and
 still load: :func:`llgsot.tables.store.check_schema` dispatches on the version.
 """

@@ -20,15 +20,22 @@ evaluates it; the numba kernel :mod:`llgsot.dynamics.sphere_kernel` evaluates th
    line continues onto the opposite line, r(-th, ph) = P0 r(th, ph + pi) with P0 =
    :data:`llgsot.tables.schema.PARITY_ZERO` (L even or 1), so the pole slopes are centred as
    in the 1D tables; a bracketed jump is a step at its bracket's midpoint t_lj.
-4. Jumps move with phi. If every line has the same number J of jumps, the jump curves are
-   followed: at (th, ph) the jump positions T_j are interpolated in phi as in 5. below (kept
-   ordered and in [0, pi]); th in piece p (T_p <= th < T_(p+1), T_0 = 0, T_(J+1) = pi) is
-   mapped linearly onto piece p of each line read, so no line is read across its jump. If the
-   counts differ the lines are read at th itself (attribute ``jumps_aligned`` = 0).
-5. Phi. Cubic Hermite between the two lines k, k+1 around ph, with the phi-derivative g of
-   each line stored beside it (columns 10-19): g is the centred fourth-order difference of the
-   lines l-2 .. l+2 read at the same relative position between the jumps (second order for
-   2-4 lines), interpolated along the line like r. C1 in phi; O(h^4) where smooth.
+4. Azimuth cells. The lines sit at phi_0 = 0 < phi_1 < ... < 2 pi (any spacing; built tables
+   refine it locally on a dyadic grid). The cell holding ph (between lines k and k+1, the
+   last one wrapping to 2 pi) is found in O(1) from a uniform index over azimuth
+   (:func:`cell_index`). If its two lines have the same number J of jumps, they are
+   interpolated as in 5. and 6.; if not (a jump curve ends inside the cell, the builder has
+   bracketed it to ~2e-4 rad) the nearer line alone is read, jumps and all.
+5. Jumps move with phi. At (th, ph) the jump positions T_j are interpolated in phi as in
+   6. (kept ordered and in [0, pi]); th in piece p (T_p <= th < T_(p+1), T_0 = 0,
+   T_(J+1) = pi) is mapped linearly onto piece p of each line read, so no line is read
+   across its jump.
+6. Phi. Cubic Hermite between the two lines of the cell, with the phi-derivative g of each
+   line stored beside it (columns 10-19): g is the derivative of the polynomial through the
+   line and up to two neighbours on each side that have its number of jumps, read at the
+   same relative position between the jumps (:func:`derivative_stencils`: on equispaced
+   lines the centred fourth-order difference), interpolated along the line like r. C1 in
+   phi within a run of lines with equal jump counts.
 """
 from __future__ import annotations
 
