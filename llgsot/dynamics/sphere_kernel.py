@@ -7,12 +7,14 @@ tests/test_sphere_kernel.py), with the theta pieces in power form as the 1D kern
 has them. Two 2D float arrays carry everything, so that the kernels' ``Problem(par, geom,
 coef, ...)`` can hold a sphere table as it holds a 1D one (:func:`kernel_arrays` packs them):
 
-    geom (L, N + 4P + 2)   line l: its N node-form nodes (a jump: a repeated node; padded with
+    geom (L, N + 4P + 3 + T_BINS)  line l: its N node-form nodes (a jump: a repeated node; padded with
                            pi) | first node of each of its P jump-free pieces | last node of each
                            piece (node indices as floats) | its P - 1 jump positions (rad; pi
                            beyond its own count) | their phi-derivatives | phi_l (rad) | its jump
                            count | 1 if the cell to the next line joins equal jump counts (cubic
                            Hermite in phi), else 0 (the nearer line alone) | 1 / width of that cell
+                           | its theta index: entry q (0 .. T_BINS) the last node at or below
+                           q pi / T_BINS (floats)
     coef (L N + 1 + R, 80) row l N + i: segment i of line l, p(d) = (c0 + d c1) + d^2 (c2 + d c3),
                            d = th - node, coef[., 10 q + e] = c_q of row entry e (TABLE_COLUMNS)
                            of the remainder r in the co-rotating frame, coef[., 40 + 10 q + e]
@@ -38,6 +40,7 @@ from ..tables.hermite import hermite_power_coefficients
 
 _inline = _jit.inline
 TWO_PI = 2.0 * math.pi
+T_BINS = 64  # a line's theta index: bins of pi / T_BINS narrow its node search to a few nodes
 
 
 def kernel_arrays(arrays):
@@ -53,7 +56,10 @@ def kernel_arrays(arrays):
                            np.asarray(arrays["jumps"], float).reshape(L, P - 1),
                            np.asarray(arrays["jump_slopes"], float).reshape(L, P - 1),
                            np.stack([phi, np.asarray(arrays["jump_counts"], float),
-                                     np.asarray(arrays["compat"], float), 1.0 / width], 1)], axis=1)
+                                     np.asarray(arrays["compat"], float), 1.0 / width], 1),
+                           np.array([np.searchsorted(nodes[ell], np.pi * np.arange(T_BINS + 1) / T_BINS,
+                                                     side="right") - 1 for ell in range(L)], float)],
+                          axis=1)
     index = np.asarray(arrays["index"], float)
     G = len(index)
     coef = np.zeros((L * N + 1 + -(-G // 80), 80))
@@ -164,8 +170,14 @@ def sphere_rows(mx, my, mz, geom, coef):
         b = geom[ell, hi]
         tl = a + (th - A) * ((b - a) * scale)
         tl = min(max(tl, a), b)
-        i = lo  # last node in [lo, hi - 1] at or below tl
-        n = hi - lo
+        # last node in [lo, hi - 1] at or below tl: between the theta index's entries of the
+        # bin holding tl (the last node at or below its ends), then a binary search
+        qb = int(tl * (T_BINS / math.pi))
+        if qb >= T_BINS:
+            qb = T_BINS - 1
+        i = min(max(int(geom[ell, c_phi + 4 + qb]), lo), hi - 1)
+        top = min(max(int(geom[ell, c_phi + 5 + qb]), i), hi - 1)
+        n = top - i + 1
         while n > 1:
             half = n >> 1
             mid = i + half

@@ -22,10 +22,17 @@ jumps, and the interpolated jump curves predict the new line's jumps to JUMP_POS
 (1e-3 rad). A cell that still fails at the narrowest width is "unresolved" (its held-out
 error enters the estimate, with a RuntimeWarning) or, when the jump count changes across it
 or its jump positions are not resolved, a bracket: the end of a jump curve (or two curves
-meeting), listed in the attribute ``phi_brackets`` (pairs of azimuths, rad), where the
-interpolant takes the nearer line and the stated error does not apply (as within
-JUMP_WIDTH of a jump in theta). Groups with continuous rotation need a single line (the 1D
-table, in the co-rotating frame).
+meeting). The unresolved cells in an unbroken run with a bracket join it: where a jump curve
+ends a band edge meets the Fermi level, a point where the response is not smooth in phi
+either. The brackets (merged runs) are listed in the attribute ``phi_brackets`` (pairs of
+azimuths, rad); the stated error does not apply there (as within JUMP_WIDTH of a jump in
+theta). Groups with continuous rotation need a single line (the 1D table, in the co-rotating
+frame).
+
+Error. Between lines the interpolant errs by the theta error of the lines read plus the phi
+error of the interpolation between them, so each is refined to tol / 2 (one line: tol) and the
+stated ``interpolation_error_estimate`` is (heldout_error_theta + heldout_error_phi) /
+ACCEPT_FACTOR.
 
 Symmetry. Only one line per orbit of the point group is computed; the others follow from
 K(g m) = det(R) R K(m) R2^T, sigma(g m) = R2 sigma(m) R2^T (:mod:`.group`). The poles are
@@ -46,7 +53,8 @@ from ..grid import ACCEPT_FACTOR, JUMP_WIDTH, MIN_WIDTH, _scales, _split
 from ..hermite import bessel_slopes, hermite_eval
 from . import schema
 from .group import PointGroup
-from .table import TWO_PI, cells, evaluate, interpolant_arrays, jump_curves, remainder, to_body
+from .table import (TWO_PI, cells, evaluate, interpolant_arrays, jump_curves, opposite_lines,
+                    remainder, to_body)
 
 N_INIT = 17  # initial nodes of a line on [0, pi]
 MIN_INITIAL_LINES = 8
@@ -216,6 +224,28 @@ def _cell_heldout(arr, phi, line, scale):
     return float(np.max(e[far], initial=0.0)), jerr, len(T)
 
 
+def _local_interpolant(lines, idx, cells_, G):
+    """The interpolant of the lines ``idx`` (sorted grid indices) as the held-out tests of
+    ``cells_`` see it, built from the lines it reads there: two lines before and three after
+    each cell's first line (the phi-derivatives' stencils), and two on each side of their
+    opposite lines (the pole slopes); the subset is broken where it skips lines, so that it
+    equals the full interpolant in those cells. All the lines where that is most of them."""
+    L = len(idx)
+    phi = TWO_PI * np.array(idx) / G
+    pos = {i: n for n, i in enumerate(idx)}
+    opp = opposite_lines(phi)
+    keep = set()
+    for a, _ in cells_:
+        for j in range(pos[a] - 2, pos[a] + 4):
+            keep.add(j % L)
+            if opp[j % L] >= 0:
+                keep.update((opp[j % L] + o) % L for o in range(-2, 3))
+    sub = sorted(keep) if 2 * len(keep) < L else list(range(L))
+    breaks = np.array([(b - a) % L != 1 for a, b in zip(sub, sub[1:] + sub[:1])]) if len(sub) < L else None
+    return interpolant_arrays([(lines[idx[n]][0], lines[idx[n]][1], lines[idx[n]][3]) for n in sub],
+                              phi[sub], breaks)
+
+
 def _refine_phi(lines, G, group, solver, tol, poles, max_lines):
     """Halve the azimuth cells (between neighbouring lines, indices on the grid 2 pi i / G)
     whose held-out test fails, until every cell is verified or as narrow as the grid allows.
@@ -246,8 +276,7 @@ def _refine_phi(lines, G, group, solver, tol, poles, max_lines):
                 imgs = _cell_images(c, maps, G)
                 seen |= imgs
                 reps.append((c, imgs))
-        arr = interpolant_arrays([(lines[i][0], lines[i][1], lines[i][3]) for i in idx],
-                                 TWO_PI * np.array(idx) / G)
+        arr = _local_interpolant(lines, idx, [c for c, _ in reps], G)
         scale = _scales(np.concatenate([to_body(lines[i][1], TWO_PI * i / G) for i in idx]))
         mids = [(a + b) // 2 for (a, b), _ in reps]
         new, w, u, c = _lines_at(mids, G, group, solver, tol, poles)
@@ -269,6 +298,23 @@ def _refine_phi(lines, G, group, solver, tol, poles, max_lines):
     return lines, cellinfo, worst, unresolved, computed
 
 
+def _runs(flags):
+    """Maximal runs of consecutive True in a periodic list of flags: lists of indices."""
+    n = len(flags)
+    if all(flags):
+        return [list(range(n))]
+    start = next(i for i in range(n) if not flags[i])  # begin at a False: no run wraps
+    runs, cur = [], []
+    for j in range(1, n + 1):
+        i = (start + j) % n
+        if flags[i]:
+            cur.append(i)
+        elif cur:
+            runs.append(cur)
+            cur = []
+    return runs
+
+
 def build_sphere_table(f, group: PointGroup, tol: float = 1e-4, n_lines: int | None = None,
                        max_lines: int = 4096, max_calls: int = 200000, delta_xc: float | None = None,
                        attrs: dict | None = None):
@@ -285,7 +331,9 @@ def build_sphere_table(f, group: PointGroup, tol: float = 1e-4, n_lines: int | N
         orbit is computed. Use :func:`~llgsot.tables.sphere.group.trivial` for none.
     tol : float
         Target relative interpolation error (per component, of its largest magnitude;
-        1e-8 <= tol <= 1e-1), in theta and in phi.
+        1e-8 <= tol <= 1e-1). The lines are refined in theta, and the cells in phi, to tol / 2
+        each (a single line: tol), since the two errors add up; the stated error
+        ``interpolation_error_estimate`` is (heldout_error_theta + heldout_error_phi) / 4.
     n_lines : int, optional
         Start with this many equispaced azimuth lines (a multiple of ``group.min_lines()``);
         default the smallest such multiple >= 8 (1 for continuous rotation).
@@ -328,16 +376,26 @@ def build_sphere_table(f, group: PointGroup, tol: float = 1e-4, n_lines: int | N
 
     solver = _Solver(f, max_calls)
     prow, _ = solver.solve([(0.0, 0.0), (math.pi, 0.0)])
-    lines, worst, unresolved, computed = _lines_at(range(0, G, 2 ** depth), G, group, solver, tol, prow)
+    part = tol if group.continuous_rotation else 0.5 * tol  # theta and phi errors add up
+    lines, worst, unresolved, computed = _lines_at(range(0, G, 2 ** depth), G, group, solver, part, prow)
     phi_err, jump_err, brackets, phi_unresolved = 0.0, 0.0, [], 0
     if not group.continuous_rotation:
-        lines, info, w, u, c = _refine_phi(lines, G, group, solver, tol, prow, max_lines)
+        lines, info, w, u, c = _refine_phi(lines, G, group, solver, part, prow, max_lines)
         worst, unresolved, computed = max(worst, w), unresolved + u, computed + c
         idx = sorted(lines)
-        for cell in zip(idx, idx[1:] + [G]):
-            state, e, je = info.get(cell, (None, math.nan, math.nan))
-            if state == "bracket" or je == math.inf:
-                brackets.append(cell)
+        allcells = list(zip(idx, idx[1:] + [G]))
+        states = [info.get(c, (None, math.nan, math.nan)) for c in allcells]
+        bad = [st == "bracket" or je == math.inf for st, _, je in states]
+        for run in _runs([b or st == "unresolved" for b, (st, _, _) in zip(bad, states)]):
+            if any(bad[i] for i in run):  # the end of a jump curve and the cells beside it
+                for i in run:            # that could not be resolved: one bracket
+                    bad[i] = True
+        for cell, (state, e, je), b in zip(allcells, states, bad):
+            if b:
+                if brackets and brackets[-1][1] == cell[0]:
+                    brackets[-1] = (brackets[-1][0], cell[1])
+                else:
+                    brackets.append(cell)
                 continue
             phi_err, jump_err = max(phi_err, e), max(jump_err, je)
             phi_unresolved += state == "unresolved"
@@ -353,7 +411,7 @@ def build_sphere_table(f, group: PointGroup, tol: float = 1e-4, n_lines: int | N
     phi = TWO_PI * np.array(idx) / G
     lines = [lines[i] for i in idx]
     aligned = len({int(np.sum(j)) for _, _, _, j in lines}) == 1
-    est = max(worst, phi_err) / ACCEPT_FACTOR
+    est = (worst + phi_err) / ACCEPT_FACTOR
     attrs.update({
         **group.as_attrs(), "tol": tol, "heldout_error_theta": worst, "heldout_error_phi": phi_err,
         "jump_position_error": jump_err, "interpolation_error_estimate": est,

@@ -99,15 +99,15 @@ def cell_compatible(counts):
     return counts == np.roll(counts, -1)
 
 
-def derivative_stencils(phi, counts):
+def derivative_stencils(phi, compat):
     """d/dphi at each line: [(lines (n,), weights (n,) in 1/rad)], the derivative at phi_l of
     the polynomial through line l and up to two neighbours on each side (centred fourth order
     where all four exist; on an equispaced grid the usual centred differences), taken only
     across cells whose lines have the same number of jumps (one-sided at the ends of such a
-    run). Neighbour o is used if 2|o| < L (distinct lines)."""
+    run; ``compat`` (L,) from :func:`cell_compatible`). Neighbour o is used if 2|o| < L
+    (distinct lines)."""
     phi = np.asarray(phi, float)
     L = len(phi)
-    compat = cell_compatible(counts)
     out = []
     for ell in range(L):
         idx, x = [ell], [0.0]
@@ -267,7 +267,7 @@ def _read(arr, ell, p, theta, A, B):
             + (s3 - s2) * d1)
 
 
-def interpolant_arrays(lines, phi=None):
+def interpolant_arrays(lines, phi=None, breaks=None):
     """The interpolant of a set of lines as plain (padded) arrays.
 
     Parameters
@@ -279,6 +279,9 @@ def interpolant_arrays(lines, phi=None):
     phi : array (L,), optional
         Azimuths of the lines (rad, strictly increasing from 0, below 2 pi); default the
         equispaced 2 pi l / L.
+    breaks : array (L,) of bool, optional
+        Cells (line l to l + 1) not to interpolate across, as if their jump counts differed:
+        the builder's held-out tests use a subset of the lines, broken where it skips some.
 
     Returns
     -------
@@ -302,7 +305,10 @@ def interpolant_arrays(lines, phi=None):
     opp = opposite_lines(phi)
     _pole_slopes(lines, opp, rem, dr)
     form_r = _node_forms(lines, rem, dr)
-    stencils = derivative_stencils(phi, counts)
+    compat = cell_compatible(counts)
+    if breaks is not None:
+        compat = compat & ~np.asarray(breaks, bool)
+    stencils = derivative_stencils(phi, compat)
     # g = dr/dphi at each line's nodes, at fixed position within the piece between the jumps
     g = []
     for ell, (th, _, _) in enumerate(lines):
@@ -326,7 +332,7 @@ def interpolant_arrays(lines, phi=None):
         for j, wj in zip(idx, w):
             js[ell, :c] += wj * out["jumps"][j, :c]
     out.update(jump_slopes=js, poles=poles, aligned=len(set(counts.tolist())) == 1,
-               jump_counts=counts, phi=phi, compat=cell_compatible(counts), index=cell_index(phi))
+               jump_counts=counts, phi=phi, compat=compat, index=cell_index(phi))
     return out
 
 
