@@ -328,7 +328,7 @@ def test_jump_curves_that_end():
     piecewise cubic, allow), itself near tol."""
     t55 = llgsot.TorqueTable(llgsot.load_table(FIG4).sel(fermi_energy=5.5e-3))
     f = ending_callable(t55)
-    tol = 3e-3  # measured: 47 of 184 lines solved, 8 brackets, stated 3.0e-3, error 1.8e-3
+    tol = 3e-3  # measured: 47 of 184 lines solved, 4 brackets, stated 2.1e-3, error 8.7e-4
     ds = build_sphere_table(f, c2v_rd(), tol=tol, delta_xc=5e-3)
     a = ds.attrs
     st = SphereTable(ds)
@@ -358,3 +358,50 @@ def test_jump_curves_that_end():
     tj = math.acos(math.sqrt(0.5 / 1.4))  # the jumps are kept: across the curve at ph = pi / 4
     v = st.values_at(np.array([tj - 1e-3, tj + 1e-3]), np.full(2, math.pi / 4))
     assert np.max(np.abs(v[1] - v[0]) / _scales(ref)) > 0.2
+
+
+# -- issue 19's target: Rashba + Dresselhaus at the Fig. 4 parameters ------------------------
+FIG4_RD = dict(m_eff=0.8, alpha=1.7e-11, beta=0.85e-11, delta_xc=5e-3, impurity_density=5e14,
+               impurity_strength=0.065, cutoff=3.0)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("eps", [5.5e-3, 4.5e-3])
+def test_rashba_dresselhaus_fig4_table_to_1e_4(eps, tmp_path):
+    """build_table of the Rashba + Dresselhaus model at the Fig. 4 parameters (beta =
+    alpha/2, finite regime, tol 1e-4, checkpointed) against 60 direct solves at random m: the
+    error (per component in the co-rotating frame, relative to the table's own scales: the
+    measure of the stated error) is within the stated error, itself <= 1e-4, beyond the
+    azimuth brackets (where the 4.5 meV jump curves end) and 3 bracket widths + the stated
+    jump-position error from the jumps. Measured under load (docs/tables.md): 5.5 meV 7.9e-5
+    for stated 8.7e-5; 4.5 meV below."""
+    import warnings
+
+    from llgsot.tables.sphere.table import cells, jump_curves
+
+    rd = llgsot.RashbaDresselhausFM(**FIG4_RD)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ds = llgsot.build_table(rd, eps, regime="finite", tol=1e-4, progress=False,
+                                checkpoint=tmp_path / "rd.jsonl")
+    # allowed: theta intervals at the narrowest width next to steep band-edge features
+    assert all("theta intervals narrower" in str(w.message) for w in caught), [str(w.message) for w in caught]
+    st = SphereTable(ds)
+    a = ds.attrs
+    assert st.error_estimate <= 1e-4
+    rng = np.random.default_rng(19)
+    th, ph = spinorbit.angles(unit(rng, 60))
+    ph = ph % (2 * math.pi)
+    ref = np.empty((60, 10))
+    for i in range(60):
+        r = llgsot.response(rd, eps, th[i:i + 1], ph[i], regime="finite")
+        ref[i] = schema.flat_values(r.K, r.sigma)[0]
+    scale = _scales(np.concatenate([to_body(r, p) for (_, r, _), p in zip(st.lines, st.phi)]))
+    err = (np.abs(to_body(st.values_at(th, ph) - ref, ph)) / scale).max(axis=1)
+    br = np.asarray(a["phi_brackets"]).reshape(-1, 2)
+    in_bracket = np.any((ph[:, None] >= br[None, :, 0]) & (ph[:, None] <= br[None, :, 1]), axis=1)
+    T, valid = jump_curves(st.arrays, *cells(st.arrays, ph))
+    dist = np.min(np.where(valid, np.abs(T - th[:, None]), np.inf), axis=1, initial=np.inf)
+    far = ~in_bracket & (dist > a["jump_position_error"] + 3 * JUMP_WIDTH)
+    assert far.sum() >= 55
+    assert err[far].max() <= st.error_estimate
