@@ -378,7 +378,7 @@ def build_sphere_table(f, group: PointGroup, tol: float = 1e-4, n_lines: int | N
     prow, _ = solver.solve([(0.0, 0.0), (math.pi, 0.0)])
     part = tol if group.continuous_rotation else 0.5 * tol  # theta and phi errors add up
     lines, worst, unresolved, computed = _lines_at(range(0, G, 2 ** depth), G, group, solver, part, prow)
-    phi_err, jump_err, brackets, phi_unresolved = 0.0, 0.0, [], 0
+    phi_err, jump_err, brackets, phi_unresolved = 0.0, 0.0, [], []
     if not group.continuous_rotation:
         lines, info, w, u, c = _refine_phi(lines, G, group, solver, part, prow, max_lines)
         worst, unresolved, computed = max(worst, w), unresolved + u, computed + c
@@ -398,9 +398,10 @@ def build_sphere_table(f, group: PointGroup, tol: float = 1e-4, n_lines: int | N
                     brackets.append(cell)
                 continue
             phi_err, jump_err = max(phi_err, e), max(jump_err, je)
-            phi_unresolved += state == "unresolved"
+            if state == "unresolved":
+                phi_unresolved.append(cell)
         if phi_unresolved:
-            warnings.warn(f"{phi_unresolved} azimuth cells of {TWO_PI / G:.2g} rad still miss tol={tol:g} "
+            warnings.warn(f"{len(phi_unresolved)} azimuth cells of {TWO_PI / G:.2g} rad still miss tol={tol:g} "
                           f"(held-out error {phi_err:.2g} included in the estimate)", RuntimeWarning,
                           stacklevel=2)
     if unresolved:
@@ -416,6 +417,7 @@ def build_sphere_table(f, group: PointGroup, tol: float = 1e-4, n_lines: int | N
         **group.as_attrs(), "tol": tol, "heldout_error_theta": worst, "heldout_error_phi": phi_err,
         "jump_position_error": jump_err, "interpolation_error_estimate": est,
         "phi_brackets": np.array([TWO_PI * x / G for cell in brackets for x in cell], float),
+        "phi_unresolved": np.array([TWO_PI * x / G for cell in phi_unresolved for x in cell], float),
         "phi_grid": G, "solver_calls": solver.calls, "lines_computed": computed,
         "jumps_aligned": int(aligned), "llgsot_version": __version__,
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
