@@ -385,8 +385,10 @@ def test_rashba_dresselhaus_fig4_table_to_1e_4(eps, tmp_path):
         warnings.simplefilter("always")
         ds = llgsot.build_table(rd, eps, regime="finite", tol=1e-4, progress=False,
                                 checkpoint=tmp_path / "rd.jsonl")
-    # allowed: theta intervals at the narrowest width next to steep band-edge features
-    assert all("theta intervals narrower" in str(w.message) for w in caught), [str(w.message) for w in caught]
+    # allowed: theta intervals at the narrowest width next to steep band-edge features, and
+    # azimuth cells at the narrowest width (their held-out error is in the stated estimate)
+    assert all("theta intervals narrower" in str(w.message) or "azimuth cells of" in str(w.message)
+               for w in caught), [str(w.message) for w in caught]
     st = SphereTable(ds)
     a = ds.attrs
     rng = np.random.default_rng(19)
