@@ -34,33 +34,21 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 @_jit.njit
-def _llg_1d(m0, n, dt, J, bk, gll, damp, par, geom, coef):
-    mx, my, mz = m0[0], m0[1], m0[2]
-    for _ in range(n):
-        kx = np.empty(4)
-        ky = np.empty(4)
-        kz = np.empty(4)
-        x, y, z = mx, my, mz
-        for s in range(4):
-            bx, by, bz = K1.sot_table(x, y, z, J, par, geom, coef)
-            bz += bk * z
-            cx, cy, cz = y * bz - z * by, z * bx - x * bz, x * by - y * bx
-            kx[s] = -gll * (cx + damp * (y * cz - z * cy))
-            ky[s] = -gll * (cy + damp * (z * cx - x * cz))
-            kz[s] = -gll * (cz + damp * (x * cy - y * cx))
-            h = dt if s == 2 else 0.5 * dt
-            if s < 3:
-                x, y, z = mx + h * kx[s], my + h * ky[s], mz + h * kz[s]
-        mx += dt / 6 * (kx[0] + 2 * kx[1] + 2 * kx[2] + kx[3])
-        my += dt / 6 * (ky[0] + 2 * ky[1] + 2 * ky[2] + ky[3])
-        mz += dt / 6 * (kz[0] + 2 * kz[1] + 2 * kz[2] + kz[3])
-        r = 1.0 / math.sqrt(mx * mx + my * my + mz * mz)
-        mx, my, mz = mx * r, my * r, mz * r
-    return mx, my, mz
+def _b_1d(x, y, z, args):
+    J, par, geom, coef = args
+    return K1.sot_table(x, y, z, J, par, geom, coef)
 
 
 @_jit.njit
-def _llg_sphere(m0, n, dt, J, bk, gll, damp, jx, jy, pref, geom, coef):
+def _b_sphere(x, y, z, args):
+    J, jx, jy, pref, geom, coef = args
+    return KS.sot_sphere(x, y, z, J, jx, jy, pref, geom, coef)
+
+
+@_jit.njit
+def _llg(m0, n, dt, bk, gll, damp, field, args):
+    """n fixed RK4 steps of a macrospin (uniaxial field bk m_z plus the SOT field(x, y, z,
+    args) of the 1D or sphere kernel) in one numba loop."""
     mx, my, mz = m0[0], m0[1], m0[2]
     for _ in range(n):
         kx = np.empty(4)
@@ -68,7 +56,7 @@ def _llg_sphere(m0, n, dt, J, bk, gll, damp, jx, jy, pref, geom, coef):
         kz = np.empty(4)
         x, y, z = mx, my, mz
         for s in range(4):
-            bx, by, bz = KS.sot_sphere(x, y, z, J, jx, jy, pref, geom, coef)
+            bx, by, bz = field(x, y, z, args)
             bz += bk * z
             cx, cy, cz = y * bz - z * by, z * bx - x * bz, x * by - y * bx
             kx[s] = -gll * (cx + damp * (y * cz - z * cy))
@@ -143,9 +131,10 @@ def main(argv=None):
         t1d, tsp = _interleaved([lambda: K1.sot_many(m, J, par, geom, coef, out),
                                  lambda: KS.sot_sphere_many(m, J, jhat[0], jhat[1], pref, *arrs, out)],
                                 repeat)
-        s1d, ssp = _interleaved([lambda: _llg_1d(m0, steps, dt, J, 0.5, gll, 0.02, par[0], geom, coef),
-                                 lambda: _llg_sphere(m0, steps, dt, J, 0.5, gll, 0.02, jhat[0], jhat[1],
-                                                     pref, *arrs)], repeat)
+        a1d = (J, par[0], geom, coef)
+        asp = (J, jhat[0], jhat[1], pref, *arrs)
+        s1d, ssp = _interleaved([lambda: _llg(m0, steps, dt, 0.5, gll, 0.02, _b_1d, a1d),
+                                 lambda: _llg(m0, steps, dt, 0.5, gll, 0.02, _b_sphere, asp)], repeat)
         print(f"{name:32s} {st.n_lines:4d} lines | field: 1D {n / t1d:.3g}/s, sphere {n / tsp:.3g}/s, "
               f"ratio {t1d / tsp:.2f} | LLG RK4: 1D {steps / s1d:.3g} steps/s, sphere "
               f"{steps / ssp:.3g} steps/s, ratio {s1d / ssp:.2f}")

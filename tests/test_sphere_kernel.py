@@ -1,7 +1,6 @@
 """The numba sphere-table kernel against the numpy interpolant (1e-12), and against the 1D
 table kernel on a rotation-invariant table built as a sphere table (to the stated errors)."""
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,32 +13,17 @@ from llgsot.tables import schema
 from llgsot.tables.build import JUMP_WIDTH
 from llgsot.tables.sphere import SphereTable, build_sphere_table, c2v_rd, c_nv
 
-FIG4 = Path(__file__).resolve().parent.parent / "tables" / "fig4.nc"
+from test_sphere_tables import aniso_callable, iso_callable
 
-
-@pytest.fixture(scope="module")
-def t1():
-    return llgsot.TorqueTable(llgsot.load_table(FIG4).sel(fermi_energy=4.5e-3))
 
 
 @pytest.fixture(scope="module")
-def tables(t1):
-    kmax = np.abs(t1.values[:, :6]).max()
-
-    def iso(th, ph):
-        K, S = t1.K_and_sigma(spinorbit.magnetization(th, ph))
-        return K, S, np.zeros_like(K), np.zeros_like(S)
-
-    def aniso(th, ph):  # C_2v-covariant, jumps moving with phi (tests/test_sphere_tables.py)
-        m = spinorbit.magnetization(th, ph)
-        mxy = m[..., 0] * m[..., 1]
-        K, S = t1.K_and_sigma(spinorbit.magnetization(th + 0.15 * mxy * m[..., 2], ph))
-        K = K * (1 + 0.6 * mxy)[..., None, None] + 0.3 * kmax * np.array([[1, 0], [0, -1], [0, 0.0]])
-        return K, S, np.zeros_like(K), np.zeros_like(S)
-
+def tables(fig4a):
+    iso = iso_callable(fig4a)
     return {"C_inf_v": SphereTable(build_sphere_table(iso, c_nv(None), delta_xc=5e-3)),
             "C_2v iso": SphereTable(build_sphere_table(iso, c2v_rd(), delta_xc=5e-3)),
-            "C_2v aniso": SphereTable(build_sphere_table(aniso, c2v_rd(), tol=1e-3, delta_xc=5e-3))}
+            "C_2v aniso": SphereTable(build_sphere_table(aniso_callable(fig4a), c2v_rd(), tol=1e-3,
+                                                         delta_xc=5e-3))}
 
 
 def probe(st, rng):
@@ -80,12 +64,12 @@ def test_kernel_equals_numpy_interpolant(tables, name):
 
 
 @pytest.mark.parametrize("name", ["C_inf_v", "C_2v iso"])
-def test_sphere_kernel_against_1d_kernel(t1, tables, name):
+def test_sphere_kernel_against_1d_kernel(fig4a, tables, name):
     """Rotation-invariant response: the sphere kernel's field equals the 1D TableSOT kernel's
     to the two tables' stated errors, away from the jumps (3 bracket widths)."""
     st = tables[name]
     mag = llgsot.Macrospin(Ms=1.1e6, thickness=1e-9, area=1e-16, damping=0.02)
-    tq = llgsot.TableSOT(t1, nm_thickness=3e-9, current_direction=(0.6, 0.8))
+    tq = llgsot.TableSOT(fig4a, nm_thickness=3e-9, current_direction=(0.6, 0.8))
     entries, geom, coef = tq.kernel_setup(mag)
     par = K1.make_params(**entries)
     rng = np.random.default_rng(8)
@@ -97,9 +81,9 @@ def test_sphere_kernel_against_1d_kernel(t1, tables, name):
     B2 = np.empty((len(m), 3))
     KS.sot_sphere_many(m, 2e11, 0.6, 0.8, entries["pref"], *KS.kernel_arrays(st.kernel_arrays()), B2)
     th, _ = spinorbit.angles(m)
-    jumps = t1.theta[:-1][t1.jump_after] + 0.5 * np.diff(t1.theta)[t1.jump_after]
+    jumps = fig4a.theta[:-1][fig4a.jump_after] + 0.5 * np.diff(fig4a.theta)[fig4a.jump_after]
     far = np.min(np.abs(th[:, None] - jumps[None, :]), axis=1) > 3 * JUMP_WIDTH
-    est = st.error_estimate + float(t1.dataset.attrs["interpolation_error_estimate"])
+    est = st.error_estimate + float(fig4a.dataset.attrs["interpolation_error_estimate"])
     # B = pref K sigma^-1 j: a relative error e of K and sigma moves B by <= ~ (1 + cond) e
     err = np.linalg.norm(B2 - B1, axis=1)[far] / np.abs(B1).max()
     assert err.max() <= 4 * est

@@ -8,7 +8,6 @@ Tolerances: the tables' stated errors (``interpolation_error_estimate``) with a 
 the maximum over an interval against its held-out midpoint (docs/tables.md).
 """
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,20 +19,15 @@ from llgsot.tables.build import JUMP_WIDTH, _scales
 from llgsot.tables.sphere import SphereTable, build_sphere_table, c2v_rd, c_nv, trivial
 from llgsot.tables.sphere.group import PointGroup, rotation_z, vertical_mirror
 from llgsot.tables.sphere.schema import SPHERE_TABLE_VERSION
+from llgsot.tables.sphere.table import to_body
 
-from conftest import TA
-
-FIG4 = Path(__file__).resolve().parent.parent / "tables" / "fig4.nc"
-
-
-@pytest.fixture(scope="module")
-def t1():
-    return llgsot.TorqueTable(llgsot.load_table(FIG4).sel(fermi_energy=4.5e-3))
+from conftest import FIG4, TA
 
 
-def iso_callable(t1):
+
+def iso_callable(fig4a):
     def f(th, ph):
-        K, S = t1.K_and_sigma(spinorbit.magnetization(th, ph))
+        K, S = fig4a.K_and_sigma(spinorbit.magnetization(th, ph))
         return K, S, np.zeros_like(K), np.zeros_like(S)
     return f
 
@@ -44,19 +38,19 @@ def shift(m):
     return 0.15 * m[..., 0] * m[..., 1] * m[..., 2]
 
 
-def aniso_callable(t1):
+def aniso_callable(fig4a):
     """C_2v-covariant (mirrors x = +-y): K = (1 + 0.6 m_x m_y) K_1D(theta + shift, phi) +
     0.3 Kmax [[1, 0], [0, -1], [0, 0]], sigma = (1 + 0.4 m_x m_y) sigma_1D(...) + 0.05 smax
     [[0, 1], [1, 0]]. m_x m_y is invariant; the constant tensors are the Dresselhaus-like
     forms the rule allows (R2 = swap: -P K P = K, P s P = s); the jumps of the 1D table move
     with phi by up to 0.03 rad."""
-    kmax = np.abs(t1.values[:, :6]).max()
-    smax = np.abs(t1.values[:, 6:]).max()
+    kmax = np.abs(fig4a.values[:, :6]).max()
+    smax = np.abs(fig4a.values[:, 6:]).max()
 
     def f(th, ph):
         m = spinorbit.magnetization(th, ph)
         mxy = m[..., 0] * m[..., 1]
-        K, S = t1.K_and_sigma(spinorbit.magnetization(th + shift(m), ph))
+        K, S = fig4a.K_and_sigma(spinorbit.magnetization(th + shift(m), ph))
         K = K * (1 + 0.6 * mxy)[..., None, None] + 0.3 * kmax * np.array([[1, 0], [0, -1], [0, 0.0]])
         S = S * (1 + 0.4 * mxy)[..., None, None] + 0.05 * smax * np.array([[0, 1], [1, 0.0]])
         return K, S, np.zeros_like(K), np.zeros_like(S)
@@ -64,15 +58,15 @@ def aniso_callable(t1):
 
 
 @pytest.fixture(scope="module")
-def iso_tables(t1):
-    f = iso_callable(t1)
+def iso_tables(fig4a):
+    f = iso_callable(fig4a)
     return {name: SphereTable(build_sphere_table(f, g, tol=1e-4, delta_xc=5e-3))
             for name, g in (("C_inf_v", c_nv(None)), ("C_2v", c2v_rd()), ("C_3v", c_nv(3)))}
 
 
 @pytest.fixture(scope="module")
-def aniso_table(t1):
-    return SphereTable(build_sphere_table(aniso_callable(t1), c2v_rd(), tol=2e-4, delta_xc=5e-3))
+def aniso_table(fig4a):
+    return SphereTable(build_sphere_table(aniso_callable(fig4a), c2v_rd(), tol=2e-4, delta_xc=5e-3))
 
 
 def unit(rng, n):
@@ -148,9 +142,9 @@ def test_groups_and_lines():
         PointGroup([[[1, 0, 0], [0, 0, 1], [0, -1, 0.0]]])
 
 
-def test_anisotropic_callable_has_the_symmetry_it_claims(t1):
+def test_anisotropic_callable_has_the_symmetry_it_claims(fig4a):
     """The test callable is C_2v-covariant by construction; check it, element by element."""
-    f = aniso_callable(t1)
+    f = aniso_callable(fig4a)
     g = c2v_rd()
     m = unit(np.random.default_rng(2), 200)
     K, S, _, _ = f(*spinorbit.angles(m))
@@ -163,15 +157,17 @@ def test_anisotropic_callable_has_the_symmetry_it_claims(t1):
 
 # -- rotation-invariant response as a sphere table ------------------------------------------
 @pytest.mark.parametrize("group", ["C_inf_v", "C_2v", "C_3v"])
-def test_rotation_invariant_sphere_table_reproduces_the_1d_table(t1, iso_tables, group):
+def test_rotation_invariant_sphere_table_reproduces_the_1d_table(fig4a, iso_tables, group):
     st = iso_tables[group]
-    est = st.error_estimate + float(t1.dataset.attrs["interpolation_error_estimate"])
-    jumps = t1.theta[:-1][t1.jump_after] + 0.5 * np.diff(t1.theta)[t1.jump_after]
+    est = st.error_estimate + float(fig4a.dataset.attrs["interpolation_error_estimate"])
+    jumps = fig4a.theta[:-1][fig4a.jump_after] + 0.5 * np.diff(fig4a.theta)[fig4a.jump_after]
     th, ph = probe_angles(np.random.default_rng(1), jumps)
     m = spinorbit.magnetization(th, ph)
-    ref = schema.flat_values(*t1.K_and_sigma(m))
+    ref = schema.flat_values(*fig4a.K_and_sigma(m))
     got = schema.flat_values(*st.K_and_sigma(m))
-    err = (np.abs(got - ref) / _scales(t1.values)).max(axis=1)
+    # relative per component in the co-rotating frame, as both tables state their errors (in
+    # the lab frame a component small at phi = 0 carries a large one at phi = pi/2)
+    err = (np.abs(to_body(got - ref, ph)) / _scales(fig4a.values)).max(axis=1)
     far = np.min(np.abs(th[:, None] - jumps[None, :]), axis=1) > 3 * JUMP_WIDTH
     assert err[far].max() <= 2 * est
     assert st.n_lines == {"C_inf_v": 1, "C_2v": 16, "C_3v": 24}[group]
@@ -194,14 +190,14 @@ def test_poles_are_exact_from_every_direction(iso_tables, aniso_table):
 
 
 # -- anisotropic response --------------------------------------------------------------------
-def test_anisotropic_sphere_table_error(t1, aniso_table):
+def test_anisotropic_sphere_table_error(fig4a, aniso_table):
     """The C_2v table reproduces its callable to 2x its stated error everywhere farther than
     its stated jump-position error (+ 3 bracket widths) from the moving jumps."""
     st = aniso_table
     a = st.dataset.attrs
     assert a["jumps_aligned"] == 1 and a["lines_computed"] < st.n_lines / 3
-    f = aniso_callable(t1)
-    jumps = t1.theta[:-1][t1.jump_after] + 0.5 * np.diff(t1.theta)[t1.jump_after]
+    f = aniso_callable(fig4a)
+    jumps = fig4a.theta[:-1][fig4a.jump_after] + 0.5 * np.diff(fig4a.theta)[fig4a.jump_after]
     th, ph = probe_angles(np.random.default_rng(3), jumps)
     K, S, _, _ = f(th, ph)
     ref = schema.flat_values(K, S)
@@ -214,8 +210,8 @@ def test_anisotropic_sphere_table_error(t1, aniso_table):
     assert st.error_estimate <= 2e-4
 
 
-def test_symmetry_reduced_build_equals_full_build(t1):
-    f = aniso_callable(t1)
+def test_symmetry_reduced_build_equals_full_build(fig4a):
+    f = aniso_callable(fig4a)
     kw = dict(tol=1e-3, delta_xc=5e-3, n_lines=8, max_lines=16)
     with pytest.warns(RuntimeWarning, match="max_lines"):
         red = build_sphere_table(f, c2v_rd(), **kw)
@@ -255,8 +251,8 @@ def test_sphere_table_file_round_trip_and_old_files(tmp_path, aniso_table):
         SphereTable(old.sel(fermi_energy=5.5e-3))
 
 
-def test_builder_refuses_bad_inputs(t1):
-    f = iso_callable(t1)
+def test_builder_refuses_bad_inputs(fig4a):
+    f = iso_callable(fig4a)
     with pytest.raises(TypeError, match="group"):
         build_sphere_table(f, "C2v", delta_xc=5e-3)
     with pytest.raises(ValueError, match="delta_xc"):
@@ -301,3 +297,116 @@ def test_sphere_table_of_the_solver_against_direct_solves(eps):
     jumps = st.arrays["jumps"][0]  # the same on every line (rotation invariant)
     far = np.all(np.abs(th[:, None] - jumps[None, :]) > 3 * JUMP_WIDTH, axis=1)
     assert far.sum() >= 40 and err[far].max() <= st.error_estimate
+
+
+# -- jump curves that end ------------------------------------------------------------------
+def ending_q(m):
+    """q(m) = 0.4 sin(2 ph) sin^2(th) - cos^2(th) + 0.1 (C_2v-invariant: m_x m_y and m_z^2).
+    Where sin(2 ph) > -1/4 the set q > 0 is a band about the equator bounded by two jumps
+    at cos^2(th) = c = (0.4 s + 0.1) / (1 + 0.4 s), s = sin(2 ph); where sin(2 ph) < -1/4
+    it is empty: the two jump curves meet at the equator and end there, at
+    ph = (pi + asin(1/4)) / 2, (2 pi - asin(1/4)) / 2 (and + pi)."""
+    return 0.8 * m[..., 0] * m[..., 1] - m[..., 2] ** 2 + 0.1
+
+
+def ending_callable(t55):
+    """K, sigma of the smooth 5.5 meV 1D table times (1 + 0.5 m_x m_y + 0.3 [q(m) > 0]):
+    C_2v-covariant (a C_inf_v response times an invariant), jumps of 30 % on curves that end."""
+    def f(th, ph):
+        m = spinorbit.magnetization(th, ph)
+        K, S = t55.K_and_sigma(m)
+        fac = 1 + 0.5 * m[..., 0] * m[..., 1] + 0.3 * (ending_q(m) > 0)
+        return K * fac[..., None, None], S * fac[..., None, None], np.zeros_like(K), np.zeros_like(S)
+    return f
+
+
+def test_jump_curves_that_end():
+    """Lines with two jumps and lines with none: the cells where the count changes are
+    halved down to the narrowest width and listed (phi_brackets), next to the true ends of
+    the curves; beyond them and beyond the stated jump-position error (+ 3 bracket widths)
+    the table reproduces its callable to 2x its stated error (as the other callables here,
+    piecewise cubic, allow), itself near tol."""
+    t55 = llgsot.TorqueTable(llgsot.load_table(FIG4).sel(fermi_energy=5.5e-3))
+    f = ending_callable(t55)
+    tol = 3e-3  # measured: 47 of 184 lines solved, 4 brackets, stated 2.1e-3, error 8.7e-4
+    ds = build_sphere_table(f, c2v_rd(), tol=tol, delta_xc=5e-3)
+    a = ds.attrs
+    st = SphereTable(ds)
+    counts = st.arrays["jump_counts"]
+    assert a["jumps_aligned"] == 0 and set(counts.tolist()) == {0, 2}
+    br = np.asarray(a["phi_brackets"]).reshape(-1, 2)
+    ends = np.array([math.pi + math.asin(0.25), 2 * math.pi - math.asin(0.25)]) / 2
+    ends = np.concatenate([ends, ends + math.pi])
+    assert len(br) >= 4 and np.all(br[:, 1] - br[:, 0] <= 2 * 2e-4)
+    mid = br.mean(axis=1)
+    assert np.all(np.min(np.abs(mid[:, None] - ends[None, :]), axis=1) < 0.02)  # at the ends
+    assert set(np.argmin(np.abs(mid[:, None] - ends[None, :]), axis=1).tolist()) == {0, 1, 2, 3}
+    rng = np.random.default_rng(19)
+    th, ph = spinorbit.angles(unit(rng, 20000))
+    ph = ph % (2 * math.pi)
+    K, S, _, _ = f(th, ph)
+    ref = schema.flat_values(K, S)
+    err = (np.abs(st.values_at(th, ph) - ref) / _scales(ref)).max(axis=1)
+    s2 = np.sin(2 * ph)
+    c = np.clip((0.4 * s2 + 0.1) / (1 + 0.4 * s2), 0, 1)
+    tc = np.arccos(np.sqrt(c))  # the jumps at tc and pi - tc where s2 > -1/4
+    dist = np.where(s2 > -0.25, np.minimum(np.abs(th - tc), np.abs(th - (math.pi - tc))), np.inf)
+    in_bracket = np.any((ph[:, None] >= br[None, :, 0]) & (ph[:, None] <= br[None, :, 1]), axis=1)
+    far = (dist > a["jump_position_error"] + 3 * JUMP_WIDTH) & ~in_bracket
+    assert far.mean() > 0.95
+    assert err[far].max() <= 2 * st.error_estimate and st.error_estimate <= 2 * tol
+    tj = math.acos(math.sqrt(0.5 / 1.4))  # the jumps are kept: across the curve at ph = pi / 4
+    v = st.values_at(np.array([tj - 1e-3, tj + 1e-3]), np.full(2, math.pi / 4))
+    assert np.max(np.abs(v[1] - v[0]) / _scales(ref)) > 0.2
+
+
+# -- issue 19's target: Rashba + Dresselhaus at the Fig. 4 parameters ------------------------
+FIG4_RD = dict(m_eff=0.8, alpha=1.7e-11, beta=0.85e-11, delta_xc=5e-3, impurity_density=5e14,
+               impurity_strength=0.065, cutoff=3.0)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("eps", [5.5e-3, 4.5e-3])
+def test_rashba_dresselhaus_fig4_table_to_1e_4(eps, tmp_path):
+    """build_table of the Rashba + Dresselhaus model at the Fig. 4 parameters (beta =
+    alpha/2, finite regime, tol 1e-4, checkpointed) against 60 direct solves at random m: the
+    error (per component in the co-rotating frame, relative to the table's own scales: the
+    measure of the stated error) is within the stated error beyond the azimuth brackets (where
+    the 4.5 meV jump curves end) and 3 bracket widths + the stated jump-position error from
+    the jumps; and the stated error is <= 1e-4. Measured under load (docs/tables.md): 5.5 meV
+    7.9e-5 for stated 8.7e-5; 4.5 meV 1.3e-4 for stated 3.3e-4, so the 1e-4 target is an
+    expected failure there (8 azimuth cells at phi = 0.33 and its images stay unresolved)."""
+    import warnings
+
+    from llgsot.tables.sphere.table import cells, jump_curves
+
+    rd = llgsot.RashbaDresselhausFM(**FIG4_RD)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ds = llgsot.build_table(rd, eps, regime="finite", tol=1e-4, progress=False,
+                                checkpoint=tmp_path / "rd.jsonl")
+    # allowed: theta intervals at the narrowest width next to steep band-edge features, and
+    # azimuth cells at the narrowest width (their held-out error is in the stated estimate)
+    assert all("theta intervals narrower" in str(w.message) or "azimuth cells of" in str(w.message)
+               for w in caught), [str(w.message) for w in caught]
+    st = SphereTable(ds)
+    a = ds.attrs
+    rng = np.random.default_rng(19)
+    th, ph = spinorbit.angles(unit(rng, 60))
+    ph = ph % (2 * math.pi)
+    ref = np.empty((60, 10))
+    for i in range(60):
+        r = llgsot.response(rd, eps, th[i:i + 1], ph[i], regime="finite")
+        ref[i] = schema.flat_values(r.K, r.sigma)[0]
+    scale = _scales(np.concatenate([to_body(r, p) for (_, r, _), p in zip(st.lines, st.phi)]))
+    err = (np.abs(to_body(st.values_at(th, ph) - ref, ph)) / scale).max(axis=1)
+    br = np.asarray(a["phi_brackets"]).reshape(-1, 2)
+    in_bracket = np.any((ph[:, None] >= br[None, :, 0]) & (ph[:, None] <= br[None, :, 1]), axis=1)
+    T, valid = jump_curves(st.arrays, *cells(st.arrays, ph))
+    dist = np.min(np.where(valid, np.abs(T - th[:, None]), np.inf), axis=1, initial=np.inf)
+    far = ~in_bracket & (dist > a["jump_position_error"] + 3 * JUMP_WIDTH)
+    assert far.sum() >= 55
+    assert err[far].max() <= st.error_estimate
+    if eps == 4.5e-3 and st.error_estimate > 1e-4:
+        pytest.xfail(f"issue 19's 1e-4 is not reached at 4.5 meV: stated {st.error_estimate:.2g}")
+    assert st.error_estimate <= 1e-4

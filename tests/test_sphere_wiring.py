@@ -6,37 +6,29 @@ Independent routes as in tests/test_sphere_tables.py: the shipped 1D table (tabl
 and its own TableSOT path for a rotation-invariant sphere table; ``spinorbit.table_field`` on
 the sphere interpolant's K and sigma for the kernel's field.
 """
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 import llgsot
 from llgsot.tables.sphere import SphereTable, build_sphere_table, c2v_rd, c_nv
 
+from conftest import FIG4
 from test_sphere_tables import aniso_callable, iso_callable
 
-FIG4 = Path(__file__).resolve().parent.parent / "tables" / "fig4.nc"
-
 
 @pytest.fixture(scope="module")
-def t1():
-    return llgsot.TorqueTable(llgsot.load_table(FIG4).sel(fermi_energy=4.5e-3))
-
-
-@pytest.fixture(scope="module")
-def iso_ds(t1):
+def iso_ds(fig4a):
     """The 1D table's response built as a sphere table with C_2v lines (8 lines, 2 solved)."""
-    return build_sphere_table(iso_callable(t1), c2v_rd(), tol=1e-4, delta_xc=5e-3)
+    return build_sphere_table(iso_callable(fig4a), c2v_rd(), tol=1e-4, delta_xc=5e-3)
 
 
 @pytest.fixture(scope="module")
-def aniso_ds(t1):
-    return build_sphere_table(aniso_callable(t1), c2v_rd(), tol=2e-4, delta_xc=5e-3)
+def aniso_ds(fig4a):
+    return build_sphere_table(aniso_callable(fig4a), c2v_rd(), tol=2e-4, delta_xc=5e-3)
 
 
-def test_open_table_picks_the_interpolant_by_version(tmp_path, t1):
-    ds = build_sphere_table(iso_callable(t1), c_nv(None), tol=1e-4, delta_xc=5e-3)
+def test_open_table_picks_the_interpolant_by_version(tmp_path, fig4a):
+    ds = build_sphere_table(iso_callable(fig4a), c_nv(None), tol=1e-4, delta_xc=5e-3)
     st = llgsot.open_table(ds)
     assert isinstance(st, SphereTable) and st.source_path is None
     path = tmp_path / "sphere.nc"
@@ -47,7 +39,7 @@ def test_open_table_picks_the_interpolant_by_version(tmp_path, t1):
     assert np.array_equal(back.K(m), st.K(m))
     one = llgsot.open_table(llgsot.load_table(FIG4).sel(fermi_energy=4.5e-3))
     assert type(one) is llgsot.TorqueTable
-    assert np.array_equal(one.values, t1.values)
+    assert np.array_equal(one.values, fig4a.values)
     with pytest.raises(ValueError, match="sphere table.*llgsot.open_table"):
         llgsot.TorqueTable(ds)
     with pytest.raises(ValueError, match="sphere table.*llgsot.open_table"):
@@ -112,18 +104,18 @@ def run(table, J, direction=(1.0, 0.0), nm=3e-9, t_end=3e-9, method="rk4"):
                            t_end=t_end, dt=5e-15, save_every=200, method=method)
 
 
-def test_rotation_invariant_sphere_table_simulates_as_the_1d_table(t1, iso_ds):
+def test_rotation_invariant_sphere_table_simulates_as_the_1d_table(fig4a, iso_ds):
     """The 1D table built as a C_2v sphere table (16 lines) drives the same switching run.
     Tolerance: how far the 1D run itself moves when its field is scaled by 1 +- e, e = 4 x
     (the two tables' stated errors), the field budget of tests/test_sphere_kernel.py."""
     st = SphereTable(iso_ds)
-    e = 4 * (st.error_estimate + float(t1.dataset.attrs["interpolation_error_estimate"]))
-    ref = run(t1, -2e12)
+    e = 4 * (st.error_estimate + float(fig4a.dataset.attrs["interpolation_error_estimate"]))
+    ref = run(fig4a, -2e12)
     got = run(st, -2e12)
     assert bool(ref.switched[0]) and bool(got.switched[0])
     mr = ref.m.values.reshape(-1, 3)
     dev = np.abs(got.m.values.reshape(-1, 3) - mr).max()
-    sens = min(np.abs(run(t1, -2e12, nm=3e-9 * (1 + s * e)).m.values.reshape(-1, 3) - mr).max()
+    sens = min(np.abs(run(fig4a, -2e12, nm=3e-9 * (1 + s * e)).m.values.reshape(-1, 3) - mr).max()
                for s in (1, -1))
     assert sens > 1e-3  # the calibration is not vacuous
     assert dev <= sens, (dev, sens)

@@ -7,15 +7,21 @@ tests/test_sphere_kernel.py), with the theta pieces in power form as the 1D kern
 has them. Two 2D float arrays carry everything, so that the kernels' ``Problem(par, geom,
 coef, ...)`` can hold a sphere table as it holds a 1D one (:func:`kernel_arrays` packs them):
 
-    geom (L, N + 4P - 2)   line l: its N node-form nodes (a jump: a repeated node; padded with
+    geom (L, N + 4P + 3 + T_BINS)  line l: its N node-form nodes (a jump: a repeated node; padded with
                            pi) | first node of each of its P jump-free pieces | last node of each
-                           piece (node indices as floats) | its P - 1 jump positions (rad) |
-                           their phi-derivatives
-    coef (L N + 1, 80)     row l N + i: segment i of line l, p(d) = (c0 + d c1) + d^2 (c2 + d c3),
+                           piece (node indices as floats) | its P - 1 jump positions (rad; pi
+                           beyond its own count) | their phi-derivatives | phi_l (rad) | its jump
+                           count | 1 if the cell to the next line joins equal jump counts (cubic
+                           Hermite in phi), else 0 (the nearer line alone) | 1 / width of that cell
+                           | its theta index: entry q (0 .. T_BINS) the last node at or below
+                           q pi / T_BINS (floats)
+    coef (L N + 1 + R, 80) row l N + i: segment i of line l, p(d) = (c0 + d c1) + d^2 (c2 + d c3),
                            d = th - node, coef[., 10 q + e] = c_q of row entry e (TABLE_COLUMNS)
                            of the remainder r in the co-rotating frame, coef[., 40 + 10 q + e]
-                           the same of its phi-derivative g; last row: the lab-frame pole rows
-                           at +z (0-9) and -z (10-19), then N (20) and P (21)
+                           the same of its phi-derivative g; rows L N .. L N + R - 1: the
+                           uniform cell index of azimuth (entry b, row by row: the cell holding
+                           2 pi b / G), so the cell is found in O(1); last row: the lab-frame
+                           pole rows at +z (0-9) and -z (10-19), then N (20), P (21) and G (22)
 
 B_SOT = pref K(m) sigma(m)^-1 (J jhat) with pref = Delta_xc t_NM / (Ms d) (J m^2/A), K in
 1/(V m), sigma in S, J in A/m^2: the field in tesla.
@@ -34,6 +40,7 @@ from ..tables.hermite import hermite_power_coefficients
 
 _inline = _jit.inline
 TWO_PI = 2.0 * math.pi
+T_BINS = 64  # a line's theta index: bins of pi / T_BINS narrow its node search to a few nodes
 
 
 def kernel_arrays(arrays):
@@ -42,20 +49,32 @@ def kernel_arrays(arrays):
     nodes = np.asarray(arrays["nodes"], float)
     L, N = nodes.shape
     P = arrays["piece_lo"].shape[1]
+    phi = np.asarray(arrays["phi"], float)
+    width = np.append(phi[1:], TWO_PI) - phi
     geom = np.concatenate([nodes, np.asarray(arrays["piece_lo"], float),
                            np.asarray(arrays["piece_hi"], float),
                            np.asarray(arrays["jumps"], float).reshape(L, P - 1),
-                           np.asarray(arrays["jump_slopes"], float).reshape(L, P - 1)], axis=1)
-    coef = np.zeros((L * N + 1, 80))
+                           np.asarray(arrays["jump_slopes"], float).reshape(L, P - 1),
+                           np.stack([phi, np.asarray(arrays["jump_counts"], float),
+                                     np.asarray(arrays["compat"], float), 1.0 / width], 1),
+                           np.array([np.searchsorted(nodes[ell], np.pi * np.arange(T_BINS + 1) / T_BINS,
+                                                     side="right") - 1 for ell in range(L)], float)],
+                          axis=1)
+    index = np.asarray(arrays["index"], float)
+    G = len(index)
+    coef = np.zeros((L * N + 1 + -(-G // 80), 80))
     for ell in range(L):
         for half in (0, 1):  # r, then g
             cols = slice(10 * half, 10 * half + 10)
             coef[ell * N:(ell + 1) * N, 40 * half:40 * half + 40] = hermite_power_coefficients(
                 nodes[ell], arrays["values"][ell][:, cols], arrays["slopes"][ell][:, cols])
-    coef[-1, :10] = arrays["poles"][0]
-    coef[-1, 10:20] = arrays["poles"][1]
-    coef[-1, 20] = N
-    coef[-1, 21] = P
+    meta = coef.shape[0] - 1
+    coef[meta, :10] = arrays["poles"][0]
+    coef[meta, 10:20] = arrays["poles"][1]
+    coef[meta, 20] = N
+    coef[meta, 21] = P
+    coef[meta, 22] = G
+    coef[L * N:meta].reshape(-1)[:G] = index
     return np.ascontiguousarray(geom), np.ascontiguousarray(coef)
 
 
@@ -81,40 +100,50 @@ def sphere_rows(mx, my, mz, geom, coef):
     last = coef.shape[0] - 1
     N = int(coef[last, 20])
     P = int(coef[last, 21])
-    h = TWO_PI / L
-    if L == 1:  # one line (continuous rotation)
-        k = 0
-        k1 = 0
-        w0 = 1.0
-        w1 = w2 = w3 = 0.0
-    else:  # phi in [0, 2 pi) in units of the line spacing, without divisions or fmod
-        x = ph * (L / TWO_PI)
-        if x < 0.0:
-            x += L
-        k = int(x)
-        if k >= L:  # -0 < ph rounding to 2 pi
-            k -= L
-            x -= L
-        u = x - k
+    G = int(coef[last, 22])
+    c_phi = N + 4 * P - 2  # columns of geom: phi_l, jump count, compatible, 1 / width
+    # the cell: phi in [0, 2 pi), the uniform index, then a step where rounding needs one
+    if ph < 0.0:
+        ph += TWO_PI
+    if ph >= TWO_PI:
+        ph -= TWO_PI
+    bn = int(ph * (G / TWO_PI))
+    if bn >= G:
+        bn = G - 1
+    row = bn // 80
+    k = int(coef[L * N + row, bn - 80 * row])
+    while k + 1 < L and geom[k + 1, c_phi] <= ph:
+        k += 1
+    while k > 0 and geom[k, c_phi] > ph:
+        k -= 1
+    k1 = k + 1 if k + 1 < L else 0
+    u = (ph - geom[k, c_phi]) * geom[k, c_phi + 3]
+    if L > 1 and geom[k, c_phi + 2] > 0.0:  # cubic Hermite: value k, slope k, value k+1, slope k+1
+        h = 1.0 / geom[k, c_phi + 3]
         u2 = u * u
         u3 = u2 * u
-        w0 = 2 * u3 - 3 * u2 + 1  # cubic Hermite: value k, slope k, value k+1, slope k+1
+        w0 = 2 * u3 - 3 * u2 + 1
         w1 = (u3 - 2 * u2 + u) * h
         w2 = -2 * u3 + 3 * u2
         w3 = (u3 - u2) * h
-        k1 = k + 1 if k + 1 < L else k + 1 - L
+    else:  # one line, or the jump counts differ: the nearer line alone
+        if u >= 0.5:
+            k = k1
+        k1 = k
+        w0 = 1.0
+        w1 = w2 = w3 = 0.0
     # the piece holding th between the interpolated jump curves
-    nj = P - 1
+    nj = int(geom[k, c_phi + 1])
     J0 = N + 2 * P
-    J1 = J0 + nj
+    J1 = J0 + P - 1
     p = 0
     A = 0.0
     B = math.pi
     prev = -1.0
     done = False
     for j in range(nj):  # no break: a fixed trip count is faster here
-        if L == 1:
-            t = geom[0, J0 + j]
+        if k1 == k:
+            t = geom[k, J0 + j]
         else:
             t = w0 * geom[k, J0 + j] + w1 * geom[k, J1 + j] + w2 * geom[k1, J0 + j] + w3 * geom[k1, J1 + j]
         t = t if t > prev else prev  # kept ordered
@@ -141,8 +170,14 @@ def sphere_rows(mx, my, mz, geom, coef):
         b = geom[ell, hi]
         tl = a + (th - A) * ((b - a) * scale)
         tl = min(max(tl, a), b)
-        i = lo  # last node in [lo, hi - 1] at or below tl
-        n = hi - lo
+        # last node in [lo, hi - 1] at or below tl: between the theta index's entries of the
+        # bin holding tl (the last node at or below its ends), then a binary search
+        qb = int(tl * (T_BINS / math.pi))
+        if qb >= T_BINS:
+            qb = T_BINS - 1
+        i = min(max(int(geom[ell, c_phi + 4 + qb]), lo), hi - 1)
+        top = min(max(int(geom[ell, c_phi + 5 + qb]), i), hi - 1)
+        n = top - i + 1
         while n > 1:
             half = n >> 1
             mid = i + half
@@ -161,7 +196,7 @@ def sphere_rows(mx, my, mz, geom, coef):
         r7 += wa * ((c[7] + d * c[17]) + d2 * (c[27] + d * c[37])) + wb * ((c[47] + d * c[57]) + d2 * (c[67] + d * c[77]))
         r8 += wa * ((c[8] + d * c[18]) + d2 * (c[28] + d * c[38])) + wb * ((c[48] + d * c[58]) + d2 * (c[68] + d * c[78]))
         r9 += wa * ((c[9] + d * c[19]) + d2 * (c[29] + d * c[39])) + wb * ((c[49] + d * c[59]) + d2 * (c[69] + d * c[79]))
-        if L == 1:  # one line: read once
+        if k1 == k:  # one line: read once
             break
     # back to the lab frame: K = R3 Kb R2^T, sigma = R2 sb R2^T, then the exact pole part
     if rho > 0.0:

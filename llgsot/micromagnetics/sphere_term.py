@@ -2,8 +2,9 @@
 :class:`~llgsot.dynamics.TableSOT` built on a :class:`~llgsot.tables.sphere.SphereTable`.
 
 The torch copy of the numpy interpolant :func:`llgsot.tables.sphere.table.evaluate` (its
-module docstring states it: two neighbouring azimuth lines, cubic Hermite in phi with the
-stored phi-derivatives, the jump curves followed, the theta piece of each line mapped onto
+module docstring states it: the azimuth cell from a uniform index, its two lines, cubic
+Hermite in phi with the stored phi-derivatives (the nearer line alone where their jump counts
+differ), the jump curves followed, the theta piece of each line mapped onto
 the piece at the asked azimuth, the exact pole part added in the lab frame), in the same
 Hermite basis form, so that float64 agrees with it to rounding (tests/test_sphere_wiring.py).
 The node search is one ``torch.searchsorted`` over the lines laid end to end (line l shifted
@@ -45,6 +46,8 @@ def sphere_tensors(torch, tq, device, dtype):
             "slopes": t(np.asarray(arr["slopes"], float) * scale20),
             "lo": t(arr["piece_lo"], torch.int64), "hi": t(arr["piece_hi"], torch.int64),
             "jumps": t(arr["jumps"]), "jump_slopes": t(arr["jump_slopes"]),
+            "phi": t(np.append(arr["phi"], TWO_PI)), "index": t(arr["index"], torch.int64),
+            "counts": t(arr["jump_counts"], torch.int64), "near": t(~np.asarray(arr["compat"], bool) | (L == 1), torch.bool),
             "poles": t(np.asarray(arr["poles"], float) * scale)}
 
 
@@ -77,26 +80,37 @@ def sphere_field(torch, mx, my, mz, rho, tt):
     th = torch.atan2(rho, mz)
     on_axis = rho == 0
     ph = torch.where(on_axis, torch.zeros_like(rho), torch.atan2(my, mx))
-    x = ph * (L / TWO_PI)
-    x = torch.where(x < 0, x + L, x)
-    k = x.to(torch.int64)
-    x = torch.where(k >= L, x - L, x)
-    k = torch.where(k >= L, k - L, k)
-    k1 = torch.where(k + 1 < L, k + 1, k + 1 - L)
-    u = x - k.to(x.dtype)
-    h = TWO_PI / L
+    # the cell (as llgsot.tables.sphere.table.cells): the uniform index, then a step
+    ph = torch.where(ph < 0, ph + TWO_PI, ph)
+    ph = torch.where(ph >= TWO_PI, ph - TWO_PI, ph)
+    lines, G = tt["phi"], tt["index"].numel()
+    k = tt["index"][torch.clamp((ph * (G / TWO_PI)).to(torch.int64), max=G - 1)]
+    for _ in range(L):
+        up = (k + 1 < L) & (lines[k + 1] <= ph)
+        down = (k > 0) & (lines[k] > ph)
+        if not bool((up | down).any()):
+            break
+        k = k + up.to(k.dtype) - down.to(k.dtype)
+    h = lines[k + 1] - lines[k]
+    u = (ph - lines[k]) / h
+    k1 = torch.where(k + 1 < L, k + 1, torch.zeros_like(k))
     u2, u3 = u * u, u * u * u
     w0, w1, w2, w3 = 2 * u3 - 3 * u2 + 1, (u3 - 2 * u2 + u) * h, -2 * u3 + 3 * u2, (u3 - u2) * h
+    near = tt["near"][k]
+    k = torch.where(near & (u >= 0.5), k1, k)
+    k1 = torch.where(near, k, k1)
+    one, zero = torch.ones_like(u), torch.zeros_like(u)
+    w0, w1 = torch.where(near, one, w0), torch.where(near, zero, w1)
+    w2, w3 = torch.where(near, zero, w2), torch.where(near, zero, w3)
     M = th.numel()
     if nj:
         jl, js = tt["jumps"], tt["jump_slopes"]
-        if L == 1:
-            T = jl[k]
-        else:
-            T = (w0[:, None] * jl[k] + w1[:, None] * js[k] + w2[:, None] * jl[k1]
-                 + w3[:, None] * js[k1])
+        T = (w0[:, None] * jl[k] + w1[:, None] * js[k] + w2[:, None] * jl[k1]
+             + w3[:, None] * js[k1])
+        valid = torch.arange(nj, device=th.device)[None, :] < tt["counts"][k][:, None]
+        T = torch.where(valid, T, torch.full_like(T, math.pi))
         T = torch.cummax(T, dim=1).values.clamp(0.0, math.pi)
-        p = (T <= th[:, None]).sum(dim=1)
+        p = ((T <= th[:, None]) & valid).sum(dim=1)
         Tp = torch.cat([torch.zeros_like(T[:, :1]), T, torch.full_like(T[:, :1], math.pi)], 1)
         A = Tp.gather(1, p[:, None])[:, 0]
         B = Tp.gather(1, p[:, None] + 1)[:, 0]
@@ -104,12 +118,9 @@ def sphere_field(torch, mx, my, mz, rho, tt):
         p = torch.zeros(M, dtype=torch.int64, device=th.device)
         A, B = torch.zeros_like(th), torch.full_like(th, math.pi)
     v0 = _read(torch, tt, k, p, th, A, B)
-    if L == 1:
-        r = v0[:, :10]
-    else:
-        v1 = _read(torch, tt, k1, p, th, A, B)
-        r = (w0[:, None] * v0[:, :10] + w1[:, None] * v0[:, 10:] + w2[:, None] * v1[:, :10]
-             + w3[:, None] * v1[:, 10:])
+    v1 = _read(torch, tt, k1, p, th, A, B)
+    r = (w0[:, None] * v0[:, :10] + w1[:, None] * v0[:, 10:] + w2[:, None] * v1[:, :10]
+         + w3[:, None] * v1[:, 10:])
     r0, r1, r2, r3, r4, r5, r6, r7, r8, r9 = r.T
     rs = rho + on_axis
     cp = mx / rs + on_axis

@@ -25,37 +25,38 @@ def bessel_slopes(theta, values, jump_after, parity_left=None, parity_right=None
     h = np.diff(t)
     s = np.diff(f, axis=0) / h[:, None]
     d = np.zeros_like(f)
-    for i in range(N):
-        left = i > 0 and not jump[i - 1]
-        right = i < N - 1 and not jump[i]
-        if left and right:
-            hl, hr = h[i - 1], h[i]
-            sl, sr = s[i - 1], s[i]
-        elif i == 0 and parity_left is not None and right:
-            hl = hr = h[0]
-            sl = (f[0] - parity_left * f[1]) / h[0]
-            sr = s[0]
-        elif i == N - 1 and parity_right is not None and left:
-            hl = hr = h[-1]
-            sl = s[-1]
-            sr = (parity_right * f[-2] - f[-1]) / h[-1]
-        elif right:  # one-sided, three points if the next interval is smooth too
-            if i + 1 < N - 1 and not jump[i + 1]:
-                h0, h1 = h[i], h[i + 1]
-                d[i] = ((2 * h0 + h1) * s[i] - h0 * s[i + 1]) / (h0 + h1)
-            else:
-                d[i] = s[i]
-            continue
-        elif left:
-            if i - 2 >= 0 and not jump[i - 2]:
-                h0, h1 = h[i - 1], h[i - 2]
-                d[i] = ((2 * h0 + h1) * s[i - 1] - h0 * s[i - 2]) / (h0 + h1)
-            else:
-                d[i] = s[i - 1]
-            continue
-        else:
-            continue
-        d[i] = (hr * sl + hl * sr) / (hl + hr)
+    if N < 2:
+        return d
+    ok = ~jump
+    left = np.concatenate([[False], ok])  # the interval on the left of node i is smooth
+    right = np.concatenate([ok, [False]])
+    done = left & right
+    i = np.flatnonzero(done)  # centred: the parabola through i - 1, i, i + 1
+    hl, hr = h[i - 1][:, None], h[i][:, None]
+    d[i] = (hr * s[i - 1] + hl * s[i]) / (hl + hr)
+    if parity_left is not None and right[0]:  # mirror node at theta[0]
+        h0 = h[0]
+        sl = (f[0] - parity_left * f[1]) / h[0]
+        d[0] = (h0 * sl + h0 * s[0]) / (h0 + h0)
+        done[0] = True
+    if parity_right is not None and left[-1] and not done[-1]:  # mirror node at theta[-1]
+        h0 = h[-1]
+        sr = (parity_right * f[-2] - f[-1]) / h[-1]
+        d[-1] = (h0 * s[-1] + h0 * sr) / (h0 + h0)
+        done[-1] = True
+    # one-sided, three points if the next interval is smooth too
+    i = np.flatnonzero(right & ~done)
+    three = (i + 1 < N - 1) & ok[np.minimum(i + 1, N - 2)]
+    i3, i1 = i[three], i[~three]
+    h0, h1 = h[i3][:, None], h[i3 + 1][:, None]
+    d[i3] = ((2 * h0 + h1) * s[i3] - h0 * s[i3 + 1]) / (h0 + h1)
+    d[i1] = s[i1]
+    i = np.flatnonzero(left & ~right & ~done)
+    three = (i - 2 >= 0) & ok[np.maximum(i - 2, 0)]
+    i3, i1 = i[three], i[~three]
+    h0, h1 = h[i3 - 1][:, None], h[i3 - 2][:, None]
+    d[i3] = ((2 * h0 + h1) * s[i3 - 1] - h0 * s[i3 - 2]) / (h0 + h1)
+    d[i1] = s[i1 - 1]
     return d
 
 

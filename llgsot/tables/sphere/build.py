@@ -11,12 +11,28 @@ to each component's largest magnitude); an interval is verified when that error 
 ACCEPT_FACTOR x tol; an interval whose difference does not shrink on halving is bracketed by
 bisection to JUMP_WIDTH and stored as a jump. The lines' nodes and jumps are their own.
 
-Phi. Lines sit at ph_l = 2 pi l / L. L starts at the smallest multiple of the group's
-:meth:`~llgsot.tables.sphere.group.PointGroup.min_lines` that is >= 8 and is doubled: the
-new lines (midway) are predicted by the interpolant of the old ones at their nodes, and the
-build stops when the held-out error is at most ACCEPT_FACTOR x tol (away from jumps; the
-jump positions' own held-out error is reported as ``jump_position_error``, rad). Groups with
-continuous rotation need a single line (the 1D table, in the co-rotating frame).
+Phi. Lines sit on the dyadic grid ph = 2 pi i / G, G = L0 2^D with 2 pi / G ~ PHI_BRACKET
+(2e-4 rad), starting with L0 equispaced lines (the smallest multiple of the group's
+:meth:`~llgsot.tables.sphere.group.PointGroup.min_lines` that is >= 8). Each round tests every
+unverified azimuth cell (the interval between neighbouring lines) by solving the line at its
+midpoint and comparing it with the interpolant of the lines without it (away from the jumps,
+relative as in theta), and halves only the cells that fail: a cell is verified when that
+error is at most ACCEPT_FACTOR x tol, its two lines and the new one have the same number of
+jumps, and the interpolated jump curves predict the new line's jumps to JUMP_POSITION_TOL
+(1e-3 rad). A cell that still fails at the narrowest width is "unresolved" (its held-out
+error enters the estimate, with a RuntimeWarning) or, when the jump count changes across it
+or its jump positions are not resolved, a bracket: the end of a jump curve (or two curves
+meeting). The unresolved cells in an unbroken run with a bracket join it: where a jump curve
+ends a band edge meets the Fermi level, a point where the response is not smooth in phi
+either. The brackets (merged runs) are listed in the attribute ``phi_brackets`` (pairs of
+azimuths, rad); the stated error does not apply there (as within JUMP_WIDTH of a jump in
+theta). Groups with continuous rotation need a single line (the 1D table, in the co-rotating
+frame).
+
+Error. Between lines the interpolant errs by the theta error of the lines read plus the phi
+error of the interpolation between them, so each is refined to tol / 2 (one line: tol) and the
+stated ``interpolation_error_estimate`` is (heldout_error_theta + heldout_error_phi) /
+ACCEPT_FACTOR.
 
 Symmetry. Only one line per orbit of the point group is computed; the others follow from
 K(g m) = det(R) R K(m) R2^T, sigma(g m) = R2 sigma(m) R2^T (:mod:`.group`). The poles are
@@ -33,14 +49,17 @@ import numpy as np
 from ... import __version__
 from ... import _validate as v
 from .. import schema as s1
-from ..grid import ACCEPT_FACTOR, JUMP_DETECT_WIDTH, JUMP_WIDTH, MIN_WIDTH, _scales, _split
+from ..grid import ACCEPT_FACTOR, JUMP_WIDTH, MIN_WIDTH, _scales, _split
 from ..hermite import bessel_slopes, hermite_eval
 from . import schema
 from .group import PointGroup
-from .table import TWO_PI, evaluate, hermite_weights, interpolant_arrays, remainder, to_body
+from .table import (TWO_PI, cells, evaluate, interpolant_arrays, jump_curves, opposite_lines,
+                    remainder, to_body)
 
 N_INIT = 17  # initial nodes of a line on [0, pi]
 MIN_INITIAL_LINES = 8
+PHI_BRACKET = 2e-4  # rad: azimuth cells are halved down to about this width (the grid 2 pi / G)
+JUMP_POSITION_TOL = 1e-3  # rad: a cell is verified only if it predicts its new line's jumps this well
 
 
 class _Solver:
@@ -153,11 +172,12 @@ def _derive(line, R, flip, poles):
     return th, rows, errs, jump
 
 
-def _lines_at(indices, n_lines, group, solver, tol, poles):
-    """Solve the representative lines of ``indices`` (on the n_lines grid) and derive the
-    rest. Returns ({index: (theta, rows, errors, jump_after)}, worst, unresolved, computed)."""
-    orbits = group.orbits(list(indices), n_lines)
-    reps = {k: _Line(TWO_PI * k / n_lines) for k in orbits}
+def _lines_at(indices, G, group, solver, tol, poles):
+    """Solve the representative lines of ``indices`` (on the grid 2 pi i / G) and derive the
+    rest of their orbits. Returns ({index: (theta, rows, errors, jump_after)}, worst,
+    unresolved, computed)."""
+    orbits = group.orbits(list(indices), G)
+    reps = {k: _Line(TWO_PI * k / G) for k in orbits}
     _refine(list(reps.values()), solver, tol, poles)
     for ln in reps.values():
         ln.merge_close_jumps()
@@ -167,44 +187,136 @@ def _lines_at(indices, n_lines, group, solver, tol, poles):
         base = ln.arrays(solver)
         for j, R, flip in members:
             out[j] = base if j == k else _derive(base, R, flip, poles)
-    worst = max(ln.worst for ln in reps.values())
+    worst = max((ln.worst for ln in reps.values()), default=0.0)
     unresolved = [u for ln in reps.values() for u in ln.unresolved]
     return out, worst, unresolved, len(reps)
 
 
-def _phi_heldout(old, new, scale):
-    """Held-out error of the old lines' interpolant at the new lines' nodes (relative), and
-    the error of its jump positions (rad). old: lines on the L grid; new: {odd index: line}
-    on the 2L grid."""
-    arr = interpolant_arrays([(t, r, j) for t, r, _, j in old])
-    L = len(old)
-    worst, jerr = 0.0, 0.0
-    for idx, (th, rows, _, jump) in new.items():
-        phi = TWO_PI * idx / (2 * L)
-        pred = evaluate(arr, th, np.full(len(th), phi))
-        own = 0.5 * (th[:-1] + th[1:])[jump]  # this line's jump positions
-        k = (idx // 2) % L
-        if arr["aligned"] and arr["jumps"].shape[1] == len(own):
-            k1 = (k + 1) % L
-            T = hermite_weights(0.5, TWO_PI / L) @ np.array(
-                [arr["jumps"][k], arr["jump_slopes"][k], arr["jumps"][k1], arr["jump_slopes"][k1]])
-            margin = np.abs(T - own) + 2 * JUMP_WIDTH
-            jerr = max(jerr, float(np.max(np.abs(T - own), initial=0.0)))
-            centres = np.concatenate([own, T])
-            margins = np.concatenate([margin, margin])
-        else:
-            centres = np.concatenate([own, old[k][0][:-1][old[k][3]],
-                                      old[(k + 1) % L][0][:-1][old[(k + 1) % L][3]]])
-            margins = np.full(len(centres), 0.05)
-            jerr = math.inf if len(centres) else jerr
-        far = np.all(np.abs(th[:, None] - centres[None, :]) > margins[None, :], axis=1)
-        e = np.abs(to_body(pred, phi) - to_body(rows, phi)) / scale
-        worst = max(worst, float(np.max(e[far], initial=0.0)))
-    return worst, jerr
+def _cell_images(cell, maps, G):
+    """The cells (a', b') the group maps the cell (a, b) (line indices, b <= G) onto."""
+    a, b = cell
+    out = set()
+    for R, img, _ in maps:
+        start = int(img[a % G]) if PointGroup.angle_action(R)[1] > 0 else int(img[b % G])
+        out.add((start, start + b - a))
+    return out
+
+
+def _cell_heldout(arr, phi, line, scale):
+    """The interpolant ``arr`` (built without ``line``) against the new line (theta, rows,
+    errors, jump_after) at azimuth ``phi``: (relative error away from the jumps, error of the
+    jump positions (rad; inf if the jump counts differ), predicted jump count)."""
+    th, rows, _, jump = line
+    pred = evaluate(arr, th, np.full(len(th), phi))
+    own = 0.5 * (th[:-1] + th[1:])[jump]
+    k, k1, w = cells(arr, np.array([phi]))
+    T = jump_curves(arr, k, k1, w)[0][0][:int(arr["jump_counts"][k[0]])] if arr["jumps"].shape[1] else np.zeros(0)
+    if len(T) == len(own):
+        margin = np.abs(T - own) + 2 * JUMP_WIDTH
+        jerr = float(np.max(np.abs(T - own), initial=0.0))
+        centres, margins = np.concatenate([own, T]), np.concatenate([margin, margin])
+    else:
+        jerr = math.inf
+        centres = np.concatenate([own, T])
+        margins = np.full(len(centres), 0.05)
+    far = np.all(np.abs(th[:, None] - centres[None, :]) > margins[None, :], axis=1)
+    e = np.abs(to_body(pred, phi) - to_body(rows, phi)) / scale
+    return float(np.max(e[far], initial=0.0)), jerr, len(T)
+
+
+def _local_interpolant(lines, idx, cells_, G):
+    """The interpolant of the lines ``idx`` (sorted grid indices) as the held-out tests of
+    ``cells_`` see it, built from the lines it reads there: two lines before and three after
+    each cell's first line (the phi-derivatives' stencils), and two on each side of their
+    opposite lines (the pole slopes); the subset is broken where it skips lines, so that it
+    equals the full interpolant in those cells. All the lines where that is most of them."""
+    L = len(idx)
+    phi = TWO_PI * np.array(idx) / G
+    pos = {i: n for n, i in enumerate(idx)}
+    opp = opposite_lines(phi)
+    keep = set()
+    for a, _ in cells_:
+        for j in range(pos[a] - 2, pos[a] + 4):
+            keep.add(j % L)
+            if opp[j % L] >= 0:
+                keep.update((opp[j % L] + o) % L for o in range(-2, 3))
+    sub = sorted(keep) if 2 * len(keep) < L else list(range(L))
+    breaks = np.array([(b - a) % L != 1 for a, b in zip(sub, sub[1:] + sub[:1])]) if len(sub) < L else None
+    return interpolant_arrays([(lines[idx[n]][0], lines[idx[n]][1], lines[idx[n]][3]) for n in sub],
+                              phi[sub], breaks)
+
+
+def _refine_phi(lines, G, group, solver, tol, poles, max_lines):
+    """Halve the azimuth cells (between neighbouring lines, indices on the grid 2 pi i / G)
+    whose held-out test fails, until every cell is verified or as narrow as the grid allows.
+    Returns (lines, {cell: (state, held-out error, jump-position error)}, worst, unresolved,
+    computed) for the lines added; state "ok", "unresolved" (at the narrowest width, missing
+    tol), "bracket" (at the narrowest width, the jump structure changes or its positions are
+    not resolved) or None (pending when max_lines / max_calls stopped the build)."""
+    maps = group.line_map(G)
+    cellinfo = {}
+    worst, unresolved, computed = 0.0, [], 0
+    while True:
+        idx = sorted(lines)
+        todo = [c for c in zip(idx, idx[1:] + [G]) if cellinfo.get(c, (None,))[0] is None]
+        if not todo:
+            break
+        if len(lines) + len(todo) > max_lines:
+            warnings.warn(f"sphere table: {len(todo)} azimuth cells miss tol={tol:g} in phi and "
+                          f"max_lines={max_lines} forbids halving them ({len(lines)} lines)",
+                          RuntimeWarning, stacklevel=3)
+            break
+        if solver.calls >= solver.max_calls:
+            warnings.warn(f"sphere table build stopped at max_calls={solver.max_calls} with "
+                          f"{len(todo)} azimuth cells unverified", RuntimeWarning, stacklevel=3)
+            break
+        reps, seen = [], set()
+        for c in todo:
+            if c not in seen:
+                imgs = _cell_images(c, maps, G)
+                seen |= imgs
+                reps.append((c, imgs))
+        arr = _local_interpolant(lines, idx, [c for c, _ in reps], G)
+        scale = _scales(np.concatenate([to_body(lines[i][1], TWO_PI * i / G) for i in idx]))
+        mids = [(a + b) // 2 for (a, b), _ in reps]
+        new, w, u, c = _lines_at(mids, G, group, solver, tol, poles)
+        worst, unresolved, computed = max(worst, w), unresolved + u, computed + c
+        for ((a, b), imgs), m in zip(reps, mids):
+            e, je, n_pred = _cell_heldout(arr, TWO_PI * m / G, new[m], scale)
+            counts = {int(np.sum(x[3])) for x in (lines[a], lines[b % G], new[m])}
+            je = je if len(counts) == 1 else math.inf
+            if je <= JUMP_POSITION_TOL and e <= ACCEPT_FACTOR * tol:
+                state = "ok"
+            elif b - a <= 2:
+                state = "unresolved" if je <= JUMP_POSITION_TOL else "bracket"
+            else:
+                state = None
+            for ia, ib in imgs:
+                im = (ia + ib) // 2
+                cellinfo[(ia, im)] = cellinfo[(im, ib)] = (state, e, je)
+        lines.update(new)
+    return lines, cellinfo, worst, unresolved, computed
+
+
+def _runs(flags):
+    """Maximal runs of consecutive True in a periodic list of flags: lists of indices."""
+    n = len(flags)
+    if all(flags):
+        return [list(range(n))]
+    start = next(i for i in range(n) if not flags[i])  # begin at a False: no run wraps
+    runs, cur = [], []
+    for j in range(1, n + 1):
+        i = (start + j) % n
+        if flags[i]:
+            cur.append(i)
+        elif cur:
+            runs.append(cur)
+            cur = []
+    return runs
 
 
 def build_sphere_table(f, group: PointGroup, tol: float = 1e-4, n_lines: int | None = None,
-                       max_lines: int = 128, max_calls: int = 200000, delta_xc: float | None = None,
+                       max_lines: int = 4096, max_calls: int = 200000, delta_xc: float | None = None,
                        attrs: dict | None = None):
     """Tabulate K and sigma over the sphere from a callable, adaptively in theta and phi.
 
@@ -219,12 +331,15 @@ def build_sphere_table(f, group: PointGroup, tol: float = 1e-4, n_lines: int | N
         orbit is computed. Use :func:`~llgsot.tables.sphere.group.trivial` for none.
     tol : float
         Target relative interpolation error (per component, of its largest magnitude;
-        1e-8 <= tol <= 1e-1), in theta and in phi.
+        1e-8 <= tol <= 1e-1). The lines are refined in theta, and the cells in phi, to tol / 2
+        each (a single line: tol), since the two errors add up; the stated error
+        ``interpolation_error_estimate`` is (heldout_error_theta + heldout_error_phi) / 4.
     n_lines : int, optional
-        Start with this many azimuth lines (a multiple of ``group.min_lines()``); default the
-        smallest such multiple >= 8 (1 for continuous rotation).
+        Start with this many equispaced azimuth lines (a multiple of ``group.min_lines()``);
+        default the smallest such multiple >= 8 (1 for continuous rotation).
     max_lines : int
-        Stop doubling the lines beyond this (with a RuntimeWarning).
+        Stop halving azimuth cells when the table would exceed this many lines (with a
+        RuntimeWarning).
     max_calls : int
         Safety limit on the number of (theta, phi) points solved.
     delta_xc : float, optional
@@ -256,51 +371,59 @@ def build_sphere_table(f, group: PointGroup, tol: float = 1e-4, n_lines: int | N
         n_lines = 1 if group.continuous_rotation else base * math.ceil(MIN_INITIAL_LINES / base)
     n_lines = v.count("n_lines", n_lines)
     group.line_map(n_lines)  # refuses an incompatible count, naming the group
+    depth = 0 if group.continuous_rotation else max(1, math.ceil(math.log2(TWO_PI / (n_lines * PHI_BRACKET))))
+    G = n_lines * 2 ** depth
 
     solver = _Solver(f, max_calls)
     prow, _ = solver.solve([(0.0, 0.0), (math.pi, 0.0)])
-    lines, worst, unresolved, computed = _lines_at(range(n_lines), n_lines, group, solver, tol, prow)
-    lines = [lines[k] for k in range(n_lines)]
-    phi_err, jump_err = (0.0 if group.continuous_rotation else math.nan), 0.0
-    while not group.continuous_rotation:
-        if 2 * n_lines > max_lines:
-            warnings.warn(f"sphere table: {n_lines} azimuth lines miss tol={tol:g} in phi (held-out "
-                          f"error {phi_err:.2g}) and max_lines={max_lines} forbids doubling",
-                          RuntimeWarning, stacklevel=2)
-            break
-        if solver.calls >= max_calls:
-            warnings.warn(f"sphere table build stopped at max_calls={max_calls} with {n_lines} lines",
-                          RuntimeWarning, stacklevel=2)
-            break
-        new, w, u, c = _lines_at(range(1, 2 * n_lines, 2), 2 * n_lines, group, solver, tol, prow)
+    part = tol if group.continuous_rotation else 0.5 * tol  # theta and phi errors add up
+    lines, worst, unresolved, computed = _lines_at(range(0, G, 2 ** depth), G, group, solver, part, prow)
+    phi_err, jump_err, brackets, phi_unresolved = 0.0, 0.0, [], []
+    if not group.continuous_rotation:
+        lines, info, w, u, c = _refine_phi(lines, G, group, solver, part, prow, max_lines)
         worst, unresolved, computed = max(worst, w), unresolved + u, computed + c
-        scale = _scales(np.concatenate([to_body(r, TWO_PI * k / n_lines)
-                                        for k, (_, r, _, _) in enumerate(lines)]))
-        phi_err, jump_err = _phi_heldout(lines, new, scale)
-        merged = []
-        for k in range(n_lines):
-            merged += [lines[k], new[2 * k + 1]]
-        lines, n_lines = merged, 2 * n_lines
-        if phi_err <= ACCEPT_FACTOR * tol:
-            break
+        idx = sorted(lines)
+        allcells = list(zip(idx, idx[1:] + [G]))
+        states = [info.get(c, (None, math.nan, math.nan)) for c in allcells]
+        bad = [st == "bracket" or je == math.inf for st, _, je in states]
+        for run in _runs([b or st == "unresolved" for b, (st, _, _) in zip(bad, states)]):
+            if any(bad[i] for i in run):  # the end of a jump curve and the cells beside it
+                for i in run:            # that could not be resolved: one bracket
+                    bad[i] = True
+        for cell, (state, e, je), b in zip(allcells, states, bad):
+            if b:
+                if brackets and brackets[-1][1] == cell[0]:
+                    brackets[-1] = (brackets[-1][0], cell[1])
+                else:
+                    brackets.append(cell)
+                continue
+            phi_err, jump_err = max(phi_err, e), max(jump_err, je)
+            if state == "unresolved":
+                phi_unresolved.append(cell)
+        if phi_unresolved:
+            warnings.warn(f"{len(phi_unresolved)} azimuth cells of {TWO_PI / G:.2g} rad still miss tol={tol:g} "
+                          f"(held-out error {phi_err:.2g} included in the estimate)", RuntimeWarning,
+                          stacklevel=2)
     if unresolved:
         warnings.warn(f"{len(unresolved)} theta intervals narrower than {MIN_WIDTH} rad still miss "
                       f"tol={tol:g} (worst {max(x[2] for x in unresolved):.2g})", RuntimeWarning,
                       stacklevel=2)
+    idx = sorted(lines)
+    phi = TWO_PI * np.array(idx) / G
+    lines = [lines[i] for i in idx]
     aligned = len({int(np.sum(j)) for _, _, _, j in lines}) == 1
-    if not aligned:
-        warnings.warn("sphere table: the azimuth lines have different numbers of jumps; they are "
-                      "interpolated in phi without following the jumps (error near jumps not "
-                      "controlled)", RuntimeWarning, stacklevel=2)
-    est = max(worst, 0.0 if math.isnan(phi_err) else phi_err) / ACCEPT_FACTOR
+    est = (worst + phi_err) / ACCEPT_FACTOR
     attrs.update({
         **group.as_attrs(), "tol": tol, "heldout_error_theta": worst, "heldout_error_phi": phi_err,
         "jump_position_error": jump_err, "interpolation_error_estimate": est,
-        "solver_calls": solver.calls, "lines_computed": computed, "jumps_aligned": int(aligned),
-        "llgsot_version": __version__,
+        "phi_brackets": np.array([TWO_PI * x / G for cell in brackets for x in cell], float),
+        "phi_unresolved": np.array([TWO_PI * x / G for cell in phi_unresolved for x in cell], float),
+        "phi_grid": G, "solver_calls": solver.calls, "lines_computed": computed,
+        "jumps_aligned": int(aligned), "llgsot_version": __version__,
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "conventions": "docs/physics.md and docs/tables.md (sphere tables): Pauli spin density, "
                        "electron charge e < 0, K(theta, phi) in the lab frame",
         "title": "llgsot sphere torque table",
     })
-    return schema.make_dataset([(t, r, j) for t, r, _, j in lines], [e for _, _, e, _ in lines], attrs)
+    return schema.make_dataset([(t, r, j) for t, r, _, j in lines], [e for _, _, e, _ in lines], attrs,
+                               phi=phi)

@@ -1,9 +1,10 @@
-"""The sphere-table file format (table version 2): lines over theta at equispaced azimuths.
+"""The sphere-table file format (table version 2): lines over theta at azimuths phi_l.
 
 A sphere table is an ``xarray.Dataset`` with attribute ``llgsot_table_version`` =
 :data:`SPHERE_TABLE_VERSION` and ``table_kind`` = "sphere":
 
-  phi(phi)                              rad   azimuth of line l: 2 pi l / L
+  phi(phi)                              rad   azimuth of line l: from 0, increasing, < 2 pi
+                                              (the builder refines phi locally: 2 pi i / G)
   n_nodes(phi)                          1     nodes of line l (the rest is padding)
   theta_node(phi, node)                 rad   nodes of line l, 0 .. pi, padded with pi
   K(phi, node, spin, field), K_err      1/(V m)   lab frame: K at m(theta_node, phi)
@@ -14,7 +15,8 @@ A sphere table is an ``xarray.Dataset`` with attribute ``llgsot_table_version`` 
 ``point_group_elements`` flattened G x 9, ``point_group_continuous``), ``delta_xc`` (eV),
 ``tol``, the error estimates (``heldout_error_theta``, ``heldout_error_phi``,
 ``jump_position_error`` in rad, ``interpolation_error_estimate``), ``solver_calls``,
-``lines_computed``, ``jumps_aligned``, ``llgsot_version``, ``created`` and whatever model
+``lines_computed``, ``jumps_aligned`` (1 if every line has the same number of jumps), ``phi_brackets``
+(azimuth pairs, rad: cells where a jump curve ends), ``phi_grid`` (G), ``llgsot_version``, ``created`` and whatever model
 attributes the builder was given. Version-1 files (1D tables over theta) are unchanged and
 still load: :func:`llgsot.tables.store.check_schema` dispatches on the version.
 """
@@ -91,8 +93,8 @@ def _data_problems(ds) -> list:
     L, N = ds["theta_node"].shape
     n = np.asarray(ds["n_nodes"].values)
     phi = np.asarray(ds["phi"].values, float)
-    if not np.allclose(phi, 2 * np.pi * np.arange(L) / L, atol=1e-12):
-        out.append(f"phi must be the {L} equispaced azimuths 2 pi l / {L}")
+    if phi[0] != 0.0 or np.any(np.diff(phi) <= 0) or phi[-1] >= 2 * np.pi:
+        out.append(f"phi must increase strictly from 0 and stay below 2 pi, got {phi.tolist()[:8]}")
     if np.any(n < 2) or np.any(n > N) or np.any(n != np.rint(n)):
         out.append(f"n_nodes must be integers in [2, {N}], got {n.tolist()[:8]}")
         return out
@@ -105,10 +107,11 @@ def _data_problems(ds) -> list:
     return out
 
 
-def make_dataset(lines, errors, attrs) -> "xr.Dataset":  # noqa: F821
+def make_dataset(lines, errors, attrs, phi=None) -> "xr.Dataset":  # noqa: F821
     """A sphere-table Dataset from raw lines.
 
-    lines: [(theta (n,), lab rows (n, 10), jump_after (n-1,))] at azimuths 2 pi l / L;
+    lines: [(theta (n,), lab rows (n, 10), jump_after (n-1,))] at azimuths phi (L,) (rad;
+    default 2 pi l / L);
     errors: [(n, 10) absolute error rows]; attrs: dict of attributes (the version, units and
     long names are added here).
     """
@@ -137,7 +140,8 @@ def make_dataset(lines, errors, attrs) -> "xr.Dataset":  # noqa: F821
          "jump_after": (("phi", "node"), jmp),
          "K": (DIMS["K"], K), "K_err": (DIMS["K"], Ke),
          "sigma": (DIMS["sigma"], S), "sigma_err": (DIMS["sigma"], Se)},
-        coords={"phi": 2 * np.pi * np.arange(L) / L, "spin": ["x", "y", "z"],
+        coords={"phi": 2 * np.pi * np.arange(L) / L if phi is None else np.asarray(phi, float),
+                "spin": ["x", "y", "z"],
                 "field": ["x", "y"], "i": ["x", "y"], "j": ["x", "y"]})
     for name, var in ds.variables.items():
         if name in UNITS:

@@ -20,15 +20,22 @@ evaluates it; the numba kernel :mod:`llgsot.dynamics.sphere_kernel` evaluates th
    line continues onto the opposite line, r(-th, ph) = P0 r(th, ph + pi) with P0 =
    :data:`llgsot.tables.schema.PARITY_ZERO` (L even or 1), so the pole slopes are centred as
    in the 1D tables; a bracketed jump is a step at its bracket's midpoint t_lj.
-4. Jumps move with phi. If every line has the same number J of jumps, the jump curves are
-   followed: at (th, ph) the jump positions T_j are interpolated in phi as in 5. below (kept
-   ordered and in [0, pi]); th in piece p (T_p <= th < T_(p+1), T_0 = 0, T_(J+1) = pi) is
-   mapped linearly onto piece p of each line read, so no line is read across its jump. If the
-   counts differ the lines are read at th itself (attribute ``jumps_aligned`` = 0).
-5. Phi. Cubic Hermite between the two lines k, k+1 around ph, with the phi-derivative g of
-   each line stored beside it (columns 10-19): g is the centred fourth-order difference of the
-   lines l-2 .. l+2 read at the same relative position between the jumps (second order for
-   2-4 lines), interpolated along the line like r. C1 in phi; O(h^4) where smooth.
+4. Azimuth cells. The lines sit at phi_0 = 0 < phi_1 < ... < 2 pi (any spacing; built tables
+   refine it locally on a dyadic grid). The cell holding ph (between lines k and k+1, the
+   last one wrapping to 2 pi) is found in O(1) from a uniform index over azimuth
+   (:func:`cell_index`). If its two lines have the same number J of jumps, they are
+   interpolated as in 5. and 6.; if not (a jump curve ends inside the cell, the builder has
+   bracketed it to ~2e-4 rad) the nearer line alone is read, jumps and all.
+5. Jumps move with phi. At (th, ph) the jump positions T_j are interpolated in phi as in
+   6. (kept ordered and in [0, pi]); th in piece p (T_p <= th < T_(p+1), T_0 = 0,
+   T_(J+1) = pi) is mapped linearly onto piece p of each line read, so no line is read
+   across its jump.
+6. Phi. Cubic Hermite between the two lines of the cell, with the phi-derivative g of each
+   line stored beside it (columns 10-19): g is the derivative of the polynomial through the
+   line and up to two neighbours on each side that have its number of jumps, read at the
+   same relative position between the jumps (:func:`derivative_stencils`: on equispaced
+   lines the centred fourth-order difference), interpolated along the line like r. C1 in
+   phi within a run of lines with equal jump counts.
 """
 from __future__ import annotations
 
@@ -86,28 +93,103 @@ def hermite_weights(u, h):
     return np.stack([2 * u3 - 3 * u2 + 1, (u3 - 2 * u2 + u) * h, -2 * u3 + 3 * u2, (u3 - u2) * h], -1)
 
 
-def phi_derivative(values, L):
-    """d/dphi at every line from values (L, ...) on the periodic lines (spacing 2 pi / L):
-    centred fourth order (L >= 5), second order (2 <= L <= 4), 0 for one line."""
-    h = TWO_PI / L
-    v = np.asarray(values, float)
+def cell_compatible(counts):
+    """(L,) bool: cell l (lines l and l + 1, periodic) joins lines with equal jump counts."""
+    counts = np.asarray(counts)
+    return counts == np.roll(counts, -1)
+
+
+def derivative_stencils(phi, compat):
+    """d/dphi at each line: [(lines (n,), weights (n,) in 1/rad)], the derivative at phi_l of
+    the polynomial through line l and up to two neighbours on each side (centred fourth order
+    where all four exist; on an equispaced grid the usual centred differences), taken only
+    across cells whose lines have the same number of jumps (one-sided at the ends of such a
+    run; ``compat`` (L,) from :func:`cell_compatible`). Neighbour o is used if 2|o| < L
+    (distinct lines)."""
+    phi = np.asarray(phi, float)
+    L = len(phi)
+    out = []
+    for ell in range(L):
+        idx, x = [ell], [0.0]
+        for sgn in (1, -1):
+            for o in (1, 2):
+                cell = (ell + o - 1) % L if sgn > 0 else (ell - o) % L
+                if 2 * o >= L or not compat[cell]:
+                    break
+                j = (ell + sgn * o) % L
+                idx.append(j)
+                x.append(sgn * ((sgn * (phi[j] - phi[ell])) % TWO_PI))
+        x = np.array(x)
+        if len(x) == 1:
+            w = np.zeros(1)
+        else:
+            s = np.max(np.abs(x))
+            rhs = np.zeros(len(x))
+            rhs[1] = 1.0
+            w = np.linalg.solve(np.vander(x / s, len(x), increasing=True).T, rhs) / s
+        out.append((np.array(idx), w))
+    return out
+
+
+def opposite_lines(phi):
+    """(L,) index of the line at phi_l + pi, -1 where there is none (one line: itself)."""
+    phi = np.asarray(phi, float)
+    L = len(phi)
     if L == 1:
-        return np.zeros_like(v)
-    if L < 5:
-        return (np.roll(v, -1, 0) - np.roll(v, 1, 0)) / (2 * h)
-    return (8 * (np.roll(v, -1, 0) - np.roll(v, 1, 0)) - (np.roll(v, -2, 0) - np.roll(v, 2, 0))) / (12 * h)
+        return np.zeros(1, np.int64)
+    target = (phi + math.pi) % TWO_PI
+    j = np.searchsorted(phi, target) % L
+    out = np.full(L, -1, np.int64)
+    for cand in (j, (j - 1) % L):
+        d = np.abs((phi[cand] - target + math.pi) % TWO_PI - math.pi)
+        out = np.where((out < 0) & (d < 1e-9), cand, out)
+    return out
 
 
-def _pole_slopes(lines, L, vals_per_line, slopes_per_line):
+def cell_index(phi):
+    """A uniform index over azimuth: (G,) int, entry b the cell holding 2 pi b / G (the last
+    line at or below it). G is the common denominator of phi_l / 2 pi (the lines of a built
+    table sit on a dyadic grid, so every bin lies inside one cell); for other lines G = 65536
+    and a lookup steps to the right cell (:func:`locate`)."""
+    from fractions import Fraction
+
+    phi = np.asarray(phi, float)
+    G = 1
+    for x in phi / TWO_PI:
+        fr = Fraction(float(x)).limit_denominator(1 << 20)
+        if abs(float(fr) - x) > 1e-13 or math.lcm(G, fr.denominator) > (1 << 20):
+            G = 1 << 16
+            break
+        G = math.lcm(G, fr.denominator)
+    edges = TWO_PI * np.arange(G) / G
+    return np.maximum(np.searchsorted(phi, edges, side="right") - 1, 0).astype(np.int64)
+
+
+def locate(arr, phi):
+    """The cell k (M,) holding azimuths phi (M,) in [0, 2 pi): the index table, then a step
+    to the neighbouring cell where rounding (or lines off the table's grid) put phi there."""
+    lines, index = arr["phi"], arr["index"]
+    L, G = len(lines), len(index)
+    k = index[np.minimum((phi * (G / TWO_PI)).astype(np.int64), G - 1)]
+    for _ in range(L):
+        up = (k + 1 < L) & (lines[np.minimum(k + 1, L - 1)] <= phi)
+        down = (k > 0) & (lines[k] > phi)
+        if not (up.any() or down.any()):
+            break
+        k = k + up - down
+    return k
+
+
+def _pole_slopes(lines, opp, vals_per_line, slopes_per_line):
     """Centre the pole slopes through the opposite line (r(-th, ph) = P0 r(th, ph + pi)),
-    in place, for L even or 1, where neither end interval brackets a jump."""
-    if not (L == 1 or L % 2 == 0):
-        return
+    in place, for the lines that have one, where neither end interval brackets a jump."""
     par = np.tile(schema.PARITY_ZERO, vals_per_line[0].shape[1] // 10)
     for ell, (th, _, jump) in enumerate(lines):
-        opp = (ell + L // 2) % L
-        to, jo = np.asarray(lines[opp][0], float), np.asarray(lines[opp][2], bool)
-        r, ro, d = vals_per_line[ell], vals_per_line[opp], slopes_per_line[ell]
+        o = opp[ell]
+        if o < 0:
+            continue
+        to, jo = np.asarray(lines[o][0], float), np.asarray(lines[o][2], bool)
+        r, ro, d = vals_per_line[ell], vals_per_line[o], slopes_per_line[ell]
         for end, i1, sgn in ((0, 1, 1.0), (-1, -2, -1.0)):
             if jump[end] or jo[end]:  # the end interval of either line brackets a jump
                 continue
@@ -118,9 +200,10 @@ def _pole_slopes(lines, L, vals_per_line, slopes_per_line):
             d[end] = sgn * (hr * sl + hl * sr) / (hl + hr)
 
 
-def _node_forms(lines, vals_per_line, slopes_per_line, aligned):
+def _node_forms(lines, vals_per_line, slopes_per_line):
     """Padded node form: jumps as repeated nodes at the bracket midpoints (left and right
-    limits, zero slopes), pieces between jumps, jump positions."""
+    limits, zero slopes), pieces between jumps, jump positions. Lines with fewer jumps than
+    the most are padded: their last piece repeated, their missing jumps at pi."""
     forms = []
     for (th, _, jump), r, d in zip(lines, vals_per_line, slopes_per_line):
         C = r.shape[1]
@@ -138,17 +221,15 @@ def _node_forms(lines, vals_per_line, slopes_per_line, aligned):
                 hi.append(len(nt) - 2)
                 lo.append(len(nt) - 1)
         hi.append(len(nt) - 1)
-        if not aligned:
-            lo, hi, jpos = [0], [len(nt) - 1], []
         forms.append((np.array(nt), np.array(nv), np.array(ns), lo, hi, jpos))
     L = len(lines)
     n = max(len(f[0]) for f in forms)
-    P = len(forms[0][3])
+    P = max(len(f[3]) for f in forms)
     C = vals_per_line[0].shape[1]
     out = {"nodes": np.full((L, n), math.pi), "values": np.zeros((L, n, C)),
            "slopes": np.zeros((L, n, C)), "count": np.zeros(L, np.int64),
            "piece_lo": np.zeros((L, P), np.int64), "piece_hi": np.zeros((L, P), np.int64),
-           "jumps": np.zeros((L, P - 1))}
+           "jumps": np.full((L, P - 1), math.pi)}
     for ell, (nt, nv, ns, lo, hi, jpos) in enumerate(forms):
         c = len(nt)
         out["nodes"][ell, :c] = nt
@@ -156,9 +237,9 @@ def _node_forms(lines, vals_per_line, slopes_per_line, aligned):
         out["values"][ell, c:] = nv[-1]
         out["slopes"][ell, :c] = ns
         out["count"][ell] = c
-        out["piece_lo"][ell] = lo
-        out["piece_hi"][ell] = hi
-        out["jumps"][ell] = jpos
+        out["piece_lo"][ell] = lo + [lo[-1]] * (P - len(lo))
+        out["piece_hi"][ell] = hi + [hi[-1]] * (P - len(hi))
+        out["jumps"][ell, :len(jpos)] = jpos
     return out
 
 
@@ -186,15 +267,21 @@ def _read(arr, ell, p, theta, A, B):
             + (s3 - s2) * d1)
 
 
-def interpolant_arrays(lines):
+def interpolant_arrays(lines, phi=None, breaks=None):
     """The interpolant of a set of lines as plain (padded) arrays.
 
     Parameters
     ----------
     lines : list of (theta (n,), values (n, 10), jump_after (n-1,))
-        Line l at azimuth 2 pi l / len(lines): nodes (rad, strictly increasing, from 0 to
-        pi), lab-frame rows (:data:`llgsot.tables.schema.TABLE_COLUMNS`: K in 1/(V m), sigma
-        in S) and the jump flags of the intervals. Lines must share the pole rows.
+        Line l: nodes (rad, strictly increasing, from 0 to pi), lab-frame rows
+        (:data:`llgsot.tables.schema.TABLE_COLUMNS`: K in 1/(V m), sigma in S) and the jump
+        flags of the intervals. Lines must share the pole rows.
+    phi : array (L,), optional
+        Azimuths of the lines (rad, strictly increasing from 0, below 2 pi); default the
+        equispaced 2 pi l / L.
+    breaks : array (L,) of bool, optional
+        Cells (line l to l + 1) not to interpolate across, as if their jump counts differed:
+        the builder's held-out tests use a subset of the lines, broken where it skips some.
 
     Returns
     -------
@@ -203,67 +290,92 @@ def interpolant_arrays(lines):
         with pi); "values", "slopes" (L, N, 20): the remainder r in the co-rotating frame
         (columns 0-9) and its phi-derivative g (10-19, 1/rad) and their theta-slopes; "count"
         (L,) nodes used; "piece_lo", "piece_hi" (L, P) first and last node of each piece;
-        "jumps", "jump_slopes" (L, P - 1) jump positions (rad) and their phi-derivatives;
-        "poles" (2, 10) lab rows at +z, -z.
+        "jumps", "jump_slopes" (L, P - 1) jump positions (rad; pi beyond the line's own
+        "jump_counts") and their phi-derivatives; "phi" (L,) rad; "compat" (L,) cell l
+        joins lines of equal jump counts; "index" (G,) the uniform cell index
+        (:func:`cell_index`); "poles" (2, 10) lab rows at +z, -z.
     """
     L = len(lines)
     lines = [(np.asarray(t, float), np.asarray(v, float), np.asarray(j, bool)) for t, v, j in lines]
+    phi = TWO_PI * np.arange(L) / L if phi is None else np.asarray(phi, float)
     poles = np.array([lines[0][1][0], lines[0][1][-1]], float)
-    counts = [int(np.sum(j)) for _, _, j in lines]
-    aligned = len(set(counts)) == 1
-    rem = [remainder(vals, th, TWO_PI * ell / L, poles) for ell, (th, vals, _) in enumerate(lines)]
+    counts = np.array([int(np.sum(j)) for _, _, j in lines], np.int64)
+    rem = [remainder(vals, th, phi[ell], poles) for ell, (th, vals, _) in enumerate(lines)]
     dr = [bessel_slopes(th, r, jump) for (th, _, jump), r in zip(lines, rem)]
-    _pole_slopes(lines, L, rem, dr)
-    form_r = _node_forms(lines, rem, dr, aligned)
+    opp = opposite_lines(phi)
+    _pole_slopes(lines, opp, rem, dr)
+    form_r = _node_forms(lines, rem, dr)
+    compat = cell_compatible(counts)
+    if breaks is not None:
+        compat = compat & ~np.asarray(breaks, bool)
+    stencils = derivative_stencils(phi, compat)
     # g = dr/dphi at each line's nodes, at fixed position within the piece between the jumps
     g = []
     for ell, (th, _, _) in enumerate(lines):
-        jp = form_r["jumps"][ell]
+        jp = form_r["jumps"][ell, :counts[ell]]
         p = np.searchsorted(jp, th, side="right")
         ends = np.concatenate([[0.0], jp, [math.pi]])
         A, B = ends[p], ends[p + 1]
-        h = TWO_PI / L
-        if L == 1:
-            g.append(np.zeros_like(rem[ell]))
-            continue
-        R = {o: _read(form_r, np.full(len(th), (ell + o) % L), p, th, A, B)
-             for o in ((-2, -1, 1, 2) if L >= 5 else (-1, 1))}
-        if L >= 5:  # centred, fourth order
-            g.append((8 * (R[1] - R[-1]) - (R[2] - R[-2])) / (12 * h))
-        else:
-            g.append((R[1] - R[-1]) / (2 * h))
+        idx, w = stencils[ell]
+        gg = w[0] * rem[ell]
+        for j, wj in zip(idx[1:], w[1:]):
+            gg = gg + wj * _read(form_r, np.full(len(th), j), p, th, A, B)
+        g.append(gg)
     dg = [bessel_slopes(th, gg, jump) for (th, _, jump), gg in zip(lines, g)]
-    _pole_slopes(lines, L, g, dg)
+    _pole_slopes(lines, opp, g, dg)
     both = [np.concatenate([r, gg], 1) for r, gg in zip(rem, g)]
     dboth = [np.concatenate([a, b], 1) for a, b in zip(dr, dg)]
-    out = _node_forms(lines, both, dboth, aligned)
-    out["jump_slopes"] = phi_derivative(out["jumps"], L)
-    out.update(poles=poles, aligned=aligned, jump_counts=np.array(counts))
+    out = _node_forms(lines, both, dboth)
+    js = np.zeros_like(out["jumps"])
+    for ell, (idx, w) in enumerate(stencils):
+        c = counts[ell]
+        for j, wj in zip(idx, w):
+            js[ell, :c] += wj * out["jumps"][j, :c]
+    out.update(jump_slopes=js, poles=poles, aligned=len(set(counts.tolist())) == 1,
+               jump_counts=counts, phi=phi, compat=compat, index=cell_index(phi))
     return out
+
+
+def cells(arr, phi):
+    """The two lines and the phi weights at azimuths phi (M,) (rad): (k, k1, w (M, 4)).
+    Cubic Hermite between lines k, k + 1 where they have the same number of jumps; else the
+    nearer of the two lines alone (k1 = k, w = (1, 0, 0, 0)); one line: that line."""
+    phi = np.mod(np.asarray(phi, float), TWO_PI)
+    phi = np.where(phi >= TWO_PI, 0.0, phi)
+    lines = arr["phi"]
+    L = len(lines)
+    k = locate(arr, phi)
+    last = k + 1 >= L
+    h = np.where(last, TWO_PI, lines[np.minimum(k + 1, L - 1)]) - lines[k]
+    u = (phi - lines[k]) / h
+    k1 = np.where(last, 0, k + 1)
+    w = hermite_weights(u, h)
+    near = ~arr["compat"][k] | (L == 1)
+    k = np.where(near & (u >= 0.5), k1, k)
+    k1 = np.where(near, k, k1)
+    w[near] = (1.0, 0.0, 0.0, 0.0)
+    return k, k1, w
+
+
+def jump_curves(arr, k, k1, w):
+    """Jump positions (M, J) at the azimuths of :func:`cells` (kept ordered, in [0, pi];
+    pi beyond the cell's own count) and the mask (M, J) of those that exist."""
+    jl, js = arr["jumps"], arr["jump_slopes"]
+    T = w[:, 0, None] * jl[k] + w[:, 1, None] * js[k] + w[:, 2, None] * jl[k1] + w[:, 3, None] * js[k1]
+    valid = np.arange(jl.shape[1])[None, :] < arr["jump_counts"][k][:, None]
+    T = np.clip(np.maximum.accumulate(np.where(valid, T, math.pi), axis=1), 0.0, math.pi)
+    return T, valid
 
 
 def evaluate(arr, theta, phi):
     """The interpolant of :func:`interpolant_arrays` at angles (M,) (rad): lab rows (M, 10)."""
     theta = np.clip(np.asarray(theta, float).ravel(), 0.0, math.pi)
     phi = np.asarray(phi, float).ravel()
-    L = arr["nodes"].shape[0]
     M = len(theta)
-    x = phi * (L / TWO_PI)
-    x = np.where(x < 0, x + L, x)
-    k = x.astype(np.int64)
-    x = np.where(k >= L, x - L, x)
-    k = np.where(k >= L, k - L, k)
-    k1 = np.where(k + 1 < L, k + 1, k + 1 - L)
-    w = hermite_weights(x - k, TWO_PI / L)
-    J = arr["jumps"].shape[1]
-    if J:
-        jl, js = arr["jumps"], arr["jump_slopes"]
-        if L == 1:
-            T = jl[k].copy()
-        else:
-            T = w[:, 0, None] * jl[k] + w[:, 1, None] * js[k] + w[:, 2, None] * jl[k1] + w[:, 3, None] * js[k1]
-        T = np.clip(np.maximum.accumulate(T, axis=1), 0.0, math.pi)
-        p = np.sum(T <= theta[:, None], axis=1)
+    k, k1, w = cells(arr, phi)
+    if arr["jumps"].shape[1]:
+        T, valid = jump_curves(arr, k, k1, w)
+        p = np.sum((T <= theta[:, None]) & valid, axis=1)
         Tp = np.concatenate([np.zeros((M, 1)), T, np.full((M, 1), math.pi)], 1)
         A = np.take_along_axis(Tp, p[:, None], 1)[:, 0]
         B = np.take_along_axis(Tp, p[:, None] + 1, 1)[:, 0]
@@ -271,12 +383,9 @@ def evaluate(arr, theta, phi):
         p = np.zeros(M, np.int64)
         A, B = np.zeros(M), np.full(M, math.pi)
     v0 = _read(arr, k, p, theta, A, B)
-    if L == 1:  # one line: read once
-        r = v0[:, :10]
-    else:
-        v1 = _read(arr, k1, p, theta, A, B)
-        r = (w[:, 0, None] * v0[:, :10] + w[:, 1, None] * v0[:, 10:] + w[:, 2, None] * v1[:, :10]
-             + w[:, 3, None] * v1[:, 10:])
+    v1 = _read(arr, k1, p, theta, A, B)
+    r = (w[:, 0, None] * v0[:, :10] + w[:, 1, None] * v0[:, 10:] + w[:, 2, None] * v1[:, :10]
+         + w[:, 3, None] * v1[:, 10:])
     wn, ws = pole_weights(theta)
     return to_lab(r, phi) + wn[:, None] * arr["poles"][0] + ws[:, None] * arr["poles"][1]
 
@@ -315,7 +424,9 @@ class SphereTable:
         check_schema(source, where="SphereTable")
         self.dataset = source
         self.lines = lines_from_dataset(source)
-        self.arrays = interpolant_arrays(self.lines)
+        #: azimuths of the lines (rad)
+        self.phi = np.asarray(source["phi"].values, float)
+        self.arrays = interpolant_arrays(self.lines, self.phi)
         self.delta_xc = float(source.attrs["delta_xc"])  # eV
         #: stated relative interpolation error (per component, of its largest magnitude)
         self.error_estimate = float(source.attrs.get("interpolation_error_estimate", float("nan")))
