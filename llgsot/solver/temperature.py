@@ -165,14 +165,26 @@ class _Solver:
         self.points = np.zeros(len(thetas), int)
         self.hits = 0
         self.caught = []
+        self._quiet = False
 
     def _solve(self, e, ths):
         self.calls += 1
         with warnings.catch_warnings(record=True) as w:
             warnings.simplefilter("always")
             r = self.response(self.model, e, np.asarray(ths, float), **self.kw)
-        self.caught.extend((str(x.message).split(" at theta")[0], e) for x in w)
+        if not self._quiet:
+            self.caught.extend((str(x.message).split(" at theta")[0], e) for x in w)
         return [_pack(r, k) for k in range(len(ths))]
+
+    def quiet(self, req):
+        """As a call, without passing on the solver's warnings: the regula falsi solves
+        next to a pole of the vertex equation (window._locate_pole), of which only the
+        sign and 1/K ~ 0 are used."""
+        self._quiet = True
+        try:
+            return self(req)
+        finally:
+            self._quiet = False
 
     def __call__(self, req):
         out = {}
