@@ -105,7 +105,8 @@ def model_energy_range(model, phi: float = 0.0) -> tuple:
 # -- zero-temperature solves: cached, batched over angles ------------------------------------
 class SolveCache:
     """Zero-temperature solves (values and errors, :data:`N_VAL` each) keyed by
-    (model parameters, approximation, regime, solver rtol, phi) and (energy, theta).
+    (model parameters, approximation, regime, solver rtol, phi, solver function) and
+    (energy, theta).
     Bounded: at most ``max_entries`` points (about 0.5 kB each), least recently used first out.
     """
 
@@ -160,7 +161,9 @@ class _Solver:
         self.gapped = not model.closed_fermi_sea
         self.kw = dict(phi=phi, approximation=approximation, regime=regime, rtol=rtol)
         self.response = response
-        self.key = (repr(model), approximation, regime, float(rtol), float(phi))
+        # the solver function too (held by the key): a stand-in solver never reads the real
+        # one's cached solves at the same energies
+        self.key = (repr(model), approximation, regime, float(rtol), float(phi), response)
         self.calls = 0
         self.points = np.zeros(len(thetas), int)
         self.hits = 0
