@@ -39,6 +39,8 @@ SOLVER_RTOL_FACTOR = 0.1
 #: the summed panel errors are multiplied by this: against a run at rtol = 1e-8 one component
 #: of the default 300 K result (K_zy, theta = 0.7, Ta-like set) was off by 1.4x their sum
 ERROR_SAFETY = 2.0
+#: relative accuracy of the root finder's solves next to a pole (only signs and 1/K ~ 0 used)
+QUIET_RTOL = 1e-3
 #: a result whose stated error exceeds this fraction of its block scale gets a warning
 WARN_FRACTION = 1e-2
 #: packed layout of one averaged point: the 10 table columns then the 4 torque coefficients
@@ -180,14 +182,20 @@ class _Solver:
         return [_pack(r, k) for k in range(len(ths))]
 
     def quiet(self, req):
-        """As a call, without passing on the solver's warnings: the regula falsi solves
-        next to a pole of the vertex equation (window._locate_pole), of which only the
-        sign and 1/K ~ 0 are used."""
+        """As a call, at rtol >= :data:`QUIET_RTOL` and without passing on the solver's
+        warnings: the root finder's solves next to a pole of the vertex equation
+        (window._locate_pole), of which only the sign and 1/K ~ 0 are used (at the full rtol a
+        solve within 1e-13 eV of the pole costs 100x a normal one; the pole is then polished
+        with solves at the full rtol)."""
+        kw, key = self.kw, self.key
+        loose = max(kw["rtol"], QUIET_RTOL)
+        self.kw = {**kw, "rtol": loose}
+        self.key = key[:3] + (loose,) + key[4:]
         self._quiet = True
         try:
             return self(req)
         finally:
-            self._quiet = False
+            self._quiet, self.kw, self.key = False, kw, key
 
     def __call__(self, req):
         out = {}

@@ -124,12 +124,18 @@ class _Segment:
             lo, hi = (mid, hi) if self.map(np.array([mid]))[0][0] < e else (lo, mid)
         return 0.5 * (lo + hi)
 
-    def subtracted(self, energies, vals):
-        """K - sum R/(eps - e_r) at ``energies`` (rows of ``vals``)."""
-        for er, R, *_ in self.poles:
+    def subtracted(self, energies, vals, errs=None):
+        """K - sum R/(eps - e_r) at ``energies`` (rows of ``vals``); with ``errs``, also the
+        node errors with |R| de_r/d^2 + dR/d added (what the uncertainties of e_r and R do
+        to the subtracted value at distance d: next to e_r the panels are then limited by
+        them, and not refined toward e_r for ever)."""
+        for er, R, der, dR, *_ in self.poles:
             d = energies - er
-            vals = vals - R[None, :] / np.where(d == 0.0, np.finfo(float).tiny, d)[:, None]
-        return vals
+            d = np.where(d == 0.0, np.finfo(float).tiny, d)[:, None]
+            vals = vals - R[None, :] / d
+            if errs is not None:
+                errs = errs + np.abs(R)[None, :] * der / d**2 + dR[None, :] / np.abs(d)
+        return vals if errs is None else (vals, errs)
 
 
 def pole_error(seg, panels):
@@ -208,34 +214,56 @@ def _panel_sums(panel, vals, errs, mu, kT):
 def _locate_pole(e1, y1, e2, y2, solve1, c):
     """A real simple pole of component c bracketed by (e1, e2), where it changes sign.
 
-    e_r: Brent's method on 1/y (linear near a simple pole) until the bracket is 1e-9 of the
-    first (stated as the uncertainty; a stop on the step size instead, as in regula falsi,
-    was seen to leave e_r 3e-10 eV off). Its solves land within ~1e-14 eV of e_r, where the
-    solver's own error grows like 1/d^3 and it may warn; only the sign of y and 1/y ~ 0 are
-    used there, so they are made with ``solve1(e, quiet=True)``.
+    e_r: Brent's method on 1/y (linear near a simple pole) until the bracket is 1e-6 of the
+    first (a stop on the step size instead, as in regula falsi, was seen to leave e_r 3e-10 eV
+    off; solves within ~1e-13 eV of e_r cost 100x a normal one), then polished by the root of
+    the cubic through 1/y at e_r +- h, +- 2h (uncertainty: its distance to the quadratic's
+    root). Brent's solves may land close to e_r, where the solver's own error grows like
+    1/d^3 and it may warn; only the sign of y and 1/y ~ 0 are used there, so they are made
+    with ``solve1(e, quiet=True)``.
     R: (eps - e_r) K(eps) averaged over eps = e_r +- h is R + g' h^2 (the odd part g h
     cancels); with h and 2h, Richardson's (4 F(h) - F(2h))/3 removes the h^2 term, and
     |F(h) - F(2h)|/3 (the size of the removed term) is stated as its error, with the solver's
-    errors times 2h and the centre's offset (de_r/h)^2 |R|; h = 3e-3 of the bracket (closer,
+    errors times h and the centre's offset (de_r/h)^2 |R|; h = 3e-3 of the bracket (closer,
     the solver's error, which grows like 1/d^3, would dominate). ``solve1(e)`` returns (values, errors) of every component. Returns (e_r, de_r, R, dR)."""
     width = abs(e2 - e1)
-    xtol = 1e-9 * width
+    xtol = 1e-6 * width
 
     def inv(e):
         v = solve1(e, quiet=True)[0][c]
         return 1.0 / v if v != 0.0 else 0.0
 
     lo, hi = min(e1, e2), max(e1, e2)
-    er = brentq(inv, lo, hi, xtol=xtol, rtol=4 * np.finfo(float).eps, maxiter=60)
-    step = xtol
+    er0 = brentq(inv, lo, hi, xtol=xtol, rtol=4 * np.finfo(float).eps, maxiter=60)
     h = 3e-3 * width
-    F, FE = [], []
-    for hh in (h, 2 * h):
-        (vp, ep), (vm, em) = solve1(er + hh), solve1(er - hh)
-        F.append(0.5 * hh * (vp - vm))
-        FE.append(0.5 * hh * (ep + em))
-    R = (4 * F[0] - F[1]) / 3
-    dR = np.abs(F[0] - F[1]) / 3 + (4 * FE[0] + FE[1]) / 3 + np.abs(R) * (step / h) ** 2
+    t = np.array([-2 * h, -h, h, 2 * h])
+    got = [solve1(er0 + x) for x in t]
+    V = np.array([g[0] for g in got])
+    VE = np.array([g[1] for g in got])
+    # polish: the root of the cubic through 1/K at the four points (error ~ (g/R)^3 h^4),
+    # its uncertainty the distance to the root of the quadratic through three of them
+    y = 1.0 / V[:, c]
+    roots = []
+    for deg, idx in ((3, [0, 1, 2, 3]), (2, [1, 2, 3])):
+        poly = np.polynomial.Polynomial.fit(t[idx], y[idx], deg)
+        x = 0.0
+        for _ in range(8):
+            x = x - poly(x) / poly.deriv()(x)
+        roots.append(x)
+    er = er0 + roots[0]
+    step = max(abs(roots[0] - roots[1]), 1e-15 * abs(er))
+    if abs(roots[0]) > 2 * xtol:  # Brent's bracket and the cubic disagree: state the bracket
+        step = max(step, abs(roots[0]))
+    # residue: F = (eps - e_r) K is R + g d + g' d^2; the mean of +-d removes g d, and
+    # Richardson over d = h, 2h the g' d^2 term (|F(h) - F(2h)|/3, the term removed, is
+    # stated as the error, with the solver's errors and the centre's offset)
+    d = er0 + t - er
+    F = d[:, None] * V
+    Fh, F2h = 0.5 * (F[1] + F[2]), 0.5 * (F[0] + F[3])
+    R = (4 * Fh - F2h) / 3
+    FE = np.abs(d)[:, None] * VE
+    dR = (np.abs(Fh - F2h) / 3 + (4 * (FE[1] + FE[2]) + FE[0] + FE[3]) / 6
+          + np.abs(R) * ((step + abs(er - er0)) / h) ** 2)
     return er, step + 1e-15 * abs(er), R, dR
 
 
@@ -306,8 +334,8 @@ def adaptive(items, mu, kT, tol, evaluate, blocks, max_panels=MAX_PANELS):
     rounds = 0
 
     def resum(p):
-        vals = p.seg.subtracted(p.energies, raw[id(p)][0])
-        _panel_sums(p, vals, raw[id(p)][1], mu, kT)
+        vals, errs = p.seg.subtracted(p.energies, *raw[id(p)])
+        _panel_sums(p, vals, errs, mu, kT)
         p.vabs = np.abs(raw[id(p)][0])  # |K| itself, for the tails
         return vals
 
