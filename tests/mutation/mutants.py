@@ -189,4 +189,17 @@ MUTANTS = [
      "return (float(eps), float(w), float(theta), float(phi))",
      "return (float(eps), float(w), float(theta))",
      "tests/test_tables_rd.py -k 'random_m or derived_lines'"),
+    # --- h20 ---
+    ("temperature pole residue subtracted with the wrong sign", "llgsot/solver/window.py",
+     "vals = vals - R[None, :] / d", "vals = vals + R[None, :] / d",
+     "tests/test_temperature_fast.py -k 'principal'"),
+    ("temperature pole principal value not added back", "llgsot/solver/window.py",
+     "seg.pv = seg.pv + R * P", "seg.pv = seg.pv + 0.0 * R * P",
+     "tests/test_temperature_fast.py -k 'principal'"),
+    ("temperature pole principal value: log term inverted", "llgsot/solver/window.py",
+     "wr * math.log((xb - xr) / (xr - xa))", "wr * math.log((xr - xa) / (xb - xr))",
+     "tests/test_temperature_fast.py -k 'principal'"),
+    ("temperature pole residue: Richardson sign", "llgsot/solver/window.py",
+     "R = (4 * Fh - F2h) / 3", "R = (4 * Fh + F2h) / 3",
+     "tests/test_temperature_fast.py -k 'principal'"),
 ]
