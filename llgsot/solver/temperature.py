@@ -281,7 +281,8 @@ def thermal_response(model, mu_eV, theta, phi, approximation, regime, rtol, temp
     top -= 1e-6 * (top - z_lo)
     # above every critical energy (at any theta) the segments of all angles coincide; the
     # cuts depend on the model, mu and T only, so a result does not depend on the other angles
-    shared = sorted(shared + [z_top + 0.5 * (z_top - z_lo)])
+    z_cut = z_top + 0.5 * (z_top - z_lo)
+    shared = sorted(shared + [z_cut])
     items, bottoms = [], []
     for t, (edges, bottom, sliver, _, _) in zip(th, per):
         if mu_eV + X_MAX * kT <= bottom:
@@ -298,7 +299,8 @@ def thermal_response(model, mu_eV, theta, phi, approximation, regime, rtol, temp
                     f"at temperature={temperature:g} K")
         lo = max(bottom, mu_eV - x_max * kT)
         hi = min(top, mu_eV + x_max * kT)
-        items.append(segments(lo, hi, [e for e in edges if e >= bottom], shared, mu_eV, kT))
+        items.append(segments(lo, hi, [e for e in edges if e >= bottom], shared, mu_eV, kT,
+                              grade_from=[z_cut]))
         bottoms.append(bottom)
     solver = _Solver(model, th, bottoms, phi, approximation, regime, solver_rtol, response,
                      [p[0] for p in per])

@@ -267,6 +267,26 @@ def _locate_pole(e1, y1, e2, y2, solve1, c):
     return er, step + 1e-15 * abs(er), R, dR
 
 
+def _pole_pairs(vals, scale):
+    """Adjacent nodes (i, i + 1) between which a component c changes sign while its magnitude
+    grows toward them from both sides and exceeds its median on the panel: a pole between
+    them (a zero crossing shrinks toward it). Sorted, most marked first: (size, i, c)."""
+    y = vals / scale
+    ay = np.abs(y)
+    n = len(y)
+    med = np.median(ay, axis=0)
+    out = []
+    for i in range(n - 1):
+        flip = (y[i] * y[i + 1] < 0) & (np.minimum(ay[i], ay[i + 1]) > med)
+        if i > 0:
+            flip &= ay[i] > ay[i - 1]
+        if i + 2 < n:
+            flip &= ay[i + 1] > ay[i + 2]
+        for c in np.flatnonzero(flip):
+            out.append((float(min(ay[i, c], ay[i + 1, c])), i, int(c)))
+    return sorted(out, reverse=True)
+
+
 def _split(panel, vals, scale, solve1, mu, kT):
     """What to do with a failing panel: ("pole", (e_r, de_r, R, dR)) for a pole inside its
     segment not subtracted yet; (children, None) for a peak (cuts at the nodes next to it) or
@@ -279,6 +299,14 @@ def _split(panel, vals, scale, solve1, mu, kT):
         ue = seg.inverse(inside[0])
         if panel.u0 < ue < panel.u1:
             return [_Panel(seg, panel.u0, ue, True), _Panel(seg, ue, panel.u1, True)], None
+    if len(seg.poles) < MAX_POLES:  # the signature of a pole between two nodes
+        e = panel.energies
+        for _, i, c in _pole_pairs(vals, scale)[:1]:
+            er, der, R, dR = _locate_pole(e[i], vals[i, c], e[i + 1], vals[i + 1, c], solve1, c)
+            known = any(abs(er - p[0]) <= 1e3 * (der + p[2]) for p in seg.poles)
+            if (lo < er < hi and not known
+                    and abs(R[c]) > 0.3 * max(abs(vals[k, c] * (e[k] - er)) for k in (i, i + 1))):
+                return "pole", (er, der, R, dR)
     a = np.abs(vals) / scale
     m = a.max(axis=1)
     j = int(np.argmax(m))
@@ -406,9 +434,6 @@ def adaptive(items, mu, kT, tol, evaluate, blocks, max_panels=MAX_PANELS):
                 add += kids
             for p in keep:
                 if id(p.seg) in poled:
-                    lo, hi = p.bounds()
-                    # the panel holding e_r: its |K15 - G7| as it is (no QUADPACK scaling)
-                    p.rough = p.rough or any(lo <= er <= hi for er, *_ in p.seg.poles)
                     resum(p)
             panels[i] = keep + add
             new[i] = add
@@ -428,18 +453,24 @@ def adaptive(items, mu, kT, tol, evaluate, blocks, max_panels=MAX_PANELS):
     return out
 
 
-def segments(lo, hi, edges, shared, mu, kT):
+def segments(lo, hi, edges, shared, mu, kT, grade_from=()):
     """Segments of [lo, hi] cut at ``edges`` (graded toward them) and at ``shared`` breaks;
-    ``lo`` or ``hi`` is graded if it is one of the edges."""
+    ``lo`` or ``hi`` is graded if it is one of the edges; a segment that starts at one of
+    ``grade_from`` is graded toward its left end too (the 1/ln(d) tail of an edge below)."""
     tiny = 1e-12 * kT
     eset = np.array(sorted(edges), float)
+    gset = np.array(sorted(grade_from), float)
 
     def is_edge(e):
         return bool(eset.size) and float(np.min(np.abs(eset - e))) <= tiny
 
     inner = [e for e in edges if lo + tiny < e < hi - tiny]
     cuts = sorted({lo, hi, *inner, *(s for s in shared if lo + tiny < s < hi - tiny)})
-    return [_Segment(a, b, is_edge(a), is_edge(b)) for a, b in zip(cuts[:-1], cuts[1:])]
+    def graded_from(e):
+        return bool(gset.size) and float(np.min(np.abs(gset - e))) <= tiny
+
+    return [_Segment(a, b, is_edge(a) or graded_from(a), is_edge(b))
+            for a, b in zip(cuts[:-1], cuts[1:])]
 
 
 def window(kT, mu, tol, x_max=None):
