@@ -282,7 +282,9 @@ def thermal_response(model, mu_eV, theta, phi, approximation, regime, rtol, temp
     # above every critical energy (at any theta) the segments of all angles coincide; the
     # cuts depend on the model, mu and T only, so a result does not depend on the other angles
     z_cut = z_top + 0.5 * (z_top - z_lo)
-    shared = sorted(shared + [z_cut])
+    # a window break within 2.5 k_B T of z_cut would leave a short segment (15 solves for a
+    # small weight; seen at 10 K): dropped, the segment next to it is at most 2.5 k_B T longer
+    shared = sorted([s for s in shared if abs(s - z_cut) > 2.5 * kT] + [z_cut])
     items, bottoms = [], []
     for t, (edges, bottom, sliver, _, _) in zip(th, per):
         if mu_eV + X_MAX * kT <= bottom:
