@@ -98,3 +98,15 @@ def test_pole_residue_when_the_first_step_converges():
     assert R.shape == A.shape
     np.testing.assert_allclose(R, A, rtol=1e-6)
     assert np.all(np.abs(R - A) <= dR + 1e-12)
+
+
+def test_no_pole_where_K_itself_keeps_its_sign():
+    """The pole signature is read on values with the poles already found subtracted; K itself
+    may then keep its sign across the pair: no pole, not a crash in the root finder (seen:
+    ValueError from brentq in build_table at 300 K)."""
+    from llgsot.solver.window import _locate_pole
+
+    def solve1(e, quiet=False):
+        return np.array([1.0 + e, 2.0]), np.zeros(2)
+
+    assert _locate_pole(0.0, -1.0, 1.0, 1.0, solve1, 0) is None

@@ -220,7 +220,7 @@ def _locate_pole(e1, y1, e2, y2, solve1, c):
     the cubic through 1/y at e_r +- h, +- 2h (uncertainty: its distance to the quadratic's
     root). Brent's solves may land close to e_r, where the solver's own error grows like
     1/d^3 and it may warn; only the sign of y and 1/y ~ 0 are used there, so they are made
-    with ``solve1(e, quiet=True)``.
+    with ``solve1(e, quiet=True)``. None if K itself does not change sign across (e1, e2).
     R: (eps - e_r) K(eps) averaged over eps = e_r +- h is R + g' h^2 (the odd part g h
     cancels); with h and 2h, Richardson's (4 F(h) - F(2h))/3 removes the h^2 term, and
     |F(h) - F(2h)|/3 (the size of the removed term) is stated as its error, with the solver's
@@ -234,6 +234,9 @@ def _locate_pole(e1, y1, e2, y2, solve1, c):
         return 1.0 / v if v != 0.0 else 0.0
 
     lo, hi = min(e1, e2), max(e1, e2)
+    flo, fhi = inv(lo), inv(hi)
+    if not flo * fhi < 0:  # no sign change of K itself (e.g. the panel's values had another
+        return None        # pole subtracted, seen in build_table at 300 K): not a pole here
     er0 = brentq(inv, lo, hi, xtol=xtol, rtol=4 * np.finfo(float).eps, maxiter=60)
     h = 3e-3 * width
     t = np.array([-2 * h, -h, h, 2 * h])
@@ -302,7 +305,10 @@ def _split(panel, vals, scale, solve1, mu, kT):
     if len(seg.poles) < MAX_POLES:  # the signature of a pole between two nodes
         e = panel.energies
         for _, i, c in _pole_pairs(vals, scale)[:1]:
-            er, der, R, dR = _locate_pole(e[i], vals[i, c], e[i + 1], vals[i + 1, c], solve1, c)
+            found = _locate_pole(e[i], vals[i, c], e[i + 1], vals[i + 1, c], solve1, c)
+            if found is None:
+                continue
+            er, der, R, dR = found
             known = any(abs(er - p[0]) <= 1e3 * (der + p[2]) for p in seg.poles)
             if (lo < er < hi and not known
                     and abs(R[c]) > 0.3 * max(abs(vals[k, c] * (e[k] - er)) for k in (i, i + 1))):
@@ -315,7 +321,10 @@ def _split(panel, vals, scale, solve1, mu, kT):
         e, y = panel.energies, vals[:, c]
         for i0, i1 in ((j, j + 1), (j - 1, j)):
             if 0 <= i0 and i1 < len(e) and y[i0] * y[i1] < 0:
-                er, der, R, dR = _locate_pole(e[i0], y[i0], e[i1], y[i1], solve1, c)
+                found = _locate_pole(e[i0], y[i0], e[i1], y[i1], solve1, c)
+                if found is None:
+                    continue
+                er, der, R, dR = found
                 # a pole, not a zero of y next to a peak: the residue R/d grew toward e_r;
                 # and not one already subtracted (a residue left by its uncertainty)
                 known = any(abs(er - p[0]) <= 1e3 * (der + p[2]) for p in seg.poles)
