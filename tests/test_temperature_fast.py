@@ -145,6 +145,45 @@ def test_default_accuracy_against_refined_run(T, mu):
         assert abs(r.torque[k] - ref.torque[k]) <= r.torque_err[k] + ref.torque_err[k]
 
 
+# -- a pole of the vertex equation: a principal value ------------------------------------------
+@pytest.mark.parametrize("T", [300.0, 30.0])
+def test_pole_in_the_window_is_a_principal_value(T):
+    """K(eps) = R/(eps - e_r) + c (the shape of the in-gap pole of the T-matrix vertex, a real
+    simple pole) averages to R PV int (-f')/(eps - e_r) + c int (-f'), here from scipy's
+    Cauchy-weight quadrature (QAWC), an independent route; e_r = -2.3 meV lies between the
+    band bottom and the upper band edge at theta = 0.7 (mu = 5.5 meV). Two components with
+    residues of both signs, one without a pole."""
+    from scipy.integrate import quad
+
+    m = RashbaFM(**TA)
+    mu, er = 5.5e-3, -2.3e-3
+    kT = KB_EV * T
+    R = (1e-3, -2.5e-3)
+    funcs = [lambda e: R[0] / (e - er) + 0.05, lambda e: R[1] / (e - er) - 0.02,
+             lambda e: 0.3 + e]
+    K, Ke, diag = averaged(m, mu, 0.7, T, funcs, rtol=1e-5)
+    lo = float(band_critical_energies(m, 0.7)[0])
+    top = min(tm.model_energy_range(m)[2], tm.cutoff_energy(m, 0.7))
+    lo, top = max(lo, mu - 40 * kT), min(top, mu + 40 * kT)
+
+    def w(e):
+        return 0.25 / math.cosh(0.5 * (e - mu) / kT) ** 2 / kT
+
+    opts = dict(limit=400, epsabs=0, epsrel=1e-12)
+    pv = quad(w, lo, top, weight="cauchy", wvar=er, **opts)[0]
+    mass = quad(w, lo, top, points=[mu], **opts)[0]
+    first = quad(lambda e: w(e) * e, lo, top, points=[mu], **opts)[0]
+    exact = [R[0] * pv + 0.05 * mass, R[1] * pv - 0.02 * mass, 0.3 * mass + first]
+    got = [K[0, 0, 0], K[0, 0, 1], K[0, 1, 0]]
+    for g, e, err in zip(got, exact, [Ke[0, 0, 0], Ke[0, 0, 1], Ke[0, 1, 0]]):
+        assert abs(g - e) <= err + 1e-12 * abs(e), (g, e, err)
+        assert err < 3e-5 * max(abs(x) for x in exact)  # rtol x ERROR_SAFETY, cut-off tail
+    # the pole is found and subtracted, not chased with panels
+    assert diag["panels"][0] <= 12
+    # a wrong sign of the residue would be off by 2 |R PV|, far beyond the stated error
+    assert 2 * abs(R[0] * pv) > 100 * Ke[0, 0, 0]
+
+
 # -- limits said ---------------------------------------------------------------------------------
 def test_window_past_the_cutoff_band_is_said():
     """cutoff = 1 nm^-1: the contour reaches k_c at ~26 meV, within a 300 K window at 5.5 meV."""

@@ -80,19 +80,33 @@ def test_dirac_gap_at_temperature():
     assert np.all(np.isfinite(r.K)) and np.all(r.K_err < np.abs(r.K).max())
 
 
-def test_pole_amplitude_when_the_first_step_converges():
-    """A pole next to a node: regula falsi on 1/K (exactly linear for K = A/(eps - e_r))
-    lands on e_r at once; the amplitude of every component must still be returned (it was
-    a scalar, and _split indexed it: IndexError in build_table at 300 K)."""
-    from llgsot.solver.window import _find_pole
+def test_pole_residue_when_the_first_step_converges():
+    """A pole next to a node: 1/K is exactly linear for K = A/(eps - e_r), so the root
+    finder lands on e_r at once; the residue of every component must still be returned,
+    with its sign (it was a scalar, and _split indexed it: IndexError in build_table at
+    300 K; the pole subtraction needs the signed residue)."""
+    from llgsot.solver.window import _locate_pole
 
     er_true, A = 1e-5, np.array([3.0, -6.0, 0.5])
 
-    def solve1(e):
-        return A / (e - er_true)
+    def solve1(e, quiet=False):
+        return A / (e - er_true), np.zeros(3)
 
-    y1, y2 = solve1(0.0), solve1(1.0)
-    er, step, amp = _find_pole(0.0, y1[0], 1.0, y2[0], solve1, 0)
-    assert er == pytest.approx(er_true, rel=1e-9)
-    assert amp.shape == A.shape
-    np.testing.assert_allclose(amp, np.abs(A), rtol=1e-6)
+    y1, y2 = solve1(0.0)[0], solve1(1.0)[0]
+    er, der, R, dR = _locate_pole(0.0, y1[0], 1.0, y2[0], solve1, 0)
+    assert abs(er - er_true) <= der + 1e-15 and der < 1e-8
+    assert R.shape == A.shape
+    np.testing.assert_allclose(R, A, rtol=1e-6)
+    assert np.all(np.abs(R - A) <= dR + 1e-12)
+
+
+def test_no_pole_where_K_itself_keeps_its_sign():
+    """The pole signature is read on values with the poles already found subtracted; K itself
+    may then keep its sign across the pair: no pole, not a crash in the root finder (seen:
+    ValueError from brentq in build_table at 300 K)."""
+    from llgsot.solver.window import _locate_pole
+
+    def solve1(e, quiet=False):
+        return np.array([1.0 + e, 2.0]), np.zeros(2)
+
+    assert _locate_pole(0.0, -1.0, 1.0, 1.0, solve1, 0) is None

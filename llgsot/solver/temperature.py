@@ -39,6 +39,8 @@ SOLVER_RTOL_FACTOR = 0.1
 #: the summed panel errors are multiplied by this: against a run at rtol = 1e-8 one component
 #: of the default 300 K result (K_zy, theta = 0.7, Ta-like set) was off by 1.4x their sum
 ERROR_SAFETY = 2.0
+#: relative accuracy of the root finder's solves next to a pole (only signs and 1/K ~ 0 used)
+QUIET_RTOL = 1e-3
 #: a result whose stated error exceeds this fraction of its block scale gets a warning
 WARN_FRACTION = 1e-2
 #: packed layout of one averaged point: the 10 table columns then the 4 torque coefficients
@@ -105,7 +107,8 @@ def model_energy_range(model, phi: float = 0.0) -> tuple:
 # -- zero-temperature solves: cached, batched over angles ------------------------------------
 class SolveCache:
     """Zero-temperature solves (values and errors, :data:`N_VAL` each) keyed by
-    (model parameters, approximation, regime, solver rtol, phi) and (energy, theta).
+    (model parameters, approximation, regime, solver rtol, phi, solver function) and
+    (energy, theta).
     Bounded: at most ``max_entries`` points (about 0.5 kB each), least recently used first out.
     """
 
@@ -160,19 +163,39 @@ class _Solver:
         self.gapped = not model.closed_fermi_sea
         self.kw = dict(phi=phi, approximation=approximation, regime=regime, rtol=rtol)
         self.response = response
-        self.key = (repr(model), approximation, regime, float(rtol), float(phi))
+        # the solver function too (held by the key): a stand-in solver never reads the real
+        # one's cached solves at the same energies
+        self.key = (repr(model), approximation, regime, float(rtol), float(phi), response)
         self.calls = 0
         self.points = np.zeros(len(thetas), int)
         self.hits = 0
         self.caught = []
+        self._quiet = False
 
     def _solve(self, e, ths):
         self.calls += 1
         with warnings.catch_warnings(record=True) as w:
             warnings.simplefilter("always")
             r = self.response(self.model, e, np.asarray(ths, float), **self.kw)
-        self.caught.extend((str(x.message).split(" at theta")[0], e) for x in w)
+        if not self._quiet:
+            self.caught.extend((str(x.message).split(" at theta")[0], e) for x in w)
         return [_pack(r, k) for k in range(len(ths))]
+
+    def quiet(self, req):
+        """As a call, at rtol >= :data:`QUIET_RTOL` and without passing on the solver's
+        warnings: the root finder's solves next to a pole of the vertex equation
+        (window._locate_pole), of which only the sign and 1/K ~ 0 are used (at the full rtol a
+        solve within 1e-13 eV of the pole costs 100x a normal one; the pole is then polished
+        with solves at the full rtol)."""
+        kw, key = self.kw, self.key
+        loose = max(kw["rtol"], QUIET_RTOL)
+        self.kw = {**kw, "rtol": loose}
+        self.key = key[:3] + (loose,) + key[4:]
+        self._quiet = True
+        try:
+            return self(req)
+        finally:
+            self._quiet, self.kw, self.key = False, kw, key
 
     def __call__(self, req):
         out = {}
@@ -258,7 +281,10 @@ def thermal_response(model, mu_eV, theta, phi, approximation, regime, rtol, temp
     top -= 1e-6 * (top - z_lo)
     # above every critical energy (at any theta) the segments of all angles coincide; the
     # cuts depend on the model, mu and T only, so a result does not depend on the other angles
-    shared = sorted(shared + [z_top + 0.5 * (z_top - z_lo)])
+    z_cut = z_top + 0.5 * (z_top - z_lo)
+    # a window break within 2.5 k_B T of z_cut would leave a short segment (15 solves for a
+    # small weight; seen at 10 K): dropped, the segment next to it is at most 2.5 k_B T longer
+    shared = sorted([s for s in shared if abs(s - z_cut) > 2.5 * kT] + [z_cut])
     items, bottoms = [], []
     for t, (edges, bottom, sliver, _, _) in zip(th, per):
         if mu_eV + X_MAX * kT <= bottom:
@@ -275,7 +301,8 @@ def thermal_response(model, mu_eV, theta, phi, approximation, regime, rtol, temp
                     f"at temperature={temperature:g} K")
         lo = max(bottom, mu_eV - x_max * kT)
         hi = min(top, mu_eV + x_max * kT)
-        items.append(segments(lo, hi, [e for e in edges if e >= bottom], shared, mu_eV, kT))
+        items.append(segments(lo, hi, [e for e in edges if e >= bottom], shared, mu_eV, kT,
+                              grade_from=[z_cut]))
         bottoms.append(bottom)
     solver = _Solver(model, th, bottoms, phi, approximation, regime, solver_rtol, response,
                      [p[0] for p in per])

@@ -22,14 +22,18 @@ critical energies, so one call averages all its angles together:
   until the sum of the panel errors of every component is below ``tol`` times the largest
   magnitude of its block (K, sigma, t) in the averaged result.
 * Resonances. Inside the gap the vertex equation of the T-matrix scheme (1 - M) becomes
-  singular at an energy e_r: K(eps) ~ A/(eps - e_r), a real pole of zero width (condition
-  number ~ 1/|eps - e_r|; docs/physics.md sec. 2a caveat). A failing panel whose largest
-  node value exceeds :data:`PEAK_RATIO` times its median, and changes sign between two
-  large neighbours, holds such a pole: e_r is found by Illinois regula falsi on 1/K (linear
-  there), and the segment is re-cut into a principal-value segment e_r +- h (nodes in
-  pairs e_r +- t, so the odd part cancels node by node) and panels of length ~ their
-  distance from e_r. The uncertainty of e_r enters the error (2 A de_r/h, weighted). A
-  peak without a sign change is cut at the nodes next to it. Bisection only otherwise.
+  singular at an energy e_r: K(eps) = R/(eps - e_r) + g(eps) with g smooth, a real simple
+  pole of zero width (checked: (eps - e_r) K(eps) tends to the same R from both sides down to
+  |eps - e_r| = 1e-11 eV; docs/physics.md sec. 2a caveat). A failing panel whose largest
+  node value exceeds :data:`PEAK_RATIO` times its median, and changes sign between two large
+  neighbours, holds such a pole: e_r is found by Illinois regula falsi on 1/K (linear there)
+  to 1e-10 of the bracket, and the residue R of every component is (eps - e_r) K(eps) at the
+  solve nearest to it. The pole is then SUBTRACTED on its whole segment [a, b]: the panels
+  integrate g = K - R/(eps - e_r) (smooth: the panels already solved are reused, no new
+  solves), and R PV int_a^b (-f') /(eps - e_r) deps is added, a one-dimensional integral of
+  the known Fermi weight (:func:`pv_weight`, no solver call). The uncertainties of e_r and R
+  enter the node errors (|R| de_r/d^2 + dR/d at distance d from e_r). A peak without a sign
+  change is cut at the nodes next to it. Bisection only otherwise.
 * The window is |x| <= min(X_MAX, ln(100/tol)). Below the lowest band bottom K = 0; above
   the energy at which the Fermi contour reaches the cutoff k_c the model has no Fermi
   surface: the weight beyond it times the largest value near it enters the error, and a
@@ -40,6 +44,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from scipy.optimize import brentq
 
 #: largest |x| = |eps - mu|/(k_B T) ever integrated; the default window is |x| <= ln(100/tol)
 X_MAX = 40.0
@@ -52,6 +57,8 @@ MAX_PANELS = 300
 GRADE_POWER = 2
 #: a panel whose largest |value| exceeds this times its median is a resonance suspect
 PEAK_RATIO = 8.0
+#: most poles subtracted on one segment
+MAX_POLES = 4
 
 
 def fermi_window_weight(x):
@@ -88,21 +95,19 @@ assert abs(W7 @ U15**12 - 2 / 13) < 1e-14 and abs(W15 @ U15**22 - 2 / 23) < 1e-1
 
 class _Segment:
     """[a, b] (energy) mapped from u in [0, 1], graded toward the ends that are band edges.
-    A ``pole`` segment is [e_r - h, e_r + h] about a real pole e_r, integrated as a principal
-    value: u gives the pair e_r +- h u, so that the odd part A/(eps - e_r) cancels node by node."""
+    ``poles``: the simple poles subtracted on it, tuples (e_r, R, de_r, dR, P, P') (R, dR
+    arrays over the components; P = PV int_a^b (-f')/(eps - e_r) and P' = dP/de_r);
+    ``pv``: the sum of their R P."""
 
-    __slots__ = ("a", "b", "left", "right", "pole", "extra")
+    __slots__ = ("a", "b", "left", "right", "poles", "pv")
 
-    def __init__(self, a, b, left, right, pole=False):
+    def __init__(self, a, b, left, right):
         self.a, self.b, self.left, self.right = float(a), float(b), bool(left), bool(right)
-        self.pole, self.extra = pole, None
+        self.poles, self.pv = [], 0.0
 
     def map(self, u):
-        """(eps, d eps/du) at u (for a pole segment: both members of each pair)."""
+        """(eps, d eps/du) at u."""
         L, p = self.b - self.a, GRADE_POWER
-        if self.pole:
-            h, er = 0.5 * L, 0.5 * (self.a + self.b)
-            return np.concatenate([er + h * u, er - h * u]), np.full(2 * len(u), h)
         if self.left and self.right:  # smoothstep: as u^2 at both ends, and a polynomial
             return self.a + L * u * u * (3 - 2 * u), L * 6 * u * (1 - u)
         if self.left:
@@ -119,14 +124,60 @@ class _Segment:
             lo, hi = (mid, hi) if self.map(np.array([mid]))[0][0] < e else (lo, mid)
         return 0.5 * (lo + hi)
 
+    def subtracted(self, energies, vals, errs=None):
+        """K - sum R/(eps - e_r) at ``energies`` (rows of ``vals``); with ``errs``, also the
+        node errors with |R| de_r/d^2 + dR/d added (what the uncertainties of e_r and R do
+        to the subtracted value at distance d: next to e_r the panels are then limited by
+        them, and not refined toward e_r for ever)."""
+        for er, R, der, dR, *_ in self.poles:
+            d = energies - er
+            d = np.where(d == 0.0, np.finfo(float).tiny, d)[:, None]
+            vals = vals - R[None, :] / d
+            if errs is not None:
+                errs = errs + np.abs(R)[None, :] * der / d**2 + dR[None, :] / np.abs(d)
+        return vals if errs is None else (vals, errs)
+
+
+def pole_error(seg, panels):
+    """Error of the subtracted poles of ``seg`` whose panels are ``panels``: the result
+    depends on R as R (P - Q1) and on e_r as R (P' - Q2), Q1, Q2 the panels' own rule applied
+    to (-f')/(eps - e_r) and its e_r-derivative (-f')/(eps - e_r)^2, so that the errors dR and
+    de_r enter as dR |P - Q1| + |R| de_r |P' - Q2| (exactly, to first order)."""
+    out = 0.0
+    for k, (er, R, der, dR, P, dP) in enumerate(seg.poles):
+        q1 = sum(p.q[k][0] for p in panels)
+        q2 = sum(p.q[k][1] for p in panels)
+        out = out + dR * abs(P - q1) + np.abs(R) * der * abs(dP - q2)
+    return out
+
+
+def pv_weight(er, a, b, mu, kT):
+    """PV int_a^b (-f'(eps - mu)) / (eps - e_r) deps for a < e_r < b (energies in one unit,
+    kT > 0): in x = (eps - mu)/kT, (1/kT) [int (w(x) - w(x_r))/(x - x_r) dx
+    + w(x_r) ln((x_b - x_r)/(x_r - x_a))], the smooth part by 24-point Gauss-Legendre on pieces
+    of length <= 2 (w is analytic within pi of the real axis: far below 1e-14)."""
+    xa, xb, xr = (a - mu) / kT, (b - mu) / kT, (er - mu) / kT
+    n = max(1, int(math.ceil((xb - xa) / 2.0)))
+    t, wt = np.polynomial.legendre.leggauss(24)
+    edges = np.linspace(xa, xb, n + 1)
+    h = 0.5 * np.diff(edges)
+    x = (0.5 * (edges[:-1] + edges[1:]))[:, None] + h[:, None] * t[None, :]
+    wr = float(fermi_window_weight(xr))
+    dx = x - xr
+    with np.errstate(divide="ignore", invalid="ignore"):
+        q = np.where(np.abs(dx) > 1e-7, (fermi_window_weight(x) - wr) / dx,
+                     -wr * math.tanh(0.5 * xr))  # w'(x) = -w tanh(x/2)
+    smooth = float(np.sum(h[:, None] * wt[None, :] * q))
+    return (smooth + wr * math.log((xb - xr) / (xr - xa))) / kT
+
 
 class _Panel:
     __slots__ = ("seg", "u0", "u1", "energies", "jac", "integral", "qerr", "serr", "vabs",
-                 "rough", "final")
+                 "rough", "final", "q")
 
     def __init__(self, seg, u0, u1, rough=False):
         self.seg, self.u0, self.u1, self.final = seg, u0, u1, False
-        self.rough = rough or seg.pole
+        self.rough = rough
         u = 0.5 * (u0 + u1) + 0.5 * (u1 - u0) * U15
         self.energies, self.jac = seg.map(u)
 
@@ -153,86 +204,154 @@ def _panel_sums(panel, vals, errs, mu, kT):
     panel.integral, panel.qerr = i15, d
     panel.serr = np.abs(w15) @ errs
     panel.vabs = np.abs(vals)
+    panel.q = []
+    for er, *_ in panel.seg.poles:  # the rule on (-f')/(eps - e_r) and its e_r-derivative
+        dd = panel.energies - er
+        dd = np.where(dd == 0.0, np.finfo(float).tiny, dd)
+        panel.q.append((float(w15 @ (1 / dd)), float(w15 @ (1 / dd**2))))
 
 
-def _find_pole(e1, y1, e2, y2, solve1, c):
-    """A real pole of component c bracketed by (e1, e2), where it changes sign: Illinois
-    regula falsi on 1/y (linear near a simple pole) until the bracket or the step is 1e-5 or
-    1e-4 of the first bracket. Returns (e_r, its uncertainty, the amplitude A of every
-    component, K ~ A/(eps - e_r))."""
+def _locate_pole(e1, y1, e2, y2, solve1, c):
+    """A real simple pole of component c bracketed by (e1, e2), where it changes sign.
+
+    e_r: Brent's method on 1/y (linear near a simple pole) until the bracket is 1e-6 of the
+    first (a stop on the step size instead, as in regula falsi, was seen to leave e_r 3e-10 eV
+    off; solves within ~1e-13 eV of e_r cost 100x a normal one), then polished by the root of
+    the cubic through 1/y at e_r +- h, +- 2h (uncertainty: its distance to the quadratic's
+    root). Brent's solves may land close to e_r, where the solver's own error grows like
+    1/d^3 and it may warn; only the sign of y and 1/y ~ 0 are used there, so they are made
+    with ``solve1(e, quiet=True)``. None if K itself does not change sign across (e1, e2).
+    R: (eps - e_r) K(eps) averaged over eps = e_r +- h is R + g' h^2 (the odd part g h
+    cancels); with h and 2h, Richardson's (4 F(h) - F(2h))/3 removes the h^2 term, and
+    |F(h) - F(2h)|/3 (the size of the removed term) is stated as its error, with the solver's
+    errors times h and the centre's offset (de_r/h)^2 |R|; h = 3e-3 of the bracket (closer,
+    the solver's error, which grows like 1/d^3, would dominate). ``solve1(e)`` returns (values, errors) of every component. Returns (e_r, de_r, R, dR)."""
     width = abs(e2 - e1)
-    f1, f2, v, ev, side = 1 / y1, 1 / y2, None, e1, 0
-    er, prev = e1 - f1 * (e2 - e1) / (f2 - f1), e1
-    for _ in range(40):
-        if abs(e2 - e1) < 1e-5 * width or abs(er - prev) < 1e-4 * width:
-            break  # (closer solves are ill-conditioned and slow; the step is the uncertainty)
-        v = solve1(er)
-        f = 1 / v[c]
-        if f * f1 > 0:
-            e1, f1, ev = er, f, er
-            f2, side = (f2 / 2 if side == -1 else f2), -1
-        else:
-            e2, f2, ev = er, f, er
-            f1, side = (f1 / 2 if side == 1 else f1), 1
-        prev, er = er, e1 - f1 * (e2 - e1) / (f2 - f1)
-    if v is None:  # the first regula falsi step already converged: one solve for A, at
-        # half the distance from e_r to the farther end of the bracket (else amp had no
-        # components: an IndexError in _split, seen in build_table at 300 K, finite regime)
-        far = e2 if abs(e2 - er) > abs(e1 - er) else e1
-        ev = 0.5 * (er + far)
-        v = solve1(ev)
-    amp = np.abs(v) * abs(ev - er)
-    return er, abs(er - prev) + 1e-3 * abs(e2 - e1), amp
+    xtol = 1e-6 * width
+
+    def inv(e):
+        v = solve1(e, quiet=True)[0][c]
+        return 1.0 / v if v != 0.0 else 0.0
+
+    lo, hi = min(e1, e2), max(e1, e2)
+    flo, fhi = inv(lo), inv(hi)
+    if not flo * fhi < 0:  # no sign change of K itself (e.g. the panel's values had another
+        return None        # pole subtracted, seen in build_table at 300 K): not a pole here
+    er0 = brentq(inv, lo, hi, xtol=xtol, rtol=4 * np.finfo(float).eps, maxiter=60)
+    h = 3e-3 * width
+    t = np.array([-2 * h, -h, h, 2 * h])
+    got = [solve1(er0 + x) for x in t]
+    V = np.array([g[0] for g in got])
+    VE = np.array([g[1] for g in got])
+    # polish: the root of the cubic through 1/K at the four points (error ~ (g/R)^3 h^4),
+    # its uncertainty the distance to the root of the quadratic through three of them
+    y = 1.0 / V[:, c]
+    roots = []
+    for deg, idx in ((3, [0, 1, 2, 3]), (2, [1, 2, 3])):
+        poly = np.polynomial.Polynomial.fit(t[idx], y[idx], deg)
+        x = 0.0
+        for _ in range(8):
+            x = x - poly(x) / poly.deriv()(x)
+        roots.append(x)
+    er = er0 + roots[0]
+    step = max(abs(roots[0] - roots[1]), 1e-15 * abs(er))
+    if abs(roots[0]) > 2 * xtol:  # Brent's bracket and the cubic disagree: state the bracket
+        step = max(step, abs(roots[0]))
+    # residue: F = (eps - e_r) K is R + g d + g' d^2; the mean of +-d removes g d, and
+    # Richardson over d = h, 2h the g' d^2 term (|F(h) - F(2h)|/3, the term removed, is
+    # stated as the error, with the solver's errors and the centre's offset)
+    d = er0 + t - er
+    F = d[:, None] * V
+    Fh, F2h = 0.5 * (F[1] + F[2]), 0.5 * (F[0] + F[3])
+    R = (4 * Fh - F2h) / 3
+    FE = np.abs(d)[:, None] * VE
+    dR = (np.abs(Fh - F2h) / 3 + (4 * (FE[1] + FE[2]) + FE[0] + FE[3]) / 6
+          + np.abs(R) * ((step + abs(er - er0)) / h) ** 2)
+    return er, step + 1e-15 * abs(er), R, dR
 
 
-def _pole_segments(seg, er, step, amp, mu, kT):
-    """Replace ``seg`` by a principal-value segment about the pole e_r and linear segments
-    whose lengths grow like their distance from it (the far ends keep their grading)."""
-    h = min(er - seg.a, seg.b - er)
-    pole = _Segment(er - h, er + h, False, False, pole=True)
-    # an error `step` in e_r shifts the principal value by ~2 A step/h (weighted)
-    pole.extra = 2 * amp * step / h * fermi_window_weight((er - mu) / kT) / kT * 2 * h
-    cuts = [seg.a, er - h, er + h, seg.b]
-    k = 2 * h
-    while k < (seg.b - seg.a):
-        cuts += [er - k, er + k]
-        k *= 2.0
-    cuts = sorted(c for c in set(cuts) if seg.a <= c <= seg.b)
+def _pole_pairs(vals, scale):
+    """Adjacent nodes (i, i + 1) between which a component c changes sign while its magnitude
+    grows toward them from both sides and exceeds its median on the panel: a pole between
+    them (a zero crossing shrinks toward it). Sorted, most marked first: (size, i, c)."""
+    y = vals / scale
+    ay = np.abs(y)
+    n = len(y)
+    med = np.median(ay, axis=0)
     out = []
-    for a, b in zip(cuts[:-1], cuts[1:]):
-        if b - a <= 1e-12 * kT:
-            continue
-        out.append(pole if (a, b) == (er - h, er + h) else
-                   _Segment(a, b, seg.left and a == seg.a, seg.right and b == seg.b))
-    return out
+    for i in range(n - 1):
+        flip = (y[i] * y[i + 1] < 0) & (np.minimum(ay[i], ay[i + 1]) > med)
+        if i > 0:
+            flip &= ay[i] > ay[i - 1]
+        if i + 2 < n:
+            flip &= ay[i + 1] > ay[i + 2]
+        for c in np.flatnonzero(flip):
+            out.append((float(min(ay[i, c], ay[i + 1, c])), i, int(c)))
+    return sorted(out, reverse=True)
 
 
 def _split(panel, vals, scale, solve1, mu, kT):
-    """Children of a failing panel, and the segment they replace (or None): a pole -> a
-    principal-value segment (the whole segment re-cut); a peak -> cuts at the nodes next to
-    it; else bisection in u."""
+    """What to do with a failing panel: ("pole", (e_r, de_r, R, dR)) for a pole inside its
+    segment not subtracted yet; (children, None) for a peak (cuts at the nodes next to it) or
+    else a bisection in u; (None, None) if it cannot be refined."""
+    seg = panel.seg
+    lo, hi = panel.bounds()
+    inside = [er for er, *_ in seg.poles if lo + 1e-9 * (hi - lo) < er < hi - 1e-9 * (hi - lo)]
+    if inside:  # a subtracted pole inside: cut there (bisection would put nodes next to it,
+        # where K - R/(eps - e_r) cancels, and the solver's error grows like 1/d^3)
+        ue = seg.inverse(inside[0])
+        if panel.u0 < ue < panel.u1:
+            return [_Panel(seg, panel.u0, ue, True), _Panel(seg, ue, panel.u1, True)], None
+    if len(seg.poles) < MAX_POLES:  # the signature of a pole between two nodes
+        e = panel.energies
+        for _, i, c in _pole_pairs(vals, scale)[:1]:
+            found = _locate_pole(e[i], vals[i, c], e[i + 1], vals[i + 1, c], solve1, c)
+            if found is None:
+                continue
+            er, der, R, dR = found
+            known = any(abs(er - p[0]) <= 1e3 * (der + p[2]) for p in seg.poles)
+            if (lo < er < hi and not known
+                    and abs(R[c]) > 0.3 * max(abs(vals[k, c] * (e[k] - er)) for k in (i, i + 1))):
+                return "pole", (er, der, R, dR)
     a = np.abs(vals) / scale
     m = a.max(axis=1)
     j = int(np.argmax(m))
-    seg = panel.seg
-    if m[j] > PEAK_RATIO * max(float(np.median(m)), 1e-300) and not seg.pole:
+    if m[j] > PEAK_RATIO * max(float(np.median(m)), 1e-300) and len(seg.poles) < MAX_POLES:
         c = int(np.argmax(a[j]))
         e, y = panel.energies, vals[:, c]
         for i0, i1 in ((j, j + 1), (j - 1, j)):
             if 0 <= i0 and i1 < len(e) and y[i0] * y[i1] < 0:
-                er, step, amp = _find_pole(e[i0], y[i0], e[i1], y[i1], solve1, c)
-                # a pole, not a zero of y next to a peak: the amplitude A/d grew toward e_r
-                if seg.a < er < seg.b and amp[c] > 0.3 * abs(y[j] * (e[j] - er)):
-                    return [_Panel(s, 0.0, 1.0) for s in _pole_segments(seg, er, step, amp, mu, kT)], seg
+                found = _locate_pole(e[i0], y[i0], e[i1], y[i1], solve1, c)
+                if found is None:
+                    continue
+                er, der, R, dR = found
+                # a pole, not a zero of y next to a peak: the residue R/d grew toward e_r;
+                # and not one already subtracted (a residue left by its uncertainty)
+                known = any(abs(er - p[0]) <= 1e3 * (der + p[2]) for p in seg.poles)
+                if seg.a < er < seg.b and abs(R[c]) > 0.3 * abs(y[j] * (e[j] - er)) and not known:
+                    return "pole", (er, der, R, dR)
         cuts = [e[i] for i in (j - 1, j + 1) if 0 <= i < len(e)]
         us = sorted({min(max(seg.inverse(x), panel.u0), panel.u1) for x in cuts})
         bounds = [panel.u0] + [u for u in us if panel.u0 < u < panel.u1] + [panel.u1]
         if len(bounds) > 2:
             return [_Panel(seg, u0, u1, rough=True) for u0, u1 in zip(bounds[:-1], bounds[1:])], None
-    if seg.pole and panel.u1 - panel.u0 < 0.1:
-        return None, None  # the pair integrand is smooth unless e_r is off: counted, not chased
     mid = 0.5 * (panel.u0 + panel.u1)
     return [_Panel(seg, panel.u0, mid, panel.rough), _Panel(seg, mid, panel.u1, panel.rough)], None
+
+
+def _subtract_pole(seg, pole, mu, kT):
+    """Attach ``pole`` = (e_r, de_r, R, dR) to ``seg``, with P = PV int_a^b (-f')/(eps - e_r)
+    and dP/de_r (central difference of :func:`pv_weight`, smooth in e_r)."""
+    er, der, R, dR = pole
+    P = pv_weight(er, seg.a, seg.b, mu, kT)
+    h = 1e-4 * min(er - seg.a, seg.b - er)
+    dP = (pv_weight(er + h, seg.a, seg.b, mu, kT) - pv_weight(er - h, seg.a, seg.b, mu, kT)) / (2 * h)
+    seg.poles.append((er, R, der, dR, P, dP))
+    seg.pv = seg.pv + R * P
+
+
+def _pole_errors(ps, segs):
+    return sum(pole_error(g, [p for p in ps if p.seg is g]) for g in segs.values() if g.poles)
 
 
 def adaptive(items, mu, kT, tol, evaluate, blocks, max_panels=MAX_PANELS):
@@ -247,26 +366,34 @@ def adaptive(items, mu, kT, tol, evaluate, blocks, max_panels=MAX_PANELS):
     """
     panels = [[_Panel(s, 0.0, 1.0) for s in segs] for segs in items]
     new = [list(p) for p in panels]
-    results = {}
+    raw = {}
     limit = [False] * len(items)
     rounds = 0
-    while any(new):
+
+    def resum(p):
+        vals, errs = p.seg.subtracted(p.energies, *raw[id(p)])
+        _panel_sums(p, vals, errs, mu, kT)
+        p.vabs = np.abs(raw[id(p)][0])  # |K| itself, for the tails
+        return vals
+
+    while True:
         rounds += 1
         req = {}
         for i, ps in enumerate(new):
             for p in ps:
                 for e in p.energies:
                     req.setdefault(float(e), []).append(i)
-        got = evaluate(req)
+        got = evaluate(req) if req else {}
         for i, ps in enumerate(new):
             for p in ps:
-                vals = np.array([got[(float(e), i)][0] for e in p.energies])
-                errs = np.array([got[(float(e), i)][1] for e in p.energies])
-                _panel_sums(p, vals, errs, mu, kT)
-                results[id(p)] = vals
+                raw[id(p)] = (np.array([got[(float(e), i)][0] for e in p.energies]),
+                              np.array([got[(float(e), i)][1] for e in p.energies]))
+                resum(p)
         new = [[] for _ in items]
+        changed = False
         for i, ps in enumerate(panels):
-            total = sum(p.integral for p in ps)
+            segs = {id(p.seg): p.seg for p in ps}
+            total = sum(p.integral for p in ps) + sum(g.pv for g in segs.values())
             scale = np.empty_like(total)
             for b in blocks:
                 scale[b] = max(float(np.abs(total[b]).max()), 1e-300)
@@ -275,7 +402,7 @@ def adaptive(items, mu, kT, tol, evaluate, blocks, max_panels=MAX_PANELS):
             # the solver (it is counted, not refined)
             eff = [np.where(p.qerr > 2 * p.serr, p.qerr, 0.0) if not p.final else 0 * p.qerr
                    for p in ps]
-            excess = sum(eff) / target
+            excess = (sum(eff) + _pole_errors(ps, segs)) / target
             if np.all(excess <= 1.0):
                 continue
             if len(ps) >= max_panels:
@@ -284,12 +411,10 @@ def adaptive(items, mu, kT, tol, evaluate, blocks, max_panels=MAX_PANELS):
             r = np.array([float((q / target).max()) for q in eff])
             order = np.argsort(-r)
             cut = max(r.max() / 8, 1.0 / (2 * len(ps)))
-            keep, add, replaced = [], [], set()
+            keep, add, poled = [], [], set()
             chosen = {int(k) for k in order if r[k] >= cut}
             for k, p in enumerate(ps):
-                if id(p.seg) in replaced:
-                    continue
-                if k not in chosen:
+                if k not in chosen or id(p.seg) in poled:
                     keep.append(p)
                     continue
                 e0, e1 = p.energies[0], p.energies[-1]
@@ -297,47 +422,64 @@ def adaptive(items, mu, kT, tol, evaluate, blocks, max_panels=MAX_PANELS):
                     p.final = True  # cannot be resolved further: its error stays in the sum
                     keep.append(p)
                     continue
-                def solve1(e, i=i):
-                    e = float(e)
-                    return evaluate({e: [i]})[(e, i)][0]
 
-                kids, gone = _split(p, results[id(p)], scale, solve1, mu, kT)
+                def solve1(e, quiet=False, i=i):
+                    e = float(e)
+                    run = getattr(evaluate, "quiet", evaluate) if quiet else evaluate
+                    return run({e: [i]})[(e, i)]
+
+                kids, pole = _split(p, p.seg.subtracted(p.energies, raw[id(p)][0]), scale,
+                                    solve1, mu, kT)
+                if kids == "pole":  # subtract it on the whole segment: no new panel solves
+                    _subtract_pole(p.seg, pole, mu, kT)
+                    poled.add(id(p.seg))
+                    keep.append(p)
+                    changed = True
+                    continue
                 if kids is None:
                     p.final = True
                     keep.append(p)
                     continue
-                if gone is not None:
-                    replaced.add(id(gone))
                 add += kids
-            add = [p for p in add if id(p.seg) not in replaced or p.seg.pole]
-            panels[i] = [p for p in keep if id(p.seg) not in replaced] + add
+            for p in keep:
+                if id(p.seg) in poled:
+                    resum(p)
+            panels[i] = keep + add
             new[i] = add
+        if not changed and not any(new):
+            break
     out = []
     for i, ps in enumerate(panels):
         ps.sort(key=lambda p: (p.seg.a, p.u0))
-        total = sum(p.integral for p in ps)
+        segs = {id(p.seg): p.seg for p in ps}
+        total = sum(p.integral for p in ps) + sum(g.pv for g in segs.values())
         info = {"panels": len(ps), "energy_nodes": 15 * len(ps), "rounds": rounds,
                 "panel_limit_reached": limit[i],
                 "lowest_values": ps[0].vabs.max(axis=0), "highest_values": ps[-1].vabs.max(axis=0)}
-        poles = {id(p.seg): p.seg for p in ps if p.seg.pole}
-        info["poles"] = sorted(0.5 * (g.a + g.b) for g in poles.values())
-        qerr = sum(p.qerr for p in ps) + sum(g.extra for g in poles.values())
+        info["poles"] = sorted(er for g in segs.values() for er, *_ in g.poles)
+        qerr = sum(p.qerr for p in ps) + _pole_errors(ps, segs)
         out.append((total, qerr, sum(p.serr for p in ps), info))
     return out
 
 
-def segments(lo, hi, edges, shared, mu, kT):
+def segments(lo, hi, edges, shared, mu, kT, grade_from=()):
     """Segments of [lo, hi] cut at ``edges`` (graded toward them) and at ``shared`` breaks;
-    ``lo`` or ``hi`` is graded if it is one of the edges."""
+    ``lo`` or ``hi`` is graded if it is one of the edges; a segment that starts at one of
+    ``grade_from`` is graded toward its left end too (the 1/ln(d) tail of an edge below)."""
     tiny = 1e-12 * kT
     eset = np.array(sorted(edges), float)
+    gset = np.array(sorted(grade_from), float)
 
     def is_edge(e):
         return bool(eset.size) and float(np.min(np.abs(eset - e))) <= tiny
 
     inner = [e for e in edges if lo + tiny < e < hi - tiny]
     cuts = sorted({lo, hi, *inner, *(s for s in shared if lo + tiny < s < hi - tiny)})
-    return [_Segment(a, b, is_edge(a), is_edge(b)) for a, b in zip(cuts[:-1], cuts[1:])]
+    def graded_from(e):
+        return bool(gset.size) and float(np.min(np.abs(gset - e))) <= tiny
+
+    return [_Segment(a, b, is_edge(a) or graded_from(a), is_edge(b))
+            for a, b in zip(cuts[:-1], cuts[1:])]
 
 
 def window(kT, mu, tol, x_max=None):
