@@ -224,6 +224,38 @@ def test_unreachable_target_is_refused():
                                method="direct", max_trajectories=500, seed=1)
 
 
+def test_direct_on_a_vanishing_rate_gives_up_after_one_batch():
+    """A read current far below switching (FP: read disturb ~1e-20) with method='direct' and
+    the default max_trajectories = 1e7: refused after the first batch of 4096 runs (the
+    rule-of-three bound alone would allow ~4e5 more), naming rel_error, max_trajectories and
+    method and pointing at AMS; under 'auto' the same rate comes out by AMS."""
+    mag, p = magnet(), Pulse(1e10, 0.5e-9)
+    ref = fp.fp_error_rate(fp.axial_model(mag, TORQUE, p, temperature=T), p.end + 0.5e-9,
+                           start_side=+1, target_side=+1, cells=400)
+    assert ref.value < 1e-12  # far below what 1e7 direct runs resolve at rel_error 0.3
+    with pytest.raises(rates.OutOfReach) as exc:
+        rates.read_disturb_rate(mag, TORQUE, p, relax=0.5e-9, method="direct", seed=1,
+                                rel_error=0.3)
+    msg = str(exc.value)
+    for name in ("`max_trajectories` = 10000000", "`rel_error` = 0.3", "'direct'",
+                 "method='ams'", "0 event(s) in 4096 direct runs"):
+        assert name in msg, msg
+    assert len(msg.splitlines()) == 1
+
+
+def test_direct_keeps_a_reachable_rate_with_few_first_events():
+    """WER ~1e-3 (a few events in the first 4096 runs) at rel_error 0.5 needs ~4e3 runs: the
+    AMS pilot must not refuse it, and the result agrees with FP."""
+    p = Pulse(3.5e11, 2e-9)
+    ref = fp_wer(p, 0.5e-9)
+    assert 3e-4 < ref.value < 3e-3
+    r = rates.write_error_rate(magnet(), TORQUE, p, relax=0.5e-9, method="direct", seed=5,
+                               rel_error=0.5, max_trajectories=50_000)
+    assert r.method == "direct"
+    lo, hi = r.ci
+    assert lo - ref.error <= ref.value <= hi + ref.error, (r.value, r.ci, ref.value)
+
+
 def test_zero_temperature_is_0_or_1_said_plainly():
     ok = rates.write_error_rate(magnet(), TORQUE, Pulse(4e11, 2e-9), temperature=0.0,
                                 initial=(0.05, 0, 1))
