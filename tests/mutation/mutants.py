@@ -189,4 +189,11 @@ MUTANTS = [
      "return (float(eps), float(w), float(theta), float(phi))",
      "return (float(eps), float(w), float(theta))",
      "tests/test_tables_rd.py -k 'random_m or derived_lines'"),
+    # --- h17 ---
+    ("direct error rate: the AMS pilot never refuses (vanishing rates run towards the budget)",
+     "llgsot/reliability/rates.py", "            if guess < p_min:", "            if False:",
+     "tests/test_reliability.py -k vanishing"),
+    ("direct error rate: the pilot's margin applied the wrong way (refuses reachable rates)",
+     "llgsot/reliability/rates.py", "guess = min(PILOT_MARGIN * guess,",
+     "guess = min(guess / PILOT_MARGIN / 100,", "tests/test_reliability.py -k few_first"),
 ]
