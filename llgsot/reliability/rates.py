@@ -422,7 +422,10 @@ def write_error_rate(magnet, torque, pulse, field=(0.0, 0.0, 0.0), temperature=3
     replicas : int
         Replicas per AMS run.
     max_trajectories : int
-        Budget; a rate out of reach within it is a ValueError naming it.
+        Budget; a rate out of reach within it is a ValueError (:class:`OutOfReach`) naming
+        it, ``rel_error`` and ``method``. Direct runs see this early (after the first batch:
+        the 95 % upper bound of the rate, and a cheap AMS pilot when fewer than 10 events
+        came), not after spending the budget; under "auto" they fall back to AMS.
 
     Returns
     -------
