@@ -11,7 +11,7 @@ reference: its interval is AMS's own). Direct ensembles at 1e-4 and rel_error 0.
 (1 - p)/(p r^2) ~ 1e6 runs: their time is the measured time per run times that count (the
 binomial count is exact, only the per-run time is measured).
 
-Run:  python benchmarks/bench_reliability.py
+Run:  python benchmarks/bench_reliability.py [throughput] [1e-4] [1e-9] [table-1e-9]
 """
 import math
 import time
@@ -50,9 +50,20 @@ def throughput(magnet, torque, pulse, members=4096, t_end=1e-9):
     return members * sysm.n_steps / el, members, el
 
 
-def main():
+def main(parts=("throughput", "1e-4", "1e-9", "table-1e-9")):
     print("(timings on a shared machine are 'under load' unless the machine was idle)")
     tt = llgsot.TorqueTable(llgsot.load_table(ROOT / "tables" / "fig4.nc").sel(fermi_energy=5.5e-3))
+    if "throughput" in parts:
+        _throughput(tt)
+    if "1e-4" in parts:
+        _speedup()
+    if "1e-9" in parts:
+        _constant_1e9()
+    if "table-1e-9" in parts:
+        _table_1e9(tt)
+
+
+def _throughput(tt):
     mag4 = llgsot.Macrospin(Ms=1e6, thickness=1e-9, area=(50e-9) ** 2, damping=0.05, Ku=0.7e6)
     for label, mag, tq in (("constant SOT", MAGNET, TORQUE),
                            ("table SOT (fig4.nc, 5.5 meV, exact)", mag4,
@@ -62,7 +73,9 @@ def main():
         rate, n, el = throughput(mag, tq, llgsot.Pulse(-1e12, 1e-9))
         print(f"engine throughput, {label}: {rate:.3g} member-steps/s ({n} members, {el:.2f} s)")
 
-    # AMS vs direct at ~1e-4
+
+def _speedup():
+    """AMS vs direct at ~1e-4."""
     p4 = llgsot.Pulse(4e11, 1.9e-9)
     ref = fp_value(p4)
     r = rates.write_error_rate(MAGNET, TORQUE, p4, relax=RELAX, method="ams", seed=11,
@@ -78,7 +91,9 @@ def main():
           f"{per_run * 1e3:.3g} ms = {n_direct * per_run:.1f} s: speed-up "
           f"{n_direct * per_run / r.wall_time:.1f}x")
 
-    # WER at 1e-9, constant SOT (Fokker-Planck reference)
+
+def _constant_1e9():
+    """WER at 1e-9, constant SOT (Fokker-Planck reference)."""
     p9 = llgsot.Pulse(4e11, 3.6e-9)
     ref = fp_value(p9)
     r = rates.write_error_rate(MAGNET, TORQUE, p9, relax=RELAX, method="auto", seed=13,
@@ -88,7 +103,10 @@ def main():
           f"{r.n_trajectories} traj., {r.details.get('member_steps', 0):.3g} member-steps, wall "
           f"{r.wall_time:.1f} s (target <= 300 s on 2 cores)")
 
-    # WER at ~1e-9, TABLE SOT: the type-y cell of examples/reliability_study.py (in-plane easy
+
+def _table_1e9(tt):
+    """WER at ~1e-9, TABLE SOT."""
+    # the type-y cell of examples/reliability_study.py (in-plane easy
     # axis along the spin polarization y), T-matrix table at 5.5 meV; no FP reference exists
     # (the table torque is not axially symmetric about y), the interval is AMS's own
     typey = llgsot.Macrospin(Ms=1e6, thickness=1e-9, area=(50e-9) ** 2, damping=0.05, Ku=7.1e4,
@@ -102,5 +120,8 @@ def main():
           f"{r.details.get('member_steps', 0):.3g} member-steps, wall {r.wall_time:.1f} s "
           f"(executor {EXECUTOR!r}; target <= 300 s on 2 cores)")
 
+
 if __name__ == "__main__":
-    main()
+    import sys
+
+    main(tuple(sys.argv[1:]) or ("throughput", "1e-4", "1e-9", "table-1e-9"))
