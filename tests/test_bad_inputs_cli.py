@@ -212,10 +212,10 @@ SLOW_CASES = {("fit", "temperature", "fraction"):  # the Fermi-window average, ~
               ("wer", "temperature", "fraction"):  # ~1 K: a barrier of ~1e4 k_B T, WER ~ 0
               "a direct ensemble cannot resolve the error rate of a cold layer in seconds"}
 def _key_param(sec, key, cls):
-    # a valid but extreme [wer] value (a tiny read current or rel_error, a list of them, a cold
-    # layer) can make the direct ensemble run towards max_trajectories: the [wer] cases run
-    # with the slow tests (the cheap refusals of `llgsot wer` are in tests/test_reliability.py)
-    slow = (sec, key, cls) in SLOW_CASES or sec == "wer"
+    # a valid [wer] value (a plausible number or a list of them) runs a real error-rate
+    # computation (seconds to a minute each, with the early refusal of a rate direct runs
+    # cannot reach): those run with the slow tests; the refusals of invalid values stay here
+    slow = (sec, key, cls) in SLOW_CASES or (sec == "wer" and cls in PLAUSIBLE + LISTS)
     marks = [pytest.mark.slow] if slow else []
     return pytest.param(sec, key, cls, id=f"{sec}-{key}-{cls}", marks=marks)
 

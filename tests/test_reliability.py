@@ -230,6 +230,38 @@ def test_unreachable_target_is_refused():
                                method="direct", max_trajectories=500, seed=1)
 
 
+def test_direct_on_a_vanishing_rate_gives_up_after_one_batch():
+    """A read current far below switching (FP: read disturb ~1e-20) with method='direct' and
+    the default max_trajectories = 1e7: refused after the first batch of 4096 runs (the
+    rule-of-three bound alone would allow ~4e5 more), naming rel_error, max_trajectories and
+    method and pointing at AMS; under 'auto' the same rate comes out by AMS."""
+    mag, p = magnet(), Pulse(1e10, 0.5e-9)
+    ref = fp.fp_error_rate(fp.axial_model(mag, TORQUE, p, temperature=T), p.end + 0.5e-9,
+                           start_side=+1, target_side=+1, cells=400)
+    assert ref.value < 1e-12  # far below what 1e7 direct runs resolve at rel_error 0.3
+    with pytest.raises(rates.OutOfReach) as exc:
+        rates.read_disturb_rate(mag, TORQUE, p, relax=0.5e-9, method="direct", seed=1,
+                                rel_error=0.3)
+    msg = str(exc.value)
+    for name in ("`max_trajectories` = 10000000", "`rel_error` = 0.3", "'direct'",
+                 "method='ams'", "0 event(s) in 4096 direct runs"):
+        assert name in msg, msg
+    assert len(msg.splitlines()) == 1
+
+
+def test_direct_keeps_a_reachable_rate_with_few_first_events():
+    """WER ~1e-3 (a few events in the first 4096 runs) at rel_error 0.5 needs ~4e3 runs: the
+    AMS pilot must not refuse it, and the result agrees with FP."""
+    p = Pulse(3.5e11, 2e-9)
+    ref = fp_wer(p, 0.5e-9)
+    assert 3e-4 < ref.value < 3e-3
+    r = rates.write_error_rate(magnet(), TORQUE, p, relax=0.5e-9, method="direct", seed=5,
+                               rel_error=0.5, max_trajectories=50_000)
+    assert r.method == "direct"
+    lo, hi = r.ci
+    assert lo - ref.error <= ref.value <= hi + ref.error, (r.value, r.ci, ref.value)
+
+
 def test_zero_temperature_is_0_or_1_said_plainly():
     ok = rates.write_error_rate(magnet(), TORQUE, Pulse(4e11, 2e-9), temperature=0.0,
                                 initial=(0.05, 0, 1))
@@ -255,6 +287,35 @@ def test_cli_wer_example(tmp_path, capsys):
     assert np.all((w > 0) & (w < 1)) and w[1] < w[0]   # longer pulses write better
     assert np.isfinite(ds["read_disturb"].values).all() and png.stat().st_size > 0
     assert "decades of WER per ns" in capsys.readouterr().out
+
+
+@pytest.mark.slow  # a table torque on an in-plane cell: ~60 s on the loaded 2-core machine
+def test_cli_wer_table_study_config(tmp_path, capsys):
+    """examples/configs/wer_fig4.toml (one torque model of the error-rate study: a table SOT on
+    the type-y cell) runs through `llgsot wer`, on a one-point grid of a WER near 0.3 that
+    a direct ensemble resolves in 1000 runs; its table path resolves from the config's
+    folder and the dataset records the table torque."""
+    import pathlib
+
+    import xarray as xr
+
+    from llgsot.cli.main import main
+
+    src = pathlib.Path(__file__).parent.parent / "examples" / "configs" / "wer_fig4.toml"
+    text = src.read_text()
+    table = (src.parent / "../../tables/fig4.nc").resolve()
+    assert 'table = "../../tables/fig4.nc"' in text
+    text = text.replace('table = "../../tables/fig4.nc"', f'table = "{table}"')
+    text = text[:text.index("[wer]")] + (
+        "[wer]\namplitudes = [-4.5e11]\ndurations = [0.15e-9]\nrelax = 0.5e-9\n"
+        'method = "direct"\nrel_error = 0.5\nmax_trajectories = 1000\nseed = 17\n')
+    path = tmp_path / "w.toml"
+    path.write_text(text)
+    assert main(["wer", str(path), "-o", str(tmp_path / "w.nc"), "--no-progress"]) == 0
+    ds = xr.load_dataset(tmp_path / "w.nc")
+    w = float(ds["wer"].values[0, 0])
+    assert 0.02 < w < 0.98 and int(ds["status"].values[0, 0]) == 0   # a resolved, unsure write
+    assert ds["n_trajectories"].values[0, 0] <= 1000 and "TableSOT" in ds.attrs["torque"]
 
 
 def test_cli_wer_bad_key(tmp_path, capsys):

@@ -59,7 +59,8 @@ def wer_cmd(args) -> int:
                 pulse, amplitude=float(J), duration=float(read_duration)),
                 w.get("field", (0.0, 0.0, 0.0)), w.get("temperature", 300.0), w.get("relax"),
                 rel_error=w.get("rel_error", 0.1), method=w.get("method", "auto"),
-                seed=(w.get("seed") or 0) + 7919 * (k + 1), executor="serial")
+                seed=(w.get("seed") or 0) + 7919 * (k + 1), executor="serial",
+                max_trajectories=w.get("max_trajectories", 10**7))
             rd.append((r.value, r.ci[0], r.ci[1]))
         rd = np.asarray(rd)
         ds = ds.assign_coords(read_current=("read_current", np.asarray(read_currents, float),

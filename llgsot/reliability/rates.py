@@ -39,6 +39,10 @@ PILOT = 1024
 DIRECT_CHUNK = 4096
 #: pilot runs that measure the instability rate of the AMS coordinate
 PILOT_RATE = 64
+#: the AMS pilot by which direct runs see a rate out of their reach: runs, replicas, and the
+#: factor its guess is raised by before it may refuse (an AMS run of 50 replicas scatters by
+#: a factor ~2 at 1e-9; 4 runs averaged, a factor 10 is a wide margin)
+PILOT_AMS_RUNS, PILOT_AMS_REPLICAS, PILOT_MARGIN = 4, 50, 10.0
 
 
 @dataclasses.dataclass
@@ -174,6 +178,11 @@ def _chunk_ams(magnet, torque, pulse, s, kind, replicas, seeds):
     return list(est), n, steps
 
 
+def _chunk_ams_pilot(magnet, torque, pulse, s, kind, replicas, seeds, floor):
+    system, save_every, xi, sampler = _engine(magnet, torque, pulse, s, kind, SAVED_SAMPLES)
+    return splitting.ams_pilot(system, save_every, xi, sampler, replicas, seeds, floor)
+
+
 def _chunk_direct(magnet, torque, pulse, s, kind, members, seed):
     system, save_every, xi, sampler = _engine(magnet, torque, pulse, s, kind, 2)
     return splitting.direct_count(system, save_every, xi, sampler, members, seed)
@@ -212,17 +221,73 @@ def _seeds(seed, n, offset):
                 .generate_state(1)[0]) for i in range(n)]
 
 
+class OutOfReach(ValueError):
+    """The requested relative error cannot be reached within ``max_trajectories``."""
+
+
+def direct_need(events, done, target):
+    """Fewest direct runs that can reach relative error ``target`` (and 10 events), given
+    ``events`` in ``done`` runs: the count at the 95 % Wilson upper bound of the rate (for no
+    event about 3.8/done, the rule of three), so the true need exceeds it with 97.5 %
+    confidence."""
+    p_hi = float(wilson_interval(events, done)[1])
+    return max((1 - p_hi) / (p_hi * target**2), 10.0 / p_hi)
+
+
+def _out_of_reach(events, done, target, budget, method):
+    p = events / done
+    rel = math.sqrt((1 - p) / (done * p)) if events else math.inf
+    return OutOfReach(
+        f"the rate is out of reach of `max_trajectories` = {budget} with `method` = "
+        f"'{method}': {events} event(s) in {done} direct runs (relative error {rel:.3g}), and "
+        f"`rel_error` = {target:g} needs at least {direct_need(events, done, target):.3g} runs "
+        "(95 % upper bound of the rate); use method='ams' (or 'auto'), or raise "
+        "max_trajectories or rel_error")
+
+
+def _reachable_rate(target, budget):
+    """The smallest rate direct runs can resolve to ``target`` within ``budget`` runs (and 10
+    events)."""
+    return max(1.0 / (budget * target**2 + 1.0), 10.0 / budget)
+
+
 def _run_direct(loop, args, s, target, budget, done=0, events=0, first_seed=0):
+    """Direct runs until the relative error reaches ``target``; OutOfReach as soon as the rate
+    is seen to be out of reach of ``budget`` runs:
+
+    * the 95 % upper bound of the rate (one-sided for no event: the rule of three) asks for
+      more than ``budget`` runs; or
+    * after a first batch with fewer than 10 events, a cheap AMS pilot (PILOT_AMS_RUNS runs of
+      PILOT_AMS_REPLICAS replicas, stopped once its level product falls a factor
+      PILOT_MARGIN below the reachable rate) puts the rate more than PILOT_MARGIN below the
+      smallest rate ``budget`` runs can resolve; the rate guess is min(PILOT_MARGIN x pilot,
+      the Wilson upper bound), so only a pilot low by more than PILOT_MARGIN could refuse a
+      reachable rate.
+
+    A vanishing rate is thus refused after one batch (seconds) instead of after ~budget runs,
+    which the upper bound alone would need (it shrinks only as 1/done)."""
     n_seeds = first_seed
+    piloted = False
     while True:
         p = events / done if done else 0.0
         if events >= 10 and math.sqrt((1 - p) / (done * p)) <= target:
             return done, events, n_seeds
-        if done >= budget:
-            raise ValueError(
-                f"the rate is out of reach of `max_trajectories` = {budget}: {events} event(s) in "
-                f"{done} direct runs (relative error {math.sqrt((1 - p) / (done * p)) if events else math.inf:.3g} "
-                f"> `rel_error` = {target:g}); use method='ams' or raise max_trajectories")
+        if done >= budget or (done and direct_need(events, done, target) > budget):
+            raise _out_of_reach(events, done, target, budget, "direct")
+        if done and events < 10 and not piloted:
+            piloted = True
+            p_min = _reachable_rate(target, budget)
+            seeds = _seeds(s["seed"], PILOT_AMS_RUNS, 3_000_000)
+            guess = loop.run(_chunk_ams_pilot, [Chunk((*args, PILOT_AMS_REPLICAS, seeds,
+                                                       math.log(p_min / PILOT_MARGIN)))])[0]
+            guess = min(PILOT_MARGIN * guess, float(wilson_interval(events, done)[1]))
+            if guess < p_min:
+                raise OutOfReach(
+                    f"the rate is out of reach of `max_trajectories` = {budget} with `method` = "
+                    f"'direct': {events} event(s) in {done} direct runs, and an AMS pilot puts "
+                    f"it below {guess:.2g}, where `rel_error` = {target:g} needs more than "
+                    f"{budget} runs; use method='ams' (or 'auto'), or raise max_trajectories "
+                    "or rel_error")
         need = (1 - p) / (p * target**2) - done if events else 4 * done + DIRECT_CHUNK
         need = int(min(max(need, DIRECT_CHUNK), budget - done))
         sizes = [DIRECT_CHUNK] * (need // DIRECT_CHUNK) + ([need % DIRECT_CHUNK] if need % DIRECT_CHUNK else [])
@@ -295,7 +360,14 @@ def _rate(kind, magnet, torque, pulse, field, temperature, relax, initial, rel_e
             ams_cost = lnp * (1 + lnp) / target**2
             method = "direct" if direct_cost <= ams_cost and direct_cost <= budget else "ams"
         if method == "direct":
-            n, k, _ = _run_direct(loop, args, s, target, budget, done, events, n_seeds)
+            try:
+                n, k, _ = _run_direct(loop, args, s, target, budget, done, events, n_seeds)
+            except OutOfReach as exc:
+                if s["method"] != "auto":
+                    raise
+                method = "ams"  # the pilot was optimistic: the direct runs showed it
+                details["note"] = f"auto: direct runs gave up ({exc}); AMS instead"
+        if method == "direct":
             p = k / n
             lo, hi = wilson_interval(k, n)
             rel = math.sqrt((1 - p) / (n * p)) if k else math.inf
@@ -350,7 +422,10 @@ def write_error_rate(magnet, torque, pulse, field=(0.0, 0.0, 0.0), temperature=3
     replicas : int
         Replicas per AMS run.
     max_trajectories : int
-        Budget; a rate out of reach within it is a ValueError naming it.
+        Budget; a rate out of reach within it is a ValueError (:class:`OutOfReach`) naming
+        it, ``rel_error`` and ``method``. Direct runs see this early (after the first batch:
+        the 95 % upper bound of the rate, and a cheap AMS pilot when fewer than 10 events
+        came), not after spending the budget; under "auto" they fall back to AMS.
 
     Returns
     -------

@@ -125,11 +125,17 @@ class AMSBatch:
         self.clones = 0
         self.member_steps = n * (self.n_save - 1) * save_every
 
-    def run(self, max_iterations=10**7):
+    def run(self, max_iterations=10**7, floor=-math.inf):
+        """Iterate every run to its end; a run whose level product exp(logp) falls below
+        exp(``floor``) stops there (its estimate is then at most that product: a pilot that
+        only needs to know whether p is below a threshold, :func:`ams_pilot`)."""
         N = self.N
         while not self.done.all():
             kill_idx, par_idx, branch = [], [], []
             for r in np.flatnonzero(~self.done):
+                if self.logp[r] < floor:
+                    self.done[r] = True
+                    continue
                 sl = slice(r * N, (r + 1) * N)
                 S = self.score[sl]
                 z = S.min()
@@ -180,6 +186,16 @@ class AMSBatch:
         N = self.N
         hits = (self.score.reshape(self.R, N) >= 1.0).sum(axis=1)
         return np.exp(self.logp) * hits / N
+
+
+def ams_pilot(system, save_every, xi, sampler, replicas, seeds, floor):
+    """Mean over ``len(seeds)`` AMS runs stopped at the level product exp(``floor``) of each
+    run's estimate, or of its level product where it stopped (which bounds its estimate from
+    above): a cheap guess of p that is honest about p < exp(floor) (1)."""
+    b = AMSBatch(system, save_every, xi, sampler, replicas, seeds).run(floor=floor)
+    est = b.estimates()
+    stopped = b.logp < floor
+    return float(np.where(stopped, np.exp(b.logp), est).mean())
 
 
 def ams_runs(system, save_every, xi, sampler, replicas, seeds):

@@ -219,4 +219,11 @@ MUTANTS = [
     ("temperature pole residue: Richardson sign", "llgsot/solver/window.py",
      "R = (4 * Fh - F2h) / 3", "R = (4 * Fh + F2h) / 3",
      "tests/test_temperature_fast.py -k 'principal'"),
+    # --- h17 ---
+    ("direct error rate: the AMS pilot never refuses (vanishing rates run towards the budget)",
+     "llgsot/reliability/rates.py", "            if guess < p_min:", "            if False:",
+     "tests/test_reliability.py -k vanishing"),
+    ("direct error rate: the pilot's margin applied the wrong way (refuses reachable rates)",
+     "llgsot/reliability/rates.py", "guess = min(PILOT_MARGIN * guess,",
+     "guess = min(guess / PILOT_MARGIN / 100,", "tests/test_reliability.py -k few_first"),
 ]
