@@ -78,6 +78,8 @@ class TwoBandModel:
     UNITS: ClassVar[dict] = {}
     #: parameters a torque fit may free (subset of UNITS)
     FREE: ClassVar[tuple] = ()
+    #: the parameters of the spin-orbit field L (subset of UNITS), named in errors about it
+    SPIN_ORBIT: ClassVar[tuple] = ()
     #: True if every Fermi sea must lie inside the cutoff disc (no band is occupied on the
     #: circle |k| = k_c); False for a Dirac cone, whose valence band is filled to the cutoff
     closed_fermi_sea: ClassVar[bool] = True

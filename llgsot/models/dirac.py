@@ -57,6 +57,7 @@ class DiracFM(IsotropicTwoBand):
         "m_eff": "m_e",
     }
     FREE = ("impurity_strength", "impurity_density", "delta_xc", "velocity")
+    SPIN_ORBIT = ("velocity",)
     closed_fermi_sea = False
 
     def __post_init__(self):

@@ -166,6 +166,7 @@ class RashbaFM(IsotropicTwoBand):
         **SHARED_UNITS,
     }
     FREE = ("impurity_strength", "impurity_density", "delta_xc", "alpha", "m_eff")
+    SPIN_ORBIT = ("alpha",)
 
     def __post_init__(self):
         set_ = object.__setattr__

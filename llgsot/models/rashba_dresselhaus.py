@@ -58,6 +58,7 @@ class RashbaDresselhausFM(TwoBandModel):
         **SHARED_UNITS,
     }
     FREE = ("impurity_strength", "impurity_density", "delta_xc", "alpha", "beta", "m_eff")
+    SPIN_ORBIT = ("alpha", "beta")
 
     def __post_init__(self):
         set_ = object.__setattr__

@@ -302,7 +302,7 @@ def _refuse_conserved_spin(model, theta, phi):
         "finite limit that depends on the order of the limits n -> 0 and m -> u; the dilute "
         "ladder has a second zero mode and the finite-regime scheme does not conserve u.s). "
         "Tilt the magnetization (e.g. phi +- 1e-4 rad) for the limit, or change the model's "
-        "spin-orbit parameters")
+        f"spin-orbit parameters ({', '.join(f'`{k}`' for k in model.SPIN_ORBIT)})")
 
 
 class _PointSolver:
