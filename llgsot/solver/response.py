@@ -293,8 +293,10 @@ def _refuse_conserved_spin(model, theta, phi):
     mx, my, mz = (math.sin(theta) * math.cos(phi), math.sin(theta) * math.sin(phi),
                   math.cos(theta))
     params = ", ".join(f"{k}={x!r}" for k, x in model.as_dict().items())
+    so = ", ".join(f"`{k}` = {getattr(model, k)!r}" for k in model.SPIN_ORBIT)
     raise ValueError(
-        f"{type(model).__name__}({params}) with the magnetization along "
+        f"spin-orbit parameters {so}: {type(model).__name__}({params}) with the "
+        "magnetization along "
         f"({mx:.6g}, {my:.6g}, {mz:.6g}) (theta={theta!r}, phi={phi!r}) conserves the spin "
         f"component u.s, u = ({u[0]:.6g}, {u[1]:.6g}, {u[2]:.6g}) (e.g. alpha = +-beta with m "
         "along (1, +-1, 0)): the DC response is not defined there by this theory (exact "
@@ -302,7 +304,7 @@ def _refuse_conserved_spin(model, theta, phi):
         "finite limit that depends on the order of the limits n -> 0 and m -> u; the dilute "
         "ladder has a second zero mode and the finite-regime scheme does not conserve u.s). "
         "Tilt the magnetization (e.g. phi +- 1e-4 rad) for the limit, or change the model's "
-        f"spin-orbit parameters ({', '.join(f'`{k}`' for k in model.SPIN_ORBIT)})")
+        "spin-orbit parameters")
 
 
 class _PointSolver:
