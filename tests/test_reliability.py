@@ -35,6 +35,15 @@ def fp_wer(pulse, relax, cells=400):
     return fp.fp_error_rate(m, pulse.end + relax, cells=cells)
 
 
+def agrees_with_fp(r, ref, method=None):
+    """The sampled rate's 95 % interval, widened by FP's own error, contains the FP value
+    (and the run used ``method`` if given)."""
+    if method is not None:
+        assert r.method == method
+    lo, hi = r.ci
+    assert lo - ref.error <= ref.value <= hi + ref.error, (r.value, r.ci, ref.value)
+
+
 # -- the engine entry point -------------------------------------------------------------------
 def _engine_equals_simulate(magnet_or_cell, pulse):
     """Eight members, 50 Heun steps at 300 K through the batch engine and through simulate:
@@ -137,9 +146,7 @@ def test_direct_agrees_with_fp():
     ref = fp_wer(p, 0.5e-9)
     r = rates.write_error_rate(magnet(), TORQUE, p, relax=0.5e-9, method="direct", seed=2,
                                rel_error=0.15)
-    assert r.method == "direct"
-    lo, hi = r.ci
-    assert lo - ref.error <= ref.value <= hi + ref.error, (r.value, r.ci, ref.value)
+    agrees_with_fp(r, ref, "direct")
 
 
 def test_ams_agrees_with_fp_near_1e_6():
@@ -148,9 +155,7 @@ def test_ams_agrees_with_fp_near_1e_6():
     assert 1e-7 < ref.value < 1e-5
     r = rates.write_error_rate(magnet(), TORQUE, p, relax=0.5e-9, method="ams", seed=4,
                                rel_error=0.25, replicas=50)
-    assert r.method == "ams"
-    lo, hi = r.ci
-    assert lo - ref.error <= ref.value <= hi + ref.error, (r.value, r.ci, ref.value)
+    agrees_with_fp(r, ref, "ams")
 
 
 @pytest.mark.slow
@@ -160,8 +165,7 @@ def test_ams_agrees_with_fp_down_to_1e_9(duration):
     ref = fp_wer(p, 0.5e-9)
     r = rates.write_error_rate(magnet(), TORQUE, p, relax=0.5e-9, method="ams", seed=7,
                                rel_error=0.1)
-    lo, hi = r.ci
-    assert lo - ref.error <= ref.value <= hi + ref.error, (r.value, r.ci, ref.value)
+    agrees_with_fp(r, ref)
 
 
 def test_read_disturb_direct_agrees_with_fp():
@@ -173,8 +177,7 @@ def test_read_disturb_direct_agrees_with_fp():
     ref = fp.fp_error_rate(model, p.end + 0.5e-9, start_side=+1, target_side=+1, cells=400)
     r = rates.read_disturb_rate(mag, TORQUE, p, relax=0.5e-9, method="direct", seed=3,
                                 rel_error=0.2)
-    lo, hi = r.ci
-    assert lo - ref.error <= ref.value <= hi + ref.error, (r.value, r.ci, ref.value)
+    agrees_with_fp(r, ref)
 
 
 # -- retention -----------------------------------------------------------------------------------
@@ -257,9 +260,7 @@ def test_direct_keeps_a_reachable_rate_with_few_first_events():
     assert 3e-4 < ref.value < 3e-3
     r = rates.write_error_rate(magnet(), TORQUE, p, relax=0.5e-9, method="direct", seed=5,
                                rel_error=0.5, max_trajectories=50_000)
-    assert r.method == "direct"
-    lo, hi = r.ci
-    assert lo - ref.error <= ref.value <= hi + ref.error, (r.value, r.ci, ref.value)
+    agrees_with_fp(r, ref, "direct")
 
 
 def test_zero_temperature_is_0_or_1_said_plainly():
