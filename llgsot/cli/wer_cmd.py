@@ -9,6 +9,7 @@ figure, both atomically.
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 
 from .._io import save_dataset
@@ -44,6 +45,10 @@ def wer_cmd(args) -> int:
     read_duration = w.pop("read_duration", None)
     if (read_currents is None) != (read_duration is None):
         raise ValueError("config: wer.read_currents and wer.read_duration go together")
+    if read_duration is not None and not (math.isfinite(read_duration) and read_duration > 0):
+        # checked before the write-error map runs, not after it
+        raise ValueError(f"config: wer.read_duration must be a finite duration > 0 s, "
+                         f"got {read_duration!r}")
     ds = write_error_map(magnet, torque, pulse, checkpoint=args.checkpoint,
                          progress=not args.no_progress, **w)
     slopes = wer_slopes(ds)
