@@ -201,7 +201,8 @@ PLAUSIBLE = ("negative", "zero", "fraction")
 #: the same for lists of finite numbers given to keys that take lists of any length
 LISTS, LIST_KINDS = ("short_list", "long_list"), ("numbers", "grid", "list", "count_or_numbers")
 #: time keys (s): a valid "fraction" of seconds would simulate for ages; draw 1e-11 s units
-TIME_KEYS = {"t_relax", "t_end", "duration", "rise", "fall", "delay", "dt", "relax", "sample"}
+TIME_KEYS = {"t_relax", "t_end", "duration", "rise", "fall", "delay", "dt", "relax", "sample",
+             "read_duration"}
 #: length keys (m): a valid "fraction" of metres makes a table torque's field (~ t_NM) huge and
 #: the macrospin step tiny; draw nm units
 LENGTH_KEYS = {"nm_thickness", "thickness", "cell"}
