@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 import llgsot
+from conftest import table_llg_reference
 from llgsot.constants import EV
 from llgsot.dynamics import kernels as K
 
@@ -43,10 +44,6 @@ def test_simulate_with_real_table(table):
     tight tolerances of the LLG written out here with the field from TorqueTable.K/sigma
     (numpy), B = Delta_xc K sigma^-1 (J t_NM x) / (Ms d) + (2 Ku/Ms) m_z z - mu0 Ms m_z z.
     A torque of the wrong sign or magnitude moves m by ~1e-2 here: the tolerance is 1e-6."""
-    from scipy.integrate import solve_ivp
-
-    from llgsot.constants import MU0
-
     mag = llgsot.Macrospin(Ms=1.1e6, thickness=1e-9, area=1e-16, damping=0.05, Ku=8e5)
     tq = llgsot.TableSOT(table, nm_thickness=3e-9)
     pulse = llgsot.Pulse(1e12, 2e-10, rise=5e-11, fall=5e-11)
@@ -54,20 +51,9 @@ def test_simulate_with_real_table(table):
     ds = llgsot.simulate(mag, tq, pulse, m0=m0, t_end=5e-10, dt=5e-15, save_every=1000)
     assert int(ds.status[0]) == 0 and ds.attrs["torque_model"] == "table"
 
-    g = mag.gamma / (1 + mag.damping**2)
-
-    def rhs(t, m):
-        m = m / np.linalg.norm(m)
-        J = float(pulse.at(t))
-        E = np.linalg.solve(table.sigma(m), np.array([J * 3e-9, 0.0]))
-        B = table.delta_xc * EV * table.K(m) @ E / (mag.Ms * mag.thickness)
-        B = B + np.array([0.0, 0.0, (2 * mag.Ku / mag.Ms - MU0 * mag.Ms) * m[2]])
-        mxb = np.cross(m, B)
-        return -g * (mxb + mag.damping * np.cross(m, mxb))
-
     times = ds.time.values
-    ref = solve_ivp(rhs, (0.0, times[-1]), m0, method="DOP853", t_eval=times, rtol=1e-11,
-                    atol=1e-13, max_step=1e-12).y.T
+    ref = table_llg_reference(lambda m: (table.K(m), table.sigma(m)), table.delta_xc, mag,
+                              pulse, (1.0, 0.0), m0, times, max_step=1e-12)
     got = ds.m.values.reshape(-1, 3)
     moved = np.abs(ref - ref[0]).max()
     assert moved > 1e-2  # the current does something here

@@ -12,7 +12,7 @@ import pytest
 import llgsot
 from llgsot.tables.sphere import SphereTable, build_sphere_table, c2v_rd, c_nv
 
-from conftest import FIG4
+from conftest import FIG4, table_llg_reference
 from test_sphere_tables import aniso_callable, iso_callable
 
 
@@ -127,10 +127,6 @@ def test_anisotropic_sphere_table_drives_the_llg(aniso_ds):
     the LLG written out here with K, sigma from SphereTable (numpy), as
     tests/test_dynamics_tables.py does for a 1D table; tolerance 1e-6 as there, the path kept
     away from the jumps."""
-    from scipy.integrate import solve_ivp
-
-    from llgsot.constants import EV, MU0
-
     st = SphereTable(aniso_ds)
     d = np.array([0.6, 0.8])
     tq = llgsot.TableSOT(st, nm_thickness=3e-9, current_direction=d)
@@ -139,20 +135,9 @@ def test_anisotropic_sphere_table_drives_the_llg(aniso_ds):
     ds = llgsot.simulate(MAG, tq, pulse, m0=m0, t_end=4e-10, dt=5e-15, save_every=1000)
     dp = llgsot.simulate(MAG, tq, pulse, m0=m0, t_end=4e-10, dt=5e-15, save_every=1000,
                          method="dopri", rtol=1e-10, atol=1e-12)
-    g = MAG.gamma / (1 + MAG.damping**2)
-
-    def rhs(t, m):
-        m = m / np.linalg.norm(m)
-        K, S = st.K_and_sigma(m)
-        E = np.linalg.solve(S, float(pulse.at(t)) * 3e-9 * d)
-        B = st.delta_xc * EV * K @ E / (MAG.Ms * MAG.thickness)
-        B = B + np.array([0.0, 0.0, (2 * MAG.Ku / MAG.Ms - MU0 * MAG.Ms) * m[2]])
-        mxb = np.cross(m, B)
-        return -g * (mxb + MAG.damping * np.cross(m, mxb))
-
     times = ds.time.values
-    ref = solve_ivp(rhs, (0.0, times[-1]), m0, method="DOP853", t_eval=times, rtol=1e-11,
-                    atol=1e-13, max_step=2e-12).y.T
+    ref = table_llg_reference(st.K_and_sigma, st.delta_xc, MAG, pulse, d, m0, times,
+                              max_step=2e-12)
     assert np.abs(ref - ref[0]).max() > 1e-2  # the current does something here
     # and m stays clear of the jump curves (a fixed step across a jump errs by O(dt))
     assert llgsot.spinorbit.angles(ref)[0].max() < st.arrays["jumps"].min() - 0.02
