@@ -108,8 +108,8 @@ def model_energy_range(model, phi: float = 0.0) -> tuple:
 class SolveCache:
     """Zero-temperature solves (values and errors, :data:`N_VAL` each) keyed by
     (model parameters, approximation, regime, solver rtol, phi, solver function) and
-    (energy, theta).
-    Bounded: at most ``max_entries`` points (about 0.5 kB each), least recently used first out.
+    (energy, theta), with the factor by which the solve's tolerance was loosened
+    (:meth:`llgsot.solver.window._Panel.loosening`). Bounded: at most ``max_entries`` points (about 0.5 kB each), least recently used first out.
     """
 
     def __init__(self, max_entries: int = 100_000):
@@ -118,17 +118,22 @@ class SolveCache:
         self.hits = 0
         self.misses = 0
 
-    def get(self, key):
-        row = self.data.get(key)
-        if row is not None:
+    def get(self, key, loosening=1.0):
+        """The row of ``key`` if it was solved at least as accurately as asked (its tolerance
+        loosened by at most ``loosening``), else None."""
+        got = self.data.get(key)
+        if got is not None and got[1] <= loosening:
             self.data.move_to_end(key)
             self.hits += 1
-        else:
-            self.misses += 1
-        return row
+            return got[0]
+        self.misses += 1
+        return None
 
-    def put(self, key, row):
-        self.data[key] = row
+    def put(self, key, row, loosening=1.0):
+        old = self.data.get(key)
+        if old is not None and old[1] < loosening:  # keep the more accurate solve
+            return
+        self.data[key] = (row, float(loosening))
         while len(self.data) > self.max_entries:
             self.data.popitem(last=False)
 
@@ -200,38 +205,55 @@ class _Solver:
     def __call__(self, req):
         out = {}
         for e, idx in req.items():
-            todo = []
-            for i in idx:
-                row = SOLVE_CACHE.get((self.key, e, float(self.thetas[i])))
+            loose = idx if isinstance(idx, dict) else dict.fromkeys(idx, 1.0)
+            todo = {}  # loosening -> angles
+            for i, m in loose.items():
+                m = self._loosening(m)
+                ck = (self.key, e, float(self.thetas[i]))
+                row = SOLVE_CACHE.get(ck, m)
                 if row is None and self.gapped and self._empty(e, i):
                     row = np.zeros((2, N_VAL))  # no Fermi surface (in a gap): K = 0, no solve
-                    SOLVE_CACHE.put((self.key, e, float(self.thetas[i])), row)
+                    SOLVE_CACHE.put(ck, row, 1.0)
                     self.hits -= 1
                 if row is None:
-                    todo.append(i)
+                    todo.setdefault(m, []).append(i)
                 else:
                     self.hits += 1
                     out[(e, i)] = (row[0], row[1])
-            if not todo:
-                continue
-            try:
-                rows = self._solve(e, [self.thetas[i] for i in todo])
-            except ValueError:
-                rows = []  # one angle at a time: within rounding of its band bottom K = 0
-                for i in todo:
-                    try:
-                        rows += self._solve(e, [self.thetas[i]])
-                    except ValueError:
-                        near = self.edges[i]
-                        scale = max(float(np.abs(near).max()), 1e-6)
-                        if float(np.min(np.abs(e - near))) > 1e-9 * scale:
-                            raise
-                        rows.append(np.zeros((2, N_VAL)))
-            for i, row in zip(todo, rows):
-                self.points[i] += 1
-                SOLVE_CACHE.put((self.key, e, float(self.thetas[i])), row)
-                out[(e, i)] = (row[0], row[1])
+            for m, group in sorted(todo.items()):
+                for i, row in zip(group, self._rows(e, group, m)):
+                    self.points[i] += 1
+                    SOLVE_CACHE.put((self.key, e, float(self.thetas[i])), row, m)
+                    out[(e, i)] = (row[0], row[1])
         return out
+
+    def _loosening(self, m):
+        """The loosening actually used: the solve's rtol stays <= QUIET_RTOL (and the quiet
+        solves of the root finder are not loosened further)."""
+        if self._quiet:
+            return 1.0
+        return float(min(max(m, 1.0), max(QUIET_RTOL / self.kw["rtol"], 1.0)))
+
+    def _rows(self, e, group, m):
+        """Solve the angles ``group`` at energy e with the tolerance loosened by m."""
+        kw = self.kw
+        self.kw = {**kw, "rtol": kw["rtol"] * m}
+        try:
+            return self._solve(e, [self.thetas[i] for i in group])
+        except ValueError:
+            rows = []  # one angle at a time: within rounding of its band bottom K = 0
+            for i in group:
+                try:
+                    rows += self._solve(e, [self.thetas[i]])
+                except ValueError:
+                    near = self.edges[i]
+                    scale = max(float(np.abs(near).max()), 1e-6)
+                    if float(np.min(np.abs(e - near))) > 1e-9 * scale:
+                        raise
+                    rows.append(np.zeros((2, N_VAL)))
+            return rows
+        finally:
+            self.kw = kw
 
     def _empty(self, e, i):
         """True where the model has no Fermi surface at energy e (eV) and angle i (the gap of

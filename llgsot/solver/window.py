@@ -59,6 +59,8 @@ GRADE_POWER = 2
 PEAK_RATIO = 8.0
 #: most poles subtracted on one segment
 MAX_POLES = 4
+#: largest factor by which a node's solver tolerance is loosened for its small weight
+MAX_LOOSENING = 1000.0
 
 
 def fermi_window_weight(x):
@@ -184,6 +186,21 @@ class _Panel:
     def bounds(self):
         e = self.seg.map(np.array([self.u0, self.u1]))[0]
         return float(e.min()), float(e.max())
+
+    def loosening(self, mu, kT):
+        """Per node, the factor (a power of 10 in [1, MAX_LOOSENING]) by which its solve may be
+        less accurate than the panel's mean node: the mean |weight| over the node's |weight|.
+        A node's solver error enters the result times its weight, so the summed solver error
+        stays below (mean weight) x (solver rtol) x max|K| per node, as with one tolerance for
+        all; the nodes next to a band edge (graded: weights ~u) or far out in the Fermi
+        tail, where a solve is most expensive, are solved more loosely."""
+        w = np.abs(fermi_window_weight((self.energies - mu) / kT) * self.jac
+                   * np.tile(W15, len(self.energies) // 15))
+        mean = float(w.mean())
+        with np.errstate(divide="ignore"):
+            r = np.where(w > 0, mean / np.maximum(w, 1e-300), MAX_LOOSENING)
+        r = np.clip(r, 1.0, MAX_LOOSENING)
+        return 10.0 ** np.floor(np.log10(r) + 1e-12)
 
 
 def _panel_sums(panel, vals, errs, mu, kT):
@@ -358,8 +375,10 @@ def adaptive(items, mu, kT, tol, evaluate, blocks, max_panels=MAX_PANELS):
     """Adaptive Fermi-window quadrature of several integrands at once.
 
     items : list over integrands (angles) of lists of :class:`_Segment`.
-    evaluate(requests) : requests is a dict energy -> list of item indices; returns a dict
-        (energy, item) -> (values, errors) arrays of length nv.
+    evaluate(requests) : requests is a dict energy -> {item index: loosening} (the factor,
+        >= 1, by which that solve's tolerance may be relaxed, :meth:`_Panel.loosening`; a plain
+        list of item indices means 1 for all); returns a dict (energy, item) -> (values,
+        errors) arrays of length nv.
     blocks : list of index arrays; each component's target is tol x the largest |integral|
         of its block.
     Returns per item (integral, quadrature error, solver error, info dict).
@@ -378,11 +397,12 @@ def adaptive(items, mu, kT, tol, evaluate, blocks, max_panels=MAX_PANELS):
 
     while True:
         rounds += 1
-        req = {}
+        req = {}  # energy -> {item: loosening of its solve}
         for i, ps in enumerate(new):
             for p in ps:
-                for e in p.energies:
-                    req.setdefault(float(e), []).append(i)
+                for e, m in zip(p.energies, p.loosening(mu, kT)):
+                    d = req.setdefault(float(e), {})
+                    d[i] = min(d.get(i, m), m)
         got = evaluate(req) if req else {}
         for i, ps in enumerate(new):
             for p in ps:
