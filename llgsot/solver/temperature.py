@@ -28,8 +28,8 @@ import numpy as np
 from ..constants import K_B, EV
 from .. import spinorbit as _so
 from .. import layout as _layout
-from .window import (X_BREAKS, X_MAX, MAX_PANELS, adaptive, fermi, fermi_window_weight,  # noqa: F401
-                     segments, thermal_average, window)
+from .window import (X_BREAKS, X_MAX, MAX_PANELS, SNAP, adaptive, anchored, fermi,  # noqa: F401
+                     fermi_window_weight, segments, thermal_average, window)
 
 #: default relative accuracy of the Fermi-window average at T > 0 (of max|K|, max|sigma|,
 #: max|t| of the averaged result): what a measurement can use, not the T = 0 rtol
@@ -296,7 +296,12 @@ def thermal_response(model, mu_eV, theta, phi, approximation, regime, rtol, temp
     th = np.atleast_1d(theta).astype(float)
     tol = max(float(rtol), 1e-13)
     solver_rtol = min(max(tol * SOLVER_RTOL_FACTOR, 1e-14), 1e-4)
-    x_max, shared = window(kT, mu_eV, tol)
+    # breaks and ends about mu on the lattice of SNAP k_B T (window.anchored): a Fermi energy
+    # moved by less than half a step keeps every node and reuses the cached solves; the ends
+    # reach SNAP k_B T further, so the window still covers mu +- x_max k_B T
+    anchor = anchored(mu_eV, kT)
+    x_max, shared = window(kT, anchor, tol)
+    w_lo, w_hi = anchor - (x_max + SNAP) * kT, anchor + (x_max + SNAP) * kT
     z_lo, z_top, c_top = model_energy_range(model, phi)
     per = [_angle_edges(model, float(t), phi) for t in th]
     top = min([c_top] + [p[3] for p in per])
@@ -321,8 +326,8 @@ def thermal_response(model, mu_eV, theta, phi, approximation, regime, rtol, temp
                     f"`fermi_energy` = {mu_eV!r} eV lies more than {X_MAX:g} k_B T inside the gap "
                     f"({g_lo!r}, {g_up!r}) eV at theta={t!r}: no thermally occupied Fermi surface "
                     f"at temperature={temperature:g} K")
-        lo = max(bottom, mu_eV - x_max * kT)
-        hi = min(top, mu_eV + x_max * kT)
+        lo = max(bottom, w_lo)
+        hi = min(top, w_hi)
         items.append(segments(lo, hi, [e for e in edges if e >= bottom], shared, mu_eV, kT,
                               grade_from=[z_cut]))
         bottoms.append(bottom)
@@ -334,10 +339,10 @@ def thermal_response(model, mu_eV, theta, phi, approximation, regime, rtol, temp
     V, E, infos = [], [], []
     x_top = (top - mu_eV) / kT
     for (total, qerr, serr, info), (edges, bottom, sliver, _, real) in zip(res, per):
-        tail = 2 * info["highest_values"] * float(fermi(min(x_top, x_max)))
+        tail = 2 * info["highest_values"] * float(fermi(min(x_top, (w_hi - mu_eV) / kT)))
         cut_lo = 0.0 * tail
-        if mu_eV - x_max * kT > bottom:
-            tail = tail + 2 * info["lowest_values"] * float(fermi(x_max))
+        if w_lo > bottom:
+            tail = tail + 2 * info["lowest_values"] * float(fermi((mu_eV - w_lo) / kT))
         elif not real:  # the window runs below the floor, a cut (valence contour at k_c)
             cut_lo = 2 * info["lowest_values"] * float(fermi((mu_eV - bottom) / kT))
             tail = tail + cut_lo
