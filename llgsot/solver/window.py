@@ -27,14 +27,18 @@ critical energies, so one call averages all its angles together:
   |eps - e_r| = 1e-11 eV; docs/physics.md sec. 2a caveat). A failing panel whose largest
   node value exceeds :data:`PEAK_RATIO` times its median, and changes sign between two large
   neighbours, holds such a pole: e_r is found by Illinois regula falsi on 1/K (linear there)
-  to 1e-10 of the bracket, and the residue R of every component is (eps - e_r) K(eps) at the
-  solve nearest to it. The pole is then SUBTRACTED on its whole segment [a, b]: the panels
+  from the two nodes that bracket it, polished by a cubic (:func:`_locate_pole`), and the
+  residue R of every component is the cubic through (eps - e_r) K(eps) at four solves next
+  to it, at eps = e_r. The pole is then SUBTRACTED on its whole segment [a, b]: the panels
   integrate g = K - R/(eps - e_r) (smooth: the panels already solved are reused, no new
   solves), and R PV int_a^b (-f') /(eps - e_r) deps is added, a one-dimensional integral of
   the known Fermi weight (:func:`pv_weight`, no solver call). The uncertainties of e_r and R
   enter the node errors (|R| de_r/d^2 + dR/d at distance d from e_r). A peak without a sign
   change is cut at the nodes next to it. Bisection only otherwise.
-* The window is |x| <= min(X_MAX, ln(100/tol)). Below the lowest band bottom K = 0; above
+* Solver accuracy by weight: a node's solve may be looser than the solver rtol by its small
+  weight (:meth:`_Panel.loosening`); the summed solver error keeps its bound.
+* The window is |x| <= min(X_MAX, ln(100/tol)), its breaks placed about mu rounded to
+  :data:`SNAP` k_B T by the caller (:func:`anchored`). Below the lowest band bottom K = 0; above
   the energy at which the Fermi contour reaches the cutoff k_c the model has no Fermi
   surface: the weight beyond it times the largest value near it enters the error, and a
   window that runs past the cutoff band beyond the stated accuracy is said in a warning.
