@@ -56,10 +56,20 @@ from .group import PointGroup
 from .table import (TWO_PI, cells, evaluate, interpolant_arrays, jump_curves, opposite_lines,
                     remainder, to_body)
 
-N_INIT = 17  # initial nodes of a line on [0, pi]
+#: initial nodes of a line on [0, pi] (pi / 64 apart): from 17 (pi / 16), held-out midpoints
+#: accepted intervals of 0.1 rad whose halves then erred by 1.6e-4, not the held-out 2e-4 / 4
+#: (Fig. 4 RD at 4.5 meV, theta = 0.2-0.4); from 65 the lines meet their stated error (~4 solves
+#: more per line than 33, ~35 more than 17)
+N_INIT = 65
 MIN_INITIAL_LINES = 8
 PHI_BRACKET = 2e-4  # rad: azimuth cells are halved down to about this width (the grid 2 pi / G)
 JUMP_POSITION_TOL = 1e-3  # rad: a cell is verified only if it predicts its new line's jumps this well
+#: rad: a jump on a line is bracketed by bisection down to this width (the 1D tables stop at
+#: JUMP_WIDTH = 1e-4). Next to a band-edge jump the response is steep (~1/sqrt of the distance);
+#: lines whose jump positions are known to +-JUMP_WIDTH / 2 misalign that steep side when
+#: interpolated in phi (errors ~1e-3 at 2e-4-5e-4 rad from the jump, Fig. 4 RD at 4.5 meV), at
+#: +-JUMP_BRACKET / 2 they do not (1e-6). Costs ~20 solves per jump and line.
+JUMP_BRACKET = 1e-7
 
 
 class _Solver:
@@ -153,7 +163,14 @@ def _refine(lines, solver, tol, poles):
             ts, r, d, fj, at = interp[id(ln)]
             fm = remainder(row[None], np.array([m]), ln.phi, poles)[0]
             err = float(np.max(np.abs(hermite_eval(ts, r, d, fj, np.array([m]))[0] - fm) / scale))
+            narrow_hunt = ln.state.get((a, b)) == "hunt" and b - a <= JUMP_WIDTH
             _split(ln, a, b, m, at[a], fm, at[b], err, scale, tol)
+            for side in ((a, m), (m, b)):  # bisect a jump on to JUMP_BRACKET
+                state = ln.state.get(side)
+                if state == "jump" and side[1] - side[0] > JUMP_BRACKET:
+                    ln.state[side] = "hunt"
+                elif state is None and narrow_hunt:  # beside the jump, within the 1D tables'
+                    ln.state[side] = "ok"            # bracket: the stated error does not apply
 
 
 def _derive(line, R, flip, poles):
