@@ -56,11 +56,12 @@ from .group import PointGroup
 from .table import (TWO_PI, cells, evaluate, interpolant_arrays, jump_curves, opposite_lines,
                     remainder, to_body)
 
-#: initial nodes of a line on [0, pi] (pi / 64 apart): from 17 (pi / 16), held-out midpoints
-#: accepted intervals of 0.1 rad whose halves then erred by 1.6e-4, not the held-out 2e-4 / 4
-#: (Fig. 4 RD at 4.5 meV, theta = 0.2-0.4); from 65 the lines meet their stated error (~4 solves
-#: more per line than 33, ~35 more than 17)
-N_INIT = 65
+#: initial nodes of a line on [0, pi]: pi / 16 apart, or pi / 64 when the line's target error
+#: is below FINE_BELOW. From pi / 16 at tol 1e-4 (target 5e-5), held-out midpoints accepted
+#: 0.1 rad intervals whose halves then erred by 1.6e-4, not the held-out 2e-4 / 4 (Fig. 4 RD,
+#: 4.5 meV, theta = 0.2-0.4); from pi / 64 five test lines met their target (dense direct
+#: solves), for ~35 more solves per line. Coarser targets do not see such features.
+N_INIT, N_INIT_FINE, FINE_BELOW = 17, 65, 5e-4
 MIN_INITIAL_LINES = 8
 PHI_BRACKET = 2e-4  # rad: azimuth cells are halved down to about this width (the grid 2 pi / G)
 JUMP_POSITION_TOL = 1e-3  # rad: a cell is verified only if it predicts its new line's jumps this well
@@ -107,9 +108,9 @@ class _Solver:
 class _Line:
     """The theta nodes of one azimuth line with their verification state (as build._Grid)."""
 
-    def __init__(self, phi):
+    def __init__(self, phi, tol):
         self.phi = phi
-        self.nodes = list(np.linspace(0.0, math.pi, N_INIT))
+        self.nodes = list(np.linspace(0.0, math.pi, N_INIT_FINE if tol < FINE_BELOW else N_INIT))
         self.state = {}
         self.worst = 0.0
         self.unresolved = []
@@ -218,7 +219,7 @@ def _lines_at(indices, G, group, solver, tol, poles):
     rest of their orbits. Returns ({index: (theta, rows, errors, jump_after)}, worst,
     unresolved, computed)."""
     orbits = group.orbits(list(indices), G)
-    reps = {k: _Line(TWO_PI * k / G) for k in orbits}
+    reps = {k: _Line(TWO_PI * k / G, tol) for k in orbits}
     _refine(list(reps.values()), solver, tol, poles)
     for ln in reps.values():
         ln.merge_close_jumps()
