@@ -160,40 +160,49 @@ class _Line:
 
 
 def _refine(lines, solver, tol, poles):
-    """Refine the lines' theta grids together (one batch of solves per round)."""
+    """Refine the lines' theta grids together (one batch of solves per round). The scale
+    of the relative errors is that of all the lines' current nodes (as the 1D builder's);
+    each line's part of it is kept until the line changes."""
+    peaks = {}  # id(line) -> per-component max |body row| of its current nodes
     while True:
-        work = [(ln, a, b) for ln in lines for a, b in ln.pending()]
-        if not work:
+        todo = [(ln, ln.pending()) for ln in lines]
+        todo = [(ln, p) for ln, p in todo if p]
+        if not todo:
             return
         if solver.calls >= solver.max_calls:
             warnings.warn(f"sphere table build stopped at max_calls={solver.max_calls} with "
-                          f"{len(work)} theta intervals unverified", RuntimeWarning, stacklevel=3)
+                          f"{sum(len(p) for _, p in todo)} theta intervals unverified",
+                          RuntimeWarning, stacklevel=3)
             return
         interp = {}
-        body = []
-        for ln in lines:
+        for ln, _ in todo:
             ts, rows, _, fj = ln.arrays(solver, hunted=True)
             r = remainder(rows, ts, ln.phi, poles)
             interp[id(ln)] = (ts, r, bessel_slopes(ts, r, fj), fj, dict(zip(ts, r)))
-            body.append(to_body(rows, ln.phi))
-        scale = _scales(np.concatenate(body))
-        mids = [0.5 * (a + b) for _, a, b in work]
-        rows, _ = solver.solve([(m, ln.phi) for (ln, _, _), m in zip(work, mids)])
+            peaks[id(ln)] = np.abs(to_body(rows, ln.phi)).max(axis=0)
+        scale = _scales(np.array([peaks[id(ln)] for ln in lines]))
+        mids = [0.5 * (np.array([a for a, _ in p]) + np.array([b for _, b in p])) for _, p in todo]
+        rows, _ = solver.solve([(m, ln.phi) for (ln, _), ms in zip(todo, mids) for m in ms])
         found = []
-        for (ln, a, b), m, row in zip(work, mids, rows):
+        start = 0
+        for (ln, pend), ms in zip(todo, mids):
             ts, r, d, fj, at = interp[id(ln)]
-            fm = remainder(row[None], np.array([m]), ln.phi, poles)[0]
-            err = float(np.max(np.abs(hermite_eval(ts, r, d, fj, np.array([m]))[0] - fm) / scale))
-            narrow_hunt = ln.state.get((a, b)) == "hunt" and b - a <= JUMP_WIDTH
-            _split(ln, a, b, m, at[a], fm, at[b], err, scale, tol)
-            for side in ((a, m), (m, b)):
-                state = ln.state.get(side)
-                if state is None and narrow_hunt:  # beside the jump, inside the bracket to be
-                    ln.state[side] = "ok"          # centred on it (dropped by centre_bracket)
-                elif state == "jump" and side[1] - side[0] > JUMP_BRACKET:
-                    ln.state[side] = "hunt"  # bisect the jump on to JUMP_BRACKET
-                elif state == "jump":
-                    found.append((ln, side))
+            new = rows[start:start + len(ms)]
+            start += len(ms)
+            fms = remainder(new, ms, ln.phi, poles)
+            peaks[id(ln)] = np.maximum(peaks[id(ln)], np.abs(to_body(new, ln.phi)).max(axis=0))
+            errs = np.max(np.abs(hermite_eval(ts, r, d, fj, ms) - fms) / scale, axis=1)
+            for (a, b), m, fm, err in zip(pend, ms, fms, errs):
+                narrow_hunt = ln.state.get((a, b)) == "hunt" and b - a <= JUMP_WIDTH
+                _split(ln, a, b, float(m), at[a], fm, at[b], float(err), scale, tol)
+                for side in ((a, float(m)), (float(m), b)):
+                    state = ln.state.get(side)
+                    if state is None and narrow_hunt:  # beside the jump, inside the bracket to
+                        ln.state[side] = "ok"          # be centred on it (see centre_bracket)
+                    elif state == "jump" and side[1] - side[0] > JUMP_BRACKET:
+                        ln.state[side] = "hunt"  # bisect the jump on to JUMP_BRACKET
+                    elif state == "jump":
+                        found.append((ln, side))
         for ln, side in found:  # after the round: its other intervals may reach into the bracket
             ln.centre_bracket(*side)
 
