@@ -8,8 +8,11 @@ Theta. Every azimuth line is refined as the 1D builder refines its theta grid
 (:mod:`llgsot.tables.build`): each round solves the midpoints of unverified intervals and
 compares them with the line's interpolant built without them (held-out midpoints, relative
 to each component's largest magnitude); an interval is verified when that error is at most
-ACCEPT_FACTOR x tol; an interval whose difference does not shrink on halving is bracketed by
-bisection to JUMP_WIDTH and stored as a jump. The lines' nodes and jumps are their own.
+ACCEPT_FACTOR x tol; an interval whose difference does not shrink on halving is bisected to
+JUMP_BRACKET (1e-7 rad) and stored as a jump bracket of width JUMP_WIDTH centred there (the
+steep side of a band edge next to the step then lines up between lines). A line starts from
+N_INIT_FINE nodes when its target is below FINE_BELOW (N_INIT otherwise). The lines' nodes
+and jumps are their own.
 
 Phi. Lines sit on the dyadic grid ph = 2 pi i / G, G = L0 2^D with 2 pi / G ~ PHI_BRACKET
 (2e-4 rad), starting with L0 equispaced lines (the smallest multiple of the group's
