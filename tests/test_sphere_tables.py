@@ -17,7 +17,6 @@ from llgsot import spinorbit
 from llgsot.tables import schema
 from llgsot.tables.build import JUMP_WIDTH, _scales
 from llgsot.tables.sphere import SphereTable, build_sphere_table, c2v_rd, c_nv, trivial
-from llgsot.tables.sphere.build import JUMP_BRACKET
 from llgsot.tables.sphere.group import PointGroup, rotation_z, vertical_mirror
 from llgsot.tables.sphere.schema import SPHERE_TABLE_VERSION
 from llgsot.tables.sphere.table import to_body
@@ -342,14 +341,14 @@ def test_jump_curves_that_end():
     mid = br.mean(axis=1)
     assert np.all(np.min(np.abs(mid[:, None] - ends[None, :]), axis=1) < 0.02)  # at the ends
     assert set(np.argmin(np.abs(mid[:, None] - ends[None, :]), axis=1).tolist()) == {0, 1, 2, 3}
-    # every line's jumps sit where q(m) = 0 changes sign (closed form), to half the bisection
-    # width, in brackets of JUMP_WIDTH centred on them
+    # every line's jumps sit where q(m) = 0 changes sign (closed form), to half the documented
+    # bisection width (1e-7 rad), in brackets of JUMP_WIDTH centred on them
     for (t, _, j), p in zip(st.lines, st.phi):
         if j.any():
             s2 = math.sin(2 * p)
             tc = math.acos(math.sqrt((0.4 * s2 + 0.1) / (1 + 0.4 * s2)))
             np.testing.assert_allclose(0.5 * (t[:-1] + t[1:])[j], [tc, math.pi - tc], rtol=0,
-                                       atol=JUMP_BRACKET / 2 + 1e-12)
+                                       atol=0.5e-7 + 1e-12)
             np.testing.assert_allclose((t[1:] - t[:-1])[j], JUMP_WIDTH, rtol=1e-9)
     rng = np.random.default_rng(19)
     th, ph = spinorbit.angles(unit(rng, 20000))
