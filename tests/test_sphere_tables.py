@@ -341,6 +341,15 @@ def test_jump_curves_that_end():
     mid = br.mean(axis=1)
     assert np.all(np.min(np.abs(mid[:, None] - ends[None, :]), axis=1) < 0.02)  # at the ends
     assert set(np.argmin(np.abs(mid[:, None] - ends[None, :]), axis=1).tolist()) == {0, 1, 2, 3}
+    # every line's jumps sit where q(m) = 0 changes sign (closed form), to half the documented
+    # bisection width (1e-7 rad), in brackets of JUMP_WIDTH centred on them
+    for (t, _, j), p in zip(st.lines, st.phi):
+        if j.any():
+            s2 = math.sin(2 * p)
+            tc = math.acos(math.sqrt((0.4 * s2 + 0.1) / (1 + 0.4 * s2)))
+            np.testing.assert_allclose(0.5 * (t[:-1] + t[1:])[j], [tc, math.pi - tc], rtol=0,
+                                       atol=0.5e-7 + 1e-12)
+            np.testing.assert_allclose((t[1:] - t[:-1])[j], JUMP_WIDTH, rtol=1e-9)
     rng = np.random.default_rng(19)
     th, ph = spinorbit.angles(unit(rng, 20000))
     ph = ph % (2 * math.pi)
@@ -373,9 +382,8 @@ def test_rashba_dresselhaus_fig4_table_to_1e_4(eps, tmp_path):
     error (per component in the co-rotating frame, relative to the table's own scales: the
     measure of the stated error) is within the stated error beyond the azimuth brackets (where
     the 4.5 meV jump curves end) and 3 bracket widths + the stated jump-position error from
-    the jumps; and the stated error is <= 1e-4. Measured under load (docs/tables.md): 5.5 meV
-    7.9e-5 for stated 8.7e-5; 4.5 meV 1.3e-4 for stated 3.3e-4, so the 1e-4 target is an
-    expected failure there (8 azimuth cells at phi = 0.33 and its images stay unresolved)."""
+    the jumps; and the stated error is <= 1e-4 (issue 19). Measured (docs/tables.md): 5.5 meV
+    1.3e-5 for stated 8.7e-5; 4.5 meV 8.0e-6 for stated 9.75e-5."""
     import warnings
 
     from llgsot.tables.sphere.table import cells, jump_curves
@@ -407,6 +415,5 @@ def test_rashba_dresselhaus_fig4_table_to_1e_4(eps, tmp_path):
     far = ~in_bracket & (dist > a["jump_position_error"] + 3 * JUMP_WIDTH)
     assert far.sum() >= 55
     assert err[far].max() <= st.error_estimate
-    if eps == 4.5e-3 and st.error_estimate > 1e-4:
-        pytest.xfail(f"issue 19's 1e-4 is not reached at 4.5 meV: stated {st.error_estimate:.2g}")
     assert st.error_estimate <= 1e-4
+    assert len(a["phi_unresolved"]) == 0

@@ -238,4 +238,12 @@ MUTANTS = [
     ("direct error rate: the pilot's margin applied the wrong way (refuses reachable rates)",
      "llgsot/reliability/rates.py", "guess = min(PILOT_MARGIN * guess,",
      "guess = min(guess / PILOT_MARGIN / 100,", "tests/test_reliability.py -k few_first"),
+    # --- b19t ---
+    ("sphere lines: jumps no longer bisected below the 1D bracket", "llgsot/tables/sphere/build.py",
+     "JUMP_BRACKET = 1e-7", "JUMP_BRACKET = 1e-4",
+     "tests/test_sphere_tables.py -k jump_curves_that_end"),
+    ("sphere lines: held-out tests read across a jump being bisected", "llgsot/tables/sphere/build.py",
+     'jumps = {k for k, s in self.state.items() if s == "jump" or hunted and s == "hunt"}',
+     'jumps = {k for k, s in self.state.items() if s == "jump"}',
+     "tests/test_sphere_tables.py -k poles_are_exact"),
 ]

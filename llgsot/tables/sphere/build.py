@@ -8,8 +8,11 @@ Theta. Every azimuth line is refined as the 1D builder refines its theta grid
 (:mod:`llgsot.tables.build`): each round solves the midpoints of unverified intervals and
 compares them with the line's interpolant built without them (held-out midpoints, relative
 to each component's largest magnitude); an interval is verified when that error is at most
-ACCEPT_FACTOR x tol; an interval whose difference does not shrink on halving is bracketed by
-bisection to JUMP_WIDTH and stored as a jump. The lines' nodes and jumps are their own.
+ACCEPT_FACTOR x tol; an interval whose difference does not shrink on halving is bisected to
+JUMP_BRACKET (1e-7 rad) and stored as a jump bracket of width JUMP_WIDTH centred there (the
+steep side of a band edge next to the step then lines up between lines). A line starts from
+N_INIT_FINE nodes when its target is below FINE_BELOW (N_INIT otherwise). The lines' nodes
+and jumps are their own.
 
 Phi. Lines sit on the dyadic grid ph = 2 pi i / G, G = L0 2^D with 2 pi / G ~ PHI_BRACKET
 (2e-4 rad), starting with L0 equispaced lines (the smallest multiple of the group's
@@ -56,10 +59,21 @@ from .group import PointGroup
 from .table import (TWO_PI, cells, evaluate, interpolant_arrays, jump_curves, opposite_lines,
                     remainder, to_body)
 
-N_INIT = 17  # initial nodes of a line on [0, pi]
+#: initial nodes of a line on [0, pi]: pi / 16 apart, or pi / 64 when the line's target error
+#: is below FINE_BELOW. From pi / 16 at tol 1e-4 (target 5e-5), held-out midpoints accepted
+#: 0.1 rad intervals whose halves then erred by 1.6e-4, not the held-out 2e-4 / 4 (Fig. 4 RD,
+#: 4.5 meV, theta = 0.2-0.4); from pi / 64 five test lines met their target (dense direct
+#: solves), for ~35 more solves per line. Coarser targets do not see such features.
+N_INIT, N_INIT_FINE, FINE_BELOW = 17, 65, 5e-4
 MIN_INITIAL_LINES = 8
 PHI_BRACKET = 2e-4  # rad: azimuth cells are halved down to about this width (the grid 2 pi / G)
 JUMP_POSITION_TOL = 1e-3  # rad: a cell is verified only if it predicts its new line's jumps this well
+#: rad: a jump on a line is bracketed by bisection down to this width (the 1D tables stop at
+#: JUMP_WIDTH = 1e-4). Next to a band-edge jump the response is steep (~1/sqrt of the distance);
+#: lines whose jump positions are known to +-JUMP_WIDTH / 2 misalign that steep side when
+#: interpolated in phi (errors ~1e-3 at 2e-4-5e-4 rad from the jump, Fig. 4 RD at 4.5 meV), at
+#: +-JUMP_BRACKET / 2 they do not (1e-6). Costs ~20 solves per jump and line.
+JUMP_BRACKET = 1e-7
 
 
 class _Solver:
@@ -97,9 +111,9 @@ class _Solver:
 class _Line:
     """The theta nodes of one azimuth line with their verification state (as build._Grid)."""
 
-    def __init__(self, phi):
+    def __init__(self, phi, tol):
         self.phi = phi
-        self.nodes = list(np.linspace(0.0, math.pi, N_INIT))
+        self.nodes = list(np.linspace(0.0, math.pi, N_INIT_FINE if tol < FINE_BELOW else N_INIT))
         self.state = {}
         self.worst = 0.0
         self.unresolved = []
@@ -107,6 +121,23 @@ class _Line:
     def pending(self):
         ts = sorted(self.nodes)
         return [(a, b) for a, b in zip(ts[:-1], ts[1:]) if self.state.get((a, b)) not in ("ok", "jump")]
+
+    def centre_bracket(self, a, b):
+        """The jump found in (a, b) (<= JUMP_BRACKET wide) gets the bracket of width JUMP_WIDTH
+        centred on it: the nodes inside are dropped, the intervals beside it are new (to be
+        verified). Its midpoint is the jump to JUMP_BRACKET / 2, and the steep side of a band
+        edge next to the step is treated as in the 1D tables (nodes from JUMP_WIDTH / 2 on,
+        where Bessel slopes do not reach across the steepest part). Kept as it is next to a
+        pole or another jump."""
+        c, h = 0.5 * (a + b), 0.5 * JUMP_WIDTH
+        lo, hi = c - h, c + h
+        near = [k for k, st in self.state.items() if k[1] > lo and k[0] < hi and k != (a, b)]
+        if lo <= 0.0 or hi >= math.pi or any(self.state[k] in ("jump", "hunt") for k in near):
+            return
+        self.nodes = [t for t in self.nodes if not lo <= t <= hi] + [lo, hi]
+        for k in near + [(a, b)]:
+            del self.state[k]
+        self.state[(lo, hi)] = "jump"
 
     def merge_close_jumps(self):
         """Two jump brackets closer than 2 JUMP_WIDTH are one jump seen twice (a steep side
@@ -121,39 +152,62 @@ class _Line:
                 self.state[(a1, b2)] = "jump"
                 return self.merge_close_jumps()
 
-    def arrays(self, solver):
-        """(theta, lab rows, errors, jump_after) of the line's current nodes."""
+    def arrays(self, solver, hunted=False):
+        """(theta, lab rows, errors, jump_after) of the line's current nodes; ``hunted``: the
+        intervals still being bisected count as jumps (the held-out tests must not read
+        across a jump that is being located)."""
         ts = np.array(sorted(self.nodes))
         rows, errs = solver.solve([(t, self.phi) for t in ts])
-        jumps = {k for k, s in self.state.items() if s == "jump"}
+        jumps = {k for k, s in self.state.items() if s == "jump" or hunted and s == "hunt"}
         return ts, rows, errs, np.array([(a, b) in jumps for a, b in zip(ts[:-1], ts[1:])], bool)
 
 
 def _refine(lines, solver, tol, poles):
-    """Refine the lines' theta grids together (one batch of solves per round)."""
+    """Refine the lines' theta grids together (one batch of solves per round). The scale
+    of the relative errors is that of all the lines' current nodes (as the 1D builder's);
+    each line's part of it is kept until the line changes."""
+    peaks = {}  # id(line) -> per-component max |body row| of its current nodes
     while True:
-        work = [(ln, a, b) for ln in lines for a, b in ln.pending()]
-        if not work:
+        todo = [(ln, ln.pending()) for ln in lines]
+        todo = [(ln, p) for ln, p in todo if p]
+        if not todo:
             return
         if solver.calls >= solver.max_calls:
             warnings.warn(f"sphere table build stopped at max_calls={solver.max_calls} with "
-                          f"{len(work)} theta intervals unverified", RuntimeWarning, stacklevel=3)
+                          f"{sum(len(p) for _, p in todo)} theta intervals unverified",
+                          RuntimeWarning, stacklevel=3)
             return
         interp = {}
-        body = []
-        for ln in lines:
-            ts, rows, _, fj = ln.arrays(solver)
+        for ln, _ in todo:
+            ts, rows, _, fj = ln.arrays(solver, hunted=True)
             r = remainder(rows, ts, ln.phi, poles)
             interp[id(ln)] = (ts, r, bessel_slopes(ts, r, fj), fj, dict(zip(ts, r)))
-            body.append(to_body(rows, ln.phi))
-        scale = _scales(np.concatenate(body))
-        mids = [0.5 * (a + b) for _, a, b in work]
-        rows, _ = solver.solve([(m, ln.phi) for (ln, _, _), m in zip(work, mids)])
-        for (ln, a, b), m, row in zip(work, mids, rows):
+            peaks[id(ln)] = np.abs(to_body(rows, ln.phi)).max(axis=0)
+        scale = _scales(np.array([peaks[id(ln)] for ln in lines]))
+        mids = [0.5 * (np.array([a for a, _ in p]) + np.array([b for _, b in p])) for _, p in todo]
+        rows, _ = solver.solve([(m, ln.phi) for (ln, _), ms in zip(todo, mids) for m in ms])
+        found = []
+        start = 0
+        for (ln, pend), ms in zip(todo, mids):
             ts, r, d, fj, at = interp[id(ln)]
-            fm = remainder(row[None], np.array([m]), ln.phi, poles)[0]
-            err = float(np.max(np.abs(hermite_eval(ts, r, d, fj, np.array([m]))[0] - fm) / scale))
-            _split(ln, a, b, m, at[a], fm, at[b], err, scale, tol)
+            new = rows[start:start + len(ms)]
+            start += len(ms)
+            fms = remainder(new, ms, ln.phi, poles)
+            peaks[id(ln)] = np.maximum(peaks[id(ln)], np.abs(to_body(new, ln.phi)).max(axis=0))
+            errs = np.max(np.abs(hermite_eval(ts, r, d, fj, ms) - fms) / scale, axis=1)
+            for (a, b), m, fm, err in zip(pend, ms, fms, errs):
+                narrow_hunt = ln.state.get((a, b)) == "hunt" and b - a <= JUMP_WIDTH
+                _split(ln, a, b, float(m), at[a], fm, at[b], float(err), scale, tol)
+                for side in ((a, float(m)), (float(m), b)):
+                    state = ln.state.get(side)
+                    if state is None and narrow_hunt:  # beside the jump, inside the bracket to
+                        ln.state[side] = "ok"          # be centred on it (see centre_bracket)
+                    elif state == "jump" and side[1] - side[0] > JUMP_BRACKET:
+                        ln.state[side] = "hunt"  # bisect the jump on to JUMP_BRACKET
+                    elif state == "jump":
+                        found.append((ln, side))
+        for ln, side in found:  # after the round: its other intervals may reach into the bracket
+            ln.centre_bracket(*side)
 
 
 def _derive(line, R, flip, poles):
@@ -177,7 +231,7 @@ def _lines_at(indices, G, group, solver, tol, poles):
     rest of their orbits. Returns ({index: (theta, rows, errors, jump_after)}, worst,
     unresolved, computed)."""
     orbits = group.orbits(list(indices), G)
-    reps = {k: _Line(TWO_PI * k / G) for k in orbits}
+    reps = {k: _Line(TWO_PI * k / G, tol) for k in orbits}
     _refine(list(reps.values()), solver, tol, poles)
     for ln in reps.values():
         ln.merge_close_jumps()
