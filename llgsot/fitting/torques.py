@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 import warnings
 
 import numpy as np
@@ -142,6 +143,7 @@ class TorqueModel:
         self.lower, self.upper = self._bounds(bounds or {})
         self.nfev = 0
         self.solver_warnings = {}
+        self._note_kinds = {}
         self.cache = {}
 
     # -- parameter transforms -------------------------------------------------------------
@@ -301,14 +303,19 @@ class TorqueModel:
                 warnings.simplefilter("always")
                 r = self._respond(self.rashba(params), fe)
             for w in caught:
-                msg = str(w.message).split(" at theta")[0]
-                self.solver_warnings[msg] = self.solver_warnings.get(msg, 0) + 1
+                self._note(str(w.message).split(" at theta")[0])
             out = self.observe(r) if self.PER_ANGLE else self._observe_rows(r)
         except ValueError as exc:
-            msg = "solver refused a parameter set: " + str(exc).split(" at theta")[0]
-            self.solver_warnings[msg] = self.solver_warnings.get(msg, 0) + 1
+            self._note("solver refused a parameter set: " + str(exc).split(" at theta")[0])
             out = None
         return out
+
+    def _note(self, msg):
+        """Count a solver message; messages that differ only in their numbers (at T > 0:
+        "warned at 6 energy nodes", "(eps tau)^-1 = 0.227") count as the first one seen."""
+        kind = re.sub(r"\d+(\.\d*)?(e[-+]?\d+)?", "#", msg)
+        first = self._note_kinds.setdefault(kind, msg)
+        self.solver_warnings[first] = self.solver_warnings.get(first, 0) + 1
 
     def _respond(self, model, fe):
         """The response at the distinct (theta, phi) points, in their order: one
