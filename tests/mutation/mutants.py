@@ -229,4 +229,11 @@ MUTANTS = [
     ("direct error rate: the pilot's margin applied the wrong way (refuses reachable rates)",
      "llgsot/reliability/rates.py", "guess = min(PILOT_MARGIN * guess,",
      "guess = min(guess / PILOT_MARGIN / 100,", "tests/test_reliability.py -k few_first"),
+    # --- c20f ---
+    ("T > 0 fit: the window rtol is never tightened", "llgsot/fitting/torques.py",
+     "if q <= MODEL_ERR_FRACTION or rtol <= RTOL_RANGE[0] or attempt == 3:", "if True:",
+     "tests/test_fitting_temperature.py -k tenth"),
+    ("T > 0 fit: the first window rtol ignores sigma", "llgsot/fitting/torques.py",
+     "np.clip(RTOL_PER_SIGMA * rel, *RTOL_RANGE)", "np.clip(RTOL_PER_SIGMA, *RTOL_RANGE)",
+     "tests/test_fitting_temperature.py -k 'tenth or bounds'"),
 ]
