@@ -80,6 +80,23 @@ def clean_data(theta, temperature):
     return clean, sigma
 
 
+def code_version():
+    """The git commit of the code this process runs (with "+dirty" for local changes)."""
+    import subprocess
+
+    import llgsot
+
+    root = Path(llgsot.__file__).resolve().parents[1]
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, text=True,
+                              capture_output=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "llgsot"], cwd=root, text=True,
+                               capture_output=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return (head or "unknown") + ("+dirty" if dirty else "")
+
+
 def run(trials=50, out=OUT, theta=THETA, temperature=T, verbose=True):
     """Run (or continue) the coverage trials into the JSON file ``out``; returns its content."""
     out = Path(out)
@@ -103,6 +120,7 @@ def run(trials=50, out=OUT, theta=THETA, temperature=T, verbose=True):
     theta = np.array(payload["settings"]["theta"])
     done = {r["seed"] for r in payload["rows"]}
     start = RashbaFM(**{**FIG4, "impurity_strength": W0})
+    code = code_version()
     for seed in range(trials):
         if seed in done:
             continue
@@ -115,7 +133,7 @@ def run(trials=50, out=OUT, theta=THETA, temperature=T, verbose=True):
         row = {"seed": seed, "chi2": res.chi2, "dof": res.dof, "converged": bool(res.converged),
                "elapsed": res.elapsed, "cpu": time.process_time() - c0, "nfev": res.nfev,
                "rtol": res.settings["rtol"], "warnings": res.warnings,
-               "load": os.getloadavg()[0], "best_fit": res.best_fit,
+               "load": os.getloadavg()[0], "code": code, "best_fit": res.best_fit,
                **{n: res.params[n] for n in FREE}, **{n + "_ci": list(res.ci[n]) for n in FREE}}
         payload["rows"].append(json_ready(row))
         payload["summary"] = summarise(payload["rows"], true)
