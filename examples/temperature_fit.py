@@ -53,7 +53,6 @@ def main(path=cov.OUT):
         ax.plot(th, row["best_fit"][k], "-", color="C3", lw=1.5, label="300 K best fit")
         ax.set_title(k)
         ax.set_ylabel("efficiency (1/(A m))")
-        ax.set_yscale("symlog", linthresh=1e11)
     for ax in axes[1]:
         ax.set_xlabel("theta (rad)")
     axes[0, 0].legend(fontsize=7)
