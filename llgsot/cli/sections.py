@@ -27,7 +27,8 @@ KINDS_BY_NAME = {"easy_axis": "direction3", "polarization": "direction3",
                  "current_direction": "direction2", "field_direction": "direction3",
                  "switching_axis": "direction3", "field": "vector3", "m0": "vector3",
                  "base_field": "vector3", "demag": "vector3", "dt": "number", "t_relax": "number",
-                 "seed": "integer", "executor": "string", "rtol": "number"}
+                 "seed": "integer", "executor": "string", "rtol": "number",
+                 "n_starts": "integer"}
 EXECUTOR = {"executor": ("serial", "processes")}
 EXECUTOR_HELP = {"executor": '"serial" or "processes" (default: automatic, in-process for small '
                              'jobs)'}

@@ -21,6 +21,12 @@ from .torques import FREE_UNITS, TorqueModel
 
 #: an |correlation| above this is reported as "not separable"
 CORR_LIMIT = 0.99
+#: xtol and ftol of the optimiser (relative changes of x and of chi^2 at which it stops)
+FIT_TOL = 1e-8
+#: the same at temperature > 0: the window quadrature's node choice makes chi^2 ragged at the
+#: ~0.01 level, below which a 300 K fit spent a dozen 5 s evaluations on steps < 1e-5 in x;
+#: 1e-4 in x is < 1e-3 of an interval (x of order one), 1e-5 of chi^2 ~ 80 is < 1e-3
+FIT_TOL_WINDOW = (1e-4, 1e-5)
 
 
 class FitWarning(UserWarning):
@@ -28,7 +34,7 @@ class FitWarning(UserWarning):
 
 
 def fit_torques(theta, data, sigma, model, fermi_energy, free, bounds=None, regime="finite",
-                approximation="tmatrix", temperature=0.0, rtol=1e-6, n_starts=3,
+                approximation="tmatrix", temperature=0.0, rtol=None, n_starts=None,
                 profile=True, phi=0.0) -> FitResult:
     """Fit microscopic parameters to measured angle-dependent torque efficiencies.
 
@@ -55,13 +61,24 @@ def fit_torques(theta, data, sigma, model, fermi_energy, free, bounds=None, regi
         As for :func:`llgsot.response` (default: the finite regime, full T-matrix).
     temperature : float
         Temperature (K, >= 0) of the measurement: the model is the Fermi-window average.
-    rtol : float
-        Solver tolerance (1e-6 is ample: its error estimates enter the residuals).
-    n_starts : int
+    rtol : float, optional
+        Solver tolerance (dimensionless, 1e-12 <= rtol <= 1e-3; its error estimates enter the
+        residuals). Default at temperature 0: 1e-6 (ample). At temperature > 0 it is the
+        relative accuracy of the Fermi-window average (of the largest |K|, |sigma|, |t| at each
+        angle), whose cost grows fast as it tightens; the default is chosen from the data:
+        2.5e-3 x the smallest sigma relative to its quantity's largest |data|, within
+        [1e-6, 1e-3], tightened at the first start until the stated model error is <= 0.1
+        sigma at every point (``settings["rtol"]`` gives the value used).
+    n_starts : int, optional
         Deterministic starts: the model values, then all free parameters shifted by +-0.5
-        (log space) or +-0.5 D (Fermi energy), ... (1 <= n_starts <= 9).
+        (log space) or +-0.5 D (Fermi energy), ... (1 <= n_starts <= 9). Default 3 at
+        temperature 0, 1 at temperature > 0 (each start there costs ~25 window averages; the
+        window smooths the chi^2 surface, and the T = 0 coverage scenarios reached the same
+        minimum from all three starts).
     profile : bool
-        Compute the profile-likelihood intervals (else ``ci`` holds Wald intervals).
+        Compute the profile-likelihood intervals (else ``ci`` holds Wald intervals). At
+        temperature > 0 ``profiles`` keeps only the points of the interval search (at T = 0
+        two more per side are added for the figure: ~35 % of a fit's evaluations).
     phi : float or array_like
         Azimuth of the magnetization (rad): one number for all measurements (default 0) or
         one per angle. The efficiencies at (theta, phi) are those of :func:`llgsot.response`
@@ -77,9 +94,9 @@ def fit_torques(theta, data, sigma, model, fermi_energy, free, bounds=None, regi
     -------
     FitResult
     """
-    n_starts = v.count("n_starts", n_starts, min=1, max=9)
     tm = TorqueModel(theta, data, sigma, model, fermi_energy, free, bounds, regime,
-                     approximation, temperature, v.in_range("rtol", rtol, 1e-12, 1e-3), phi=phi)
+                     approximation, temperature, rtol, phi=phi)
+    n_starts = default_starts(n_starts, tm.temperature)
     from ..solver.response import APPROXIMATIONS, REGIMES
 
     v.choice("regime", regime, REGIMES)
@@ -87,17 +104,25 @@ def fit_torques(theta, data, sigma, model, fermi_energy, free, bounds=None, regi
     return run_fit(tm, n_starts, profile, a_priori=structural_warnings(tm))
 
 
+def default_starts(n_starts, temperature):
+    """``n_starts`` validated, or its default: 3 at temperature 0, 1 at temperature > 0."""
+    if n_starts is None:
+        return 3 if temperature == 0 else 1
+    return v.count("n_starts", n_starts, min=1, max=9)
+
+
 def run_fit(tm, n_starts=3, profile=True, a_priori=()) -> FitResult:
     """The optimiser, intervals and diagnostics, for any forward model with the interface of
     :class:`.torques.TorqueModel`."""
     t0 = time.perf_counter()
+    # the figure's extra profile points cost ~35 % of a fit: only at temperature 0, where an
+    # evaluation costs milliseconds, not seconds
+    fill = getattr(tm, "temperature", 0.0) == 0
     k = len(tm.free)
     starts = _starts(k, n_starts, tm.lower, tm.upper)
     runs = []
     for x0 in starts:
-        r = least_squares(tm.residuals, x0, bounds=(tm.lower, tm.upper), diff_step=1e-3,
-                          x_scale=1.0, xtol=1e-8, ftol=1e-8, gtol=1e-8, max_nfev=60 * (k + 1))
-        runs.append(r)
+        runs.append(_minimise(tm, x0))
     best = min(runs, key=lambda r: r.cost)
     notes = list(a_priori)
     for attempt in range(2):
@@ -108,8 +133,12 @@ def run_fit(tm, n_starts=3, profile=True, a_priori=()) -> FitResult:
         ci_x, profiles, open_ends, better = {}, {}, {}, None
         for j, name in enumerate(tm.free):
             if profile:
-                (lo, hi), pts, opn, bet = profile_interval(tm, j, x_best, chi2, sig_x[j])
-                pts = fill_profile(tm, j, x_best, chi2, (lo, hi), pts)
+                slope = _slope(cov_x, j)
+                (lo, hi), pts, opn, bet = profile_interval(tm, j, x_best, chi2, sig_x[j], slope,
+                                                           best.jac)
+                if fill:
+                    pts = fill_profile(tm, j, x_best, chi2, (lo, hi), pts, slope=slope,
+                                       jac=best.jac)
                 if bet is not None and (better is None or bet[0] < better[0]):
                     better = bet
             else:
@@ -124,9 +153,7 @@ def run_fit(tm, n_starts=3, profile=True, a_priori=()) -> FitResult:
         # the profile found a lower chi^2 than the fit: restart from there once
         notes.append(f"a profile found chi2 lower by {chi2 - better[0]:.3g} than the first "
                      "optimum: refitted from there (rugged chi^2 surface)")
-        r = least_squares(tm.residuals, better[1], bounds=(tm.lower, tm.upper), diff_step=1e-3,
-                          x_scale=1.0, xtol=1e-8, ftol=1e-8, gtol=1e-8, max_nfev=60 * (k + 1))
-        runs.append(r)
+        runs.append(_minimise(tm, better[1]))
         best = min(runs, key=lambda r: r.cost)
 
     # public units
@@ -176,12 +203,21 @@ def run_fit(tm, n_starts=3, profile=True, a_priori=()) -> FitResult:
         best_fit=best_fit, best_fit_err=best_err, fixed=tm.fixed_summary(),
         settings={"regime": tm.regime, "approximation": tm.approximation,
                   "temperature": tm.temperature, "rtol": tm.rtol, "n_starts": len(starts),
+                  **({"rtol_choice": tm.rtol_note} if getattr(tm, "rtol_note", None) else {}),
                   "profile": bool(profile), "bounds_x": [tm.lower.tolist(), tm.upper.tolist()],
                   **({"phi": tm.phi.tolist()} if hasattr(tm, "phi") else {})},
         open_ends=open_pub, profiles=prof_pub,
         starts=[{"x0": s.tolist(), "chi2": 2 * r.cost, "status": r.status} for s, r in zip(starts, runs)],
         nfev=tm.nfev, elapsed=time.perf_counter() - t0,
         quantity=tm.quantity)
+
+
+def _minimise(tm, x0):
+    """Bounded least squares of ``tm.residuals`` from ``x0`` (two-point Jacobian)."""
+    k = len(x0)
+    xtol, ftol = FIT_TOL_WINDOW if getattr(tm, "temperature", 0.0) > 0 else (FIT_TOL, FIT_TOL)
+    return least_squares(tm.residuals, x0, bounds=(tm.lower, tm.upper), diff_step=1e-3,
+                         x_scale=1.0, xtol=xtol, ftol=ftol, gtol=1e-8, max_nfev=60 * (k + 1))
 
 
 def _starts(k, n, lo, hi):
@@ -195,6 +231,16 @@ def _starts(k, n, lo, hi):
         out += [np.full(k, s) for s in (1.0, -1.0)][: n - len(out)]
     eps = 1e-9
     return [np.clip(x, lo + eps * (hi - lo), hi - eps * (hi - lo)) for x in out[:n]]
+
+
+def _slope(cov_x, j):
+    """d x_others / d x_j along the linearised profile of x_j (cov[:, j] / cov[j, j]): where
+    the other parameters' minimum moves as x_j is fixed away from the best fit (a warm start
+    for the profile), or None if the covariance is singular."""
+    c = np.asarray(cov_x, float)[:, j]
+    if not np.all(np.isfinite(c)) or not c[j] > 0:
+        return None
+    return c / c[j]
 
 
 def _cov(J):

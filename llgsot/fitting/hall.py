@@ -24,7 +24,7 @@ import numpy as np
 
 from .. import _validate as v
 from .. import spinorbit
-from .fit import FitWarning, run_fit, structural_warnings  # noqa: F401 (FitWarning re-exported)
+from .fit import FitWarning, default_starts, run_fit, structural_warnings  # noqa: F401 (FitWarning re-exported)
 from .result import FitResult
 from .torques import TorqueModel
 
@@ -79,7 +79,7 @@ class HallModel(TorqueModel):
 
 def fit_hall_fields(theta, data, sigma, current_density, Ms, thickness, nm_thickness, model,
                     fermi_energy, free, bounds=None, regime="finite", approximation="tmatrix",
-                    temperature=0.0, rtol=1e-6, n_starts=3, profile=True, phi=0.0) -> FitResult:
+                    temperature=0.0, rtol=None, n_starts=None, profile=True, phi=0.0) -> FitResult:
     """Fit microscopic parameters to harmonic-Hall SOT fields against the angle.
 
     Parameters
@@ -113,12 +113,12 @@ def fit_hall_fields(theta, data, sigma, current_density, Ms, thickness, nm_thick
 
     v.choice("regime", regime, REGIMES)
     v.choice("approximation", approximation, APPROXIMATIONS)
-    n_starts = v.count("n_starts", n_starts, min=1, max=9)
     tm = HallModel(theta, data, sigma, model, fermi_energy, free, bounds, regime, approximation,
-                   temperature, v.in_range("rtol", rtol, 1e-12, 1e-3),
+                   temperature, rtol,
                    current_density=current_density, Ms=Ms, thickness=thickness,
                    nm_thickness=nm_thickness, phi=phi)
-    return run_fit(tm, n_starts, profile, a_priori=_hall_structural(tm))
+    return run_fit(tm, default_starts(n_starts, tm.temperature), profile,
+                   a_priori=_hall_structural(tm))
 
 
 def _hall_structural(tm):

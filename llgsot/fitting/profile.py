@@ -23,33 +23,78 @@ PLOT_FRACTIONS = (0.5, 1.25)
 #: relative accuracy of the crossing in Delta chi^2
 CROSS_TOL = 0.03
 MAX_STEPS = 8
+#: xtol and ftol of each profile minimisation by least squares
+PROFILE_TOL = 1e-6
+#: the chord method's stop: predicted decrease of chi^2 of its next step (absolute)
+CHORD_TOL = 5e-3
+CHORD_STEPS = 4
 
 
-def profile_min(tm, j, xj, x_start, max_nfev=40):
-    """min over the other free parameters of chi^2 with x_j fixed. Returns (chi2, x)."""
+def profile_min(tm, j, xj, x_start, max_nfev=40, slope=None, jac=None):
+    """min over the other free parameters of chi^2 with x_j fixed. Returns (chi2, x).
+
+    ``slope`` (d x / d x_j of the linearised profile, see ``fit._slope``) moves the start of
+    the other parameters from ``x_start`` along the profile to ``xj``: for a nearly linear
+    model that is almost their minimum. ``jac`` (the residuals' Jacobian in x at the best fit)
+    enables :func:`chord_min` first, which reuses it instead of a finite-difference
+    Jacobian per step; where it does not settle, bounded least squares takes over."""
     k = len(x_start)
+    if slope is not None:
+        x_start = np.asarray(x_start, float) + np.asarray(slope) * (xj - x_start[j])
     if k == 1:
         x = np.array([xj])
         return tm.chi2(x), x
     others = [i for i in range(k) if i != j]
+    x_start = np.array(x_start, float)
+    x_start[j] = xj
+    x_start[others] = np.clip(x_start[others], tm.lower[others], tm.upper[others])
+    if jac is not None:
+        got = chord_min(tm, others, x_start, np.asarray(jac, float)[:, others])
+        if got is not None:
+            return got
 
     def res(y):
         x = np.array(x_start, float)
         x[others] = y
-        x[j] = xj
         return tm.residuals(x)
 
-    y0 = np.clip(np.asarray(x_start, float)[others], tm.lower[others], tm.upper[others])
-    r = least_squares(res, y0, bounds=(tm.lower[others], tm.upper[others]), diff_step=1e-3,
-                      x_scale=1.0, max_nfev=max_nfev, xtol=1e-6, ftol=1e-6, gtol=1e-8)
+    r = least_squares(res, x_start[others], bounds=(tm.lower[others], tm.upper[others]),
+                      diff_step=1e-3, x_scale=1.0, max_nfev=max_nfev, xtol=PROFILE_TOL,
+                      ftol=PROFILE_TOL, gtol=1e-8)
     x = np.array(x_start, float)
     x[others] = r.x
-    x[j] = xj
     return 2 * r.cost, x
 
 
-def profile_interval(tm, j, x_best, chi2_best, sigma_x):
-    """(low, high) of x_j where Delta chi^2 = 3.84, the profile points visited and flags."""
+def chord_min(tm, others, x, J):
+    """Gauss-Newton steps in the ``others`` coordinates of ``x`` with the fixed Jacobian
+    ``J`` (the chord method): stops when the step's predicted decrease of chi^2 is below
+    ``CHORD_TOL`` (an accepted point then lies at most ~CHORD_TOL above the minimum, which
+    moves an interval end by ~CHORD_TOL / 7.7 of its half-width: 1e-3). Every returned chi^2
+    is that of an evaluated point (never below the true minimum: the interval is never
+    widened by it). Returns (chi2, x), or None if it did not settle in ``CHORD_STEPS``."""
+    lo, hi = tm.lower[others], tm.upper[others]
+    r = tm.residuals(x)
+    c = float(r @ r)
+    for _ in range(CHORD_STEPS):
+        step = np.linalg.lstsq(J, -r, rcond=None)[0]
+        y = np.clip(x[others] + step, lo, hi)
+        pred = c - float(np.sum((r + J @ (y - x[others])) ** 2))
+        if pred < CHORD_TOL:
+            return c, x
+        x_new = np.array(x)
+        x_new[others] = y
+        r_new = tm.residuals(x_new)
+        c_new = float(r_new @ r_new)
+        if not c_new < c:
+            return None  # the fixed Jacobian is too far off here
+        x, r, c = x_new, r_new, c_new
+    return None
+
+
+def profile_interval(tm, j, x_best, chi2_best, sigma_x, slope=None, jac=None):
+    """(low, high) of x_j where Delta chi^2 = 3.84, the profile points visited and flags
+    (``slope``, ``jac``: warm starts and the chord method, see :func:`profile_min`)."""
     points = [(float(x_best[j]), 0.0)]
     ends, open_, better = [], [], None
     for side in (-1.0, 1.0):
@@ -64,7 +109,7 @@ def profile_interval(tm, j, x_best, chi2_best, sigma_x):
             if step <= 0:
                 break
             xj = x_best[j] + side * step
-            c2, x_warm_new = profile_min(tm, j, xj, x_warm)
+            c2, x_warm_new = profile_min(tm, j, xj, x_warm, slope=slope, jac=jac)
             d = c2 - chi2_best
             points.append((float(xj), float(d)))
             if d < -0.01 and (better is None or c2 < better[0]):
@@ -102,7 +147,8 @@ def profile_interval(tm, j, x_best, chi2_best, sigma_x):
     return (ends[0], ends[1]), points, open_, better
 
 
-def fill_profile(tm, j, x_best, chi2_best, ends, points, fractions=PLOT_FRACTIONS):
+def fill_profile(tm, j, x_best, chi2_best, ends, points, fractions=PLOT_FRACTIONS, slope=None,
+                 jac=None):
     """The profile points of x_j (sorted (x_j, Delta chi^2) pairs): those of the interval
     search and more at ``fractions`` of each side's half-width (inside the bounds, where the
     search left no point within 0.15 of the half-width), enough to draw the profile's shape
@@ -116,6 +162,6 @@ def fill_profile(tm, j, x_best, chi2_best, ends, points, fractions=PLOT_FRACTION
                 continue
             if any(abs(p - xj) < 0.15 * abs(half) for p, _ in points):
                 continue
-            c2, _ = profile_min(tm, j, xj, x_best)
+            c2, _ = profile_min(tm, j, xj, x_best, slope=slope, jac=jac)
             points.append((float(xj), float(c2 - chi2_best)))
     return sorted(points)

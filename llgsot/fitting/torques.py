@@ -8,11 +8,18 @@ of one parameter set are solved in ONE :func:`llgsot.response` call.
 
 Residuals are (model - data)/sqrt(sigma^2 + model_err^2): the solver's error estimate adds
 in quadrature to the measurement uncertainty (it is ~rtol relative and normally negligible).
+
+At temperature > 0 the solver's ``rtol`` is the accuracy of the Fermi-window average, and its
+cost grows fast as it tightens (20 angles at 300 K: 4 s CPU at 1e-3, 11 s at 1e-5, 74 s at
+1e-7, measured on a loaded machine). A fit needs only that the stated model error be small
+against the data's sigma, so by default (``rtol=None``) it is chosen from the data: see
+:meth:`TorqueModel.settle_rtol`.
 """
 from __future__ import annotations
 
 import dataclasses
 import math
+import re
 import warnings
 
 import numpy as np
@@ -41,6 +48,16 @@ LOG_PARAMS = ("impurity_strength", "impurity_density", "delta_xc", "alpha", "m_e
 MAX_ANGLES = 2000
 #: residual of a parameter set the solver refuses (no Fermi surface, contour beyond k_c)
 PENALTY = 1e4
+#: solver rtol of a fit at temperature 0 (1e-6 is ample: its error estimates enter the residuals)
+RTOL_T0 = 1e-6
+#: at temperature > 0 with ``rtol=None``: the stated model error must stay below this fraction
+#: of the data's sigma at the start (it then changes chi^2 by < 1 %: (1 + 0.1^2) per residual)
+MODEL_ERR_FRACTION = 0.1
+#: first guess of the window rtol per unit of the smallest relative sigma (the stated torque
+#: errors of a 20-angle 300 K call were 20-30x rtol of max|t|, Ta-like set at 5.5 meV)
+RTOL_PER_SIGMA = 2.5e-3
+#: range of the data-chosen window rtol (the solver's accuracy of the Fermi-window average)
+RTOL_RANGE = (1e-6, 1e-3)
 
 
 class TorqueModel:
@@ -110,7 +127,13 @@ class TorqueModel:
         self.fermi_energy = v.finite_scalar("fermi_energy", fermi_energy, "eV")
         self.regime, self.approximation = regime, approximation
         self.temperature = v.nonnegative("temperature", temperature, "K")
+        if rtol is not None:
+            rtol = v.in_range("rtol", rtol, 1e-12, 1e-3)
+        elif self.temperature == 0:
+            rtol = RTOL_T0
+        #: None until :meth:`settle_rtol` chose it from the data (temperature > 0)
         self.rtol = rtol
+        self.rtol_note = None
         start = self.start_values()
         for name in free:
             if name in LOG_PARAMS and start[name] == 0:
@@ -120,6 +143,7 @@ class TorqueModel:
         self.lower, self.upper = self._bounds(bounds or {})
         self.nfev = 0
         self.solver_warnings = {}
+        self._note_kinds = {}
         self.cache = {}
 
     # -- parameter transforms -------------------------------------------------------------
@@ -222,11 +246,55 @@ class TorqueModel:
     def _spread(self):
         return self.PER_ANGLE and len(self.angles) < len(self.theta)
 
+    def initial_rtol(self):
+        """The first guess of the data-chosen window rtol: ``RTOL_PER_SIGMA`` times the
+        smallest sigma relative to its quantity's largest |data|, within ``RTOL_RANGE``."""
+        rel = min(float(np.min(self.sigma[k])) / max(float(np.max(np.abs(self.data[k]))),
+                                                     float(np.min(self.sigma[k])))
+                  for k in self.keys)
+        return float(np.clip(RTOL_PER_SIGMA * rel, *RTOL_RANGE))
+
+    def settle_rtol(self, x):
+        """Choose the solver rtol (relative accuracy of the Fermi-window average, of the largest
+        |K|, |sigma|, |t| at each angle; dimensionless) of a fit at temperature > 0 with
+        ``rtol=None``, at the first evaluated point ``x`` (the first start): begin at
+        :meth:`initial_rtol` and tighten (at most 3 times, not below ``RTOL_RANGE[0]``) until
+        the stated model error is <= ``MODEL_ERR_FRACTION`` of sigma at every data point.
+        The accepted evaluation is kept (it is the start's); returns it."""
+        rtol = self.initial_rtol()
+        for attempt in range(4):
+            self.rtol = rtol
+            out = self._compute(x)
+            if out is None:
+                break
+            q = max(float(np.max(np.abs(out[1][k][self._rows()]) / self.sigma[k]))
+                    for k in self.keys)
+            self.rtol_note = (f"solver rtol {rtol:.3g} chosen from the data: stated model error "
+                              f"<= {q:.3g} sigma at the start")
+            if q <= MODEL_ERR_FRACTION or rtol <= RTOL_RANGE[0] or attempt == 3:
+                break
+            rtol = max(RTOL_RANGE[0], rtol * 0.5 * MODEL_ERR_FRACTION / q)
+        return out
+
+    def _rows(self):
+        """Index from the rows to the outputs of :meth:`_compute`."""
+        return self.at_angle if self._spread else slice(None)
+
     def _evaluate(self, x):
         """:meth:`evaluate` per distinct angle (when ``_spread``) or per row, cached."""
-        key = tuple(np.round(np.asarray(x, float), 14))
+        # x is of order one: points within 1e-10 (the optimiser's last, repeated steps) change
+        # the parameters by ~1e-10 relative, far below the solver's accuracy: one evaluation
+        key = tuple(np.round(np.asarray(x, float), 10))
         if key in self.cache:
             return self.cache[key]
+        out = self.settle_rtol(x) if self.rtol is None else self._compute(x)
+        stored = len(self.keys) * (len(self.angles) if self.PER_ANGLE else len(self.theta))
+        if len(self.cache) < min(4096, max(8, 10**7 // stored)):  # at most ~160 MB
+            self.cache[key] = out
+        return out
+
+    def _compute(self, x):
+        """One solver evaluation at ``x`` (uncached)."""
         params = self.to_params(x)
         fe = params.get("fermi_energy", self.fermi_energy)
         self.nfev += 1
@@ -235,17 +303,19 @@ class TorqueModel:
                 warnings.simplefilter("always")
                 r = self._respond(self.rashba(params), fe)
             for w in caught:
-                msg = str(w.message).split(" at theta")[0]
-                self.solver_warnings[msg] = self.solver_warnings.get(msg, 0) + 1
+                self._note(str(w.message).split(" at theta")[0])
             out = self.observe(r) if self.PER_ANGLE else self._observe_rows(r)
         except ValueError as exc:
-            msg = "solver refused a parameter set: " + str(exc).split(" at theta")[0]
-            self.solver_warnings[msg] = self.solver_warnings.get(msg, 0) + 1
+            self._note("solver refused a parameter set: " + str(exc).split(" at theta")[0])
             out = None
-        stored = len(self.keys) * (len(self.angles) if self.PER_ANGLE else len(self.theta))
-        if len(self.cache) < min(4096, max(8, 10**7 // stored)):  # at most ~160 MB
-            self.cache[key] = out
         return out
+
+    def _note(self, msg):
+        """Count a solver message; messages that differ only in their numbers (at T > 0:
+        "warned at 6 energy nodes", "(eps tau)^-1 = 0.227") count as the first one seen."""
+        kind = re.sub(r"\d+(\.\d*)?(e[-+]?\d+)?", "#", msg)
+        first = self._note_kinds.setdefault(kind, msg)
+        self.solver_warnings[first] = self.solver_warnings.get(first, 0) + 1
 
     def _respond(self, model, fe):
         """The response at the distinct (theta, phi) points, in their order: one

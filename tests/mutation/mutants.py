@@ -246,4 +246,11 @@ MUTANTS = [
      'jumps = {k for k, s in self.state.items() if s == "jump" or hunted and s == "hunt"}',
      'jumps = {k for k, s in self.state.items() if s == "jump"}',
      "tests/test_sphere_tables.py -k poles_are_exact"),
+    # --- c20f ---
+    ("T > 0 fit: the window rtol is never tightened", "llgsot/fitting/torques.py",
+     "if q <= MODEL_ERR_FRACTION or rtol <= RTOL_RANGE[0] or attempt == 3:", "if True:",
+     "tests/test_fitting_temperature.py -k tenth"),
+    ("T > 0 fit: the first window rtol ignores sigma", "llgsot/fitting/torques.py",
+     "np.clip(RTOL_PER_SIGMA * rel, *RTOL_RANGE)", "np.clip(RTOL_PER_SIGMA, *RTOL_RANGE)",
+     "tests/test_fitting_temperature.py -k 'tenth or bounds'"),
 ]
