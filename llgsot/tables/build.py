@@ -26,11 +26,16 @@ from ..checkpoint import point_key
 from ..parallel import Chunk, WorkLoop, resolve_executor
 from . import schema
 from .grid import ACCEPT_FACTOR, JUMP_DETECT_WIDTH, JUMP_WIDTH, MIN_WIDTH, _scales, _split  # noqa: F401
-from .hermite import bessel_slopes, hermite_eval
+from .hermite import bessel_slopes, embedded_error, hermite_eval
 
 N_INIT = 9  # initial nodes on [0, pi/2]
 CHUNK = 32  # angles per work item at most
 SPHERE_MAX_CALLS = 200000  # default safety limit on solver calls of a sphere table
+#: at temperature > 0 the stated interpolation error is EMBED_SAFETY x the largest embedded
+#: estimate (measured against direct 300 K solves: docs/tables.md), and intervals are refined
+#: until it is <= tol
+EMBED_SAFETY = 2.0
+THERMAL_COST = 100  # solves per point at temperature > 0 (for the executor's choice)
 
 
 # -- the work item ------------------------------------------------------------------------
@@ -102,8 +107,14 @@ class _Evaluator:
         for (eps, w, phi), ths in todo.items():
             params = {**self.model.as_dict(), "impurity_strength": w, "model_kind": self.model.KIND}
             ths = sorted(set(ths))
-            # chunks of <= CHUNK angles, at least two per worker to balance the load
-            nchunk = max(min(len(ths), self.loop.workers * 2), -(-len(ths) // CHUNK))
+            if self.temperature > 0:
+                # one call per worker: the Fermi window's energy nodes above the band
+                # critical energies are the same for every angle and solved once per call
+                # for all of its angles (a point costs ~100 zero-temperature solves, so
+                # the load balances without more chunks)
+                nchunk = min(len(ths), self.loop.workers)
+            else:  # chunks of <= CHUNK angles, at least two per worker to balance the load
+                nchunk = max(min(len(ths), self.loop.workers * 2), -(-len(ths) // CHUNK))
             for part in np.array_split(np.array(ths), nchunk):
                 if len(part):
                     args = (params, eps, self.approximation, self.regime, self.rtol,
@@ -126,6 +137,7 @@ class _Grid:
         self.nodes = list(np.linspace(0.0, math.pi / 2, N_INIT))
         self.state = {}  # interval (a, b) -> "ok" | "jump" | "hunt"
         self.worst = 0.0  # largest held-out error among verified intervals
+        self.embedded = 0.0  # largest embedded error estimate (temperature > 0 only)
         self.unresolved = []
 
     def pending(self):
@@ -144,34 +156,64 @@ def _mirrored(nodes, recs, jumps):
     return full_t, full_v, full_j
 
 
-def _refine(grids, ev, tol, max_calls):
+def _interpolant(g, ev):
+    """The current interpolant of one grid: (theta, values, slopes, jump_after, scale, node
+    values by theta) over [0, pi]."""
+    ts = sorted(g.nodes)
+    recs = ev.solve([(g.eps, g.w, t) for t in ts])
+    jumps = {k for k, s in g.state.items() if s == "jump"}
+    ft, fv, fj = _mirrored(ts, recs, jumps)
+    d = bessel_slopes(ft, fv, fj, schema.PARITY_ZERO, schema.PARITY_ZERO)
+    return ft, fv, d, fj, _scales(fv), dict(zip(ts, fv[:len(ts)]))
+
+
+def _embedded_pass(g, ev, tol):
+    """Finite temperature: reopen the intervals whose embedded error estimate
+    (:func:`~llgsot.tables.hermite.embedded_error`, times EMBED_SAFETY) exceeds ``tol``;
+    sets ``g.embedded`` to the largest estimate. Returns True if any interval was reopened."""
+    ft, fv, d, fj, scale, _ = _interpolant(g, ev)
+    est = (embedded_error(ft, fv, d, fj, schema.PARITY_ZERO, schema.PARITY_ZERO) / scale).max(axis=1)
+    ts = sorted(g.nodes)
+    est = est[:len(ts) - 1]  # [0, pi/2]: the rest mirrors it
+    g.embedded = float(est.max()) if est.size else 0.0
+    reopened = False
+    for (a, b), e in zip(zip(ts[:-1], ts[1:]), est):
+        if EMBED_SAFETY * e <= tol or g.state.get((a, b)) != "ok":
+            continue
+        if (b - a) / 2 >= MIN_WIDTH:
+            g.state.pop((a, b))
+            reopened = True
+        elif (a, b) not in {u[:2] for u in g.unresolved}:
+            g.unresolved.append((a, b, EMBED_SAFETY * float(e)))
+    return reopened
+
+
+def _refine(grids, ev, tol, max_calls, smooth=False):
+    """Adaptive refinement; ``smooth`` (temperature > 0): no jumps, and the held-out
+    midpoints are followed by the embedded error check of every interval."""
     while True:
         requests, where = [], []
         for g in grids:
             for a, b in g.pending():
                 requests.append((g.eps, g.w, 0.5 * (a + b)))
                 where.append((g, a, b))
+        if not requests and smooth and ev.calls < max_calls:
+            if any([_embedded_pass(g, ev, tol) for g in grids]):
+                continue
         if not requests or ev.calls >= max_calls:
             if requests:
                 warnings.warn(f"table build stopped at max_calls={max_calls} with "
                               f"{len(requests)} intervals unverified", RuntimeWarning, stacklevel=3)
             return
         # interpolants from the current nodes, before the midpoints are added
-        interp = {}
-        for g in grids:
-            ts = sorted(g.nodes)
-            recs = ev.solve([(g.eps, g.w, t) for t in ts])
-            jumps = {k for k, s in g.state.items() if s == "jump"}
-            ft, fv, fj = _mirrored(ts, recs, jumps)
-            d = bessel_slopes(ft, fv, fj, schema.PARITY_ZERO, schema.PARITY_ZERO)
-            interp[id(g)] = (ft, fv, d, fj, _scales(fv), dict(zip(ts, fv[:len(ts)])))
+        interp = {id(g): _interpolant(g, ev) for g in grids}
         mids = ev.solve(requests)
         for (g, a, b), (_, _, m), rec in zip(where, requests, mids):
             ft, fv, d, fj, scale, at = interp[id(g)]
             fm = schema.flat_values(rec["K"], rec["sigma"])
             pred = hermite_eval(ft, fv, d, fj, np.array([m]))[0]
             err = float(np.max(np.abs(pred - fm) / scale))
-            _split(g, a, b, m, at[a], fm, at[b], err, scale, tol)
+            _split(g, a, b, m, at[a], fm, at[b], err, scale, tol, jumps=not smooth)
 
 
 def build_table(model: TwoBandModel, fermi_energy, theta=None, approximation: str = "tmatrix",
@@ -268,14 +310,14 @@ def build_table(model: TwoBandModel, fermi_energy, theta=None, approximation: st
                              f"[{theta[0]:g} .. {theta[-1]:g}] ({theta.size} angles)")
 
     est = len(eps_arr) * len(w_arr) * (60 if adaptive else len(theta)) * (
-        0.001 if regime == "dilute" else 0.003)
+        0.001 if regime == "dilute" else 0.003) * (THERMAL_COST if temperature > 0 else 1)
     with resolve_executor(executor, expected_seconds=est) as ex, \
             _Evaluator(model, approximation, regime, rtol, ex, progress, checkpoint,
                        temperature) as ev:
         grids = [_Grid(e, w) for e in eps_arr for w in w_arr]
         if adaptive:
             ev.solve([(g.eps, g.w, t) for g in grids for t in g.nodes])
-            _refine(grids, ev, tol, max_calls)
+            _refine(grids, ev, tol, max_calls, smooth=temperature > 0)
             half = np.array(sorted(set().union(*[set(g.nodes) for g in grids])))
             recs = ev.solve([(g.eps, g.w, t) for g in grids for t in half])
             full_t = np.concatenate([half, math.pi - half[-2::-1]])
@@ -293,7 +335,7 @@ def build_table(model: TwoBandModel, fermi_energy, theta=None, approximation: st
     T = {k: np.empty(shape) for k in names}
     Te = {k: np.empty(shape) for k in names}
     J = np.zeros(shape[:2] + (len(full_t),), np.int8)
-    worst, unresolved = 0.0, []
+    worst, embedded, unresolved = 0.0, 0.0, []
     npt = len(half) if adaptive else len(full_t)
     for gi, g in enumerate(grids):
         i, j = divmod(gi, len(w_arr))
@@ -319,6 +361,7 @@ def build_table(model: TwoBandModel, fermi_energy, theta=None, approximation: st
                 J[i, j, lo] = 1
                 J[i, j, len(full_t) - 2 - lo] = 1
             worst = max(worst, g.worst)
+            embedded = max(embedded, g.embedded)
             unresolved += g.unresolved
         else:
             for n, r in enumerate(rs):
@@ -361,7 +404,9 @@ def build_table(model: TwoBandModel, fermi_energy, theta=None, approximation: st
         "temperature": temperature,
         "tol": tol if adaptive else float("nan"), "grid": "adaptive" if adaptive else "given",
         "heldout_error_max": worst if adaptive else float("nan"),
-        "interpolation_error_estimate": worst / ACCEPT_FACTOR if adaptive else float("nan"),
+        "interpolation_error_estimate": (max(worst / ACCEPT_FACTOR, EMBED_SAFETY * embedded)
+                                         if adaptive else float("nan")),
+        "node_error_max": _node_error_max(K, Ke, S, Se),
         "solver_calls": ev.calls, "reused_points": ev.reused,
         "llgsot_version": __version__, "llgsot_table_version": schema.TABLE_VERSION,
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
@@ -370,6 +415,15 @@ def build_table(model: TwoBandModel, fermi_energy, theta=None, approximation: st
         "title": "llgsot torque table",
     })
     return ds
+
+
+def _node_error_max(K, Ke, S, Se):
+    """The largest stated solver error (K_err, sigma_err) of any node, relative to its
+    component's scale (as the interpolation errors are, :func:`~llgsot.tables.grid._scales`)."""
+    n = K.shape[-3]  # theta
+    v = schema.flat_values(K, S).reshape(-1, n, 10)
+    e = schema.flat_values(Ke, Se).reshape(-1, n, 10)
+    return max(float(np.max(ei / _scales(vi))) for vi, ei in zip(v, e))
 
 
 # -- sphere tables of models without full rotational symmetry ---------------------------
