@@ -8,6 +8,14 @@ interpolant built without them (held-out midpoints): an interval whose midpoint 
 are refined. A discontinuity (the Fermi level reaching or leaving a band) shows as an
 interval whose midpoint falls on one side of a difference that does not shrink on
 halving; it is then bracketed by bisection to ``jump_width`` and stored as a jump.
+
+At temperature > 0 the response is smooth in theta (the jump becomes a rise of width
+~ k_B T / |dE_0/dtheta|): no jumps are stored, and once every held-out midpoint passes,
+every interval is checked against the degree-5 polynomial through six neighbouring nodes
+(:func:`~llgsot.tables.hermite.embedded_error`; the midpoint alone cannot see the part of
+the Hermite error that comes from its slopes) and refined until EMBED_SAFETY times that
+estimate is within ``tol``. A call of the window average per worker and round solves the
+energy nodes that the angles share once for all of them.
 """
 from __future__ import annotations
 
@@ -250,7 +258,11 @@ def build_table(model: TwoBandModel, fermi_energy, theta=None, approximation: st
         finished point.
     tol : float
         Target relative interpolation error of the adaptive grid (per component, relative
-        to its largest magnitude; 1e-8 <= tol <= 1e-1).
+        to its largest magnitude; 1e-8 <= tol <= 1e-1). The stated estimate is
+        ``attrs["interpolation_error_estimate"]``: held-out error / 4 (T = 0), the larger of
+        that and 2 x the embedded estimate (T > 0). The nodes' own stated solver errors
+        (``K_err``, ``sigma_err``; largest on the same scale: ``attrs["node_error_max"]``)
+        come on top of it.
     rtol : float, optional
         Solver tolerance; default min(1e-8, tol/1e3) (dilute), tol/100 (finite); at
         temperature > 0 the accuracy of the Fermi-window average, default min(1e-5, tol/10).

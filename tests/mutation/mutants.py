@@ -229,4 +229,14 @@ MUTANTS = [
     ("direct error rate: the pilot's margin applied the wrong way (refuses reachable rates)",
      "llgsot/reliability/rates.py", "guess = min(PILOT_MARGIN * guess,",
      "guess = min(guess / PILOT_MARGIN / 100,", "tests/test_reliability.py -k few_first"),
+    # --- d20t ---
+    ("finite-T table: the embedded error check never reopens an interval", "llgsot/tables/build.py",
+     "        if EMBED_SAFETY * e <= tol or g.state.get((a, b)) != \"ok\":",
+     "        if True:", "tests/test_tables_temperature.py"),
+    ("finite-T table: the steep rise stored as a jump", "llgsot/tables/build.py",
+     "_refine(grids, ev, tol, max_calls, smooth=temperature > 0)",
+     "_refine(grids, ev, tol, max_calls, smooth=False)", "tests/test_tables_temperature.py"),
+    ("embedded error compared at the midpoint only (blind to the slope error)",
+     "llgsot/tables/hermite.py", "EMBED_U = np.array([0.1, 0.21, 0.35, 0.5, 0.65, 0.79, 0.9])",
+     "EMBED_U = np.array([0.5])", "tests/test_tables_temperature.py"),
 ]
