@@ -34,15 +34,22 @@ def _standin_rows(theta, width):
     return np.stack([(1.0 + 0.1 * k) * even[kind] for k, kind in enumerate(kinds)], axis=1)
 
 
-def _standin(width):
+def _standin(width, calls=None):
+    """A stand-in for build._solve_chunk: the rows of _standin_rows times (1 + 100 eps/eV);
+    ``calls`` (a list) collects each call's Fermi energies and angles."""
     def solve_chunk(model_params, eps, approximation, regime, rtol, thetas, temperature=0.0,
                     phi=None):
+        if calls is not None:
+            calls.append((np.atleast_1d(eps).tolist(), list(thetas)))
         rows = _standin_rows(np.asarray(thetas, float), width)
-        K, S = schema.unflatten(rows)
         names = [*schema.TORQUE_NAMES, *schema.EFF_NAMES]
-        return [{"K": K[i], "K_err": 0 * K[i], "sigma": S[i], "sigma_err": 0 * S[i],
-                 "torque": {n: 0.0 for n in names}, "torque_err": {n: 0.0 for n in names}}
-                for i in range(len(thetas))]
+        out = []
+        for e in np.atleast_1d(eps):
+            K, S = schema.unflatten(rows * (1 + 100 * e))
+            out += [{"K": K[i], "K_err": 0 * K[i], "sigma": S[i], "sigma_err": 0 * S[i],
+                     "torque": {n: 0.0 for n in names}, "torque_err": {n: 0.0 for n in names}}
+                    for i in range(len(thetas))]
+        return out
     return solve_chunk
 
 
@@ -65,10 +72,30 @@ def test_steep_smooth_rise_is_resolved_within_the_stated_error(monkeypatch, widt
     assert int(ds.jump_after.sum()) == 0
     stated = ds.attrs["interpolation_error_estimate"] + ds.attrs["node_error_max"]
     assert ds.attrs["node_error_max"] == 0.0
-    err = _heldout(TorqueTable(ds), lambda x: _standin_rows(x, width))
+    err = _heldout(TorqueTable(ds), lambda x: _standin_rows(x, width) * (1 + 100 * 4.5e-3))
     assert err <= stated, (err, stated)
     assert stated <= 1e-4  # the target is met, not just stated
     assert err >= stated / 100  # and the estimate is an estimate, not a blanket bound
+
+
+def test_an_angle_gets_all_its_fermi_energies_in_one_call(monkeypatch):
+    """At T > 0 a work item holds every Fermi energy its angles need (so that the worker's
+    cache of zero-temperature solves serves the angle at the next energy), one per worker
+    and round; the records land at their own (eps, theta)."""
+    calls = []
+    monkeypatch.setattr(build_mod, "_solve_chunk", _standin(0.05, calls))
+    eps = [4.0e-3, 5.0e-3]
+    th = np.linspace(0.0, math.pi, 7)
+    ds = build_table(RashbaFM(**FIG4), eps, theta=th, regime="finite", temperature=300.0,
+                     executor="serial", progress=False)
+    assert calls == [(eps, th.tolist())]
+    for e in eps:
+        got = schema.flat_values(ds.K.sel(fermi_energy=e).values, ds.sigma.sel(fermi_energy=e).values)
+        np.testing.assert_array_equal(got, _standin_rows(th, 0.05) * (1 + 100 * e))
+    calls.clear()
+    build_table(RashbaFM(**FIG4), eps, regime="finite", temperature=300.0, tol=1e-3,
+                executor="serial", progress=False)
+    assert calls and all(len(c[0]) == 2 for c in calls[:1])  # the initial nodes: both energies
 
 
 def test_embedded_estimate_sees_the_slope_error_a_midpoint_misses():

@@ -49,8 +49,9 @@ THERMAL_COST = 100  # solves per point at temperature > 0 (for the executor's ch
 # -- the work item ------------------------------------------------------------------------
 def _solve_chunk(model_params, eps, approximation, regime, rtol, thetas, temperature=0.0,
                  phi=None):
-    """Worker: solve one parameter set at several angles (module-level, picklable); ``phi``
-    (rad) the common azimuth of a sphere table's points, None for a 1D table.
+    """Worker: solve one parameter set at several angles (module-level, picklable); ``eps``
+    one Fermi energy or a list of them (eV; records eps-major); ``phi`` (rad) the common
+    azimuth of a sphere table's points, None for a 1D table.
 
     The solver's warnings reach the caller through the work loop (:mod:`llgsot.parallel`).
     """
@@ -59,13 +60,15 @@ def _solve_chunk(model_params, eps, approximation, regime, rtol, thetas, tempera
     params = dict(model_params)
     model = model_class(params.pop("model_kind", "rashba"))(**params)
     extra = {} if phi is None else {"phi": phi}
-    r = response(model, eps, np.asarray(thetas, float), approximation=approximation,
-                 regime=regime, rtol=rtol, temperature=temperature, **extra)
     out = []
-    for i in range(len(thetas)):
-        out.append({"K": r.K[i], "K_err": r.K_err[i], "sigma": r.sigma[i], "sigma_err": r.sigma_err[i],
-                    "torque": {k: float(x[i]) for k, x in r.torque.items()},
-                    "torque_err": {k: float(x[i]) for k, x in r.torque_err.items()}})
+    for e in np.atleast_1d(eps):  # a list of Fermi energies: records eps-major
+        r = response(model, float(e), np.asarray(thetas, float), approximation=approximation,
+                     regime=regime, rtol=rtol, temperature=temperature, **extra)
+        for i in range(len(thetas)):
+            out.append({"K": r.K[i], "K_err": r.K_err[i], "sigma": r.sigma[i],
+                        "sigma_err": r.sigma_err[i],
+                        "torque": {k: float(x[i]) for k, x in r.torque.items()},
+                        "torque_err": {k: float(x[i]) for k, x in r.torque_err.items()}})
     return out
 
 
@@ -108,18 +111,33 @@ class _Evaluator:
             key = point_key(*req)
             if key in self.cache:
                 continue
-            todo.setdefault((float(eps), float(w), phi if phi is None else float(phi)),
-                            []).append(float(th))
+            if self.temperature > 0:  # angles grouped by the set of Fermi energies they need
+                todo.setdefault((float(w), phi if phi is None else float(phi)),
+                                {}).setdefault(float(th), set()).add(float(eps))
+            else:
+                todo.setdefault((float(eps), float(w), phi if phi is None else float(phi)),
+                                []).append(float(th))
         self.reused += sum(1 for r in requests if point_key(*r) in self.cache)
+        groups = []  # (eps list, W, phi, angles)
+        if self.temperature > 0:
+            for (w, phi), by_theta in todo.items():
+                sets = {}
+                for th, es in by_theta.items():
+                    sets.setdefault(tuple(sorted(es)), []).append(th)
+                groups += [(list(es), w, phi, ths) for es, ths in sets.items()]
+        else:
+            groups = [(eps, w, phi, ths) for (eps, w, phi), ths in todo.items()]
         chunks = []
-        for (eps, w, phi), ths in todo.items():
+        for eps, w, phi, ths in groups:
             params = {**self.model.as_dict(), "impurity_strength": w, "model_kind": self.model.KIND}
             ths = sorted(set(ths))
             if self.temperature > 0:
-                # one call per worker: the Fermi window's energy nodes above the band
-                # critical energies are the same for every angle and solved once per call
-                # for all of its angles (a point costs ~100 zero-temperature solves, so
-                # the load balances without more chunks)
+                # one chunk per worker, each with every Fermi energy its angles need: a call
+                # of the window average solves the energy nodes its angles share once for
+                # all of them, and the worker's cache of zero-temperature solves
+                # (llgsot.solver.temperature.SOLVE_CACHE) serves the same angle at another
+                # Fermi energy; a point costs ~100 solves, so the load balances without
+                # smaller chunks
                 nchunk = min(len(ths), self.loop.workers)
             else:  # chunks of <= CHUNK angles, at least two per worker to balance the load
                 nchunk = max(min(len(ths), self.loop.workers * 2), -(-len(ths) // CHUNK))
@@ -127,8 +145,8 @@ class _Evaluator:
                 if len(part):
                     args = (params, eps, self.approximation, self.regime, self.rtol,
                             part.tolist(), self.temperature)
-                    chunks.append(Chunk(args if phi is None else args + (phi,),
-                                        keys=[point_key(eps, w, th, phi) for th in part]))
+                    keys = [point_key(e, w, th, phi) for e in np.atleast_1d(eps) for th in part]
+                    chunks.append(Chunk(args if phi is None else args + (phi,), keys=keys))
         for chunk, recs in zip(chunks, self.loop.run(_solve_chunk, chunks)):
             self.cache.update(zip(chunk.keys, recs))
             self.calls += len(recs)
