@@ -46,14 +46,16 @@ def check_inputs(model, eps_meV: float, thetas, n_requested: int, phi: float = 0
         model.check_fermi_energy(eps_meV, float(th), phi, requested=i < n_requested)
 
 
-def nearest_edge(model, eps_meV: float, theta: float, phi: float = 0.0):
-    """The band edge (meV) within EDGE_RTOL * s of eps_meV at (theta, phi), or None.
+def nearest_edge(model, eps_meV: float, theta: float, phi: float = 0.0, crit=None):
+    """The band edge (meV) within EDGE_RTOL * s of eps_meV at (theta, phi), or None
+    (``crit``: the model's critical energies there, meV, if the caller has them).
 
     Edges are the model's band critical energies
     (:meth:`llgsot.models.base.TwoBandModel.critical_energies_meV`): the bottoms of both
     bands, the top of the lower band's Mexican hat (where the hole of an annular Fermi sea
     closes at the polar centre), band-touching points, saddles."""
-    crit = model.critical_energies_meV(theta, phi)
+    if crit is None:
+        crit = model.critical_energies_meV(theta, phi)
     s = model.energy_scale_meV()
     i = int(np.argmin(np.abs(crit - eps_meV)))
     return float(crit[i]) if abs(eps_meV - crit[i]) <= EDGE_RTOL * s else None

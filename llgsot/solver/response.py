@@ -209,7 +209,8 @@ def response(model: TwoBandModel, fermi_energy: float, theta, phi: float = 0.0,
         from .temperature import thermal_response
 
         K, Kerr, S, Serr, torque, torque_err, diagnostics = thermal_response(
-            model, eps_eV, th, phi, approximation, regime, rtol, temperature, response)
+            model, eps_eV, th, phi, approximation, regime, rtol, temperature,
+            ZeroTemperatureSolver())
         if scalar:
             K, Kerr, S, Serr = K[0], Kerr[0], S[0], Serr[0]
             torque = {k: float(x[0]) for k, x in torque.items()}
@@ -219,35 +220,8 @@ def response(model: TwoBandModel, fermi_energy: float, theta, phi: float = 0.0,
                         fermi_energy=eps_eV, model=model, approximation=approximation,
                         regime=regime, rtol=rtol, diagnostics=diagnostics,
                         temperature=temperature)
-    invariant = model.rotation_invariant
-    solver = _PointSolver(model, eps_eV, approximation, regime, rtol)
-    if invariant:
-        solve = solver
-    else:
-        def solve(t):  # solved at phi, in the frame rotated by phi (m in the xz-plane)
-            K, Ke, S, Se, d = solver(t, phi)
-            Ke, Se = _tq.rotate(Ke, Se, -phi, absolute=True)
-            K, S = _tq.rotate(K, S, -phi)
-            return K, Ke, S, Se, d
-    # which angles to solve: the requested ones, plus pole stencils where needed
-    stencils = {pole: _tq.stencil(pole) for pole in _tq.POLES
-                if np.any(np.abs(th - pole) < _tq.POLE_HALF_WIDTH)}
-    # band bottoms and the cutoff disc, at every angle to be solved, before any work
-    _edges.check_inputs(model, eps_eV * EV_TO_MEV, np.concatenate([th, *stencils.values()]),
-                        len(th), 0.0 if invariant else phi)
-    res = [solve(t) for t in th]
-    K = np.array([r[0] for r in res])
-    Kerr = np.array([r[1] for r in res])
-    S = np.array([r[2] for r in res])
-    Serr = np.array([r[3] for r in res])
-    diags = [r[4] for r in res]
-
-    torque, torque_err = _torques(th, Kerr, S, stencils, solve)
-
-    if phi != 0.0:
-        Kerr, Serr = _tq.rotate(Kerr, Serr, phi, absolute=True)
-        K, S = _tq.rotate(K, S, phi)
-
+    K, Kerr, S, Serr, torque, torque_err, diags = _solve_angles(
+        model, eps_eV, th, phi, approximation, regime, rtol)
     diagnostics = {k: np.array([d[k] for d in diags]) for k in diags[0]}
     if scalar:
         K, Kerr, S, Serr = K[0], Kerr[0], S[0], Serr[0]
@@ -261,6 +235,125 @@ def response(model: TwoBandModel, fermi_energy: float, theta, phi: float = 0.0,
                     torque_err=torque_err, theta=th_out, phi=phi, fermi_energy=eps_eV,
                     model=model, approximation=approximation, regime=regime, rtol=rtol,
                     diagnostics=diagnostics)
+
+
+def _solve_angles(model, eps_eV, th, phi, approximation, regime, rtol, facts=None):
+    """The zero-temperature solve at the (validated) angles ``th`` (rad) and Fermi energy
+    ``eps_eV`` (eV): K, K_err (1/(V m)), sigma, sigma_err (S), torque, torque_err and the
+    per-angle diagnostics. ``facts``: an :class:`_AngleFacts` shared by solves at many
+    energies (the Fermi-window average), which holds what does not depend on the energy."""
+    invariant = model.rotation_invariant
+    solver = _PointSolver(model, eps_eV, approximation, regime, rtol, facts)
+    if invariant:
+        solve = solver
+    else:
+        def solve(t):  # solved at phi, in the frame rotated by phi (m in the xz-plane)
+            K, Ke, S, Se, d = solver(t, phi)
+            Ke, Se = _tq.rotate(Ke, Se, -phi, absolute=True)
+            K, S = _tq.rotate(K, S, -phi)
+            return K, Ke, S, Se, d
+    # which angles to solve: the requested ones, plus pole stencils where needed
+    stencils = {pole: _tq.stencil(pole) for pole in _tq.POLES
+                if np.any(np.abs(th - pole) < _tq.POLE_HALF_WIDTH)}
+    # band bottoms and the cutoff disc, at every angle to be solved, before any work
+    angles = np.concatenate([th, *stencils.values()])
+    if facts is None:
+        _edges.check_inputs(model, eps_eV * EV_TO_MEV, angles, len(th), 0.0 if invariant else phi)
+    else:
+        facts.check(eps_eV * EV_TO_MEV, angles, 0.0 if invariant else phi)
+    res = [solve(t) for t in th]
+    K = np.array([r[0] for r in res])
+    Kerr = np.array([r[1] for r in res])
+    S = np.array([r[2] for r in res])
+    Serr = np.array([r[3] for r in res])
+    diags = [r[4] for r in res]
+
+    torque, torque_err = _torques(th, Kerr, S, stencils, solve)
+
+    if phi != 0.0:
+        Kerr, Serr = _tq.rotate(Kerr, Serr, phi, absolute=True)
+        K, S = _tq.rotate(K, S, phi)
+    return K, Kerr, S, Serr, torque, torque_err, diags
+
+
+class _AngleFacts:
+    """What the solver needs of the model at an angle that does not depend on the energy,
+    computed once per angle for solves at many energies (the nodes of a Fermi-window
+    average, :mod:`.temperature`): the band critical energies (meV), the bottom of the lower
+    band, and the energy-independent input checks (band minima inside the cutoff disc).
+
+    The caller guarantees what the per-energy checks of :func:`response` would otherwise
+    refuse: every energy lies between the lowest complete Fermi surface and the cutoff
+    energy of each angle (the window code cuts its segments there); an energy below the
+    lower band gives the zero Fermi-surface response, as at a pole stencil."""
+
+    def __init__(self, model):
+        self.model = model
+        self.s = model.energy_scale_meV()
+        self._crit, self._floor, self._checked = {}, {}, set()
+
+    def critical_energies_meV(self, theta, phi):
+        key = (float(theta), float(phi))
+        if key not in self._crit:
+            self._crit[key] = self.model.critical_energies_meV(*key)
+        return self._crit[key]
+
+    def below_bands(self, eps_meV, theta, phi):
+        if not self.model.closed_fermi_sea:  # a gap: the model's own rule
+            return self.model.below_bands(eps_meV, theta, phi)
+        key = (float(theta), float(phi))
+        if key not in self._floor:  # the rule of TwoBandModel.below_bands, its bottom memoized
+            self._floor[key] = self.model._band_minima_meV(*key)[0] - _edges.EDGE_RTOL * self.s
+        return eps_meV < self._floor[key]
+
+    def check(self, eps_meV, angles, phi):
+        """The model's input checks at the first energy asked for each angle, without the
+        refusal below the band (see the class docstring)."""
+        for t in angles:
+            key = (float(t), float(phi))
+            if key not in self._checked:
+                self.model.check_fermi_energy(eps_meV, *key, requested=False)
+                self._checked.add(key)
+
+
+class ZeroTemperatureSolver:
+    """The zero-temperature solve as a callable with the signature of :func:`response`
+    (validated inputs, the energy in eV), for the Fermi-window average: one instance per
+    average, whose :class:`_AngleFacts` are shared by all its energy nodes. Instances compare
+    equal (the solve cache of :mod:`.temperature` keys on the solver function)."""
+
+    def __init__(self):
+        self.facts = {}
+
+    def __call__(self, model, fermi_energy, theta, phi=0.0, approximation="tmatrix",
+                 regime="dilute", rtol=1e-8):
+        facts = self.facts.get(id(model))
+        if facts is None or facts.model is not model:
+            facts = self.facts[id(model)] = _AngleFacts(model)
+        K, Ke, S, Se, t, te, _ = _solve_angles(model, float(fermi_energy),
+                                               np.atleast_1d(np.asarray(theta, float)),
+                                               float(phi), approximation, regime, rtol, facts)
+        return _Solved(K, Ke, S, Se, t, te)
+
+    def __eq__(self, other):
+        return type(other) is type(self)
+
+    def __hash__(self):
+        return hash(type(self))
+
+    def __repr__(self):
+        return "ZeroTemperatureSolver()"
+
+
+@dataclass(frozen=True)
+class _Solved:
+    """K, sigma, the torque coefficients and their errors of one zero-temperature solve."""
+    K: np.ndarray
+    K_err: np.ndarray
+    sigma: np.ndarray
+    sigma_err: np.ndarray
+    torque: dict
+    torque_err: dict
 
 
 def _torques(th, Kerr, S, stencils, solve):
@@ -310,8 +403,9 @@ def _refuse_conserved_spin(model, theta, phi):
 class _PointSolver:
     """Solves one magnetization direction (theta, phi); caches results by angle."""
 
-    def __init__(self, model, eps_eV, approximation, regime, rtol):
+    def __init__(self, model, eps_eV, approximation, regime, rtol, facts=None):
         self.model = model
+        self.facts = facts
         self.p = model.solver_params()
         self.eps_meV = eps_eV * EV_TO_MEV
         self.approx = TMATRIX if approximation == "tmatrix" else BORN
@@ -334,14 +428,16 @@ class _PointSolver:
         m = self.model
         if self.singular_L:
             _refuse_conserved_spin(m, theta, phi)
-        if m.below_bands(self.eps_meV, theta, phi):
+        f = self.facts
+        if (f.below_bands if f is not None else m.below_bands)(self.eps_meV, theta, phi):
             # only at pole stencils next to the bottom of the lower band (the user's angles
             # are checked up front): no Fermi surface, so the Fermi-surface response is zero
             z = np.zeros
             return (z((3, 2)), z((3, 2)), z((2, 2)), z((2, 2)),
                     {"nodes": 0.0, "cond": 1.0, "star_shaped": True, "g0": z(4, complex),
                      "tau": z(4, complex), "centre": (0.0, 0.0), "edge_offset": 0.0})
-        edge = _edges.nearest_edge(m, self.eps_meV, theta, phi)
+        edge = _edges.nearest_edge(m, self.eps_meV, theta, phi,
+                                   None if f is None else f.critical_energies_meV(theta, phi))
         if edge is None:
             out = self._solve_at(theta, phi, self.eps_meV)
             out[4]["edge_offset"] = 0.0

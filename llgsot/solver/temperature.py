@@ -28,8 +28,8 @@ import numpy as np
 from ..constants import K_B, EV
 from .. import spinorbit as _so
 from .. import layout as _layout
-from .window import (X_BREAKS, X_MAX, MAX_PANELS, adaptive, fermi, fermi_window_weight,  # noqa: F401
-                     segments, thermal_average, window)
+from .window import (X_BREAKS, X_MAX, MAX_PANELS, SNAP, adaptive, anchored, fermi,  # noqa: F401
+                     fermi_window_weight, segments, thermal_average, window)
 
 #: default relative accuracy of the Fermi-window average at T > 0 (of max|K|, max|sigma|,
 #: max|t| of the averaged result): what a measurement can use, not the T = 0 rtol
@@ -108,8 +108,8 @@ def model_energy_range(model, phi: float = 0.0) -> tuple:
 class SolveCache:
     """Zero-temperature solves (values and errors, :data:`N_VAL` each) keyed by
     (model parameters, approximation, regime, solver rtol, phi, solver function) and
-    (energy, theta).
-    Bounded: at most ``max_entries`` points (about 0.5 kB each), least recently used first out.
+    (energy, theta), with the factor by which the solve's tolerance was loosened
+    (:meth:`llgsot.solver.window._Panel.loosening`). Bounded: at most ``max_entries`` points (about 0.5 kB each), least recently used first out.
     """
 
     def __init__(self, max_entries: int = 100_000):
@@ -118,17 +118,22 @@ class SolveCache:
         self.hits = 0
         self.misses = 0
 
-    def get(self, key):
-        row = self.data.get(key)
-        if row is not None:
+    def get(self, key, loosening=1.0):
+        """The row of ``key`` if it was solved at least as accurately as asked (its tolerance
+        loosened by at most ``loosening``), else None."""
+        got = self.data.get(key)
+        if got is not None and got[1] <= loosening:
             self.data.move_to_end(key)
             self.hits += 1
-        else:
-            self.misses += 1
-        return row
+            return got[0]
+        self.misses += 1
+        return None
 
-    def put(self, key, row):
-        self.data[key] = row
+    def put(self, key, row, loosening=1.0):
+        old = self.data.get(key)
+        if old is not None and old[1] < loosening:  # keep the more accurate solve
+            return
+        self.data[key] = (row, float(loosening))
         while len(self.data) > self.max_entries:
             self.data.popitem(last=False)
 
@@ -200,38 +205,55 @@ class _Solver:
     def __call__(self, req):
         out = {}
         for e, idx in req.items():
-            todo = []
-            for i in idx:
-                row = SOLVE_CACHE.get((self.key, e, float(self.thetas[i])))
+            loose = idx if isinstance(idx, dict) else dict.fromkeys(idx, 1.0)
+            todo = {}  # loosening -> angles
+            for i, m in loose.items():
+                m = self._loosening(m)
+                ck = (self.key, e, float(self.thetas[i]))
+                row = SOLVE_CACHE.get(ck, m)
                 if row is None and self.gapped and self._empty(e, i):
                     row = np.zeros((2, N_VAL))  # no Fermi surface (in a gap): K = 0, no solve
-                    SOLVE_CACHE.put((self.key, e, float(self.thetas[i])), row)
+                    SOLVE_CACHE.put(ck, row, 1.0)
                     self.hits -= 1
                 if row is None:
-                    todo.append(i)
+                    todo.setdefault(m, []).append(i)
                 else:
                     self.hits += 1
                     out[(e, i)] = (row[0], row[1])
-            if not todo:
-                continue
-            try:
-                rows = self._solve(e, [self.thetas[i] for i in todo])
-            except ValueError:
-                rows = []  # one angle at a time: within rounding of its band bottom K = 0
-                for i in todo:
-                    try:
-                        rows += self._solve(e, [self.thetas[i]])
-                    except ValueError:
-                        near = self.edges[i]
-                        scale = max(float(np.abs(near).max()), 1e-6)
-                        if float(np.min(np.abs(e - near))) > 1e-9 * scale:
-                            raise
-                        rows.append(np.zeros((2, N_VAL)))
-            for i, row in zip(todo, rows):
-                self.points[i] += 1
-                SOLVE_CACHE.put((self.key, e, float(self.thetas[i])), row)
-                out[(e, i)] = (row[0], row[1])
+            for m, group in sorted(todo.items()):
+                for i, row in zip(group, self._rows(e, group, m)):
+                    self.points[i] += 1
+                    SOLVE_CACHE.put((self.key, e, float(self.thetas[i])), row, m)
+                    out[(e, i)] = (row[0], row[1])
         return out
+
+    def _loosening(self, m):
+        """The loosening actually used: the solve's rtol stays <= QUIET_RTOL (and the quiet
+        solves of the root finder are not loosened further)."""
+        if self._quiet:
+            return 1.0
+        return float(min(max(m, 1.0), max(QUIET_RTOL / self.kw["rtol"], 1.0)))
+
+    def _rows(self, e, group, m):
+        """Solve the angles ``group`` at energy e with the tolerance loosened by m."""
+        kw = self.kw
+        self.kw = {**kw, "rtol": kw["rtol"] * m}
+        try:
+            return self._solve(e, [self.thetas[i] for i in group])
+        except ValueError:
+            rows = []  # one angle at a time: within rounding of its band bottom K = 0
+            for i in group:
+                try:
+                    rows += self._solve(e, [self.thetas[i]])
+                except ValueError:
+                    near = self.edges[i]
+                    scale = max(float(np.abs(near).max()), 1e-6)
+                    if float(np.min(np.abs(e - near))) > 1e-9 * scale:
+                        raise
+                    rows.append(np.zeros((2, N_VAL)))
+            return rows
+        finally:
+            self.kw = kw
 
     def _empty(self, e, i):
         """True where the model has no Fermi surface at energy e (eV) and angle i (the gap of
@@ -274,7 +296,12 @@ def thermal_response(model, mu_eV, theta, phi, approximation, regime, rtol, temp
     th = np.atleast_1d(theta).astype(float)
     tol = max(float(rtol), 1e-13)
     solver_rtol = min(max(tol * SOLVER_RTOL_FACTOR, 1e-14), 1e-4)
-    x_max, shared = window(kT, mu_eV, tol)
+    # breaks and ends about mu on the lattice of SNAP k_B T (window.anchored): a Fermi energy
+    # moved by less than half a step keeps every node and reuses the cached solves; the ends
+    # reach SNAP k_B T further, so the window still covers mu +- x_max k_B T
+    anchor = anchored(mu_eV, kT)
+    x_max, shared = window(kT, anchor, tol)
+    w_lo, w_hi = anchor - (x_max + SNAP) * kT, anchor + (x_max + SNAP) * kT
     z_lo, z_top, c_top = model_energy_range(model, phi)
     per = [_angle_edges(model, float(t), phi) for t in th]
     top = min([c_top] + [p[3] for p in per])
@@ -299,8 +326,8 @@ def thermal_response(model, mu_eV, theta, phi, approximation, regime, rtol, temp
                     f"`fermi_energy` = {mu_eV!r} eV lies more than {X_MAX:g} k_B T inside the gap "
                     f"({g_lo!r}, {g_up!r}) eV at theta={t!r}: no thermally occupied Fermi surface "
                     f"at temperature={temperature:g} K")
-        lo = max(bottom, mu_eV - x_max * kT)
-        hi = min(top, mu_eV + x_max * kT)
+        lo = max(bottom, w_lo)
+        hi = min(top, w_hi)
         items.append(segments(lo, hi, [e for e in edges if e >= bottom], shared, mu_eV, kT,
                               grade_from=[z_cut]))
         bottoms.append(bottom)
@@ -312,10 +339,10 @@ def thermal_response(model, mu_eV, theta, phi, approximation, regime, rtol, temp
     V, E, infos = [], [], []
     x_top = (top - mu_eV) / kT
     for (total, qerr, serr, info), (edges, bottom, sliver, _, real) in zip(res, per):
-        tail = 2 * info["highest_values"] * float(fermi(min(x_top, x_max)))
+        tail = 2 * info["highest_values"] * float(fermi(min(x_top, (w_hi - mu_eV) / kT)))
         cut_lo = 0.0 * tail
-        if mu_eV - x_max * kT > bottom:
-            tail = tail + 2 * info["lowest_values"] * float(fermi(x_max))
+        if w_lo > bottom:
+            tail = tail + 2 * info["lowest_values"] * float(fermi((mu_eV - w_lo) / kT))
         elif not real:  # the window runs below the floor, a cut (valence contour at k_c)
             cut_lo = 2 * info["lowest_values"] * float(fermi((mu_eV - bottom) / kT))
             tail = tail + cut_lo

@@ -27,14 +27,18 @@ critical energies, so one call averages all its angles together:
   |eps - e_r| = 1e-11 eV; docs/physics.md sec. 2a caveat). A failing panel whose largest
   node value exceeds :data:`PEAK_RATIO` times its median, and changes sign between two large
   neighbours, holds such a pole: e_r is found by Illinois regula falsi on 1/K (linear there)
-  to 1e-10 of the bracket, and the residue R of every component is (eps - e_r) K(eps) at the
-  solve nearest to it. The pole is then SUBTRACTED on its whole segment [a, b]: the panels
+  from the two nodes that bracket it, polished by a cubic (:func:`_locate_pole`), and the
+  residue R of every component is the cubic through (eps - e_r) K(eps) at four solves next
+  to it, at eps = e_r. The pole is then SUBTRACTED on its whole segment [a, b]: the panels
   integrate g = K - R/(eps - e_r) (smooth: the panels already solved are reused, no new
   solves), and R PV int_a^b (-f') /(eps - e_r) deps is added, a one-dimensional integral of
   the known Fermi weight (:func:`pv_weight`, no solver call). The uncertainties of e_r and R
   enter the node errors (|R| de_r/d^2 + dR/d at distance d from e_r). A peak without a sign
   change is cut at the nodes next to it. Bisection only otherwise.
-* The window is |x| <= min(X_MAX, ln(100/tol)). Below the lowest band bottom K = 0; above
+* Solver accuracy by weight: a node's solve may be looser than the solver rtol by its small
+  weight (:meth:`_Panel.loosening`); the summed solver error keeps its bound.
+* The window is |x| <= min(X_MAX, ln(100/tol)), its breaks placed about mu rounded to
+  :data:`SNAP` k_B T by the caller (:func:`anchored`). Below the lowest band bottom K = 0; above
   the energy at which the Fermi contour reaches the cutoff k_c the model has no Fermi
   surface: the weight beyond it times the largest value near it enters the error, and a
   window that runs past the cutoff band beyond the stated accuracy is said in a warning.
@@ -44,7 +48,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.optimize import brentq
 
 #: largest |x| = |eps - mu|/(k_B T) ever integrated; the default window is |x| <= ln(100/tol)
 X_MAX = 40.0
@@ -59,6 +62,8 @@ GRADE_POWER = 2
 PEAK_RATIO = 8.0
 #: most poles subtracted on one segment
 MAX_POLES = 4
+#: largest factor by which a node's solver tolerance is loosened for its small weight
+MAX_LOOSENING = 1000.0
 
 
 def fermi_window_weight(x):
@@ -185,6 +190,21 @@ class _Panel:
         e = self.seg.map(np.array([self.u0, self.u1]))[0]
         return float(e.min()), float(e.max())
 
+    def loosening(self, mu, kT):
+        """Per node, the factor (a power of 10 in [1, MAX_LOOSENING]) by which its solve may be
+        less accurate than the panel's mean node: the mean |weight| over the node's |weight|.
+        A node's solver error enters the result times its weight, so the summed solver error
+        stays below (mean weight) x (solver rtol) x max|K| per node, as with one tolerance for
+        all; the nodes next to a band edge (graded: weights ~u) or far out in the Fermi
+        tail, where a solve is most expensive, are solved more loosely."""
+        w = np.abs(fermi_window_weight((self.energies - mu) / kT) * self.jac
+                   * np.tile(W15, len(self.energies) // 15))
+        mean = float(w.mean())
+        with np.errstate(divide="ignore"):
+            r = np.where(w > 0, mean / np.maximum(w, 1e-300), MAX_LOOSENING)
+        r = np.clip(r, 1.0, MAX_LOOSENING)
+        return 10.0 ** np.floor(np.log10(r) + 1e-12)
+
 
 def _panel_sums(panel, vals, errs, mu, kT):
     x = (panel.energies - mu) / kT
@@ -211,34 +231,75 @@ def _panel_sums(panel, vals, errs, mu, kT):
         panel.q.append((float(w15 @ (1 / dd)), float(w15 @ (1 / dd**2))))
 
 
+#: the root finder's target: e_r within this fraction of the bracket before the polish
+POLE_XTOL = 1e-4
+#: half-spacing of the polish stencil e_r + (-2, -1, 1, 2) h, as a fraction of the bracket
+POLE_STENCIL = 3e-3
+#: most root-finder solves before a pole is given up (the panel is then bisected)
+POLE_MAX_STEPS = 30
+
+
 def _locate_pole(e1, y1, e2, y2, solve1, c):
     """A real simple pole of component c bracketed by (e1, e2), where it changes sign.
 
-    e_r: Brent's method on 1/y (linear near a simple pole) until the bracket is 1e-6 of the
-    first (a stop on the step size instead, as in regula falsi, was seen to leave e_r 3e-10 eV
-    off; solves within ~1e-13 eV of e_r cost 100x a normal one), then polished by the root of
-    the cubic through 1/y at e_r +- h, +- 2h (uncertainty: its distance to the quadratic's
-    root). Brent's solves may land close to e_r, where the solver's own error grows like
-    1/d^3 and it may warn; only the sign of y and 1/y ~ 0 are used there, so they are made
-    with ``solve1(e, quiet=True)``. None if K itself does not change sign across (e1, e2).
-    R: (eps - e_r) K(eps) averaged over eps = e_r +- h is R + g' h^2 (the odd part g h
-    cancels); with h and 2h, Richardson's (4 F(h) - F(2h))/3 removes the h^2 term, and
-    |F(h) - F(2h)|/3 (the size of the removed term) is stated as its error, with the solver's
-    errors times h and the centre's offset (de_r/h)^2 |R|; h = 3e-3 of the bracket (closer,
-    the solver's error, which grows like 1/d^3, would dominate). ``solve1(e)`` returns (values, errors) of every component. Returns (e_r, de_r, R, dR)."""
+    e_r: Illinois regula falsi on z = 1/K (linear near a simple pole, so the first secant
+    step already lands close), starting from the bracket's nodes (solved already), until a
+    step is below :data:`POLE_XTOL` of the bracket; its solves may land next to e_r, where
+    the solver's own error grows like 1/d^3 and it may warn, so they are made with
+    ``solve1(e, quiet=True)`` (only the sign of y and 1/y ~ 0 are used). A step where |1/K|
+    exceeds its value at both nodes means K passes through zero in the bracket: None (next
+    to a simple pole 1/K is monotone between the nodes). Then polished: the
+    root of the cubic through 1/y at e_0 + (-2, -1, 1, 2) h, h = :data:`POLE_STENCIL` of the
+    bracket (full accuracy; uncertainty: its distance to the root of the quadratic through
+    three of them, or |e_r - e_0| if the cubic moved e_r by more than 2 h). None if K itself
+    does not change sign across (e1, e2).
+    R: F = (eps - e_r) K(eps) = R + g d + g' d^2 + ... at d = eps - e_r; R is the cubic
+    through F at the four stencil points, evaluated at d = 0 (centred on e_r it is
+    Richardson's (4 F(h) - F(2h))/3 of the averages over +-d). Its error: the difference to
+    the straight line through the two inner points (the g' h^2 term the cubic removes), the
+    solvers' errors times |d| with the cubic's weights, and e_r's uncertainty times |F'(0)|.
+    ``solve1(e)`` returns (values, errors) of every component. Returns (e_r, de_r, R, dR)."""
     width = abs(e2 - e1)
-    xtol = 1e-6 * width
+    lo, hi = min(e1, e2), max(e1, e2)
+    # K itself at the bracket (y1, y2 may have other poles subtracted): the bracket's nodes
+    # are solved already, so these are the cache's
+    zlo, zhi = (1.0 / v if v != 0.0 else 0.0 for v in (solve1(lo)[0][c], solve1(hi)[0][c]))
+    if not zlo * zhi < 0:  # no sign change of K itself (e.g. the panel's values had another
+        return None        # pole subtracted, seen in build_table at 300 K): not a pole here
 
     def inv(e):
         v = solve1(e, quiet=True)[0][c]
         return 1.0 / v if v != 0.0 else 0.0
 
-    lo, hi = min(e1, e2), max(e1, e2)
-    flo, fhi = inv(lo), inv(hi)
-    if not flo * fhi < 0:  # no sign change of K itself (e.g. the panel's values had another
-        return None        # pole subtracted, seen in build_table at 300 K): not a pole here
-    er0 = brentq(inv, lo, hi, xtol=xtol, rtol=4 * np.finfo(float).eps, maxiter=60)
-    h = 3e-3 * width
+    xtol = POLE_XTOL * width
+    zmax = max(abs(zlo), abs(zhi))
+    er0, side = None, 0
+    for _ in range(POLE_MAX_STEPS):
+        new = hi - zhi * (hi - lo) / (zhi - zlo)
+        new = min(max(new, lo + 1e-3 * xtol), hi - 1e-3 * xtol)
+        if er0 is not None and abs(new - er0) < xtol:
+            er0 = new
+            break
+        er0 = new
+        z = inv(er0)
+        if z == 0.0:
+            break
+        if abs(z) > zmax:  # 1/K is monotone between the nodes next to a simple pole; here it
+            return None    # grew: K passes through zero in the bracket (not a pole here)
+        if z * zhi < 0:  # the root lies in [er0, hi]
+            lo, zlo = er0, z
+            if side == -1:
+                zhi *= 0.5  # Illinois: the stale end's value halved
+            side = -1
+        else:
+            hi, zhi = er0, z
+            if side == 1:
+                zlo *= 0.5
+            side = 1
+        if hi - lo < xtol:
+            er0 = 0.5 * (lo + hi)
+            break
+    h = POLE_STENCIL * width
     t = np.array([-2 * h, -h, h, 2 * h])
     got = [solve1(er0 + x) for x in t]
     V = np.array([g[0] for g in got])
@@ -255,18 +316,20 @@ def _locate_pole(e1, y1, e2, y2, solve1, c):
         roots.append(x)
     er = er0 + roots[0]
     step = max(abs(roots[0] - roots[1]), 1e-15 * abs(er))
-    if abs(roots[0]) > 2 * xtol:  # Brent's bracket and the cubic disagree: state the bracket
+    if abs(roots[0]) > 2 * h:  # the secant's e_0 and the cubic disagree: state the distance
         step = max(step, abs(roots[0]))
-    # residue: F = (eps - e_r) K is R + g d + g' d^2; the mean of +-d removes g d, and
-    # Richardson over d = h, 2h the g' d^2 term (|F(h) - F(2h)|/3, the term removed, is
-    # stated as the error, with the solver's errors and the centre's offset)
+    # residue: the cubic through F = d K at the stencil, at d = 0
     d = er0 + t - er
     F = d[:, None] * V
-    Fh, F2h = 0.5 * (F[1] + F[2]), 0.5 * (F[0] + F[3])
-    R = (4 * Fh - F2h) / 3
+    lag = np.array([np.prod([(0.0 - d[m]) / (d[k] - d[m]) for m in range(4) if m != k])
+                    for k in range(4)])
+    R = lag @ F
+    lin = (d[2] * F[1] - d[1] * F[2]) / (d[2] - d[1])  # the line through the inner two
+    dF = np.array([np.sum([np.prod([(0.0 - d[m]) / (d[k] - d[m]) for m in range(4)
+                                    if m not in (k, q)]) / (d[k] - d[q])
+                           for q in range(4) if q != k]) for k in range(4)]) @ F
     FE = np.abs(d)[:, None] * VE
-    dR = (np.abs(Fh - F2h) / 3 + (4 * (FE[1] + FE[2]) + FE[0] + FE[3]) / 6
-          + np.abs(R) * ((step + abs(er - er0)) / h) ** 2)
+    dR = np.abs(R - lin) + np.abs(lag) @ FE + np.abs(dF) * step
     return er, step + 1e-15 * abs(er), R, dR
 
 
@@ -358,8 +421,10 @@ def adaptive(items, mu, kT, tol, evaluate, blocks, max_panels=MAX_PANELS):
     """Adaptive Fermi-window quadrature of several integrands at once.
 
     items : list over integrands (angles) of lists of :class:`_Segment`.
-    evaluate(requests) : requests is a dict energy -> list of item indices; returns a dict
-        (energy, item) -> (values, errors) arrays of length nv.
+    evaluate(requests) : requests is a dict energy -> {item index: loosening} (the factor,
+        >= 1, by which that solve's tolerance may be relaxed, :meth:`_Panel.loosening`; a plain
+        list of item indices means 1 for all); returns a dict (energy, item) -> (values,
+        errors) arrays of length nv.
     blocks : list of index arrays; each component's target is tol x the largest |integral|
         of its block.
     Returns per item (integral, quadrature error, solver error, info dict).
@@ -378,11 +443,12 @@ def adaptive(items, mu, kT, tol, evaluate, blocks, max_panels=MAX_PANELS):
 
     while True:
         rounds += 1
-        req = {}
+        req = {}  # energy -> {item: loosening of its solve}
         for i, ps in enumerate(new):
             for p in ps:
-                for e in p.energies:
-                    req.setdefault(float(e), []).append(i)
+                for e, m in zip(p.energies, p.loosening(mu, kT)):
+                    d = req.setdefault(float(e), {})
+                    d[i] = min(d.get(i, m), m)
         got = evaluate(req) if req else {}
         for i, ps in enumerate(new):
             for p in ps:
@@ -480,6 +546,18 @@ def segments(lo, hi, edges, shared, mu, kT, grade_from=()):
 
     return [_Segment(a, b, is_edge(a) or graded_from(a), is_edge(b))
             for a, b in zip(cuts[:-1], cuts[1:])]
+
+
+#: the window's breaks and ends are placed about mu rounded to a lattice of this many k_B T
+#: (the weight itself uses the exact mu): a small change of mu (a fit's finite-difference
+#: step in the Fermi energy) keeps every node, and the solves are the cache's
+SNAP = 1.0 / 16
+
+
+def anchored(mu, kT):
+    """mu (energy) rounded to the lattice of :data:`SNAP` k_B T: where the breaks sit."""
+    q = SNAP * kT
+    return q * round(mu / q)
 
 
 def window(kT, mu, tol, x_max=None):

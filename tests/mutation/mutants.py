@@ -145,7 +145,8 @@ MUTANTS = [
      "segments(lo, hi, [bottom], shared, mu_eV, kT,",
      "tests/test_temperature_fast.py -k 'smeared'"),
     ("temperature window cut at half its width below mu", "llgsot/solver/temperature.py",
-     "lo = max(bottom, mu_eV - x_max * kT)", "lo = max(bottom, mu_eV - 0.5 * x_max * kT)",
+     "w_lo, w_hi = anchor - (x_max + SNAP) * kT, anchor + (x_max + SNAP) * kT",
+     "w_lo, w_hi = anchor - (0.5 * x_max + SNAP) * kT, anchor + (x_max + SNAP) * kT",
      "tests/test_temperature_fast.py -k 'sommerfeld'"),
     # --- sphere ---
     ("sphere tables: symmetry rule without det(R)", "llgsot/tables/sphere/group.py",
@@ -219,8 +220,16 @@ MUTANTS = [
     ("temperature pole principal value: log term inverted", "llgsot/solver/window.py",
      "wr * math.log((xb - xr) / (xr - xa))", "wr * math.log((xr - xa) / (xb - xr))",
      "tests/test_temperature_fast.py -k 'principal'"),
-    ("temperature pole residue: Richardson sign", "llgsot/solver/window.py",
-     "R = (4 * Fh - F2h) / 3", "R = (4 * Fh + F2h) / 3",
+    ("temperature pole residue: the stencil's cubic with the wrong sign", "llgsot/solver/window.py",
+     "R = lag @ F", "R = -(lag @ F)",
+     "tests/test_temperature_fast.py -k 'principal'"),
+    # --- lead20 ---
+    ("temperature weight centred on the snapped mu (the breaks' anchor)",
+     "llgsot/solver/temperature.py", "res = adaptive(items, mu_eV, kT, tol, solver, blocks)",
+     "res = adaptive(items, anchor, kT, tol, solver, blocks)",
+     "tests/test_temperature_fast.py -k 'sommerfeld or smeared'"),
+    ("temperature pole root finder gives up on every pole", "llgsot/solver/window.py",
+     "        if abs(z) > zmax:", "        if abs(z) >= 0.0:",
      "tests/test_temperature_fast.py -k 'principal'"),
     # --- h17 ---
     ("direct error rate: the AMS pilot never refuses (vanishing rates run towards the budget)",
