@@ -43,6 +43,10 @@ SPHERE_MAX_CALLS = 200000  # default safety limit on solver calls of a sphere ta
 #: estimate (measured against direct 300 K solves: docs/tables.md), and intervals are refined
 #: until it is <= tol
 EMBED_SAFETY = 2.0
+#: at temperature > 0 the embedded estimate refines an interval only where it exceeds this
+#: many times the stated errors of its stencil's nodes (the degree-5 and the Hermite
+#: interpolants pass on node errors by factors ~2 and 1.25)
+NOISE_FACTOR = 3.5
 THERMAL_COST = 100  # solves per point at temperature > 0 (for the executor's choice)
 
 
@@ -184,27 +188,41 @@ def _mirrored(nodes, recs, jumps):
 
 def _interpolant(g, ev):
     """The current interpolant of one grid: (theta, values, slopes, jump_after, scale, node
-    values by theta) over [0, pi]."""
+    values by theta, node errors) over [0, pi]."""
     ts = sorted(g.nodes)
     recs = ev.solve([(g.eps, g.w, t) for t in ts])
     jumps = {k for k, s in g.state.items() if s == "jump"}
     ft, fv, fj = _mirrored(ts, recs, jumps)
     d = bessel_slopes(ft, fv, fj, schema.PARITY_ZERO, schema.PARITY_ZERO)
-    return ft, fv, d, fj, _scales(fv), dict(zip(ts, fv[:len(ts)]))
+    fe = np.array([schema.flat_values(r["K_err"], r["sigma_err"]) for r in recs])
+    fe = np.concatenate([fe, fe[-2::-1]])
+    return ft, fv, d, fj, _scales(fv), dict(zip(ts, fv[:len(ts)])), fe
+
+
+def _local_noise(fe, lo, hi):
+    """(N-1, C): the largest node error among nodes i+lo .. i+hi of interval i (clipped)."""
+    n = len(fe)
+    idx = np.clip(np.arange(n - 1)[:, None] + np.arange(lo, hi + 1)[None, :], 0, n - 1)
+    return fe[idx].max(axis=1)
 
 
 def _embedded_pass(g, ev, tol):
     """Finite temperature: reopen the intervals whose embedded error estimate
-    (:func:`~llgsot.tables.hermite.embedded_error`, times EMBED_SAFETY) exceeds ``tol``;
-    sets ``g.embedded`` to the largest estimate. Returns True if any interval was reopened."""
-    ft, fv, d, fj, scale, _ = _interpolant(g, ev)
-    est = (embedded_error(ft, fv, d, fj, schema.PARITY_ZERO, schema.PARITY_ZERO) / scale).max(axis=1)
+    (:func:`~llgsot.tables.hermite.embedded_error`, times EMBED_SAFETY) exceeds ``tol`` in
+    a component where it also exceeds NOISE_FACTOR x the stated errors of the six stencil
+    nodes (above it the estimate sees interpolation error, below it maybe the nodes' own
+    errors, which refining does not reduce); sets ``g.embedded`` to the largest estimate
+    (noise included: the stated estimate). Returns True if any interval was reopened."""
+    ft, fv, d, fj, scale, _, fe = _interpolant(g, ev)
+    est = embedded_error(ft, fv, d, fj, schema.PARITY_ZERO, schema.PARITY_ZERO)
     ts = sorted(g.nodes)
-    est = est[:len(ts) - 1]  # [0, pi/2]: the rest mirrors it
+    h = len(ts) - 1  # [0, pi/2]: the rest mirrors it
+    signal = (EMBED_SAFETY * est > tol * scale) & (est > NOISE_FACTOR * _local_noise(fe, -2, 3))
+    est = (est / scale).max(axis=1)[:h]
     g.embedded = float(est.max()) if est.size else 0.0
     reopened = False
-    for (a, b), e in zip(zip(ts[:-1], ts[1:]), est):
-        if EMBED_SAFETY * e <= tol or g.state.get((a, b)) != "ok":
+    for (a, b), e, sig in zip(zip(ts[:-1], ts[1:]), est, signal[:h].any(axis=1)):
+        if not sig or g.state.get((a, b)) != "ok":
             continue
         if (b - a) / 2 >= MIN_WIDTH:
             g.state.pop((a, b))
@@ -215,8 +233,10 @@ def _embedded_pass(g, ev, tol):
 
 
 def _refine(grids, ev, tol, max_calls, smooth=False):
-    """Adaptive refinement; ``smooth`` (temperature > 0): no jumps, and the held-out
-    midpoints are followed by the embedded error check of every interval."""
+    """Adaptive refinement; ``smooth`` (temperature > 0): no jumps; a held-out midpoint's
+    miss within the stated errors of it and of the interval's nodes does not count (the
+    window average's errors do not shrink on refining); the midpoints are followed by the
+    embedded error check of every interval."""
     while True:
         requests, where = [], []
         for g in grids:
@@ -233,12 +253,19 @@ def _refine(grids, ev, tol, max_calls, smooth=False):
             return
         # interpolants from the current nodes, before the midpoints are added
         interp = {id(g): _interpolant(g, ev) for g in grids}
+        noise = {id(g): 1.25 * _local_noise(it[6], -1, 2) for g, it in
+                 zip(grids, interp.values())} if smooth else {}
         mids = ev.solve(requests)
         for (g, a, b), (_, _, m), rec in zip(where, requests, mids):
-            ft, fv, d, fj, scale, at = interp[id(g)]
+            ft, fv, d, fj, scale, at, _ = interp[id(g)]
             fm = schema.flat_values(rec["K"], rec["sigma"])
             pred = hermite_eval(ft, fv, d, fj, np.array([m]))[0]
-            err = float(np.max(np.abs(pred - fm) / scale))
+            miss = np.abs(pred - fm)
+            if smooth:
+                i = min(int(np.searchsorted(ft, m)) - 1, len(ft) - 2)
+                miss = np.maximum(miss - noise[id(g)][i]
+                                  - schema.flat_values(rec["K_err"], rec["sigma_err"]), 0.0)
+            err = float(np.max(miss / scale))
             _split(g, a, b, m, at[a], fm, at[b], err, scale, tol, jumps=not smooth)
 
 
