@@ -168,6 +168,7 @@ class _Grid:
         self.state = {}  # interval (a, b) -> "ok" | "jump" | "hunt"
         self.worst = 0.0  # largest held-out error among verified intervals
         self.embedded = 0.0  # largest embedded error estimate (temperature > 0 only)
+        self.reopened = {}  # interval -> its embedded estimate when it was reopened
         self.unresolved = []
 
     def pending(self):
@@ -208,24 +209,32 @@ def _local_noise(fe, lo, hi):
 
 def _embedded_pass(g, ev, tol):
     """Finite temperature: reopen the intervals whose embedded error estimate
-    (:func:`~llgsot.tables.hermite.embedded_error`, times EMBED_SAFETY) exceeds ``tol`` in
-    a component where it also exceeds NOISE_FACTOR x the stated errors of the six stencil
-    nodes (above it the estimate sees interpolation error, below it maybe the nodes' own
-    errors, which refining does not reduce); sets ``g.embedded`` to the largest estimate
-    (noise included: the stated estimate). Returns True if any interval was reopened."""
+    (:func:`~llgsot.tables.hermite.embedded_error`, times EMBED_SAFETY) exceeds ``tol``.
+    Where it is also within NOISE_FACTOR x the stated errors of the six stencil nodes it
+    may be the nodes' own errors, which refining does not reduce: such an interval is
+    reopened only while halving has divided its estimate by >= 4 (or not yet been tried).
+    Sets ``g.embedded`` to the largest estimate (noise included: the stated estimate).
+    Returns True if any interval was reopened."""
     ft, fv, d, fj, scale, _, fe = _interpolant(g, ev)
     est = embedded_error(ft, fv, d, fj, schema.PARITY_ZERO, schema.PARITY_ZERO)
     ts = sorted(g.nodes)
     h = len(ts) - 1  # [0, pi/2]: the rest mirrors it
-    signal = (EMBED_SAFETY * est > tol * scale) & (est > NOISE_FACTOR * _local_noise(fe, -2, 3))
+    over = EMBED_SAFETY * est > tol * scale
+    signal = (over & (est > NOISE_FACTOR * _local_noise(fe, -2, 3))).any(axis=1)[:h]
     est = (est / scale).max(axis=1)[:h]
     g.embedded = float(est.max()) if est.size else 0.0
     reopened = False
-    for (a, b), e, sig in zip(zip(ts[:-1], ts[1:]), est, signal[:h].any(axis=1)):
-        if not sig or g.state.get((a, b)) != "ok":
+    for (a, b), e, sig, ov in zip(zip(ts[:-1], ts[1:]), est, signal, over.any(axis=1)[:h]):
+        if not ov or g.state.get((a, b)) != "ok":
             continue
+        if not sig:  # maybe noise: did the last halving shrink the estimate?
+            parent = [pe for (pa, pb), pe in g.reopened.items() if pa <= a and b <= pb
+                      and abs((pb - pa) - 2 * (b - a)) <= 1e-12 * (pb - pa)]
+            if parent and e > parent[0] / 4:
+                continue
         if (b - a) / 2 >= MIN_WIDTH:
             g.state.pop((a, b))
+            g.reopened[(a, b)] = float(e)
             reopened = True
         elif (a, b) not in {u[:2] for u in g.unresolved}:
             g.unresolved.append((a, b, EMBED_SAFETY * float(e)))
