@@ -240,7 +240,7 @@ MUTANTS = [
      "guess = min(guess / PILOT_MARGIN / 100,", "tests/test_reliability.py -k few_first"),
     # --- d20t ---
     ("finite-T table: the embedded error check never reopens an interval", "llgsot/tables/build.py",
-     "        if not sig or g.state.get((a, b)) != \"ok\":",
+     "        if not ov or g.state.get((a, b)) != \"ok\":",
      "        if True:", "tests/test_tables_temperature.py"),
     ("finite-T table: the steep rise stored as a jump", "llgsot/tables/build.py",
      "_refine(grids, ev, tol, max_calls, smooth=temperature > 0)",
@@ -248,6 +248,9 @@ MUTANTS = [
     ("finite-T table: the embedded check refines below the nodes' stated errors",
      "llgsot/tables/build.py",
      " & (est > NOISE_FACTOR * _local_noise(fe, -2, 3))", "",
+     "tests/test_tables_temperature.py -k node_errors"),
+    ("finite-T table: an estimate within the node errors refined though halving does not shrink it",
+     "llgsot/tables/build.py", "if parent and e > parent[0] / 4:", "if parent and e > parent[0] * 4:",
      "tests/test_tables_temperature.py -k node_errors"),
     ("finite-T table: a held-out miss within the node errors still refines",
      "llgsot/tables/build.py", "miss = np.maximum(miss - noise[id(g)][i]",
