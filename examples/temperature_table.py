@@ -34,6 +34,13 @@ NAMES = ("tau1o", "tau1e", "tau2e")
 OUT = os.path.join(os.path.dirname(__file__), "..", "docs", "figures", "temperature_table.png")
 
 
+def _children_cpu():
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def _rows(K, S):
     return np.array([schema.flat_values(k, s) for k, s in zip(K, S)])
 
@@ -77,13 +84,15 @@ def main(argv=None):
         model = RashbaFM(**FIG4)
         data = {"fermi_energy": MU, "model": FIG4, "tables": {}}
         for T in (0.0, 300.0):
-            t0, c0 = time.perf_counter(), time.process_time()
+            load0 = os.getloadavg()[0]
+            t0, c0, k0 = time.perf_counter(), time.process_time(), _children_cpu()
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)  # the 300 K cutoff weight
                 ds = build_table(model, MU, regime="finite", temperature=T,
                                  executor=args.executor, progress=False)
             wall, cpu = time.perf_counter() - t0, time.process_time() - c0
             d = {"theta": ds.theta.values.tolist(), "wall_s": wall, "cpu_parent_s": cpu,
+                 "cpu_workers_s": _children_cpu() - k0, "load_1min": [load0, os.getloadavg()[0]],
                  **{k: ds[k].values.tolist() for k in NAMES},
                  **{k + "_err": ds[k + "_err"].values.tolist() for k in NAMES},
                  **{k: float(ds.attrs[k]) for k in ("interpolation_error_estimate",
@@ -92,8 +101,10 @@ def main(argv=None):
             if T > 0 and not args.no_check:
                 d["heldout"] = heldout(ds, model)
             data["tables"][str(T)] = d
-            print(f"T = {T:g} K: {len(d['theta'])} angles, {wall:.1f} s wall, stated "
-                  f"interpolation error {d['interpolation_error_estimate']:.2g}")
+            print(f"T = {T:g} K: {len(d['theta'])} angles, {wall:.1f} s wall, CPU {cpu:.1f} s "
+                  f"here + {d['cpu_workers_s']:.1f} s in workers (1-min load {load0:.1f} -> "
+                  f"{d['load_1min'][1]:.1f}), stated interpolation error "
+                  f"{d['interpolation_error_estimate']:.2g}")
         with open(js, "w") as fh:
             json.dump(data, fh)
     h = data["tables"]["300.0"].get("heldout")
