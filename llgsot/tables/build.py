@@ -8,6 +8,14 @@ interpolant built without them (held-out midpoints): an interval whose midpoint 
 are refined. A discontinuity (the Fermi level reaching or leaving a band) shows as an
 interval whose midpoint falls on one side of a difference that does not shrink on
 halving; it is then bracketed by bisection to ``jump_width`` and stored as a jump.
+
+At temperature > 0 the response is smooth in theta (the jump becomes a rise of width
+~ k_B T / |dE_0/dtheta|): no jumps are stored, and once every held-out midpoint passes,
+every interval is checked against the degree-5 polynomial through six neighbouring nodes
+(:func:`~llgsot.tables.hermite.embedded_error`; the midpoint alone cannot see the part of
+the Hermite error that comes from its slopes) and refined until EMBED_SAFETY times that
+estimate is within ``tol``. A call of the window average per worker and round solves the
+energy nodes that the angles share once for all of them.
 """
 from __future__ import annotations
 
@@ -26,18 +34,28 @@ from ..checkpoint import point_key
 from ..parallel import Chunk, WorkLoop, resolve_executor
 from . import schema
 from .grid import ACCEPT_FACTOR, JUMP_DETECT_WIDTH, JUMP_WIDTH, MIN_WIDTH, _scales, _split  # noqa: F401
-from .hermite import bessel_slopes, hermite_eval
+from .hermite import bessel_slopes, embedded_error, hermite_eval
 
 N_INIT = 9  # initial nodes on [0, pi/2]
 CHUNK = 32  # angles per work item at most
 SPHERE_MAX_CALLS = 200000  # default safety limit on solver calls of a sphere table
+#: at temperature > 0 the stated interpolation error is EMBED_SAFETY x the largest embedded
+#: estimate (measured against direct 300 K solves: docs/tables.md), and intervals are refined
+#: until it is <= tol
+EMBED_SAFETY = 2.0
+#: at temperature > 0 the embedded estimate refines an interval only where it exceeds this
+#: many times the stated errors of its stencil's nodes (the degree-5 and the Hermite
+#: interpolants pass on node errors by factors ~2 and 1.25)
+NOISE_FACTOR = 3.5
+THERMAL_COST = 100  # solves per point at temperature > 0 (for the executor's choice)
 
 
 # -- the work item ------------------------------------------------------------------------
 def _solve_chunk(model_params, eps, approximation, regime, rtol, thetas, temperature=0.0,
                  phi=None):
-    """Worker: solve one parameter set at several angles (module-level, picklable); ``phi``
-    (rad) the common azimuth of a sphere table's points, None for a 1D table.
+    """Worker: solve one parameter set at several angles (module-level, picklable); ``eps``
+    one Fermi energy or a list of them (eV; records eps-major); ``phi`` (rad) the common
+    azimuth of a sphere table's points, None for a 1D table.
 
     The solver's warnings reach the caller through the work loop (:mod:`llgsot.parallel`).
     """
@@ -46,13 +64,15 @@ def _solve_chunk(model_params, eps, approximation, regime, rtol, thetas, tempera
     params = dict(model_params)
     model = model_class(params.pop("model_kind", "rashba"))(**params)
     extra = {} if phi is None else {"phi": phi}
-    r = response(model, eps, np.asarray(thetas, float), approximation=approximation,
-                 regime=regime, rtol=rtol, temperature=temperature, **extra)
     out = []
-    for i in range(len(thetas)):
-        out.append({"K": r.K[i], "K_err": r.K_err[i], "sigma": r.sigma[i], "sigma_err": r.sigma_err[i],
-                    "torque": {k: float(x[i]) for k, x in r.torque.items()},
-                    "torque_err": {k: float(x[i]) for k, x in r.torque_err.items()}})
+    for e in np.atleast_1d(eps):  # a list of Fermi energies: records eps-major
+        r = response(model, float(e), np.asarray(thetas, float), approximation=approximation,
+                     regime=regime, rtol=rtol, temperature=temperature, **extra)
+        for i in range(len(thetas)):
+            out.append({"K": r.K[i], "K_err": r.K_err[i], "sigma": r.sigma[i],
+                        "sigma_err": r.sigma_err[i],
+                        "torque": {k: float(x[i]) for k, x in r.torque.items()},
+                        "torque_err": {k: float(x[i]) for k, x in r.torque_err.items()}})
     return out
 
 
@@ -95,21 +115,42 @@ class _Evaluator:
             key = point_key(*req)
             if key in self.cache:
                 continue
-            todo.setdefault((float(eps), float(w), phi if phi is None else float(phi)),
-                            []).append(float(th))
+            if self.temperature > 0:  # angles grouped by the set of Fermi energies they need
+                todo.setdefault((float(w), phi if phi is None else float(phi)),
+                                {}).setdefault(float(th), set()).add(float(eps))
+            else:
+                todo.setdefault((float(eps), float(w), phi if phi is None else float(phi)),
+                                []).append(float(th))
         self.reused += sum(1 for r in requests if point_key(*r) in self.cache)
+        groups = []  # (eps list, W, phi, angles)
+        if self.temperature > 0:
+            for (w, phi), by_theta in todo.items():
+                sets = {}
+                for th, es in by_theta.items():
+                    sets.setdefault(tuple(sorted(es)), []).append(th)
+                groups += [(list(es), w, phi, ths) for es, ths in sets.items()]
+        else:
+            groups = [(eps, w, phi, ths) for (eps, w, phi), ths in todo.items()]
         chunks = []
-        for (eps, w, phi), ths in todo.items():
+        for eps, w, phi, ths in groups:
             params = {**self.model.as_dict(), "impurity_strength": w, "model_kind": self.model.KIND}
             ths = sorted(set(ths))
-            # chunks of <= CHUNK angles, at least two per worker to balance the load
-            nchunk = max(min(len(ths), self.loop.workers * 2), -(-len(ths) // CHUNK))
+            if self.temperature > 0:
+                # one chunk per worker, each with every Fermi energy its angles need: a call
+                # of the window average solves the energy nodes its angles share once for
+                # all of them, and the worker's cache of zero-temperature solves
+                # (llgsot.solver.temperature.SOLVE_CACHE) serves the same angle at another
+                # Fermi energy; a point costs ~100 solves, so the load balances without
+                # smaller chunks
+                nchunk = min(len(ths), self.loop.workers)
+            else:  # chunks of <= CHUNK angles, at least two per worker to balance the load
+                nchunk = max(min(len(ths), self.loop.workers * 2), -(-len(ths) // CHUNK))
             for part in np.array_split(np.array(ths), nchunk):
                 if len(part):
                     args = (params, eps, self.approximation, self.regime, self.rtol,
                             part.tolist(), self.temperature)
-                    chunks.append(Chunk(args if phi is None else args + (phi,),
-                                        keys=[point_key(eps, w, th, phi) for th in part]))
+                    keys = [point_key(e, w, th, phi) for e in np.atleast_1d(eps) for th in part]
+                    chunks.append(Chunk(args if phi is None else args + (phi,), keys=keys))
         for chunk, recs in zip(chunks, self.loop.run(_solve_chunk, chunks)):
             self.cache.update(zip(chunk.keys, recs))
             self.calls += len(recs)
@@ -126,6 +167,8 @@ class _Grid:
         self.nodes = list(np.linspace(0.0, math.pi / 2, N_INIT))
         self.state = {}  # interval (a, b) -> "ok" | "jump" | "hunt"
         self.worst = 0.0  # largest held-out error among verified intervals
+        self.embedded = 0.0  # largest embedded error estimate (temperature > 0 only)
+        self.reopened = {}  # interval -> its embedded estimate when it was reopened
         self.unresolved = []
 
     def pending(self):
@@ -144,34 +187,95 @@ def _mirrored(nodes, recs, jumps):
     return full_t, full_v, full_j
 
 
-def _refine(grids, ev, tol, max_calls):
+def _interpolant(g, ev):
+    """The current interpolant of one grid: (theta, values, slopes, jump_after, scale, node
+    values by theta, node errors) over [0, pi]."""
+    ts = sorted(g.nodes)
+    recs = ev.solve([(g.eps, g.w, t) for t in ts])
+    jumps = {k for k, s in g.state.items() if s == "jump"}
+    ft, fv, fj = _mirrored(ts, recs, jumps)
+    d = bessel_slopes(ft, fv, fj, schema.PARITY_ZERO, schema.PARITY_ZERO)
+    fe = np.array([schema.flat_values(r["K_err"], r["sigma_err"]) for r in recs])
+    fe = np.concatenate([fe, fe[-2::-1]])
+    return ft, fv, d, fj, _scales(fv), dict(zip(ts, fv[:len(ts)])), fe
+
+
+def _local_noise(fe, lo, hi):
+    """(N-1, C): the largest node error among nodes i+lo .. i+hi of interval i (clipped)."""
+    n = len(fe)
+    idx = np.clip(np.arange(n - 1)[:, None] + np.arange(lo, hi + 1)[None, :], 0, n - 1)
+    return fe[idx].max(axis=1)
+
+
+def _embedded_pass(g, ev, tol):
+    """Finite temperature: reopen the intervals whose embedded error estimate
+    (:func:`~llgsot.tables.hermite.embedded_error`, times EMBED_SAFETY) exceeds ``tol``.
+    Where it is also within NOISE_FACTOR x the stated errors of the six stencil nodes it
+    may be the nodes' own errors, which refining does not reduce: such an interval is
+    reopened only while halving has divided its estimate by >= 4 (or not yet been tried).
+    Sets ``g.embedded`` to the largest estimate (noise included: the stated estimate).
+    Returns True if any interval was reopened."""
+    ft, fv, d, fj, scale, _, fe = _interpolant(g, ev)
+    est = embedded_error(ft, fv, d, fj, schema.PARITY_ZERO, schema.PARITY_ZERO)
+    ts = sorted(g.nodes)
+    h = len(ts) - 1  # [0, pi/2]: the rest mirrors it
+    over = EMBED_SAFETY * est > tol * scale
+    signal = (over & (est > NOISE_FACTOR * _local_noise(fe, -2, 3))).any(axis=1)[:h]
+    est = (est / scale).max(axis=1)[:h]
+    g.embedded = float(est.max()) if est.size else 0.0
+    reopened = False
+    for (a, b), e, sig, ov in zip(zip(ts[:-1], ts[1:]), est, signal, over.any(axis=1)[:h]):
+        if not ov or g.state.get((a, b)) != "ok":
+            continue
+        if not sig:  # maybe noise: did the last halving shrink the estimate?
+            parent = [pe for (pa, pb), pe in g.reopened.items() if pa <= a and b <= pb
+                      and abs((pb - pa) - 2 * (b - a)) <= 1e-12 * (pb - pa)]
+            if parent and e > parent[0] / 4:
+                continue
+        if (b - a) / 2 >= MIN_WIDTH:
+            g.state.pop((a, b))
+            g.reopened[(a, b)] = float(e)
+            reopened = True
+        elif (a, b) not in {u[:2] for u in g.unresolved}:
+            g.unresolved.append((a, b, EMBED_SAFETY * float(e)))
+    return reopened
+
+
+def _refine(grids, ev, tol, max_calls, smooth=False):
+    """Adaptive refinement; ``smooth`` (temperature > 0): no jumps; a held-out midpoint's
+    miss within the stated errors of it and of the interval's nodes does not count (the
+    window average's errors do not shrink on refining); the midpoints are followed by the
+    embedded error check of every interval."""
     while True:
         requests, where = [], []
         for g in grids:
             for a, b in g.pending():
                 requests.append((g.eps, g.w, 0.5 * (a + b)))
                 where.append((g, a, b))
+        if not requests and smooth and ev.calls < max_calls:
+            if any([_embedded_pass(g, ev, tol) for g in grids]):
+                continue
         if not requests or ev.calls >= max_calls:
             if requests:
                 warnings.warn(f"table build stopped at max_calls={max_calls} with "
                               f"{len(requests)} intervals unverified", RuntimeWarning, stacklevel=3)
             return
         # interpolants from the current nodes, before the midpoints are added
-        interp = {}
-        for g in grids:
-            ts = sorted(g.nodes)
-            recs = ev.solve([(g.eps, g.w, t) for t in ts])
-            jumps = {k for k, s in g.state.items() if s == "jump"}
-            ft, fv, fj = _mirrored(ts, recs, jumps)
-            d = bessel_slopes(ft, fv, fj, schema.PARITY_ZERO, schema.PARITY_ZERO)
-            interp[id(g)] = (ft, fv, d, fj, _scales(fv), dict(zip(ts, fv[:len(ts)])))
+        interp = {id(g): _interpolant(g, ev) for g in grids}
+        noise = {id(g): 1.25 * _local_noise(it[6], -1, 2) for g, it in
+                 zip(grids, interp.values())} if smooth else {}
         mids = ev.solve(requests)
         for (g, a, b), (_, _, m), rec in zip(where, requests, mids):
-            ft, fv, d, fj, scale, at = interp[id(g)]
+            ft, fv, d, fj, scale, at, _ = interp[id(g)]
             fm = schema.flat_values(rec["K"], rec["sigma"])
             pred = hermite_eval(ft, fv, d, fj, np.array([m]))[0]
-            err = float(np.max(np.abs(pred - fm) / scale))
-            _split(g, a, b, m, at[a], fm, at[b], err, scale, tol)
+            miss = np.abs(pred - fm)
+            if smooth:
+                i = min(int(np.searchsorted(ft, m)) - 1, len(ft) - 2)
+                miss = np.maximum(miss - noise[id(g)][i]
+                                  - schema.flat_values(rec["K_err"], rec["sigma_err"]), 0.0)
+            err = float(np.max(miss / scale))
+            _split(g, a, b, m, at[a], fm, at[b], err, scale, tol, jumps=not smooth)
 
 
 def build_table(model: TwoBandModel, fermi_energy, theta=None, approximation: str = "tmatrix",
@@ -208,7 +312,11 @@ def build_table(model: TwoBandModel, fermi_energy, theta=None, approximation: st
         finished point.
     tol : float
         Target relative interpolation error of the adaptive grid (per component, relative
-        to its largest magnitude; 1e-8 <= tol <= 1e-1).
+        to its largest magnitude; 1e-8 <= tol <= 1e-1). The stated estimate is
+        ``attrs["interpolation_error_estimate"]``: held-out error / 4 (T = 0), the larger of
+        that and 2 x the embedded estimate (T > 0). The nodes' own stated solver errors
+        (``K_err``, ``sigma_err``; largest on the same scale: ``attrs["node_error_max"]``)
+        come on top of it.
     rtol : float, optional
         Solver tolerance; default min(1e-8, tol/1e3) (dilute), tol/100 (finite); at
         temperature > 0 the accuracy of the Fermi-window average, default min(1e-5, tol/10).
@@ -268,14 +376,14 @@ def build_table(model: TwoBandModel, fermi_energy, theta=None, approximation: st
                              f"[{theta[0]:g} .. {theta[-1]:g}] ({theta.size} angles)")
 
     est = len(eps_arr) * len(w_arr) * (60 if adaptive else len(theta)) * (
-        0.001 if regime == "dilute" else 0.003)
+        0.001 if regime == "dilute" else 0.003) * (THERMAL_COST if temperature > 0 else 1)
     with resolve_executor(executor, expected_seconds=est) as ex, \
             _Evaluator(model, approximation, regime, rtol, ex, progress, checkpoint,
                        temperature) as ev:
         grids = [_Grid(e, w) for e in eps_arr for w in w_arr]
         if adaptive:
             ev.solve([(g.eps, g.w, t) for g in grids for t in g.nodes])
-            _refine(grids, ev, tol, max_calls)
+            _refine(grids, ev, tol, max_calls, smooth=temperature > 0)
             half = np.array(sorted(set().union(*[set(g.nodes) for g in grids])))
             recs = ev.solve([(g.eps, g.w, t) for g in grids for t in half])
             full_t = np.concatenate([half, math.pi - half[-2::-1]])
@@ -293,7 +401,7 @@ def build_table(model: TwoBandModel, fermi_energy, theta=None, approximation: st
     T = {k: np.empty(shape) for k in names}
     Te = {k: np.empty(shape) for k in names}
     J = np.zeros(shape[:2] + (len(full_t),), np.int8)
-    worst, unresolved = 0.0, []
+    worst, embedded, unresolved = 0.0, 0.0, []
     npt = len(half) if adaptive else len(full_t)
     for gi, g in enumerate(grids):
         i, j = divmod(gi, len(w_arr))
@@ -319,6 +427,7 @@ def build_table(model: TwoBandModel, fermi_energy, theta=None, approximation: st
                 J[i, j, lo] = 1
                 J[i, j, len(full_t) - 2 - lo] = 1
             worst = max(worst, g.worst)
+            embedded = max(embedded, g.embedded)
             unresolved += g.unresolved
         else:
             for n, r in enumerate(rs):
@@ -361,7 +470,9 @@ def build_table(model: TwoBandModel, fermi_energy, theta=None, approximation: st
         "temperature": temperature,
         "tol": tol if adaptive else float("nan"), "grid": "adaptive" if adaptive else "given",
         "heldout_error_max": worst if adaptive else float("nan"),
-        "interpolation_error_estimate": worst / ACCEPT_FACTOR if adaptive else float("nan"),
+        "interpolation_error_estimate": (max(worst / ACCEPT_FACTOR, EMBED_SAFETY * embedded)
+                                         if adaptive else float("nan")),
+        "node_error_max": _node_error_max(K, Ke, S, Se),
         "solver_calls": ev.calls, "reused_points": ev.reused,
         "llgsot_version": __version__, "llgsot_table_version": schema.TABLE_VERSION,
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
@@ -370,6 +481,15 @@ def build_table(model: TwoBandModel, fermi_energy, theta=None, approximation: st
         "title": "llgsot torque table",
     })
     return ds
+
+
+def _node_error_max(K, Ke, S, Se):
+    """The largest stated solver error (K_err, sigma_err) of any node, relative to its
+    component's scale (as the interpolation errors are, :func:`~llgsot.tables.grid._scales`)."""
+    n = K.shape[-3]  # theta
+    v = schema.flat_values(K, S).reshape(-1, n, 10)
+    e = schema.flat_values(Ke, Se).reshape(-1, n, 10)
+    return max(float(np.max(ei / _scales(vi))) for vi, ei in zip(v, e))
 
 
 # -- sphere tables of models without full rotational symmetry ---------------------------

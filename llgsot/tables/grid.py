@@ -25,19 +25,21 @@ def _scales(vals):
     return s
 
 
-def _split(g, a, b, m, fa, fm, fb, err, scale, tol):
+def _split(g, a, b, m, fa, fm, fb, err, scale, tol, jumps=True):
     """Add the midpoint ``m`` of the interval (a, b) to the grid ``g`` (a theta grid here, a
     sphere-table line in :mod:`llgsot.tables.sphere.build`: ``nodes``, ``state``, ``worst``,
     ``unresolved``) and mark the halves: a jump (or a hunt for one) on the side carrying the
     difference, "ok" when the interpolant's error ``err`` at m (of ``scale``) is within
     ACCEPT_FACTOR * tol or the halves are below MIN_WIDTH (then recorded as unresolved);
-    else the halves stay pending. fa, fm, fb: the rows (scaled by ``scale``) at a, m, b."""
+    else the halves stay pending. fa, fm, fb: the rows (scaled by ``scale``) at a, m, b.
+    ``jumps`` False: never a jump (a finite-temperature table: the response is smooth in
+    theta, a steep rise is resolved, not stored as a step)."""
     D = float(np.max(np.abs(fb - fa) / scale))
     dl = float(np.max(np.abs(fm - fa) / scale))
     dr = float(np.max(np.abs(fb - fm) / scale))
     g.nodes.append(m)
     hunting = g.state.pop((a, b), None) == "hunt"
-    if (b - a) <= JUMP_DETECT_WIDTH and D > 20 * tol and min(dl, dr) < 0.1 * D or hunting:
+    if jumps and (b - a) <= JUMP_DETECT_WIDTH and D > 20 * tol and min(dl, dr) < 0.1 * D or hunting:
         side = (a, m) if dl > dr else (m, b)
         g.state[side] = "jump" if (side[1] - side[0]) <= JUMP_WIDTH else "hunt"
         return

@@ -52,7 +52,8 @@ def load_table(path) -> xr.Dataset:
 NUMBER_ATTRS = ("m_eff", "alpha", "beta", "velocity", "delta_xc", "impurity_density",
                 "impurity_strength", "cutoff", "rtol")
 #: attributes that are real numbers where NaN means "not applicable" (e.g. tol of a given grid)
-OPTIONAL_NUMBER_ATTRS = ("tol", "heldout_error_max", "interpolation_error_estimate")
+OPTIONAL_NUMBER_ATTRS = ("tol", "heldout_error_max", "interpolation_error_estimate",
+                         "node_error_max")
 COUNT_ATTRS = ("solver_calls", "reused_points")
 STRING_ATTRS = ("approximation", "regime", "llgsot_version", "created", "grid", "conventions",
                 "title")
