@@ -262,7 +262,9 @@ def sphere_rows(mx, my, mz, geom, coef):
         A = t if below else A
         B = t if (not below and t < B) else B
     scale = 1.0 / (B - A)
+    # both lines located first (their searches overlap), then the cubics
     row, d = _locate(geom, k, p, th, A, scale, N, P, c_phi)
+    row1, d1 = _locate(geom, k1, p, th, A, scale, N, P, c_phi) if k1 != k else (row, d)
     d2 = d * d
     z = 0.0
     r0, r1, r2, r3, r4, r5, r6, r7, r8, r9 = _cubics(z, z, z, z, z, z, z, z, z, z, w0, coef, row, 0, d, d2)
@@ -270,12 +272,11 @@ def sphere_rows(mx, my, mz, geom, coef):
         r0, r1, r2, r3, r4, r5, r6, r7, r8, r9 = _cubics(r0, r1, r2, r3, r4, r5, r6, r7, r8, r9,
                                                          w1, coef, row, 40, d, d2)
     if k1 != k:
-        row, d = _locate(geom, k1, p, th, A, scale, N, P, c_phi)
-        d2 = d * d
+        d2 = d1 * d1
         r0, r1, r2, r3, r4, r5, r6, r7, r8, r9 = _cubics(r0, r1, r2, r3, r4, r5, r6, r7, r8, r9,
-                                                         w2, coef, row, 0, d, d2)
+                                                         w2, coef, row1, 0, d1, d2)
         r0, r1, r2, r3, r4, r5, r6, r7, r8, r9 = _cubics(r0, r1, r2, r3, r4, r5, r6, r7, r8, r9,
-                                                         w3, coef, row, 40, d, d2)
+                                                         w3, coef, row1, 40, d1, d2)
     # back to the lab frame: K = R3 Kb R2^T, sigma = R2 sb R2^T, then the exact pole part
     # Kb R2^T: columns (x, y) -> (c x - s y, s x + c y)
     kxx, kxy, kyx, kyy = _rotate_block(cp, sp, r0, r1, r2, r3)
