@@ -229,4 +229,11 @@ MUTANTS = [
     ("direct error rate: the pilot's margin applied the wrong way (refuses reachable rates)",
      "llgsot/reliability/rates.py", "guess = min(PILOT_MARGIN * guess,",
      "guess = min(guess / PILOT_MARGIN / 100,", "tests/test_reliability.py -k few_first"),
+    # --- a19k ---
+    ("sphere kernel: fast atan2 folds x < 0 the wrong way", "llgsot/dynamics/sphere_kernel.py",
+     "        a = math.pi - a\n", "        a = math.pi + a\n",
+     "tests/test_sphere_kernel.py -k 'atan2 or numpy'"),
+    ("sphere kernel: the phi-derivative of line k skipped in Hermite cells", "llgsot/dynamics/sphere_kernel.py",
+     "    if w1 != 0.0:  # the phi-derivative", "    if False:  # the phi-derivative",
+     "tests/test_sphere_kernel.py -k numpy"),
 ]
