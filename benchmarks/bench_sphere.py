@@ -45,7 +45,9 @@ def _b_sphere(x, y, z, args):
     return KS.sot_sphere(x, y, z, J, jx, jy, pref, geom, coef)
 
 
-@_jit.njit
+# not cached: numba cannot pickle the cache index of a function taking another jitted
+# function (ReferenceError 'underlying object has vanished' once two copies share the cache)
+@_jit.njit(cache=False)
 def _llg(m0, n, dt, bk, gll, damp, field, args):
     """n fixed RK4 steps of a macrospin (uniaxial field bk m_z plus the SOT field(x, y, z,
     args) of the 1D or sphere kernel) in one numba loop."""

@@ -89,3 +89,19 @@ def test_sphere_kernel_against_1d_kernel(fig4a, tables, name):
     assert err.max() <= 4 * est
     assert np.allclose(B2[-2:], B1[-2:], rtol=1e-12, atol=1e-12 * np.abs(B1).max())
     assert math.isfinite(err.max())
+
+
+def test_fast_atan2_within_two_ulp_of_libm():
+    """The kernel's table-and-series atan2 against math.atan2: within 2 ulp of pi absolute
+    (its error: the rounded cos, sin of the reference angle and the products, ~1e-16 each),
+    and exact on the axes, with the signs of zero of math.atan2."""
+    rng = np.random.default_rng(11)
+    pts = np.concatenate([rng.normal(size=(4000, 2)), rng.normal(size=(500, 2)) * [1e-9, 1.0],
+                          rng.normal(size=(500, 2)) * [1.0, 1e-12]])
+    pts[:200, 1] = pts[:200, 0] * rng.choice([-1.0, 1.0], 200)  # |y| = |x|: the octant edge
+    err = max(abs(KS._atan2(y, x, 1.0 / math.hypot(x, y)) - math.atan2(y, x)) for y, x in pts)
+    assert err <= 2 * np.spacing(math.pi)
+    for y, x in [(0.0, 1.0), (-0.0, 1.0), (0.0, -1.0), (-0.0, -1.0), (1.0, 0.0), (-1.0, 0.0),
+                 (1.0, -0.0), (-2.0, -0.0)]:
+        got = KS._atan2(y, x, 1.0 / math.hypot(x, y))
+        assert got == math.atan2(y, x) and math.copysign(1.0, got) == math.copysign(1.0, math.atan2(y, x))

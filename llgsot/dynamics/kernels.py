@@ -61,7 +61,7 @@ import numpy as np
 
 from .. import _jit
 from ..tables.schema import KXX, KXY, KYX, KYY, KZX, KZY, SXX, SXY, SYX, SYY  # noqa: F401
-from .sphere_kernel import sot_sphere
+from .sphere_kernel import _asin_tiny, sot_sphere  # _asin_tiny: the series of sin d, one home
 
 _inline = _jit.inline
 
@@ -195,19 +195,6 @@ def interp_linear_col(tn, vn, t, col):
 FAST_SERIES_MAX_WIDTH = 0.1
 #: below this width (rad) the shorter series :func:`_asin_tiny` suffices
 TINY_SERIES_MAX_WIDTH = 0.03
-
-
-@_inline
-def _asin_tiny(x):
-    """asin(x) for |x| <= sin(TINY_SERIES_MAX_WIDTH) by its Taylor series to x^9 (Estrin).
-
-    Truncation error <= (63/2816) |x|^11 < 4e-19 there: below the rounding of the result.
-    """
-    z = x * x
-    z2 = z * z
-    p01 = 1.0 + z * (1.0 / 6.0)
-    p23 = 3.0 / 40.0 + z * (5.0 / 112.0)
-    return x * (p01 + z2 * (p23 + z2 * (35.0 / 1152.0)))
 
 
 @_inline

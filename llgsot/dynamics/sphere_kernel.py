@@ -90,58 +90,165 @@ def _rotate_block(cp, sp, xx, xy, yx, yy):
     return cp * a0 - sp * a2, cp * a1 - sp * a3, sp * a0 + cp * a2, sp * a1 + cp * a3
 
 
+#: fast atan2 (:func:`_atan2`): reference angles a_j = asin(j / ATAN_GRID), j = 0 .. ATAN_REFS - 1,
+#: with their cosine and sine; a_j spans [0, pi/4] (sin pi/4 = 0.7071 < 46 / 64)
+ATAN_GRID = 64
+ATAN_REFS = 47
+_ATAN_REF = np.array([[a, math.cos(a), math.sin(a)]
+                      for a in (math.asin(j / ATAN_GRID) for j in range(ATAN_REFS))])
+HALF_PI = 0.5 * math.pi
+
+
+@_inline
+def _asin_tiny(x):
+    """asin(x) for |x| <= sin(TINY_SERIES_MAX_WIDTH = 0.03) by its Taylor series to x^9 (Estrin).
+
+    Truncation error <= (63/2816) |x|^11 < 4e-19 there: below the rounding of the result.
+    The 1D table kernel (:mod:`.kernels`, which imports this module) uses it for its segment
+    offset, this module for :func:`_atan2`.
+    """
+    z = x * x
+    z2 = z * z
+    p01 = 1.0 + z * (1.0 / 6.0)
+    p23 = 3.0 / 40.0 + z * (5.0 / 112.0)
+    return x * (p01 + z2 * (p23 + z2 * (35.0 / 1152.0)))
+
+
+@_inline
+def _atan2(y, x, inv):
+    """atan2(y, x) (rad, in [-pi, pi], signed zeros as math.atan2) given inv = 1 / hypot(x, y) > 0.
+
+    The angle a in [0, pi/4] of (max(|x|, |y|), min(|x|, |y|)) is a_j + asin(sin(a - a_j)) with
+    the reference a_j = asin(j / 64) nearest in sine (j = round(64 sin a), |a - a_j| < 0.012)
+    and sin(a - a_j) = (min cos a_j - max sin a_j) inv by the tabulated cos, sin of a_j; then
+    folded into its octant. Within a few ulp of math.atan2 (tests/test_sphere_kernel.py) and
+    ~3x faster: libm's atan2 was a quarter of the sphere kernel's time.
+    """
+    ax = abs(x)
+    ay = abs(y)
+    big = ay if ay > ax else ax
+    small = ax if ay > ax else ay
+    j = int(small * inv * ATAN_GRID + 0.5)
+    a = _ATAN_REF[j, 0] + _asin_tiny((small * _ATAN_REF[j, 1] - big * _ATAN_REF[j, 2]) * inv)
+    if ay > ax:
+        a = HALF_PI - a
+    if x < 0.0:
+        a = math.pi - a
+    return math.copysign(a, y)
+
+
+@_inline
+def _cubics(r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, w, coef, row, off, d, d2):
+    """r_e + w p_e(d) for the ten cubics p_e of ``coef[row, off + 10 q + e]`` (power form in d)."""
+    return (r0 + w * ((coef[row, off] + d * coef[row, off + 10]) + d2 * (coef[row, off + 20] + d * coef[row, off + 30])),
+            r1 + w * ((coef[row, off + 1] + d * coef[row, off + 11]) + d2 * (coef[row, off + 21] + d * coef[row, off + 31])),
+            r2 + w * ((coef[row, off + 2] + d * coef[row, off + 12]) + d2 * (coef[row, off + 22] + d * coef[row, off + 32])),
+            r3 + w * ((coef[row, off + 3] + d * coef[row, off + 13]) + d2 * (coef[row, off + 23] + d * coef[row, off + 33])),
+            r4 + w * ((coef[row, off + 4] + d * coef[row, off + 14]) + d2 * (coef[row, off + 24] + d * coef[row, off + 34])),
+            r5 + w * ((coef[row, off + 5] + d * coef[row, off + 15]) + d2 * (coef[row, off + 25] + d * coef[row, off + 35])),
+            r6 + w * ((coef[row, off + 6] + d * coef[row, off + 16]) + d2 * (coef[row, off + 26] + d * coef[row, off + 36])),
+            r7 + w * ((coef[row, off + 7] + d * coef[row, off + 17]) + d2 * (coef[row, off + 27] + d * coef[row, off + 37])),
+            r8 + w * ((coef[row, off + 8] + d * coef[row, off + 18]) + d2 * (coef[row, off + 28] + d * coef[row, off + 38])),
+            r9 + w * ((coef[row, off + 9] + d * coef[row, off + 19]) + d2 * (coef[row, off + 29] + d * coef[row, off + 39])))
+
+
+@_inline
+def _locate(geom, ell, p, th, A, scale, N, P, c_phi):
+    """(row of coef, offset d (rad)) of th on line ell: th in piece p between the jump curves
+    (A, A + 1 / scale) mapped linearly onto the line's piece p, then its segment."""
+    lo = int(geom[ell, N + p])
+    hi = int(geom[ell, N + P + p])
+    a = geom[ell, lo]
+    b = geom[ell, hi]
+    tl = a + (th - A) * ((b - a) * scale)
+    tl = min(max(tl, a), b)
+    # last node in [lo, hi - 1] at or below tl: between the theta index's entries of the
+    # bin holding tl (the last node at or below its ends), then a binary search
+    qb = int(tl * (T_BINS / math.pi))
+    if qb >= T_BINS:
+        qb = T_BINS - 1
+    i = min(max(int(geom[ell, c_phi + 4 + qb]), lo), hi - 1)
+    top = min(max(int(geom[ell, c_phi + 5 + qb]), i), hi - 1)
+    n = top - i + 1
+    while n > 1:
+        half = n >> 1
+        mid = i + half
+        i = mid if geom[ell, mid] <= tl else i
+        n -= half
+    return ell * N + i, tl - geom[ell, i]
+
+
 @_inline
 def sphere_rows(mx, my, mz, geom, coef):
     """The ten lab-frame entries (Kxx, Kxy, Kyx, Kyy, Kzx, Kzy, sxx, sxy, syx, syy) at m."""
-    rho = math.sqrt(mx * mx + my * my)
-    th = math.atan2(rho, mz)
-    ph = math.atan2(my, mx) if rho > 0.0 else 0.0
+    rho2 = mx * mx + my * my
+    rho = math.sqrt(rho2)
+    inv_m = 1.0 / math.sqrt(rho2 + mz * mz)
+    th = _atan2(rho, mz, inv_m)
+    if rho > 0.0:
+        inv_rho = 1.0 / rho
+        cp = mx * inv_rho
+        sp = my * inv_rho
+    else:
+        inv_rho = 0.0
+        cp = 1.0
+        sp = 0.0
     L = geom.shape[0]
     last = coef.shape[0] - 1
     N = int(coef[last, 20])
     P = int(coef[last, 21])
     G = int(coef[last, 22])
     c_phi = N + 4 * P - 2  # columns of geom: phi_l, jump count, compatible, 1 / width
-    # the cell: phi in [0, 2 pi), the uniform index, then a step where rounding needs one
-    if ph < 0.0:
-        ph += TWO_PI
-    if ph >= TWO_PI:
-        ph -= TWO_PI
-    bn = int(ph * (G / TWO_PI))
-    if bn >= G:
-        bn = G - 1
-    row = bn // 80
-    k = int(coef[L * N + row, bn - 80 * row])
-    while k + 1 < L and geom[k + 1, c_phi] <= ph:
-        k += 1
-    while k > 0 and geom[k, c_phi] > ph:
-        k -= 1
-    k1 = k + 1 if k + 1 < L else 0
-    u = (ph - geom[k, c_phi]) * geom[k, c_phi + 3]
-    if L > 1 and geom[k, c_phi + 2] > 0.0:  # cubic Hermite: value k, slope k, value k+1, slope k+1
-        h = 1.0 / geom[k, c_phi + 3]
-        u2 = u * u
-        u3 = u2 * u
-        w0 = 2 * u3 - 3 * u2 + 1
-        w1 = (u3 - 2 * u2 + u) * h
-        w2 = -2 * u3 + 3 * u2
-        w3 = (u3 - u2) * h
-    else:  # one line, or the jump counts differ: the nearer line alone
-        if u >= 0.5:
-            k = k1
-        k1 = k
-        w0 = 1.0
-        w1 = w2 = w3 = 0.0
+    k = 0
+    k1 = 0
+    w0 = 1.0
+    w1 = w2 = w3 = 0.0
+    if L > 1:  # one line (a rotation-invariant table): no azimuth needed
+        if rho2 > 1e-290:
+            ph = _atan2(my, mx, inv_rho)
+        else:  # rho^2 underflows: 1 / rho is not accurate enough for _atan2
+            ph = math.atan2(my, mx) if rho > 0.0 else 0.0
+        # the cell: phi in [0, 2 pi), the uniform index, then a step where rounding needs one
+        if ph < 0.0:
+            ph += TWO_PI
+        if ph >= TWO_PI:
+            ph -= TWO_PI
+        bn = int(ph * (G / TWO_PI))
+        if bn >= G:
+            bn = G - 1
+        row = bn // 80
+        k = int(coef[L * N + row, bn - 80 * row])
+        while k + 1 < L and geom[k + 1, c_phi] <= ph:
+            k += 1
+        while k > 0 and geom[k, c_phi] > ph:
+            k -= 1
+        k1 = k + 1 if k + 1 < L else 0
+        u = (ph - geom[k, c_phi]) * geom[k, c_phi + 3]
+        if geom[k, c_phi + 2] > 0.0:  # cubic Hermite: value k, slope k, value k+1, slope k+1
+            # the slope weights (u^3 - 2 u^2 + u) h and (u^3 - u^2) h with u h = ph - phi_k:
+            # no division by the stored 1 / h
+            dph = ph - geom[k, c_phi]
+            u2 = u * u
+            u3 = u2 * u
+            w0 = 2 * u3 - 3 * u2 + 1
+            w1 = (1.0 - u) * (1.0 - u) * dph
+            w2 = -2 * u3 + 3 * u2
+            w3 = (u - 1.0) * u * dph
+        else:  # the jump counts differ: the nearer line alone
+            if u >= 0.5:
+                k = k1
+            k1 = k
     # the piece holding th between the interpolated jump curves
     nj = int(geom[k, c_phi + 1])
     J0 = N + 2 * P
     J1 = J0 + P - 1
+    # p = the number of jump positions t_j <= th (ordered: those come first), A = the last of
+    # them, B = the first beyond; selects, no branches
     p = 0
     A = 0.0
     B = math.pi
     prev = -1.0
-    done = False
-    for j in range(nj):  # no break: a fixed trip count is faster here
+    for j in range(nj):
         if k1 == k:
             t = geom[k, J0 + j]
         else:
@@ -150,67 +257,33 @@ def sphere_rows(mx, my, mz, geom, coef):
         prev = t
         t = t if t > 0.0 else 0.0
         t = t if t < math.pi else math.pi
-        if not done:
-            if t <= th:
-                p = j + 1
-                A = t
-            else:
-                B = t
-                done = True
+        below = t <= th
+        p += 1 if below else 0
+        A = t if below else A
+        B = t if (not below and t < B) else B
     scale = 1.0 / (B - A)
-    r0 = r1 = r2 = r3 = r4 = r5 = r6 = r7 = r8 = r9 = 0.0
-    for q in range(2):
-        if q == 0:
-            ell, wa, wb = k, w0, w1
-        else:
-            ell, wa, wb = k1, w2, w3
-        lo = int(geom[ell, N + p])
-        hi = int(geom[ell, N + P + p])
-        a = geom[ell, lo]
-        b = geom[ell, hi]
-        tl = a + (th - A) * ((b - a) * scale)
-        tl = min(max(tl, a), b)
-        # last node in [lo, hi - 1] at or below tl: between the theta index's entries of the
-        # bin holding tl (the last node at or below its ends), then a binary search
-        qb = int(tl * (T_BINS / math.pi))
-        if qb >= T_BINS:
-            qb = T_BINS - 1
-        i = min(max(int(geom[ell, c_phi + 4 + qb]), lo), hi - 1)
-        top = min(max(int(geom[ell, c_phi + 5 + qb]), i), hi - 1)
-        n = top - i + 1
-        while n > 1:
-            half = n >> 1
-            mid = i + half
-            i = mid if geom[ell, mid] <= tl else i
-            n -= half
-        d = tl - geom[ell, i]
-        d2 = d * d
-        c = coef[ell * N + i]
-        r0 += wa * ((c[0] + d * c[10]) + d2 * (c[20] + d * c[30])) + wb * ((c[40] + d * c[50]) + d2 * (c[60] + d * c[70]))
-        r1 += wa * ((c[1] + d * c[11]) + d2 * (c[21] + d * c[31])) + wb * ((c[41] + d * c[51]) + d2 * (c[61] + d * c[71]))
-        r2 += wa * ((c[2] + d * c[12]) + d2 * (c[22] + d * c[32])) + wb * ((c[42] + d * c[52]) + d2 * (c[62] + d * c[72]))
-        r3 += wa * ((c[3] + d * c[13]) + d2 * (c[23] + d * c[33])) + wb * ((c[43] + d * c[53]) + d2 * (c[63] + d * c[73]))
-        r4 += wa * ((c[4] + d * c[14]) + d2 * (c[24] + d * c[34])) + wb * ((c[44] + d * c[54]) + d2 * (c[64] + d * c[74]))
-        r5 += wa * ((c[5] + d * c[15]) + d2 * (c[25] + d * c[35])) + wb * ((c[45] + d * c[55]) + d2 * (c[65] + d * c[75]))
-        r6 += wa * ((c[6] + d * c[16]) + d2 * (c[26] + d * c[36])) + wb * ((c[46] + d * c[56]) + d2 * (c[66] + d * c[76]))
-        r7 += wa * ((c[7] + d * c[17]) + d2 * (c[27] + d * c[37])) + wb * ((c[47] + d * c[57]) + d2 * (c[67] + d * c[77]))
-        r8 += wa * ((c[8] + d * c[18]) + d2 * (c[28] + d * c[38])) + wb * ((c[48] + d * c[58]) + d2 * (c[68] + d * c[78]))
-        r9 += wa * ((c[9] + d * c[19]) + d2 * (c[29] + d * c[39])) + wb * ((c[49] + d * c[59]) + d2 * (c[69] + d * c[79]))
-        if k1 == k:  # one line: read once
-            break
+    # both lines located first (their searches overlap), then the cubics
+    row, d = _locate(geom, k, p, th, A, scale, N, P, c_phi)
+    row1, d1 = _locate(geom, k1, p, th, A, scale, N, P, c_phi) if k1 != k else (row, d)
+    d2 = d * d
+    z = 0.0
+    r0, r1, r2, r3, r4, r5, r6, r7, r8, r9 = _cubics(z, z, z, z, z, z, z, z, z, z, w0, coef, row, 0, d, d2)
+    if w1 != 0.0:  # the phi-derivative g of line k (its weight is 0 on the line and off Hermite cells)
+        r0, r1, r2, r3, r4, r5, r6, r7, r8, r9 = _cubics(r0, r1, r2, r3, r4, r5, r6, r7, r8, r9,
+                                                         w1, coef, row, 40, d, d2)
+    if k1 != k:
+        d2 = d1 * d1
+        r0, r1, r2, r3, r4, r5, r6, r7, r8, r9 = _cubics(r0, r1, r2, r3, r4, r5, r6, r7, r8, r9,
+                                                         w2, coef, row1, 0, d1, d2)
+        r0, r1, r2, r3, r4, r5, r6, r7, r8, r9 = _cubics(r0, r1, r2, r3, r4, r5, r6, r7, r8, r9,
+                                                         w3, coef, row1, 40, d1, d2)
     # back to the lab frame: K = R3 Kb R2^T, sigma = R2 sb R2^T, then the exact pole part
-    if rho > 0.0:
-        cp = mx / rho
-        sp = my / rho
-    else:
-        cp = 1.0
-        sp = 0.0
     # Kb R2^T: columns (x, y) -> (c x - s y, s x + c y)
     kxx, kxy, kyx, kyy = _rotate_block(cp, sp, r0, r1, r2, r3)
     kzx = cp * r4 - sp * r5
     kzy = sp * r4 + cp * r5
     sxx, sxy, syx, syy = _rotate_block(cp, sp, r6, r7, r8, r9)
-    ct = mz / math.sqrt(rho * rho + mz * mz)
+    ct = mz * inv_m
     wn = 0.5 * (1.0 + ct)
     ws = 0.5 * (1.0 - ct)
     return (kxx + wn * coef[last, 0] + ws * coef[last, 10], kxy + wn * coef[last, 1] + ws * coef[last, 11],

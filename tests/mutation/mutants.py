@@ -273,4 +273,11 @@ MUTANTS = [
     ("embedded error compared at the midpoint only (blind to the slope error)",
      "llgsot/tables/hermite.py", "EMBED_U = np.array([0.1, 0.21, 0.35, 0.5, 0.65, 0.79, 0.9])",
      "EMBED_U = np.array([0.5])", "tests/test_tables_temperature.py"),
+    # --- a19k ---
+    ("sphere kernel: fast atan2 folds x < 0 the wrong way", "llgsot/dynamics/sphere_kernel.py",
+     "        a = math.pi - a\n", "        a = math.pi + a\n",
+     "tests/test_sphere_kernel.py -k 'atan2 or numpy'"),
+    ("sphere kernel: the phi-derivative of line k skipped in Hermite cells", "llgsot/dynamics/sphere_kernel.py",
+     "    if w1 != 0.0:  # the phi-derivative", "    if False:  # the phi-derivative",
+     "tests/test_sphere_kernel.py -k numpy"),
 ]
