@@ -322,8 +322,15 @@ def fermi_centre(c, alpha, dx, dz, eps, model=None, theta=0.0):
     """k_y of the polar centre (nm^-1): the midpoint of the innermost Fermi-sea chord on the
     k_y axis (the spectrum is even in k_x), inside every sea and inside the upper-band sea,
     which is convex, whenever that band is occupied."""
-    co = [c * c, 0.0, -(2 * eps * c + alpha * alpha), 2 * alpha * dx, eps * eps - dx * dx - dz * dz]
-    r = np.roots(co)
+    # the roots of c^2 k^4 - (2 eps c + alpha^2) k^2 + 2 alpha dx k + eps^2 - dx^2 - dz^2: the
+    # eigenvalues of its companion matrix (what np.roots computes, without its overhead: this
+    # runs once per solve)
+    a4 = c * c
+    comp = np.zeros((4, 4))
+    comp[0] = (0.0, (2 * eps * c + alpha * alpha) / a4, -2 * alpha * dx / a4,
+               -(eps * eps - dx * dx - dz * dz) / a4)
+    comp[1, 0] = comp[2, 1] = comp[3, 2] = 1.0
+    r = np.linalg.eigvals(comp)
     scale = np.abs(r).max()
     r = np.sort(r[np.abs(r.imag) <= 1e-9 * scale].real)
     if len(r) == 2:

@@ -290,6 +290,7 @@ class _AngleFacts:
     def __init__(self, model):
         self.model = model
         self.s = model.energy_scale_meV()
+        self.singular_L = _singular_L(model.solver_params())
         self._crit, self._floor, self._checked = {}, {}, set()
 
     def critical_energies_meV(self, theta, phi):
@@ -400,6 +401,13 @@ def _refuse_conserved_spin(model, theta, phi):
         "spin-orbit parameters")
 
 
+def _singular_L(p) -> bool:
+    """True if the spin-orbit matrix L of the solver parameters ``p`` is singular (rank < 2):
+    only then can a spin component be conserved (:func:`_refuse_conserved_spin`)."""
+    sv = np.linalg.svd(np.reshape(np.asarray(p.L, float), (2, 2)), compute_uv=False)
+    return bool(sv[1] <= SINGULAR_L_RTOL * sv[0])
+
+
 class _PointSolver:
     """Solves one magnetization direction (theta, phi); caches results by angle."""
 
@@ -412,8 +420,7 @@ class _PointSolver:
         self.regime = regime
         self.rtol = rtol
         self.cache = {}
-        sv = np.linalg.svd(np.reshape(np.asarray(self.p.L, float), (2, 2)), compute_uv=False)
-        self.singular_L = bool(sv[1] <= SINGULAR_L_RTOL * sv[0])  # else no spin is conserved
+        self.singular_L = facts.singular_L if facts is not None else _singular_L(self.p)
 
     def __call__(self, theta, phi=0.0):
         key = (float(theta), float(phi))
