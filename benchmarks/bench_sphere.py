@@ -138,8 +138,8 @@ def main(argv=None):
         s1d, ssp = _interleaved([lambda: _llg(m0, steps, dt, 0.5, gll, 0.02, _b_1d, a1d),
                                  lambda: _llg(m0, steps, dt, 0.5, gll, 0.02, _b_sphere, asp)], repeat)
         print(f"{name:32s} {st.n_lines:4d} lines | field: 1D {n / t1d:.3g}/s, sphere {n / tsp:.3g}/s, "
-              f"ratio {t1d / tsp:.2f} | LLG RK4: 1D {steps / s1d:.3g} steps/s, sphere "
-              f"{steps / ssp:.3g} steps/s, ratio {s1d / ssp:.2f}")
+              f"ratio {t1d / tsp:.3f} | LLG RK4: 1D {steps / s1d:.3g} steps/s, sphere "
+              f"{steps / ssp:.3g} steps/s, ratio {s1d / ssp:.3f}")
 
 
 if __name__ == "__main__":
