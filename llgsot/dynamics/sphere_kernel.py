@@ -40,7 +40,7 @@ from ..tables.hermite import hermite_power_coefficients
 
 _inline = _jit.inline
 TWO_PI = 2.0 * math.pi
-T_BINS = 64  # a line's theta index: bins of pi / T_BINS narrow its node search to a few nodes
+T_BINS = 256  # a line's theta index: bins of pi / T_BINS narrow its node search to a few nodes
 
 
 def kernel_arrays(arrays):
