@@ -245,4 +245,7 @@ MUTANTS = [
     ("T > 0 fit: the first window rtol ignores sigma", "llgsot/fitting/torques.py",
      "np.clip(RTOL_PER_SIGMA * rel, *RTOL_RANGE)", "np.clip(RTOL_PER_SIGMA, *RTOL_RANGE)",
      "tests/test_fitting_temperature.py -k 'tenth or bounds'"),
+    ("fit residuals without the likelihood's variance term", "llgsot/fitting/torques.py",
+     "res = np.concatenate(res + var)", "res = np.concatenate(res + [0 * z for z in var])",
+     "tests/test_fitting_temperature.py -k 'stated_model_error'"),
 ]
