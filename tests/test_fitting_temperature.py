@@ -124,3 +124,29 @@ def test_coverage_run_small_version_resumes(tmp_path):
         assert lo < s[n]["coverage"] <= hi or s[n]["coverage"] == 1.0
     with pytest.raises(ValueError, match="other settings"):
         cov.run(3, out, theta=th[:3], verbose=False)
+
+
+def test_a_large_stated_model_error_does_not_lower_chi2():
+    """The residuals carry the Gaussian likelihood's variance term: a point 3 sigma off does
+    not gain by a huge stated model error there (without the term its contribution would
+    fall from 9 to ~0: a 300 K fit was drawn to such parameters, coverage seed 20), and a
+    small stated error changes chi^2 by ~(err/sigma)^2 only."""
+    tm = _model(0.02, rtol=1e-5)
+    off = {k: np.zeros(5) for k in tm.keys}
+    off["tau1e"][2] = 3.0
+    huge = {"value": 0.0}
+
+    def compute(x):
+        val = {k: tm.data[k] + off[k] * tm.sigma[k] for k in tm.keys}
+        err = {k: np.zeros(5) for k in tm.keys}
+        err["tau1e"][2] = huge["value"] * tm.sigma["tau1e"][2]
+        return val, err
+    tm._compute = compute
+    c = []
+    for e in (0.0, 0.01, 1e5):
+        tm.cache.clear()
+        huge["value"] = e
+        c.append(tm.chi2(np.zeros(2)))
+    assert c[0] == pytest.approx(9.0)
+    assert c[1] == pytest.approx(9.0 / (1 + 1e-4) + math.log1p(1e-4), rel=1e-12)
+    assert c[2] == pytest.approx(math.log1p(1e10), rel=1e-6) and c[2] > c[0]

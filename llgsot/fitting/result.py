@@ -24,7 +24,10 @@ class FitResult:
         Linearised (Gauss-Newton) covariance at the best fit in public units, order ``free``,
         and the correlation matrix.
     chi2 : float
-        Minimum chi^2 = sum((model - data)^2 / (sigma^2 + model_err^2)).
+        Minimum of sum((model - data)^2 / (sigma^2 + model_err^2)) + sum(ln(1 + model_err^2 /
+        sigma^2)): -2 ln(likelihood) up to a constant. The second sum (the variance term of the
+        Gaussian likelihood) is ~sum(model_err^2 / sigma^2), negligible when the solver's stated
+        errors are small against sigma, as they are by default.
     dof : int
         Degrees of freedom: data points minus free parameters.
     converged : bool

@@ -280,4 +280,7 @@ MUTANTS = [
     ("sphere kernel: the phi-derivative of line k skipped in Hermite cells", "llgsot/dynamics/sphere_kernel.py",
      "    if w1 != 0.0:  # the phi-derivative", "    if False:  # the phi-derivative",
      "tests/test_sphere_kernel.py -k numpy"),
+    ("fit residuals without the likelihood's variance term", "llgsot/fitting/torques.py",
+     "res = np.concatenate(res + var)", "res = np.concatenate(res + [0 * z for z in var])",
+     "tests/test_fitting_temperature.py -k 'stated_model_error'"),
 ]
