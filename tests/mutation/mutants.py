@@ -231,6 +231,10 @@ MUTANTS = [
     ("temperature pole root finder gives up on every pole", "llgsot/solver/window.py",
      "        if abs(z) > zmax:", "        if abs(z) >= 0.0:",
      "tests/test_temperature_fast.py -k 'principal'"),
+    ("temperature panel with a pole inside counted as limited by the solver",
+     "llgsot/solver/window.py", "p.qerr + p.serr if _pole_inside(p) else",
+     "p.qerr * 0 if _pole_inside(p) and False else",
+     "tests/test_temperature_fast.py -k swamp"),
     # --- h17 ---
     ("direct error rate: the AMS pilot never refuses (vanishing rates run towards the budget)",
      "llgsot/reliability/rates.py", "            if guess < p_min:", "            if False:",
