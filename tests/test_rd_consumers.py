@@ -67,6 +67,7 @@ def test_rd_table_drives_the_llg(rd_table):
     assert np.abs(dp.m.values.reshape(-1, 3)[-1] - ref[-1]).max() <= 1e-6
 
 
+@pytest.mark.slow
 def test_single_cell_follows_macrospin_with_the_rd_table(rd_table):
     """One magnum.np cell driven by the RD table against the macrospin (DOPRI5), both adaptive
     at 1e-10, 0.3 ns: 1e-6 in m, as for the 1D tables (tests/test_micromagnetics.py)."""
