@@ -85,7 +85,7 @@ def test_pole_residue_when_the_first_step_converges():
     finder lands on e_r at once; the residue of every component must still be returned,
     with its sign (it was a scalar, and _split indexed it: IndexError in build_table at
     300 K; the pole subtraction needs the signed residue)."""
-    from llgsot.solver.window import _locate_pole
+    from llgsot.solver.pole_search import _locate_pole
 
     er_true, A = 1e-5, np.array([3.0, -6.0, 0.5])
 
@@ -104,7 +104,7 @@ def test_no_pole_where_K_itself_keeps_its_sign():
     """The pole signature is read on values with the poles already found subtracted; K itself
     may then keep its sign across the pair: no pole, not a crash in the root finder (seen:
     ValueError from brentq in build_table at 300 K)."""
-    from llgsot.solver.window import _locate_pole
+    from llgsot.solver.pole_search import _locate_pole
 
     def solve1(e, quiet=False):
         return np.array([1.0 + e, 2.0]), np.zeros(2)

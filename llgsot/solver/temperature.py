@@ -189,7 +189,7 @@ class _Solver:
     def quiet(self, req):
         """As a call, at rtol >= :data:`QUIET_RTOL` and without passing on the solver's
         warnings: the root finder's solves next to a pole of the vertex equation
-        (window._locate_pole), of which only the sign and 1/K ~ 0 are used (at the full rtol a
+        (pole_search._locate_pole), of which only the sign and 1/K ~ 0 are used (at the full rtol a
         solve within 1e-13 eV of the pole costs 100x a normal one; the pole is then polished
         with solves at the full rtol)."""
         kw, key = self.kw, self.key

@@ -27,7 +27,7 @@ critical energies, so one call averages all its angles together:
   |eps - e_r| = 1e-11 eV; docs/physics.md sec. 2a caveat). A failing panel whose largest
   node value exceeds :data:`PEAK_RATIO` times its median, and changes sign between two large
   neighbours, holds such a pole: e_r is found by Illinois regula falsi on 1/K (linear there)
-  from the two nodes that bracket it, polished by a cubic (:func:`_locate_pole`), and the
+  from the two nodes that bracket it, polished by a cubic (:func:`.pole_search._locate_pole`), and the
   residue R of every component is the cubic through (eps - e_r) K(eps) at four solves next
   to it, at eps = e_r. The pole is then SUBTRACTED on its whole segment [a, b]: the panels
   integrate g = K - R/(eps - e_r) (smooth: the panels already solved are reused, no new
@@ -48,6 +48,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
+
+from .pole_search import _locate_pole, _pole_pairs
 
 #: largest |x| = |eps - mu|/(k_B T) ever integrated; the default window is |x| <= ln(100/tol)
 X_MAX = 40.0
@@ -229,128 +231,6 @@ def _panel_sums(panel, vals, errs, mu, kT):
         dd = panel.energies - er
         dd = np.where(dd == 0.0, np.finfo(float).tiny, dd)
         panel.q.append((float(w15 @ (1 / dd)), float(w15 @ (1 / dd**2))))
-
-
-#: the root finder's target: e_r within this fraction of the bracket before the polish
-POLE_XTOL = 1e-4
-#: half-spacing of the polish stencil e_r + (-2, -1, 1, 2) h, as a fraction of the bracket
-POLE_STENCIL = 3e-3
-#: most root-finder solves before a pole is given up (the panel is then bisected)
-POLE_MAX_STEPS = 30
-
-
-def _locate_pole(e1, y1, e2, y2, solve1, c):
-    """A real simple pole of component c bracketed by (e1, e2), where it changes sign.
-
-    e_r: Illinois regula falsi on z = 1/K (linear near a simple pole, so the first secant
-    step already lands close), starting from the bracket's nodes (solved already), until a
-    step is below :data:`POLE_XTOL` of the bracket; its solves may land next to e_r, where
-    the solver's own error grows like 1/d^3 and it may warn, so they are made with
-    ``solve1(e, quiet=True)`` (only the sign of y and 1/y ~ 0 are used). A step where |1/K|
-    exceeds its value at both nodes means K passes through zero in the bracket: None (next
-    to a simple pole 1/K is monotone between the nodes). Then polished: the
-    root of the cubic through 1/y at e_0 + (-2, -1, 1, 2) h, h = :data:`POLE_STENCIL` of the
-    bracket (full accuracy; uncertainty: its distance to the root of the quadratic through
-    three of them, or |e_r - e_0| if the cubic moved e_r by more than 2 h). None if K itself
-    does not change sign across (e1, e2).
-    R: F = (eps - e_r) K(eps) = R + g d + g' d^2 + ... at d = eps - e_r; R is the cubic
-    through F at the four stencil points, evaluated at d = 0 (centred on e_r it is
-    Richardson's (4 F(h) - F(2h))/3 of the averages over +-d). Its error: the difference to
-    the straight line through the two inner points (the g' h^2 term the cubic removes), the
-    solvers' errors times |d| with the cubic's weights, and e_r's uncertainty times |F'(0)|.
-    ``solve1(e)`` returns (values, errors) of every component. Returns (e_r, de_r, R, dR)."""
-    width = abs(e2 - e1)
-    lo, hi = min(e1, e2), max(e1, e2)
-    # K itself at the bracket (y1, y2 may have other poles subtracted): the bracket's nodes
-    # are solved already, so these are the cache's
-    zlo, zhi = (1.0 / v if v != 0.0 else 0.0 for v in (solve1(lo)[0][c], solve1(hi)[0][c]))
-    if not zlo * zhi < 0:  # no sign change of K itself (e.g. the panel's values had another
-        return None        # pole subtracted, seen in build_table at 300 K): not a pole here
-
-    def inv(e):
-        v = solve1(e, quiet=True)[0][c]
-        return 1.0 / v if v != 0.0 else 0.0
-
-    xtol = POLE_XTOL * width
-    zmax = max(abs(zlo), abs(zhi))
-    er0, side = None, 0
-    for _ in range(POLE_MAX_STEPS):
-        new = hi - zhi * (hi - lo) / (zhi - zlo)
-        new = min(max(new, lo + 1e-3 * xtol), hi - 1e-3 * xtol)
-        if er0 is not None and abs(new - er0) < xtol:
-            er0 = new
-            break
-        er0 = new
-        z = inv(er0)
-        if z == 0.0:
-            break
-        if abs(z) > zmax:  # 1/K is monotone between the nodes next to a simple pole; here it
-            return None    # grew: K passes through zero in the bracket (not a pole here)
-        if z * zhi < 0:  # the root lies in [er0, hi]
-            lo, zlo = er0, z
-            if side == -1:
-                zhi *= 0.5  # Illinois: the stale end's value halved
-            side = -1
-        else:
-            hi, zhi = er0, z
-            if side == 1:
-                zlo *= 0.5
-            side = 1
-        if hi - lo < xtol:
-            er0 = 0.5 * (lo + hi)
-            break
-    h = POLE_STENCIL * width
-    t = np.array([-2 * h, -h, h, 2 * h])
-    got = [solve1(er0 + x) for x in t]
-    V = np.array([g[0] for g in got])
-    VE = np.array([g[1] for g in got])
-    # polish: the root of the cubic through 1/K at the four points (error ~ (g/R)^3 h^4),
-    # its uncertainty the distance to the root of the quadratic through three of them
-    y = 1.0 / V[:, c]
-    roots = []
-    for deg, idx in ((3, [0, 1, 2, 3]), (2, [1, 2, 3])):
-        poly = np.polynomial.Polynomial.fit(t[idx], y[idx], deg)
-        x = 0.0
-        for _ in range(8):
-            x = x - poly(x) / poly.deriv()(x)
-        roots.append(x)
-    er = er0 + roots[0]
-    step = max(abs(roots[0] - roots[1]), 1e-15 * abs(er))
-    if abs(roots[0]) > 2 * h:  # the secant's e_0 and the cubic disagree: state the distance
-        step = max(step, abs(roots[0]))
-    # residue: the cubic through F = d K at the stencil, at d = 0
-    d = er0 + t - er
-    F = d[:, None] * V
-    lag = np.array([np.prod([(0.0 - d[m]) / (d[k] - d[m]) for m in range(4) if m != k])
-                    for k in range(4)])
-    R = lag @ F
-    lin = (d[2] * F[1] - d[1] * F[2]) / (d[2] - d[1])  # the line through the inner two
-    dF = np.array([np.sum([np.prod([(0.0 - d[m]) / (d[k] - d[m]) for m in range(4)
-                                    if m not in (k, q)]) / (d[k] - d[q])
-                           for q in range(4) if q != k]) for k in range(4)]) @ F
-    FE = np.abs(d)[:, None] * VE
-    dR = np.abs(R - lin) + np.abs(lag) @ FE + np.abs(dF) * step
-    return er, step + 1e-15 * abs(er), R, dR
-
-
-def _pole_pairs(vals, scale):
-    """Adjacent nodes (i, i + 1) between which a component c changes sign while its magnitude
-    grows toward them from both sides and exceeds its median on the panel: a pole between
-    them (a zero crossing shrinks toward it). Sorted, most marked first: (size, i, c)."""
-    y = vals / scale
-    ay = np.abs(y)
-    n = len(y)
-    med = np.median(ay, axis=0)
-    out = []
-    for i in range(n - 1):
-        flip = (y[i] * y[i + 1] < 0) & (np.minimum(ay[i], ay[i + 1]) > med)
-        if i > 0:
-            flip &= ay[i] > ay[i - 1]
-        if i + 2 < n:
-            flip &= ay[i + 1] > ay[i + 2]
-        for c in np.flatnonzero(flip):
-            out.append((float(min(ay[i, c], ay[i + 1, c])), i, int(c)))
-    return sorted(out, reverse=True)
 
 
 def _split(panel, vals, scale, solve1, mu, kT):

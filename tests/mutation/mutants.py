@@ -220,7 +220,7 @@ MUTANTS = [
     ("temperature pole principal value: log term inverted", "llgsot/solver/window.py",
      "wr * math.log((xb - xr) / (xr - xa))", "wr * math.log((xr - xa) / (xb - xr))",
      "tests/test_temperature_fast.py -k 'principal'"),
-    ("temperature pole residue: the stencil's cubic with the wrong sign", "llgsot/solver/window.py",
+    ("temperature pole residue: the stencil's cubic with the wrong sign", "llgsot/solver/pole_search.py",
      "R = lag @ F", "R = -(lag @ F)",
      "tests/test_temperature_fast.py -k 'principal'"),
     # --- lead20 ---
@@ -228,7 +228,7 @@ MUTANTS = [
      "llgsot/solver/temperature.py", "res = adaptive(items, mu_eV, kT, tol, solver, blocks)",
      "res = adaptive(items, anchor, kT, tol, solver, blocks)",
      "tests/test_temperature_fast.py -k 'sommerfeld or smeared'"),
-    ("temperature pole root finder gives up on every pole", "llgsot/solver/window.py",
+    ("temperature pole root finder gives up on every pole", "llgsot/solver/pole_search.py",
      "        if abs(z) > zmax:", "        if abs(z) >= 0.0:",
      "tests/test_temperature_fast.py -k 'principal'"),
     ("temperature panel with a pole inside counted as limited by the solver",
