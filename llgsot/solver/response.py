@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -334,7 +335,8 @@ class ZeroTemperatureSolver:
         K, Ke, S, Se, t, te, _ = _solve_angles(model, float(fermi_energy),
                                                np.atleast_1d(np.asarray(theta, float)),
                                                float(phi), approximation, regime, rtol, facts)
-        return _Solved(K, Ke, S, Se, t, te)
+        # the fields of a Response that the window average reads, without building one
+        return SimpleNamespace(K=K, K_err=Ke, sigma=S, sigma_err=Se, torque=t, torque_err=te)
 
     def __eq__(self, other):
         return type(other) is type(self)
@@ -344,17 +346,6 @@ class ZeroTemperatureSolver:
 
     def __repr__(self):
         return "ZeroTemperatureSolver()"
-
-
-@dataclass(frozen=True)
-class _Solved:
-    """K, sigma, the torque coefficients and their errors of one zero-temperature solve."""
-    K: np.ndarray
-    K_err: np.ndarray
-    sigma: np.ndarray
-    sigma_err: np.ndarray
-    torque: dict
-    torque_err: dict
 
 
 def _torques(th, Kerr, S, stencils, solve):
