@@ -154,5 +154,6 @@ class DiracFM(IsotropicTwoBand):
         about it); with a k^2 term the innermost-chord midpoint of the Rashba routine."""
         p = self.internal()
         dx, dz = self._xz(theta)
-        cy0 = dx / p.alpha if p.c == 0.0 else fermi_centre(p.c, p.alpha, dx, dz, eps, self, theta)
+        cy0 = dx / p.alpha if p.c == 0.0 else fermi_centre(p.c, p.alpha, dx, dz, eps, self, theta,
+                                                               near_pocket=False)
         return -cy0 * math.sin(phi), cy0 * math.cos(phi)
