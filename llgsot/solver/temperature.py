@@ -335,7 +335,7 @@ def thermal_response(model, mu_eV, theta, phi, approximation, regime, rtol, temp
                      [p[0] for p in per])
     blocks = [np.arange(10)[_layout.K_COLUMNS], np.arange(10)[_layout.SIGMA_COLUMNS],
               np.arange(N_VAL)[_layout.TORQUE_COLUMNS]]
-    res = adaptive(items, mu_eV, kT, tol, solver, blocks)
+    res = adaptive(items, mu_eV, kT, tol, solver, blocks, probe=True)
     V, E, infos = [], [], []
     x_top = (top - mu_eV) / kT
     for (total, qerr, serr, info), (edges, bottom, sliver, _, real) in zip(res, per):
