@@ -53,7 +53,7 @@ import math
 
 import numpy as np
 
-from .pole_search import _locate_pole, _pole_pairs
+from .pole_search import PEAK_RATIO, _component_peak, _pair_pole, _peak, _peak_pole  # noqa: F401
 
 #: largest |x| = |eps - mu|/(k_B T) ever integrated; the default window is |x| <= ln(100/tol)
 X_MAX = 40.0
@@ -64,8 +64,6 @@ X_BREAKS = (-40.0, -20.0, -10.0, -4.0, 4.0, 10.0, 20.0, 40.0)
 MAX_PANELS = 300
 #: grading exponent toward band edges: eps = a + L u^p
 GRADE_POWER = 2
-#: a panel whose largest |value| exceeds this times its median is a resonance suspect
-PEAK_RATIO = 8.0
 #: most poles subtracted on one segment
 MAX_POLES = 4
 #: panels are refined, worst first, until the others hold at most this fraction of the target
@@ -238,64 +236,6 @@ def _panel_sums(panel, vals, errs, mu, kT):
         dd = panel.energies - er
         dd = np.where(dd == 0.0, np.finfo(float).tiny, dd)
         panel.q.append((float(w15 @ (1 / dd)), float(w15 @ (1 / dd**2))))
-
-
-def _pair_pole(seg, e, vals, scale, solve1, lo, hi, coarse=False):
-    """(e_r, de_r, R, dR) of a pole of ``seg`` between two adjacent nodes ``e`` (ascending,
-    values ``vals``) with the signature of :func:`.pole_search._pole_pairs`, located inside
-    (lo, hi) and not one already subtracted; else None. A zero of K next to a large value is
-    not a pole: the residue must carry the values at the bracket (R/d grew toward e_r).
-    ``coarse``: 7 nodes, whose median may be one of the pair."""
-    for _, i, c in _pole_pairs(vals, scale, coarse)[:1]:
-        found = _locate_pole(e[i], vals[i, c], e[i + 1], vals[i + 1, c], solve1, c)
-        if found is None:
-            continue
-        er, der, R, dR = found
-        known = any(abs(er - p[0]) <= 1e3 * (der + p[2]) for p in seg.poles)
-        if (lo < er < hi and not known
-                and abs(R[c]) > 0.3 * max(abs(vals[k, c] * (e[k] - er)) for k in (i, i + 1))):
-            return er, der, R, dR
-    return None
-
-
-def _peak(vals, scale):
-    """Index of the node whose largest scaled |value| exceeds :data:`PEAK_RATIO` times the
-    median over the nodes, or None."""
-    m = (np.abs(vals) / scale).max(axis=1)
-    j = int(np.argmax(m))
-    return j if m[j] > PEAK_RATIO * max(float(np.median(m)), 1e-300) else None
-
-
-def _component_peak(vals):
-    """(node j, component c) of the largest |value| over the median of its own component,
-    if that ratio exceeds :data:`PEAK_RATIO` (a pole next to one node shows in the
-    components it dominates even where other components are larger), else None."""
-    a = np.abs(vals)
-    med = np.median(a, axis=0)
-    ok = med > 0
-    if not ok.any():
-        return None
-    ratio = np.where(ok, a.max(axis=0) / np.where(ok, med, 1.0), 0.0)
-    c = int(np.argmax(ratio))
-    return (int(np.argmax(a[:, c])), c) if ratio[c] > PEAK_RATIO else None
-
-
-def _peak_pole(seg, e, vals, solve1, j, c):
-    """(e_r, de_r, R, dR) of a pole next to the peak node j, where component c changes sign
-    toward a neighbour, or None."""
-    y = vals[:, c]
-    for i0, i1 in ((j, j + 1), (j - 1, j)):
-        if 0 <= i0 and i1 < len(e) and y[i0] * y[i1] < 0:
-            found = _locate_pole(e[i0], y[i0], e[i1], y[i1], solve1, c)
-            if found is None:
-                continue
-            er, der, R, dR = found
-            # a pole, not a zero of y next to a peak: the residue R/d grew toward e_r;
-            # and not one already subtracted (a residue left by its uncertainty)
-            known = any(abs(er - p[0]) <= 1e3 * (der + p[2]) for p in seg.poles)
-            if seg.a < er < seg.b and abs(R[c]) > 0.3 * abs(y[j] * (e[j] - er)) and not known:
-                return er, der, R, dR
-    return None
 
 
 def _solver1(evaluate, i):
