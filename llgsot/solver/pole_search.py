@@ -146,12 +146,19 @@ def _pair_pole(seg, e, vals, scale, solve1, lo, hi, coarse=False):
         found = _locate_pole(e[i], vals[i, c], e[i + 1], vals[i + 1, c], solve1, c)
         if found is None:
             continue
-        er, der, R, dR = found
-        known = any(abs(er - p[0]) <= 1e3 * (der + p[2]) for p in seg.poles)
-        if (lo < er < hi and not known
-                and abs(R[c]) > 0.3 * max(abs(vals[k, c] * (e[k] - er)) for k in (i, i + 1))):
-            return er, der, R, dR
+        if _new_pole(seg, found, lo, hi, c, e[i:i + 2], vals[i:i + 2, c]):
+            return found
     return None
+
+
+def _new_pole(seg, found, lo, hi, c, e, y):
+    """True if ``found`` = (e_r, de_r, R, dR) is a pole to subtract: inside (lo, hi), not one
+    subtracted already on ``seg`` (a residue left by its uncertainty), and a pole, not a zero
+    of K next to large values: |R| of component c carries the values ``y`` at the nodes ``e``
+    (R/d grew toward e_r)."""
+    er, der, R, _ = found
+    known = any(abs(er - p[0]) <= 1e3 * (der + p[2]) for p in seg.poles)
+    return lo < er < hi and not known and abs(R[c]) > 0.3 * float(np.max(np.abs(y * (e - er))))
 
 
 def _peak(vals, scale):
@@ -183,12 +190,6 @@ def _peak_pole(seg, e, vals, solve1, j, c):
     for i0, i1 in ((j, j + 1), (j - 1, j)):
         if 0 <= i0 and i1 < len(e) and y[i0] * y[i1] < 0:
             found = _locate_pole(e[i0], y[i0], e[i1], y[i1], solve1, c)
-            if found is None:
-                continue
-            er, der, R, dR = found
-            # a pole, not a zero of y next to a peak: the residue R/d grew toward e_r;
-            # and not one already subtracted (a residue left by its uncertainty)
-            known = any(abs(er - p[0]) <= 1e3 * (der + p[2]) for p in seg.poles)
-            if seg.a < er < seg.b and abs(R[c]) > 0.3 * abs(y[j] * (e[j] - er)) and not known:
-                return er, der, R, dR
+            if found is not None and _new_pole(seg, found, seg.a, seg.b, c, e[j:j + 1], y[j:j + 1]):
+                return found
     return None

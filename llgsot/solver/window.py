@@ -26,15 +26,15 @@ critical energies, so one call averages all its angles together:
   until the sum of the panel errors of every component is below ``tol`` times the largest
   magnitude of its block (K, sigma, t) in the averaged result.
 * Resonances. Inside the gap the vertex equation of the T-matrix scheme (1 - M) becomes
-  singular at an energy e_r: K(eps) = R/(eps - e_r) + g(eps) with g smooth, a real simple
-  pole of zero width (checked: (eps - e_r) K(eps) tends to the same R from both sides down to
-  |eps - e_r| = 1e-11 eV; docs/physics.md sec. 2a caveat). A failing panel whose largest
-  node value exceeds :data:`PEAK_RATIO` times its median, and changes sign between two large
+  singular at an energy e_r: K(eps) = R/(eps - e_r) + g(eps) with g smooth, a real simple pole
+  of zero width (checked: (eps - e_r) K(eps) tends to the same R from both sides down to
+  |eps - e_r| = 1e-11 eV; docs/physics.md sec. 2a caveat). A failing panel whose largest node value
+  exceeds :data:`.pole_search.PEAK_RATIO` times its median, and changes sign between two large
   neighbours, holds such a pole: e_r is found by Illinois regula falsi on 1/K (linear there)
-  from the two nodes that bracket it, polished by a cubic (:func:`.pole_search._locate_pole`), and the
-  residue R of every component is the cubic through (eps - e_r) K(eps) at four solves next
-  to it, at eps = e_r. The pole is then SUBTRACTED on its whole segment [a, b]: the panels
-  integrate g = K - R/(eps - e_r) (smooth: the panels already solved are reused, no new
+  from the two nodes that bracket it, polished by a cubic (:func:`.pole_search._locate_pole`),
+  and the residue R of every component is the cubic through (eps - e_r) K(eps) at four solves
+  next to it, at eps = e_r. The pole is then SUBTRACTED on its whole segment [a, b]: the
+  panels integrate g = K - R/(eps - e_r) (smooth: the panels already solved are reused, no new
   solves), and R PV int_a^b (-f') /(eps - e_r) deps is added, a one-dimensional integral of
   the known Fermi weight (:func:`pv_weight`, no solver call). The uncertainties of e_r and R
   enter the node errors (|R| de_r/d^2 + dR/d at distance d from e_r). A peak without a sign
@@ -53,7 +53,7 @@ import math
 
 import numpy as np
 
-from .pole_search import PEAK_RATIO, _component_peak, _pair_pole, _peak, _peak_pole  # noqa: F401
+from .pole_search import _component_peak, _pair_pole, _peak, _peak_pole
 
 #: largest |x| = |eps - mu|/(k_B T) ever integrated; the default window is |x| <= ln(100/tol)
 X_MAX = 40.0
@@ -219,7 +219,7 @@ def _panel_sums(panel, vals, errs, mu, kT):
     i15, g7 = w15 @ vals, w7 @ vals
     d = np.abs(i15 - g7)
     at_edge = (panel.seg.left and panel.u0 == 0.0) or (panel.seg.right and panel.u1 == 1.0)
-    if not (at_edge or _pole_inside(panel) or panel.seg.poles):
+    if not (at_edge or panel.seg.poles):
         # QUADPACK's scaling of |K15 - G7| on a smooth panel (resasc: the spread about the
         # mean), only where it shrinks the estimate (|K15 - G7| < 1.3e-7 resasc)
         mean = i15 / max(float(w15.sum()), 1e-300)
@@ -377,8 +377,8 @@ def _worst_panels(eff, target, excess):
     component's target (``excess``: the summed errors over the targets, those of the
     subtracted poles included), and none below 1/8 of the worst. A refined panel's |K15 - G7|
     drops far below its parent's, so the rest of the budget is theirs; a panel that holds half
-    the target while another one is 2x over it is not split as well (it was: the shared panels of 4 of 20 angles at 300 K,
-    30-60 solves each, which the final sum did not need)."""
+    the target while another one is 2x over it is not split as well (it was: the shared
+    panels of 4 of 20 angles at 300 K, 30-60 solves each, which the final sum did not need)."""
     share = np.array([q / target for q in eff])  # panels x components
     r = share.max(axis=1)
     floor = max(float(r.max()) / 8, 1.0 / (2 * len(eff)))
